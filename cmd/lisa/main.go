@@ -1,0 +1,285 @@
+// Command lisa is the one binary of Lisa: the web server, the demo, migrations and the
+// administrator's command-line tools. It only parses configuration and wires packages.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // Europe/Stockholm on machines without zoneinfo
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/demo"
+	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/web"
+)
+
+const usage = `Lisa – informationssäkerhet för kommuner (ISMS)
+
+Usage:
+  lisa demo   [--addr ADDR] [--db PATH]   start with demo data (creates or reuses PATH)
+  lisa serve  [--addr ADDR] [--db PATH]   start the server
+  lisa migrate [--db PATH]                create or upgrade the database
+  lisa user create --username U --name N [--admin] [--db PATH]   (password read from LISA_PASSWORD or stdin)
+  lisa token create --user U [--name LABEL] [--db PATH]          print a new API token
+  lisa audit verify [--db PATH]           check the audit trail's hash chain
+
+Environment: LISA_ADDR, LISA_DB, LISA_SECURE_COOKIES=1 (behind a TLS proxy), LISA_LOG=json|text.
+`
+
+// config is every setting, parsed once from flags and LISA_* variables.
+type config struct {
+	Addr          string
+	DB            string
+	SecureCookies bool
+	LogFormat     string
+}
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func parseConfig(name string, args []string, defDB string, extra func(*flag.FlagSet)) (config, *flag.FlagSet, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	c := config{}
+	fs.StringVar(&c.Addr, "addr", env("LISA_ADDR", "127.0.0.1:8080"), "listen address")
+	fs.StringVar(&c.DB, "db", env("LISA_DB", defDB), "SQLite database file")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("LISA_SECURE_COOKIES", "") == "1", "mark cookies Secure (behind a TLS proxy)")
+	fs.StringVar(&c.LogFormat, "log", env("LISA_LOG", "text"), "log format: text or json")
+	if extra != nil {
+		extra(fs)
+	}
+	err := fs.Parse(args)
+	return c, fs, err
+}
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "lisa:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		c, _, err := parseConfig("serve", rest, "lisa.db", nil)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, c, stdout, false)
+	case "demo":
+		c, _, err := parseConfig("demo", rest, "lisa-demo.db", nil)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, c, stdout, true)
+	case "migrate":
+		c, _, err := parseConfig("migrate", rest, "lisa.db", nil)
+		if err != nil {
+			return err
+		}
+		s, err := store.Open(ctx, c.DB)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "migrated", c.DB)
+		return s.Close()
+	case "user":
+		return userCmd(ctx, rest, stdin, stdout)
+	case "token":
+		return tokenCmd(ctx, rest, stdout)
+	case "audit":
+		return auditCmd(ctx, rest, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func newLogger(c config, w io.Writer) *slog.Logger {
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error {
+	log := newLogger(c, stdout)
+	s, err := store.Open(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	a, err := app.New(s)
+	if err != nil {
+		return err
+	}
+	if withDemo {
+		seeded, err := demo.Seeded(ctx, a)
+		if err != nil {
+			return err
+		}
+		if !seeded {
+			if err := demo.Seed(ctx, a); err != nil {
+				return fmt.Errorf("load demo data: %w", err)
+			}
+		}
+	}
+	h, err := web.New(a, web.Options{SecureCookies: c.SecureCookies, Logger: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	if withDemo {
+		demo.PrintLogins(stdout, "http://"+ln.Addr().String())
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "db", c.DB)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+func openApp(ctx context.Context, db string) (*app.App, func(), error) {
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := app.New(s)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return a, func() { s.Close() }, nil
+}
+
+func tokenCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: lisa token create --user USERNAME [--name LABEL] [--db PATH]")
+	}
+	var user, name string
+	c, _, err := parseConfig("token create", args[1:], "lisa.db", func(fs *flag.FlagSet) {
+		fs.StringVar(&user, "user", "", "username the token acts as")
+		fs.StringVar(&name, "name", "api", "label for the token")
+	})
+	if err != nil {
+		return err
+	}
+	if user == "" {
+		return errors.New("--user is required")
+	}
+	a, done, err := openApp(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer done()
+	tok, err := a.CreateAPIToken(ctx, user, name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: lisa user create --username U --name N [--admin] [--db PATH]")
+	}
+	var in app.UserInput
+	c, _, err := parseConfig("user create", args[1:], "lisa.db", func(fs *flag.FlagSet) {
+		fs.StringVar(&in.Username, "username", "", "login name")
+		fs.StringVar(&in.Name, "name", "", "full name")
+		fs.StringVar(&in.Email, "email", "", "email address")
+		fs.BoolVar(&in.IsAdmin, "admin", false, "make the user an administrator")
+	})
+	if err != nil {
+		return err
+	}
+	in.Password = os.Getenv("LISA_PASSWORD")
+	if in.Password == "" {
+		b, err := io.ReadAll(io.LimitReader(stdin, 1024))
+		if err != nil {
+			return err
+		}
+		in.Password = string(trimNewline(b))
+	}
+	a, done, err := openApp(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer done()
+	u, err := a.CreateUserCLI(ctx, in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created user %s (id %d)\n", u.Username, u.ID)
+	return nil
+}
+
+func trimNewline(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return errors.New("usage: lisa audit verify [--db PATH]")
+	}
+	c, _, err := parseConfig("audit verify", args[1:], "lisa.db", nil)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(c.DB); err != nil {
+		return fmt.Errorf("open %s: %w", c.DB, err)
+	}
+	s, err := store.Open(ctx, c.DB)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := s.VerifyAudit(ctx)
+	var be *audit.BrokenError
+	if errors.As(err, &be) {
+		return fmt.Errorf("%w (%d entries before it verified)", be, n)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "audit trail intact: %d entries verified\n", n)
+	return nil
+}

@@ -1,0 +1,232 @@
+package app
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lisa-isms/lisa/internal/auth"
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// The administrator's services: municipalities, the org tree, accounts and role assignments.
+
+func (a *App) requireAdmin(c Caller) error {
+	if c.P == nil {
+		return domain.Errorf(domain.EUnauthorized, "err.unauthorized")
+	}
+	if !c.P.User.IsAdmin {
+		return domain.Forbidden()
+	}
+	return nil
+}
+
+// MunicipalityInput creates a municipality.
+type MunicipalityInput struct {
+	Name      string `json:"name" form:"name"`
+	OrgNumber string `json:"org_number" form:"org_number"`
+}
+
+// CreateMunicipality adds a municipality. Returns EForbidden, EInvalid, EConflict.
+func (a *App) CreateMunicipality(ctx context.Context, c Caller, in MunicipalityInput) (domain.Municipality, error) {
+	if err := a.requireAdmin(c); err != nil {
+		return domain.Municipality{}, err
+	}
+	p := domain.Problems{}
+	domain.ValidateText(p, "name", in.Name, true, 100)
+	domain.ValidateText(p, "org_number", in.OrgNumber, false, 20)
+	if err := p.Err(); err != nil {
+		return domain.Municipality{}, err
+	}
+	m := domain.Municipality{Name: strings.TrimSpace(in.Name), OrgNumber: strings.TrimSpace(in.OrgNumber)}
+	err := a.Store.CreateMunicipality(ctx, c.actor(), &m)
+	return m, err
+}
+
+// OrgUnitInput creates or changes an org unit.
+type OrgUnitInput struct {
+	Name     string `json:"name" form:"name"`
+	Kind     string `json:"kind" form:"kind"`
+	ParentID *int64 `json:"parent_id" form:"parent_id"`
+}
+
+// SaveOrgUnit creates (id 0) or changes an org unit of mun. Returns ENotFound, EForbidden,
+// EInvalid, EConflict.
+func (a *App) SaveOrgUnit(ctx context.Context, c Caller, mun, id int64, in OrgUnitInput) (domain.OrgUnit, error) {
+	if err := a.require(c, mun, authz.ObjOrg, authz.Write); err != nil {
+		return domain.OrgUnit{}, err
+	}
+	p := domain.Problems{}
+	domain.ValidateText(p, "name", in.Name, true, 120)
+	k := domain.OrgUnitKind(domain.NormalizeEnum(in.Kind))
+	if !k.Valid() {
+		p.Add("kind", "err.enum")
+	}
+	if err := p.Err(); err != nil {
+		return domain.OrgUnit{}, err
+	}
+	u := domain.OrgUnit{ID: id, MunicipalityID: mun, Name: strings.TrimSpace(in.Name), Kind: k}
+	if in.ParentID != nil && *in.ParentID > 0 {
+		u.ParentID = in.ParentID
+	}
+	err := a.Store.SaveOrgUnit(ctx, c.actor(), &u)
+	return u, err
+}
+
+// DeleteOrgUnit removes an unused org unit. Returns ENotFound, EForbidden, EConflict.
+func (a *App) DeleteOrgUnit(ctx context.Context, c Caller, mun, id int64) error {
+	if err := a.require(c, mun, authz.ObjOrg, authz.Write); err != nil {
+		return err
+	}
+	return a.Store.DeleteOrgUnit(ctx, c.actor(), mun, id)
+}
+
+// Users returns every account. Returns EForbidden.
+func (a *App) Users(ctx context.Context, c Caller) ([]domain.User, error) {
+	if err := a.requireAdmin(c); err != nil {
+		return nil, err
+	}
+	return a.Store.ListUsers(ctx)
+}
+
+// UserDetail returns one account with its role assignments. Returns EForbidden, ENotFound.
+func (a *App) UserDetail(ctx context.Context, c Caller, id int64) (domain.User, []domain.RoleAssignment, error) {
+	if err := a.requireAdmin(c); err != nil {
+		return domain.User{}, nil, err
+	}
+	u, err := a.Store.GetUser(ctx, id)
+	if err != nil {
+		return u, nil, err
+	}
+	as, err := a.Store.Assignments(ctx, id)
+	return u, as, err
+}
+
+// UserInput creates or changes an account. Password empty on update keeps the old one.
+type UserInput struct {
+	Username string `json:"username" form:"username"`
+	Name     string `json:"name" form:"name"`
+	Email    string `json:"email" form:"email"`
+	Password string `json:"password" form:"password"`
+	IsAdmin  bool   `json:"is_admin" form:"is_admin"`
+	Disabled bool   `json:"disabled" form:"disabled"`
+}
+
+func (a *App) validateUser(in UserInput, isNew bool) (domain.User, error) {
+	p := domain.Problems{}
+	if isNew {
+		domain.ValidateUsername(p, "username", in.Username)
+	}
+	domain.ValidateText(p, "name", in.Name, true, 120)
+	if strings.TrimSpace(in.Email) != "" {
+		if addr, err := mail.ParseAddress(in.Email); err != nil || addr.Address != strings.TrimSpace(in.Email) {
+			p.Add("email", "err.email")
+		}
+	}
+	if isNew || in.Password != "" {
+		switch {
+		case utf8.RuneCountInString(in.Password) < auth.MinPasswordChars:
+			p.Add("password", "err.password_short")
+		case len(in.Password) > auth.MaxPasswordBytes:
+			p.Add("password", "err.password_long")
+		}
+	}
+	u := domain.User{Username: in.Username, Name: strings.TrimSpace(in.Name), Email: strings.TrimSpace(in.Email), IsAdmin: in.IsAdmin, Disabled: in.Disabled}
+	if err := p.Err(); err != nil {
+		return u, err
+	}
+	if in.Password != "" {
+		h, err := a.Hasher.Hash(in.Password)
+		if err != nil {
+			return u, err
+		}
+		u.PasswordHash = h
+	}
+	return u, nil
+}
+
+// CreateUser adds an account. Returns EForbidden, EInvalid, EConflict.
+func (a *App) CreateUser(ctx context.Context, c Caller, in UserInput) (domain.User, error) {
+	if err := a.requireAdmin(c); err != nil {
+		return domain.User{}, err
+	}
+	u, err := a.validateUser(in, true)
+	if err != nil {
+		return u, err
+	}
+	err = a.Store.CreateUser(ctx, c.actor(), &u)
+	return u, err
+}
+
+// UpdateUser changes an account. An administrator cannot remove their own admin flag or
+// disable themselves. Returns EForbidden, ENotFound, EInvalid.
+func (a *App) UpdateUser(ctx context.Context, c Caller, id int64, in UserInput) (domain.User, error) {
+	if err := a.requireAdmin(c); err != nil {
+		return domain.User{}, err
+	}
+	u, err := a.validateUser(in, false)
+	if err != nil {
+		return u, err
+	}
+	if id == c.P.User.ID && (!u.IsAdmin || u.Disabled) {
+		return u, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"is_admin": "err.self_lockout"}}
+	}
+	u.ID = id
+	err = a.Store.UpdateUser(ctx, c.actor(), &u)
+	return u, err
+}
+
+// RoleInput grants a role in a municipality.
+type RoleInput struct {
+	MunicipalityID int64   `json:"municipality_id" form:"municipality_id"`
+	Role           string  `json:"role" form:"role"`
+	OrgUnitIDs     []int64 `json:"org_unit_ids" form:"org_unit_ids"`
+}
+
+// GrantRole gives a user a role in a municipality; information owners need at least one org
+// unit. Returns EForbidden, ENotFound, EInvalid.
+func (a *App) GrantRole(ctx context.Context, c Caller, user int64, in RoleInput) error {
+	if err := a.requireAdmin(c); err != nil {
+		return err
+	}
+	p := domain.Problems{}
+	r := domain.Role(in.Role)
+	if !r.Valid() {
+		p.Add("role", "err.enum")
+	}
+	if _, err := a.Store.GetMunicipality(ctx, in.MunicipalityID); err != nil {
+		p.Add("municipality_id", "err.unknown_municipality")
+	}
+	units := in.OrgUnitIDs
+	if r == domain.RoleInformationOwner && len(units) == 0 {
+		p.Add("org_unit_ids", "err.owner_units_required")
+	}
+	if r != domain.RoleInformationOwner {
+		units = nil
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return a.Store.GrantRole(ctx, c.actor(), domain.RoleAssignment{UserID: user, MunicipalityID: in.MunicipalityID, Role: r, OrgUnitIDs: units})
+}
+
+// RevokeRole removes a role. Returns EForbidden, ENotFound.
+func (a *App) RevokeRole(ctx context.Context, c Caller, user, mun int64, role string) error {
+	if err := a.requireAdmin(c); err != nil {
+		return err
+	}
+	return a.Store.RevokeRole(ctx, c.actor(), user, mun, domain.Role(role))
+}
+
+// CreateUserCLI creates an account from the command line (the first administrator).
+// Returns EInvalid, EConflict.
+func (a *App) CreateUserCLI(ctx context.Context, in UserInput) (domain.User, error) {
+	u, err := a.validateUser(in, true)
+	if err != nil {
+		return u, err
+	}
+	err = a.Store.CreateUser(ctx, SystemActor("cli"), &u)
+	return u, err
+}

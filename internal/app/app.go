@@ -1,0 +1,126 @@
+// Package app is Lisa's service layer: every operation a user can do, from the web pages and
+// the JSON API alike. Each method asks package authz whether the caller may act, validates
+// input with package domain, and calls package store.
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/lisa-isms/lisa/internal/auth"
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// App holds the services' dependencies.
+type App struct {
+	Store    *store.Store
+	Authz    *authz.Authorizer
+	Hasher   auth.Hasher
+	Throttle *auth.Throttle
+	// SessionTTL is how long a login lasts.
+	SessionTTL time.Duration
+}
+
+// New wires an App with the embedded policy.
+func New(s *store.Store) (*App, error) {
+	az, err := authz.New()
+	if err != nil {
+		return nil, err
+	}
+	th := auth.NewThrottle()
+	th.Now = func() time.Time { return s.Now() } // follows the store clock even when it is replaced later
+	return &App{Store: s, Authz: az, Throttle: th, SessionTTL: 12 * time.Hour}, nil
+}
+
+// Caller is who is asking, and from where.
+type Caller struct {
+	P  *authz.Principal
+	IP string
+}
+
+func (c Caller) actor() store.Actor {
+	if c.P == nil {
+		return store.Actor{Name: "anonymous", IP: c.IP}
+	}
+	id := c.P.User.ID
+	return store.Actor{ID: &id, Name: c.P.User.Username, IP: c.IP}
+}
+
+// SystemActor is the actor of command-line and start-up changes.
+func SystemActor(name string) store.Actor { return store.Actor{Name: name, IP: "local"} }
+
+// Today is the current date on the store's clock.
+func (a *App) Today() domain.Date { return a.Store.Today() }
+
+// member returns ENotFound unless the caller holds a role in mun: a municipality one has no
+// part in does not exist for them.
+func (a *App) member(c Caller, mun int64) error {
+	if c.P == nil {
+		return domain.Errorf(domain.EUnauthorized, "err.unauthorized")
+	}
+	if !c.P.Member(mun) {
+		return domain.NotFound()
+	}
+	return nil
+}
+
+// require checks an all-scope permission on obj in mun (404 for non-members, 403 otherwise).
+func (a *App) require(c Caller, mun int64, obj authz.Object, act authz.Action) error {
+	if err := a.member(c, mun); err != nil {
+		return err
+	}
+	if !a.Authz.Can(c.P, mun, obj, act, nil) {
+		return domain.Forbidden()
+	}
+	return nil
+}
+
+// Can reports whether the caller may do act on obj in mun for target t (nil: any object).
+// Pages use it to show or hide buttons; the services check again.
+func (a *App) Can(c Caller, mun int64, obj authz.Object, act authz.Action, t *authz.Target) bool {
+	return c.P != nil && a.Authz.Can(c.P, mun, obj, act, t)
+}
+
+// CanSome reports whether the caller may do act on at least some objects of obj in mun.
+func (a *App) CanSome(c Caller, mun int64, obj authz.Object, act authz.Action) bool {
+	return c.P != nil && a.Authz.CanSome(c.P, mun, obj, act)
+}
+
+// Municipalities returns the municipalities the caller holds a role in (all, for admins).
+func (a *App) Municipalities(ctx context.Context, c Caller) ([]domain.Municipality, error) {
+	if c.P == nil {
+		return nil, domain.Errorf(domain.EUnauthorized, "err.unauthorized")
+	}
+	ids := []int64{}
+	for _, r := range c.P.Assignments {
+		ids = append(ids, r.MunicipalityID)
+	}
+	return a.Store.ListMunicipalities(ctx, c.P.User.IsAdmin, ids)
+}
+
+// Municipality returns one municipality the caller is part of. Returns ENotFound.
+func (a *App) Municipality(ctx context.Context, c Caller, mun int64) (domain.Municipality, error) {
+	if err := a.member(c, mun); err != nil {
+		return domain.Municipality{}, err
+	}
+	return a.Store.GetMunicipality(ctx, mun)
+}
+
+// OrgUnits returns the org tree of mun. Returns ENotFound, EForbidden.
+func (a *App) OrgUnits(ctx context.Context, c Caller, mun int64) ([]domain.OrgUnit, error) {
+	if err := a.require(c, mun, authz.ObjOrg, authz.Read); err != nil {
+		return nil, err
+	}
+	return a.Store.ListOrgUnits(ctx, mun)
+}
+
+// Members returns the people holding a role in mun (to choose owners). Returns ENotFound,
+// EForbidden.
+func (a *App) Members(ctx context.Context, c Caller, mun int64) ([]domain.User, error) {
+	if err := a.require(c, mun, authz.ObjUser, authz.Read); err != nil {
+		return nil, err
+	}
+	return a.Store.ListMembers(ctx, mun)
+}

@@ -1,0 +1,200 @@
+package app
+
+import (
+	"context"
+
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// Documents lists the governing documents of mun the caller may read. Returns ENotFound
+// (not a member), EForbidden (may read none).
+func (a *App) Documents(ctx context.Context, c Caller, mun int64, f store.DocumentFilter) ([]domain.Document, error) {
+	if err := a.member(c, mun); err != nil {
+		return nil, err
+	}
+	v := a.Authz.Filter(c.P, mun, authz.ObjDocument, authz.Read)
+	if v.None() {
+		return nil, domain.Forbidden()
+	}
+	return a.Store.ListDocuments(ctx, mun, v, f)
+}
+
+// Document returns one governing document the caller may read. Returns ENotFound (also when it
+// exists but the caller may not read it, or it belongs to another municipality).
+func (a *App) Document(ctx context.Context, c Caller, mun, id int64) (domain.Document, error) {
+	if err := a.member(c, mun); err != nil {
+		return domain.Document{}, err
+	}
+	d, err := a.Store.GetDocument(ctx, mun, id)
+	if err != nil {
+		return d, err
+	}
+	if !a.Authz.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
+		return domain.Document{}, domain.NotFound()
+	}
+	return d, nil
+}
+
+func target(r domain.Record) *authz.Target {
+	return &authz.Target{OrgUnitID: r.OrgUnitID, Status: r.Status}
+}
+
+// CreateDocument validates and stores a new governing document. The owner defaults to the
+// caller. Returns ENotFound, EForbidden, EInvalid.
+func (a *App) CreateDocument(ctx context.Context, c Caller, mun int64, in domain.DocumentInput) (domain.Document, error) {
+	if err := a.member(c, mun); err != nil {
+		return domain.Document{}, err
+	}
+	if !a.Authz.CanSome(c.P, mun, authz.ObjDocument, authz.Create) {
+		return domain.Document{}, domain.Forbidden()
+	}
+	d := domain.Document{Record: domain.Record{MunicipalityID: mun}}
+	note, err := domain.ApplyDocument(&d, in, a.Today())
+	if err != nil {
+		return d, err
+	}
+	if d.OwnerID == nil {
+		d.OwnerID = &c.P.User.ID
+	}
+	if err := a.checkDocument(ctx, c, nil, &d); err != nil {
+		return d, err
+	}
+	if err := a.Store.CreateDocument(ctx, c.actor(), &d, note); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// UpdateDocument applies the given fields to a governing document. Management, who may adopt
+// but not edit, may change only the adoption fields. Returns ENotFound, EForbidden, EInvalid.
+func (a *App) UpdateDocument(ctx context.Context, c Caller, mun, id int64, in domain.DocumentInput) (domain.Document, error) {
+	if err := a.member(c, mun); err != nil {
+		return domain.Document{}, err
+	}
+	return a.Store.UpdateDocument(ctx, c.actor(), mun, id, func(d *domain.Document) (string, error) {
+		if !a.Authz.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
+			return "", domain.NotFound()
+		}
+		before := *d
+		before.ScopeUnitIDs = append([]int64(nil), d.ScopeUnitIDs...)
+		note, err := domain.ApplyDocument(d, in, a.Today())
+		if err != nil {
+			return "", err
+		}
+		return note, a.checkDocument(ctx, c, &before, d)
+	})
+}
+
+// checkDocument decides whether the caller may make the change from before (nil: create) to d,
+// and that the units and owner it names exist in the municipality.
+func (a *App) checkDocument(ctx context.Context, c Caller, before, d *domain.Document) error {
+	mun := d.MunicipalityID
+	can := func(act authz.Action, r domain.Record) bool {
+		return a.Authz.Can(c.P, mun, authz.ObjDocument, act, target(r))
+	}
+	adoptionChanged := before == nil && d.Status == string(domain.DocAdopted) ||
+		before != nil && (before.Status != d.Status && (before.Status == string(domain.DocAdopted) || d.Status == string(domain.DocAdopted)) ||
+			!eqPtr(before.AdoptedBy, d.AdoptedBy) || !eqPtr(before.AdoptedAt, d.AdoptedAt))
+	if adoptionChanged && !can(authz.Adopt, d.Record) {
+		return domain.Forbidden()
+	}
+	switch {
+	case before == nil:
+		if !can(authz.Create, d.Record) {
+			return forbiddenField("org_unit_id", "err.unit_not_yours")
+		}
+	case onlyAdoption(*before, *d):
+		if !adoptionChanged && !can(authz.Update, before.Record) {
+			return domain.Forbidden()
+		}
+	default:
+		if !can(authz.Update, before.Record) {
+			return domain.Forbidden()
+		}
+		if !can(authz.Update, d.Record) {
+			return forbiddenField("org_unit_id", "err.unit_not_yours")
+		}
+	}
+	ownerChanged := before == nil && *d.OwnerID != c.P.User.ID || before != nil && !eqPtr(before.OwnerID, d.OwnerID)
+	if ownerChanged && d.OwnerID != nil && *d.OwnerID != c.P.User.ID && !can(authz.AssignOwner, d.Record) {
+		return forbiddenField("owner_id", "err.assign_owner")
+	}
+	p := domain.Problems{}
+	if ok, err := a.Store.UnitsExist(ctx, mun, append([]int64{d.OrgUnitID}, d.ScopeUnitIDs...)); err != nil {
+		return err
+	} else if !ok {
+		if ok, _ := a.Store.UnitsExist(ctx, mun, []int64{d.OrgUnitID}); !ok {
+			p.Add("org_unit_id", "err.unknown_unit")
+		} else {
+			p.Add("scope_unit_ids", "err.unknown_unit")
+		}
+	}
+	if d.OwnerID != nil {
+		if ok, err := a.Store.IsMember(ctx, mun, *d.OwnerID); err != nil {
+			return err
+		} else if !ok {
+			p.Add("owner_id", "err.unknown_owner")
+		}
+	}
+	return p.Err()
+}
+
+// onlyAdoption reports whether before and after differ in nothing but status and adoption.
+func onlyAdoption(before, after domain.Document) bool {
+	before.Status, before.AdoptedBy, before.AdoptedAt = after.Status, after.AdoptedBy, after.AdoptedAt
+	before.UpdatedAt = after.UpdatedAt
+	return before.Title == after.Title && before.Type == after.Type && before.Version == after.Version &&
+		before.Description == after.Description && before.OrgUnitID == after.OrgUnitID && eqPtr(before.OwnerID, after.OwnerID) &&
+		before.ReviewIntervalMonths == after.ReviewIntervalMonths && eqPtr(before.LastReviewedAt, after.LastReviewedAt) &&
+		eqPtr(before.NextReviewAt, after.NextReviewAt) && before.RevisionInProgress == after.RevisionInProgress &&
+		before.Scope == after.Scope && equalIDs(before.ScopeUnitIDs, after.ScopeUnitIDs)
+}
+
+func equalIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func eqPtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+func forbiddenField(field, key string) error {
+	return &domain.Error{Code: domain.EForbidden, Message: "err.forbidden", Fields: map[string]string{field: key}}
+}
+
+// DeleteDocument removes a governing document. Returns ENotFound, EForbidden.
+func (a *App) DeleteDocument(ctx context.Context, c Caller, mun, id int64) error {
+	if err := a.member(c, mun); err != nil {
+		return err
+	}
+	return a.Store.DeleteDocument(ctx, c.actor(), mun, id, func(d domain.Document) error {
+		if !a.Authz.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
+			return domain.NotFound()
+		}
+		if !a.Authz.Can(c.P, mun, authz.ObjDocument, authz.Delete, target(d.Record)) {
+			return domain.Forbidden()
+		}
+		return nil
+	})
+}
+
+// DocumentVersions returns the version history of a readable document. Returns ENotFound.
+func (a *App) DocumentVersions(ctx context.Context, c Caller, mun, id int64) ([]domain.DocVersion, error) {
+	if _, err := a.Document(ctx, c, mun, id); err != nil {
+		return nil, err
+	}
+	return a.Store.ListVersions(ctx, id)
+}

@@ -1,0 +1,282 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"github.com/gabriel-vasile/mimetype"
+
+	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// These services work on the tracked-record core of any kind: reviews, comments, evidence,
+// history, and the review list across kinds.
+
+// record returns the core of a record the caller may read. Returns ENotFound.
+func (a *App) record(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64) (domain.Record, error) {
+	if err := a.member(c, mun); err != nil {
+		return domain.Record{}, err
+	}
+	r, err := a.Store.GetRecord(ctx, mun, kind, id)
+	if err != nil {
+		return r, err
+	}
+	if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Read, target(r)) {
+		return domain.Record{}, domain.NotFound()
+	}
+	return r, nil
+}
+
+// ReviewInput is a "mark as reviewed".
+type ReviewInput struct {
+	ReviewedAt   *string `json:"reviewed_at" form:"reviewed_at"`
+	NextReviewAt *string `json:"next_review_at" form:"next_review_at"`
+	Comment      *string `json:"comment" form:"comment"`
+}
+
+// MarkReviewed records that the caller reviewed a record today (or on reviewed_at), and sets
+// its next review date one interval later (or to next_review_at). Returns ENotFound,
+// EForbidden, EInvalid.
+func (a *App) MarkReviewed(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64, in ReviewInput) (domain.Record, error) {
+	if err := a.member(c, mun); err != nil {
+		return domain.Record{}, err
+	}
+	today := a.Today()
+	p := domain.Problems{}
+	rv := domain.Review{ReviewedBy: c.P.User.ID, ReviewedAt: today}
+	if in.ReviewedAt != nil && strings.TrimSpace(*in.ReviewedAt) != "" {
+		d, err := domain.ParseDate(strings.TrimSpace(*in.ReviewedAt))
+		switch {
+		case err != nil:
+			p.Add("reviewed_at", "err.date")
+		case d.After(today):
+			p.Add("reviewed_at", "err.date_future")
+		default:
+			rv.ReviewedAt = d
+		}
+	}
+	var next *domain.Date
+	if in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) != "" {
+		d, err := domain.ParseDate(strings.TrimSpace(*in.NextReviewAt))
+		if err != nil {
+			p.Add("next_review_at", "err.date")
+		} else if !d.After(rv.ReviewedAt) {
+			p.Add("next_review_at", "err.next_after_review")
+		}
+		next = &d
+	}
+	if in.Comment != nil {
+		domain.ValidateLongText(p, "comment", *in.Comment, false, 2000)
+		rv.Comment = strings.TrimSpace(*in.Comment)
+	}
+	var out domain.Record
+	err := a.Store.MarkReviewed(ctx, c.actor(), mun, kind, id, &rv, func(r *domain.Record) error {
+		if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Read, target(*r)) {
+			return domain.NotFound()
+		}
+		if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Review, target(*r)) {
+			return domain.Forbidden()
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		n := domain.NextReview(rv.ReviewedAt, r.ReviewIntervalMonths)
+		if next != nil {
+			n = *next
+		}
+		r.LastReviewedAt, r.NextReviewAt = &rv.ReviewedAt, &n
+		rv.NextReviewAt = n
+		out = *r
+		return nil
+	})
+	return out, err
+}
+
+// Reviews returns a readable record's reviews. Returns ENotFound.
+func (a *App) Reviews(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64) ([]domain.Review, error) {
+	if _, err := a.record(ctx, c, mun, kind, id); err != nil {
+		return nil, err
+	}
+	return a.Store.ListReviews(ctx, id)
+}
+
+// AddComment adds a comment to a record. Returns ENotFound, EForbidden, EInvalid.
+func (a *App) AddComment(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64, body string) (domain.Comment, error) {
+	r, err := a.record(ctx, c, mun, kind, id)
+	if err != nil {
+		return domain.Comment{}, err
+	}
+	if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Comment, target(r)) {
+		return domain.Comment{}, domain.Forbidden()
+	}
+	p := domain.Problems{}
+	domain.ValidateLongText(p, "body", body, true, 5000)
+	if err := p.Err(); err != nil {
+		return domain.Comment{}, err
+	}
+	cm := domain.Comment{RecordID: id, AuthorID: c.P.User.ID, AuthorName: c.P.User.Name, Body: strings.TrimSpace(body)}
+	err = a.Store.AddComment(ctx, c.actor(), mun, kind, &cm)
+	return cm, err
+}
+
+// Comments returns a readable record's comments. Returns ENotFound.
+func (a *App) Comments(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64) ([]domain.Comment, error) {
+	if _, err := a.record(ctx, c, mun, kind, id); err != nil {
+		return nil, err
+	}
+	return a.Store.ListComments(ctx, id)
+}
+
+// AddEvidence attaches a file to a record the caller may update. The content type is sniffed
+// from the bytes (the name and the client's claim are not trusted) and must be a document or
+// an image; the SHA-256 is recorded. Returns ENotFound, EForbidden, EInvalid, ETooLarge.
+func (a *App) AddEvidence(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64, filename string, data []byte) (domain.Evidence, error) {
+	r, err := a.record(ctx, c, mun, kind, id)
+	if err != nil {
+		return domain.Evidence{}, err
+	}
+	if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Update, target(r)) {
+		return domain.Evidence{}, domain.Forbidden()
+	}
+	if len(data) > domain.MaxEvidenceBytes {
+		return domain.Evidence{}, &domain.Error{Code: domain.ETooLarge, Message: "err.too_large", Fields: map[string]string{"file": "err.file_too_large"}}
+	}
+	p := domain.Problems{}
+	name := cleanFilename(filename)
+	if len(data) == 0 {
+		p.Add("file", "err.file_empty")
+	}
+	ctype := mimetype.Detect(data)
+	base := strings.SplitN(ctype.String(), ";", 2)[0]
+	if base == "application/zip" || base == "text/plain" {
+		// An office file may sniff as zip; plain text may be CSV: fall back on the extension
+		// only to pick among types that are allowed anyway, and only a subtype of what the
+		// bytes are (a zip named .csv stays a zip).
+		if t := mimetype.Lookup(extensionType(name)); t != nil && domain.EvidenceTypes[t.String()] && t.Parent() != nil && t.Parent().Is(base) {
+			base = t.String()
+		}
+	}
+	if len(data) > 0 && !domain.EvidenceTypes[base] {
+		p.Add("file", "err.file_type")
+	}
+	domain.ValidateText(p, "file", name, true, 200)
+	if err := p.Err(); err != nil {
+		return domain.Evidence{}, err
+	}
+	sum := sha256.Sum256(data)
+	e := domain.Evidence{RecordID: id, Filename: name, ContentType: base, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]),
+		Data: data, UploadedBy: c.P.User.ID, UploaderName: c.P.User.Name}
+	if err := a.Store.AddEvidence(ctx, c.actor(), mun, kind, &e); err != nil {
+		return domain.Evidence{}, err
+	}
+	e.Data = nil
+	return e, nil
+}
+
+func extensionType(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv":
+		return "text/csv"
+	case ".txt":
+		return "text/plain"
+	case ".docx":
+		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	case ".xlsx":
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case ".pptx":
+		return "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+	}
+	return ""
+}
+
+// cleanFilename keeps the base name, without path parts or control characters.
+func cleanFilename(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "." || name == ".." || name == "/" {
+		return ""
+	}
+	return name
+}
+
+// EvidenceList returns a readable record's evidence files (without contents). Returns ENotFound.
+func (a *App) EvidenceList(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64) ([]domain.Evidence, error) {
+	if _, err := a.record(ctx, c, mun, kind, id); err != nil {
+		return nil, err
+	}
+	return a.Store.ListEvidence(ctx, id)
+}
+
+// EvidenceFile returns one evidence file with its contents, for those who may read the record.
+// Returns ENotFound.
+func (a *App) EvidenceFile(ctx context.Context, c Caller, mun int64, kind domain.Kind, id, eid int64) (domain.Evidence, error) {
+	if _, err := a.record(ctx, c, mun, kind, id); err != nil {
+		return domain.Evidence{}, err
+	}
+	return a.Store.GetEvidence(ctx, id, eid)
+}
+
+// DeleteEvidence removes an evidence file from a record the caller may update. Returns
+// ENotFound, EForbidden.
+func (a *App) DeleteEvidence(ctx context.Context, c Caller, mun int64, kind domain.Kind, id, eid int64) error {
+	r, err := a.record(ctx, c, mun, kind, id)
+	if err != nil {
+		return err
+	}
+	if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Update, target(r)) {
+		return domain.Forbidden()
+	}
+	return a.Store.DeleteEvidence(ctx, c.actor(), mun, kind, id, eid)
+}
+
+// History returns a record's audit entries, for those who follow up reviews on it (not staff,
+// who see only the adopted text). Returns ENotFound, EForbidden.
+func (a *App) History(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64) ([]audit.Entry, error) {
+	r, err := a.record(ctx, c, mun, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Authz.Can(c.P, mun, authz.ObjReview, authz.Read, target(r)) {
+		return nil, domain.Forbidden()
+	}
+	return a.Store.ListAudit(ctx, store.AuditFilter{MunicipalityID: mun, Kind: string(kind), RecordID: id, Limit: 200})
+}
+
+// Dues returns the review list across every record kind: the records the caller follows up
+// whose next review falls in the due filter; mine limits it to records the caller owns.
+// Returns ENotFound, EForbidden.
+func (a *App) Dues(ctx context.Context, c Caller, mun int64, due domain.DueFilter, mine bool, limit int) ([]domain.DueItem, error) {
+	if err := a.member(c, mun); err != nil {
+		return nil, err
+	}
+	v := a.Authz.Filter(c.P, mun, authz.ObjReview, authz.Read)
+	q := store.DueQuery{MunicipalityID: mun, Visible: v, Limit: limit}
+	if mine {
+		// One's own records are always one's own to follow up.
+		q.Visible, q.OwnerID = domain.Visibility{All: true}, c.P.User.ID
+	} else if v.None() {
+		return nil, domain.Forbidden()
+	}
+	q.From, q.To = due.Bounds(a.Today())
+	return a.Store.Dues(ctx, q)
+}
+
+// AuditLog returns the municipality's audit trail for auditors. Returns ENotFound, EForbidden.
+func (a *App) AuditLog(ctx context.Context, c Caller, f store.AuditFilter) ([]audit.Entry, error) {
+	if err := a.require(c, f.MunicipalityID, authz.ObjAudit, authz.Read); err != nil {
+		return nil, err
+	}
+	return a.Store.ListAudit(ctx, f)
+}

@@ -1,0 +1,130 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/auth"
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// LoginResult is a new session: the cookie value and its CSRF token.
+type LoginResult struct {
+	Token     string
+	CSRFToken string
+	User      domain.User
+	Expires   time.Time
+}
+
+// Login checks a username and password and starts a new session (a new id every time, so a
+// session id planted before login is useless). Unknown user and wrong password give the same
+// EUnauthorized; repeated failures per account or IP give ETooManyRequests.
+func (a *App) Login(ctx context.Context, ip, username, password string) (LoginResult, error) {
+	username = strings.TrimSpace(username)
+	p := domain.Problems{}
+	if username == "" {
+		p.Add("username", "err.required")
+	} else if len(username) > 200 {
+		p.Add("username", "err.too_long")
+	}
+	if password == "" {
+		p.Add("password", "err.required")
+	} else if len(password) > 1024 {
+		p.Add("password", "err.too_long")
+	}
+	if err := p.Err(); err != nil {
+		return LoginResult{}, err
+	}
+	if blocked, _ := a.Throttle.Blocked(strings.ToLower(username), ip); blocked {
+		_ = a.Store.Audit(ctx, store.Actor{Name: username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLoginFailed, After: map[string]string{"reason": "throttled"}})
+		return LoginResult{}, domain.Errorf(domain.ETooManyRequests, "err.throttled")
+	}
+	u, err := a.Store.GetUserByUsername(ctx, username)
+	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+		return LoginResult{}, err
+	}
+	if !auth.Check(u.PasswordHash, password) || u.Disabled {
+		a.Throttle.Fail(strings.ToLower(username), ip)
+		var uid *int64
+		if u.ID != 0 {
+			uid = &u.ID
+		}
+		_ = a.Store.Audit(ctx, store.Actor{ID: uid, Name: username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLoginFailed})
+		return LoginResult{}, domain.Errorf(domain.EUnauthorized, "err.bad_login")
+	}
+	a.Throttle.Succeed(strings.ToLower(username))
+	res := LoginResult{Token: auth.NewToken(), CSRFToken: auth.NewToken(), User: u}
+	ss, err := a.Store.CreateSession(ctx, res.Token, res.CSRFToken, u.ID, a.SessionTTL)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	res.Expires = ss.ExpiresAt
+	if err := a.Store.Audit(ctx, store.Actor{ID: &u.ID, Name: u.Username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLogin}); err != nil {
+		return LoginResult{}, err
+	}
+	return res, nil
+}
+
+// Logout ends the session.
+func (a *App) Logout(ctx context.Context, c Caller, token string) error {
+	if err := a.Store.DeleteSession(ctx, token); err != nil {
+		return err
+	}
+	if c.P != nil {
+		return a.Store.Audit(ctx, c.actor(), store.Change{Kind: "session", Action: audit.ActionLogout})
+	}
+	return nil
+}
+
+// SessionPrincipal returns the person and CSRF token of a live session. Returns ENotFound.
+func (a *App) SessionPrincipal(ctx context.Context, token string) (*authz.Principal, string, error) {
+	ss, err := a.Store.GetSession(ctx, token)
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := a.principal(ctx, ss.UserID)
+	return p, ss.CSRFToken, err
+}
+
+// TokenPrincipal returns the person of a bearer API token. Returns ENotFound.
+func (a *App) TokenPrincipal(ctx context.Context, token string) (*authz.Principal, error) {
+	u, err := a.Store.UserByAPIToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	return a.principal(ctx, u.ID)
+}
+
+func (a *App) principal(ctx context.Context, user int64) (*authz.Principal, error) {
+	u, err := a.Store.GetUser(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, domain.NotFound()
+	}
+	as, err := a.Store.Assignments(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	return &authz.Principal{User: u, Assignments: as}, nil
+}
+
+// CreateAPIToken makes a bearer token for username (command line: lisa token create). The
+// token is shown once; only its hash is stored. Returns ENotFound.
+func (a *App) CreateAPIToken(ctx context.Context, username, name string) (string, error) {
+	u, err := a.Store.GetUserByUsername(ctx, username)
+	if err != nil {
+		return "", fmt.Errorf("find user %q: %w", username, err)
+	}
+	tok := "lisa_" + auth.NewToken()
+	if err := a.Store.CreateAPIToken(ctx, SystemActor("cli"), u.ID, name, tok); err != nil {
+		return "", err
+	}
+	return tok, nil
+}

@@ -1,0 +1,311 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/auth"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+func TestLoginBadCredentialsLookAlike(t *testing.T) {
+	f := newFixture(t)
+	_, errUnknown := f.app.Login(f.ctx, "198.51.100.1", "ingen-sadan", password)
+	_, errWrong := f.app.Login(f.ctx, "198.51.100.2", "olle", "fel-lösenord-123")
+	eu := wantCode(t, errUnknown, domain.EUnauthorized)
+	ew := wantCode(t, errWrong, domain.EUnauthorized)
+	if eu.Error() != ew.Error() {
+		t.Errorf("unknown user %q and wrong password %q differ", eu, ew)
+	}
+	// A disabled account fails the same way, even with the right password.
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.owner2ID, app.UserInput{Name: "Ingrid IT-chef", Disabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, errDisabled := f.app.Login(f.ctx, "198.51.100.3", "ingrid", password)
+	if ed := wantCode(t, errDisabled, domain.EUnauthorized); ed.Error() != ew.Error() {
+		t.Errorf("disabled %q differs from wrong password %q", ed, ew)
+	}
+	// Missing input is a validation error, not a failed login.
+	_, err := f.app.Login(f.ctx, "198.51.100.4", " ", "")
+	e := wantCode(t, err, domain.EInvalid)
+	if e.Fields["username"] != "err.required" || e.Fields["password"] != "err.required" {
+		t.Errorf("fields = %v", e.Fields)
+	}
+	// Usernames are exact.
+	_, err = f.app.Login(f.ctx, "198.51.100.5", "OLLE", password)
+	wantCode(t, err, domain.EUnauthorized)
+	if _, err := f.app.Login(f.ctx, "198.51.100.5", "  olle ", password); err != nil {
+		t.Errorf("surrounding spaces: %v", err)
+	}
+}
+
+func TestLoginAudited(t *testing.T) {
+	f := newFixture(t)
+	n := f.auditCount()
+	if _, err := f.app.Login(f.ctx, "198.51.100.1", "olle", "fel-lösenord-123"); err == nil {
+		t.Fatal("wrong password accepted")
+	}
+	if _, err := f.app.Login(f.ctx, "198.51.100.2", "ingen-sadan", "fel-lösenord-123"); err == nil {
+		t.Fatal("unknown user accepted")
+	}
+	res, err := f.app.Login(f.ctx, "198.51.100.3", "olle", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := app.Caller{P: nil, IP: "198.51.100.3"}
+	c.P, _, err = f.app.SessionPrincipal(f.ctx, res.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.app.Logout(f.ctx, c, res.Token); err != nil {
+		t.Fatal(err)
+	}
+	rows := f.auditRows("session")
+	var got []string
+	for _, r := range rows[len(rows)-4:] {
+		got = append(got, fmt.Sprintf("%s %s %d %s", r.Action, r.Actor, r.ActorID, r.IP))
+	}
+	want := []string{
+		fmt.Sprintf("login_failed olle %d 198.51.100.1", f.ownerID),
+		"login_failed ingen-sadan 0 198.51.100.2",
+		fmt.Sprintf("login olle %d 198.51.100.3", f.ownerID),
+		fmt.Sprintf("logout olle %d 198.51.100.3", f.ownerID),
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("session audit:\n got %q\nwant %q", got, want)
+	}
+	if f.auditCount() != n+4 {
+		t.Errorf("%d entries added, want 4", f.auditCount()-n)
+	}
+	// The password never reaches the audit trail.
+	for _, r := range f.auditRows("") {
+		if strings.Contains(r.After, "fel-lösenord") || strings.Contains(r.After, password) || strings.Contains(r.Before, password) {
+			t.Errorf("password in audit entry %d", r.ID)
+		}
+	}
+	if count, err := f.store.VerifyAudit(f.ctx); err != nil || count != f.auditCount() {
+		t.Errorf("VerifyAudit = %d, %v", count, err)
+	}
+}
+
+func TestLoginThrottledPerAccount(t *testing.T) {
+	f := newFixture(t)
+	for i := range 5 {
+		_, err := f.app.Login(f.ctx, fmt.Sprintf("198.51.100.%d", i), "olle", "fel-lösenord-123")
+		wantCode(t, err, domain.EUnauthorized)
+	}
+	// Now even the right password, from a fresh address, is turned away.
+	_, err := f.app.Login(f.ctx, "203.0.113.50", "olle", password)
+	wantCode(t, err, domain.ETooManyRequests)
+	_, err = f.app.Login(f.ctx, "203.0.113.50", "OLLE", password) // the throttle ignores case
+	wantCode(t, err, domain.ETooManyRequests)
+	rows := f.auditRows("session")
+	if last := rows[len(rows)-1]; last.Action != "login_failed" || !strings.Contains(last.After, "throttled") {
+		t.Errorf("throttled login audit: %+v", last)
+	}
+	// Other accounts are not affected.
+	if _, err := f.app.Login(f.ctx, "203.0.113.50", "ingrid", password); err != nil {
+		t.Errorf("other account: %v", err)
+	}
+	// After the window on the store's clock, the account may log in again.
+	f.advance(15*time.Minute + time.Second)
+	if _, err := f.app.Login(f.ctx, "203.0.113.50", "olle", password); err != nil {
+		t.Errorf("after the window: %v", err)
+	}
+}
+
+func TestLoginThrottledPerAddress(t *testing.T) {
+	f := newFixture(t)
+	const ip = "203.0.113.66"
+	for i := range 20 {
+		_, err := f.app.Login(f.ctx, ip, fmt.Sprintf("gissning%d", i), "fel-lösenord-123")
+		wantCode(t, err, domain.EUnauthorized)
+	}
+	_, err := f.app.Login(f.ctx, ip, "olle", password)
+	wantCode(t, err, domain.ETooManyRequests)
+	if _, err := f.app.Login(f.ctx, "203.0.113.67", "olle", password); err != nil {
+		t.Errorf("from another address: %v", err)
+	}
+}
+
+// The throttle follows the store's clock even when the clock is set after New.
+func TestThrottleUsesStoreClock(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "lisa.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a, err := app.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Hasher = auth.Hasher{Cost: bcrypt.MinCost}
+	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	h, _ := a.Hasher.Hash(password)
+	if err := s.CreateUser(ctx, app.SystemActor("test"), &domain.User{Username: "anna", Name: "Anna", PasswordHash: h}); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		_, _ = a.Login(ctx, "192.0.2.1", "anna", "fel")
+	}
+	_, err = a.Login(ctx, "192.0.2.1", "anna", password)
+	wantCode(t, err, domain.ETooManyRequests)
+	now = now.Add(time.Hour)
+	if _, err := a.Login(ctx, "192.0.2.1", "anna", password); err != nil {
+		t.Errorf("an hour later on the store clock: %v", err)
+	}
+}
+
+func TestSessions(t *testing.T) {
+	f := newFixture(t)
+	res, err := f.app.Login(f.ctx, "198.51.100.1", "olle", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res2, err := f.app.Login(f.ctx, "198.51.100.1", "olle", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Token == "" || res.Token == res2.Token || res.CSRFToken == res.Token || res.CSRFToken == res2.CSRFToken {
+		t.Errorf("tokens not fresh: %q %q %q", res.Token, res2.Token, res.CSRFToken)
+	}
+	if !res.Expires.Equal(start.Add(12*time.Hour)) || res.User.ID != f.ownerID || res.User.PasswordHash == "" && false {
+		t.Errorf("login result %+v", res)
+	}
+	p, csrf, err := f.app.SessionPrincipal(f.ctx, res.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.User.ID != f.ownerID || p.User.Username != "olle" || csrf != res.CSRFToken {
+		t.Errorf("principal %+v csrf %q", p.User, csrf)
+	}
+	if len(p.Assignments) != 1 || p.Assignments[0].Role != domain.RoleInformationOwner || p.Assignments[0].MunicipalityID != f.munA ||
+		len(p.Assignments[0].OrgUnitIDs) != 1 || p.Assignments[0].OrgUnitIDs[0] != f.unitSoc {
+		t.Errorf("assignments %+v", p.Assignments)
+	}
+	// The database holds only a hash of the token.
+	var n int
+	if err := f.db().QueryRowContext(f.ctx, `SELECT COUNT(*) FROM sessions WHERE token_hash = ? OR csrf_token = ?`, res.Token, res.Token).Scan(&n); err != nil || n != 0 {
+		t.Errorf("raw token stored: %d, %v", n, err)
+	}
+	_, _, err = f.app.SessionPrincipal(f.ctx, res.Token+"x")
+	wantCode(t, err, domain.ENotFound)
+
+	// Logout ends that session only.
+	if err := f.app.Logout(f.ctx, app.Caller{P: p, IP: "198.51.100.1"}, res.Token); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = f.app.SessionPrincipal(f.ctx, res.Token)
+	wantCode(t, err, domain.ENotFound)
+	if _, _, err := f.app.SessionPrincipal(f.ctx, res2.Token); err != nil {
+		t.Errorf("other session ended too: %v", err)
+	}
+	// Sessions expire on the store clock.
+	f.advance(12*time.Hour - time.Second)
+	if _, _, err := f.app.SessionPrincipal(f.ctx, res2.Token); err != nil {
+		t.Errorf("session ended early: %v", err)
+	}
+	f.advance(time.Second)
+	_, _, err = f.app.SessionPrincipal(f.ctx, res2.Token)
+	wantCode(t, err, domain.ENotFound)
+
+	// Disabling an account ends its sessions.
+	res3, err := f.app.Login(f.ctx, "198.51.100.1", "ingrid", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.owner2ID, app.UserInput{Name: "Ingrid", Disabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = f.app.SessionPrincipal(f.ctx, res3.Token)
+	wantCode(t, err, domain.ENotFound)
+
+	// Role changes take effect on the next request of a live session.
+	res4, err := f.app.Login(f.ctx, "198.51.100.1", "sven", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.app.GrantRole(f.ctx, f.admin, mustUserID(t, f, "sven"), app.RoleInput{MunicipalityID: f.munB, Role: "auditor"}); err != nil {
+		t.Fatal(err)
+	}
+	p, _, err = f.app.SessionPrincipal(f.ctx, res4.Token)
+	if err != nil || !p.HasRole(f.munB, domain.RoleAuditor) || !p.HasRole(f.munA, domain.RoleStaff) {
+		t.Errorf("after grant: %+v, %v", p, err)
+	}
+}
+
+func mustUserID(t *testing.T, f *fixture, username string) int64 {
+	t.Helper()
+	u, err := f.store.GetUserByUsername(f.ctx, username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+func TestAPIToken(t *testing.T) {
+	f := newFixture(t)
+	tok, err := f.app.CreateAPIToken(f.ctx, "rut", "revisionsverktyg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.app.TokenPrincipal(f.ctx, tok)
+	if err != nil || p.User.Username != "rut" || !p.HasRole(f.munA, domain.RoleAuditor) {
+		t.Errorf("token principal %+v, %v", p, err)
+	}
+	_, err = f.app.TokenPrincipal(f.ctx, tok[:len(tok)-1])
+	wantCode(t, err, domain.ENotFound)
+	_, err = f.app.CreateAPIToken(f.ctx, "ingen-sadan", "x")
+	wantCode(t, err, domain.ENotFound)
+}
+
+func TestAdminUsers(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.app.CreateUser(f.ctx, f.admin, app.UserInput{Username: "olle", Name: "Dubblett", Password: password})
+	if e := wantCode(t, err, domain.EConflict); e.Fields["username"] != "err.taken" {
+		t.Errorf("fields = %v", e.Fields)
+	}
+	_, err = f.app.CreateUser(f.ctx, f.admin, app.UserInput{Username: "ny\tanvändare", Name: "x", Password: "kort", Email: "inte en adress"})
+	e := wantCode(t, err, domain.EInvalid)
+	if e.Fields["username"] != "err.username_chars" || e.Fields["password"] != "err.password_short" || e.Fields["email"] != "err.email" {
+		t.Errorf("fields = %v", e.Fields)
+	}
+	_, err = f.app.CreateUser(f.ctx, f.admin, app.UserInput{Username: "lang", Name: "x", Password: strings.Repeat("å", 40)})
+	if e := wantCode(t, err, domain.EInvalid); e.Fields["password"] != "err.password_long" {
+		t.Errorf("fields = %v", e.Fields)
+	}
+	// An administrator cannot lock themselves out.
+	_, err = f.app.UpdateUser(f.ctx, f.admin, f.admin.P.User.ID, app.UserInput{Name: "root", IsAdmin: false})
+	wantCode(t, err, domain.EInvalid)
+	// Information owners need units, of the municipality the role is in.
+	err = f.app.GrantRole(f.ctx, f.admin, f.ownerID, app.RoleInput{MunicipalityID: f.munB, Role: "information_owner"})
+	if e := wantCode(t, err, domain.EInvalid); e.Fields["org_unit_ids"] != "err.owner_units_required" {
+		t.Errorf("fields = %v", e.Fields)
+	}
+	err = f.app.GrantRole(f.ctx, f.admin, f.ownerID, app.RoleInput{MunicipalityID: f.munB, Role: "information_owner", OrgUnitIDs: []int64{f.unitSoc}})
+	if e := wantCode(t, err, domain.EInvalid); e.Fields["org_unit_ids"] != "err.unknown_unit" {
+		t.Errorf("fields = %v", e.Fields)
+	}
+	err = f.app.GrantRole(f.ctx, f.admin, f.ownerID, app.RoleInput{MunicipalityID: f.munA, Role: "admin"})
+	wantCode(t, err, domain.EInvalid)
+	err = f.app.GrantRole(f.ctx, f.admin, 999999, app.RoleInput{MunicipalityID: f.munA, Role: "staff"})
+	wantCode(t, err, domain.ENotFound)
+	// Revoking takes the municipality away.
+	if err := f.app.RevokeRole(f.ctx, f.admin, f.coordBID, f.munB, "coordinator"); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, f.app.RevokeRole(f.ctx, f.admin, f.coordBID, f.munB, "coordinator"), domain.ENotFound)
+	c := f.login("bodil")
+	_, err = f.app.Documents(f.ctx, c, f.munB, store.DocumentFilter{})
+	wantCode(t, err, domain.ENotFound)
+}

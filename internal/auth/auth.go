@@ -1,0 +1,127 @@
+// Package auth owns credentials: password hashing (bcrypt), random session ids, CSRF and API
+// tokens, and the throttle on repeated failed logins per account and per IP address.
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// MaxPasswordBytes is bcrypt's input limit; longer passwords are refused, not truncated.
+const MaxPasswordBytes = 72
+
+// MinPasswordChars is the shortest password accepted for new accounts.
+const MinPasswordChars = 10
+
+// Hasher hashes and checks passwords. Cost is bcrypt's work factor (tests use the minimum).
+type Hasher struct{ Cost int }
+
+// Hash returns the bcrypt hash of password.
+func (h Hasher) Hash(password string) (string, error) {
+	if len(password) > MaxPasswordBytes {
+		return "", errors.New("hash password: longer than 72 bytes")
+	}
+	cost := h.Cost
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
+	}
+	b, err := bcrypt.GenerateFromPassword([]byte(password), cost)
+	return string(b), err
+}
+
+// dummyHash is compared against when the user does not exist, so both failures take as long.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("lisa-no-such-user"), bcrypt.DefaultCost)
+
+// Check reports whether password matches hash. An empty hash (unknown user, or an account
+// without a local password) is checked against a dummy so timing does not tell them apart.
+func Check(hash, password string) bool {
+	if hash == "" {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return false
+	}
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
+}
+
+// NewToken returns 32 random bytes, URL-safe base64: session ids, CSRF and API tokens.
+func NewToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Equal compares two secrets in constant time.
+func Equal(a, b string) bool {
+	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// Throttle counts failed logins in a sliding window, per account and per IP address.
+type Throttle struct {
+	mu         sync.Mutex
+	Window     time.Duration
+	PerAccount int
+	PerIP      int
+	Now        func() time.Time
+	fails      map[string][]time.Time
+}
+
+// NewThrottle allows 5 failures per account and 20 per IP address in 15 minutes.
+func NewThrottle() *Throttle {
+	return &Throttle{Window: 15 * time.Minute, PerAccount: 5, PerIP: 20, Now: time.Now, fails: map[string][]time.Time{}}
+}
+
+// Blocked reports whether a login for account from ip must be refused now, and for how long.
+func (t *Throttle) Blocked(account, ip string) (bool, time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.Now()
+	wait := time.Duration(0)
+	for key, limit := range map[string]int{"u:" + account: t.PerAccount, "ip:" + ip: t.PerIP} {
+		f := t.prune(key, now)
+		if len(f) >= limit {
+			if w := f[0].Add(t.Window).Sub(now); w > wait {
+				wait = w
+			}
+		}
+	}
+	return wait > 0, wait
+}
+
+// Fail records a failed login.
+func (t *Throttle) Fail(account, ip string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := t.Now()
+	for _, key := range []string{"u:" + account, "ip:" + ip} {
+		t.fails[key] = append(t.prune(key, now), now)
+	}
+}
+
+// Succeed clears the account's failures after a successful login.
+func (t *Throttle) Succeed(account string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.fails, "u:"+account)
+}
+
+func (t *Throttle) prune(key string, now time.Time) []time.Time {
+	f := t.fails[key]
+	i := 0
+	for i < len(f) && now.Sub(f[i]) >= t.Window {
+		i++
+	}
+	f = f[i:]
+	if len(f) == 0 {
+		delete(t.fails, key)
+		return nil
+	}
+	t.fails[key] = f
+	return f
+}

@@ -1,0 +1,180 @@
+// Package authz is the one place where Lisa decides who may do what: it asks the casbin
+// policy in policies/ with the roles a person holds in one municipality, and turns the answer
+// into a yes/no for one object or a row filter for lists.
+package authz
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	stringadapter "github.com/casbin/casbin/v2/persist/string-adapter"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/policies"
+)
+
+// Object is a kind of thing permissions are granted on.
+type Object string
+
+// The objects of policies/policy.csv.
+const (
+	ObjOrg      Object = "org"
+	ObjUser     Object = "user"
+	ObjDocument Object = "document"
+	ObjReview   Object = "review"
+	ObjAudit    Object = "audit"
+)
+
+// ObjectOf returns the permission object of a record kind.
+func ObjectOf(k domain.Kind) Object { return Object(k) }
+
+// Action is what is done to an object.
+type Action string
+
+// The actions of policies/policy.csv.
+const (
+	Read        Action = "read"
+	Write       Action = "write"
+	Create      Action = "create"
+	Update      Action = "update"
+	Delete      Action = "delete"
+	Review      Action = "review"
+	Adopt       Action = "adopt"
+	AssignOwner Action = "assign_owner"
+	Comment     Action = "comment"
+)
+
+// Scope is how far a grant reaches.
+type scope string
+
+const (
+	scopeAll      scope = "all"
+	scopeOwnUnits scope = "own_units"
+	scopeAdopted  scope = "adopted"
+)
+
+// Principal is the person acting, with every role they hold.
+type Principal struct {
+	User        domain.User
+	Assignments []domain.RoleAssignment
+}
+
+// Roles returns the assignments p holds in municipality mun; an administrator holds the
+// admin role in every municipality.
+func (p *Principal) Roles(mun int64) []domain.RoleAssignment {
+	var out []domain.RoleAssignment
+	if p == nil {
+		return nil
+	}
+	if p.User.IsAdmin {
+		out = append(out, domain.RoleAssignment{MunicipalityID: mun, Role: domain.RoleAdmin})
+	}
+	for _, a := range p.Assignments {
+		if a.MunicipalityID == mun {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// HasRole reports whether p holds role r in mun.
+func (p *Principal) HasRole(mun int64, r domain.Role) bool {
+	return slices.ContainsFunc(p.Roles(mun), func(a domain.RoleAssignment) bool { return a.Role == r })
+}
+
+// Member reports whether p holds any role in mun (and so may know it exists).
+func (p *Principal) Member(mun int64) bool { return len(p.Roles(mun)) > 0 }
+
+// Target describes one object for a yes/no decision.
+type Target struct {
+	OrgUnitID int64
+	Status    string // "adopted" matters for the adopted scope
+}
+
+// Filter restricts a list to the rows a person may see; the store turns it into SQL.
+type Filter = domain.Visibility
+
+// Authorizer answers permission questions from the casbin policy.
+type Authorizer struct {
+	e *casbin.Enforcer
+}
+
+// New loads the embedded model and policy.
+func New() (*Authorizer, error) {
+	return NewFromText(policies.Model, policies.Policy)
+}
+
+// NewFromText loads a model and policy given as text.
+func NewFromText(modelText, policyText string) (*Authorizer, error) {
+	m, err := model.NewModelFromString(modelText)
+	if err != nil {
+		return nil, fmt.Errorf("load casbin model: %w", err)
+	}
+	e, err := casbin.NewEnforcer(m, stringadapter.NewAdapter(stripComments(policyText)))
+	if err != nil {
+		return nil, fmt.Errorf("load casbin policy: %w", err)
+	}
+	return &Authorizer{e: e}, nil
+}
+
+func stripComments(s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func (a *Authorizer) allowed(role domain.Role, obj Object, act Action, s scope) bool {
+	ok, err := a.e.Enforce(string(role), string(obj), string(act), string(s))
+	return err == nil && ok
+}
+
+// Filter returns which rows of obj in municipality mun p may act on with act.
+func (a *Authorizer) Filter(p *Principal, mun int64, obj Object, act Action) Filter {
+	var f Filter
+	for _, r := range p.Roles(mun) {
+		if a.allowed(r.Role, obj, act, scopeAll) {
+			return Filter{All: true}
+		}
+		if a.allowed(r.Role, obj, act, scopeOwnUnits) {
+			for _, u := range r.OrgUnitIDs {
+				if !slices.Contains(f.UnitIDs, u) {
+					f.UnitIDs = append(f.UnitIDs, u)
+				}
+			}
+		}
+		if a.allowed(r.Role, obj, act, scopeAdopted) {
+			f.Adopted = true
+		}
+	}
+	return f
+}
+
+// Can reports whether p may do act on obj in municipality mun. t describes the object for
+// grants limited to own units or adopted documents; nil means "any object of this kind"
+// (so only an all-scope grant says yes).
+func (a *Authorizer) Can(p *Principal, mun int64, obj Object, act Action, t *Target) bool {
+	f := a.Filter(p, mun, obj, act)
+	if f.All {
+		return true
+	}
+	if t == nil {
+		return false
+	}
+	return f.Allows(t.OrgUnitID, t.Status)
+}
+
+// CanSome reports whether p may do act on at least some objects of kind obj in mun
+// (used to decide whether to show a page or a button at all).
+func (a *Authorizer) CanSome(p *Principal, mun int64, obj Object, act Action) bool {
+	return !a.Filter(p, mun, obj, act).None()
+}

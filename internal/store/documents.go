@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+const documentSelect = `SELECT r.*, d.doc_type, d.version, d.description, d.adopted_by, d.adopted_at, d.revision_in_progress, d.scope
+	FROM records r JOIN documents d ON d.record_id = r.id`
+
+// DocumentFilter narrows the document list.
+type DocumentFilter struct {
+	Type      domain.DocType
+	Status    domain.DocStatus
+	OrgUnitID int64
+	Query     string // substring of the title
+}
+
+// ListDocuments returns the governing documents of mun that v lets through, by type and title.
+func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibility, f DocumentFilter) ([]domain.Document, error) {
+	args := []any{mun}
+	q := documentSelect + ` WHERE r.municipality_id = ?`
+	if f.Type != "" {
+		q += ` AND d.doc_type = ?`
+		args = append(args, f.Type)
+	}
+	if f.Status != "" {
+		q += ` AND r.status = ?`
+		args = append(args, f.Status)
+	}
+	if f.OrgUnitID != 0 {
+		q += ` AND r.org_unit_id = ?`
+		args = append(args, f.OrgUnitID)
+	}
+	if f.Query != "" {
+		q += ` AND LOWER(r.title) LIKE ?`
+		args = append(args, "%"+escapeLike(f.Query)+"%")
+	}
+	q += ` AND ` + visibilitySQL(v, &args) + ` ORDER BY CASE d.doc_type WHEN 'policy' THEN 1 WHEN 'riktlinje' THEN 2 WHEN 'rutin' THEN 3 ELSE 4 END, r.title, r.id`
+	query, a, err := s.in(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.Document{}
+	if err := s.r.SelectContext(ctx, &out, query, a...); err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	return out, nil
+}
+
+func escapeLike(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range []rune(s) {
+		switch r {
+		case '%', '_':
+			continue // treated literally would need ESCAPE; dropping them keeps the search simple
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// GetDocument returns one governing document of mun with its scope units. Returns ENotFound.
+func (s *Store) GetDocument(ctx context.Context, mun, id int64) (domain.Document, error) {
+	return s.getDocument(ctx, s.r, mun, id)
+}
+
+type getter interface {
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+	Rebind(string) string
+}
+
+func (s *Store) getDocument(ctx context.Context, g getter, mun, id int64) (domain.Document, error) {
+	var d domain.Document
+	if err := g.GetContext(ctx, &d, g.Rebind(documentSelect+` WHERE r.municipality_id = ? AND r.id = ?`), mun, id); err != nil {
+		return d, notFound(err, "get document")
+	}
+	d.ScopeUnitIDs = []int64{}
+	if err := g.SelectContext(ctx, &d.ScopeUnitIDs, g.Rebind(`SELECT org_unit_id FROM document_scope_units WHERE record_id = ? ORDER BY org_unit_id`), id); err != nil {
+		return d, fmt.Errorf("get document scope: %w", err)
+	}
+	return d, nil
+}
+
+// CreateDocument stores a new governing document, its first version entry and its audit entry.
+func (s *Store) CreateDocument(ctx context.Context, a Actor, d *domain.Document, versionNote string) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := s.insertRecord(ctx, tx, &d.Record); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO documents (record_id, doc_type, version, description, adopted_by, adopted_at, revision_in_progress, scope)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), d.ID, d.Type, d.Version, d.Description, d.AdoptedBy, d.AdoptedAt, d.RevisionInProgress, d.Scope)
+		if err != nil {
+			return fmt.Errorf("insert document: %w", err)
+		}
+		if err := s.saveDocumentDetails(ctx, tx, a, d, nil, versionNote); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &d.MunicipalityID, Kind: string(domain.KindDocument), RecordID: &d.ID, Action: audit.ActionCreate, After: d})
+	})
+}
+
+// UpdateDocument changes governing document id of mun: mutate gets the current document inside
+// the transaction, checks permission and applies the change. A new version entry is written
+// when the version, status or adoption changes. Returns ENotFound and whatever mutate returns.
+func (s *Store) UpdateDocument(ctx context.Context, a Actor, mun, id int64, mutate func(*domain.Document) (string, error)) (domain.Document, error) {
+	var d domain.Document
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		before, err := s.getDocument(ctx, tx, mun, id)
+		if err != nil {
+			return err
+		}
+		d = before
+		d.ScopeUnitIDs = append([]int64(nil), before.ScopeUnitIDs...)
+		note, err := mutate(&d)
+		if err != nil {
+			return err
+		}
+		if err := s.updateRecord(ctx, tx, &d.Record); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE documents SET doc_type = ?, version = ?, description = ?, adopted_by = ?, adopted_at = ?,
+			revision_in_progress = ?, scope = ? WHERE record_id = ?`), d.Type, d.Version, d.Description, d.AdoptedBy, d.AdoptedAt, d.RevisionInProgress, d.Scope, d.ID)
+		if err != nil {
+			return fmt.Errorf("update document: %w", err)
+		}
+		if err := s.saveDocumentDetails(ctx, tx, a, &d, &before, note); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: string(domain.KindDocument), RecordID: &d.ID, Action: audit.ActionUpdate, Before: before, After: d})
+	})
+	return d, err
+}
+
+// saveDocumentDetails writes the scope units and, when something version-worthy changed, a
+// version history entry.
+func (s *Store) saveDocumentDetails(ctx context.Context, tx *sqlx.Tx, a Actor, d *domain.Document, before *domain.Document, note string) error {
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM document_scope_units WHERE record_id = ?`), d.ID); err != nil {
+		return fmt.Errorf("clear scope: %w", err)
+	}
+	for _, u := range d.ScopeUnitIDs {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO document_scope_units (record_id, org_unit_id) VALUES (?, ?)`), d.ID, u); err != nil {
+			return fmt.Errorf("insert scope unit: %w", err)
+		}
+	}
+	if before != nil && before.Version == d.Version && before.Status == d.Status &&
+		eqPtr(before.AdoptedBy, d.AdoptedBy) && eqPtr(before.AdoptedAt, d.AdoptedAt) && note == "" {
+		return nil
+	}
+	var by int64
+	if a.ID != nil {
+		by = *a.ID
+	}
+	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO document_versions (record_id, version, status, adopted_by, adopted_at, note, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), d.ID, d.Version, d.Status, d.AdoptedBy, d.AdoptedAt, note, by, s.now())
+	if err != nil {
+		return fmt.Errorf("insert version: %w", err)
+	}
+	return nil
+}
+
+func eqPtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// ListVersions returns a document's version history, newest first.
+func (s *Store) ListVersions(ctx context.Context, record int64) ([]domain.DocVersion, error) {
+	out := []domain.DocVersion{}
+	err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT v.*, COALESCE(u.name, '') AS creator_name FROM document_versions v
+		LEFT JOIN users u ON u.id = v.created_by WHERE v.record_id = ? ORDER BY v.id DESC`), record)
+	if err != nil {
+		return nil, fmt.Errorf("list versions: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteDocument removes a governing document with its reviews, comments and evidence; the
+// audit entry keeps what it was. check is called inside the transaction with the document.
+// Returns ENotFound and whatever check returns.
+func (s *Store) DeleteDocument(ctx context.Context, a Actor, mun, id int64, check func(domain.Document) error) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		d, err := s.getDocument(ctx, tx, mun, id)
+		if err != nil {
+			return err
+		}
+		if err := check(d); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM records WHERE municipality_id = ? AND id = ?`), mun, id); err != nil {
+			return fmt.Errorf("delete document: %w", err)
+		}
+		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: string(domain.KindDocument), RecordID: &id, Action: audit.ActionDelete, Before: d})
+	})
+}

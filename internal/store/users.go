@@ -1,0 +1,241 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// CreateUser adds an account. Returns EConflict when the username is taken.
+func (s *Store) CreateUser(ctx context.Context, a Actor, u *domain.User) error {
+	u.CreatedAt = s.now()
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &u.ID, tx.Rebind(`INSERT INTO users (username, name, email, password_hash, is_admin, disabled, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), u.Username, u.Name, u.Email, u.PasswordHash, u.IsAdmin, u.Disabled, u.CreatedAt)
+		if isUniqueViolation(err) {
+			return &domain.Error{Code: domain.EConflict, Message: "err.conflict", Fields: map[string]string{"username": "err.taken"}}
+		}
+		if err != nil {
+			return fmt.Errorf("insert user: %w", err)
+		}
+		return s.appendAudit(ctx, tx, a, Change{Kind: "user", RecordID: &u.ID, Action: "create", After: u})
+	})
+}
+
+// UpdateUser changes name, email, admin flag and disabled flag (and the password hash when
+// not empty). Returns ENotFound.
+func (s *Store) UpdateUser(ctx context.Context, a Actor, u *domain.User) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		var old domain.User
+		if err := tx.GetContext(ctx, &old, tx.Rebind(`SELECT * FROM users WHERE id = ?`), u.ID); err != nil {
+			return notFound(err, "get user")
+		}
+		hash := old.PasswordHash
+		if u.PasswordHash != "" {
+			hash = u.PasswordHash
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE users SET name = ?, email = ?, is_admin = ?, disabled = ?, password_hash = ? WHERE id = ?`),
+			u.Name, u.Email, u.IsAdmin, u.Disabled, hash, u.ID); err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+		if u.Disabled {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE user_id = ?`), u.ID); err != nil {
+				return fmt.Errorf("end sessions: %w", err)
+			}
+		}
+		u.Username, u.CreatedAt = old.Username, old.CreatedAt
+		return s.appendAudit(ctx, tx, a, Change{Kind: "user", RecordID: &u.ID, Action: "update", Before: old, After: u})
+	})
+}
+
+// GetUser returns one user. Returns ENotFound.
+func (s *Store) GetUser(ctx context.Context, id int64) (domain.User, error) {
+	var u domain.User
+	err := s.r.GetContext(ctx, &u, s.r.Rebind(`SELECT * FROM users WHERE id = ?`), id)
+	return u, notFound(err, "get user")
+}
+
+// GetUserByUsername returns one user. Returns ENotFound.
+func (s *Store) GetUserByUsername(ctx context.Context, username string) (domain.User, error) {
+	var u domain.User
+	err := s.r.GetContext(ctx, &u, s.r.Rebind(`SELECT * FROM users WHERE username = ?`), username)
+	return u, notFound(err, "get user")
+}
+
+// ListUsers returns every user (for administrators) ordered by name.
+func (s *Store) ListUsers(ctx context.Context) ([]domain.User, error) {
+	out := []domain.User{}
+	if err := s.r.SelectContext(ctx, &out, `SELECT * FROM users ORDER BY name, username`); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
+}
+
+// ListMembers returns the users holding any role in mun, ordered by name.
+func (s *Store) ListMembers(ctx context.Context, mun int64) ([]domain.User, error) {
+	out := []domain.User{}
+	err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT * FROM users WHERE id IN
+		(SELECT user_id FROM role_assignments WHERE municipality_id = ?) ORDER BY name, username`), mun)
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	return out, nil
+}
+
+// IsMember reports whether user holds any role in mun.
+func (s *Store) IsMember(ctx context.Context, mun, user int64) (bool, error) {
+	var n int
+	err := s.r.GetContext(ctx, &n, s.r.Rebind(`SELECT COUNT(*) FROM role_assignments WHERE municipality_id = ? AND user_id = ?`), mun, user)
+	if err != nil {
+		return false, fmt.Errorf("check member: %w", err)
+	}
+	return n > 0, nil
+}
+
+// Assignments returns every role a user holds, with the org units of each.
+func (s *Store) Assignments(ctx context.Context, user int64) ([]domain.RoleAssignment, error) {
+	out := []domain.RoleAssignment{}
+	if err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT * FROM role_assignments WHERE user_id = ? ORDER BY municipality_id, role`), user); err != nil {
+		return nil, fmt.Errorf("list roles: %w", err)
+	}
+	var units []struct {
+		AssignmentID int64 `db:"assignment_id"`
+		OrgUnitID    int64 `db:"org_unit_id"`
+	}
+	err := s.r.SelectContext(ctx, &units, s.r.Rebind(`SELECT ru.assignment_id, ru.org_unit_id FROM role_assignment_units ru
+		JOIN role_assignments ra ON ra.id = ru.assignment_id WHERE ra.user_id = ? ORDER BY ru.org_unit_id`), user)
+	if err != nil {
+		return nil, fmt.Errorf("list role units: %w", err)
+	}
+	for i := range out {
+		out[i].OrgUnitIDs = []int64{}
+		for _, u := range units {
+			if u.AssignmentID == out[i].ID {
+				out[i].OrgUnitIDs = append(out[i].OrgUnitIDs, u.OrgUnitID)
+			}
+		}
+	}
+	return out, nil
+}
+
+// GrantRole gives user a role in a municipality (replacing the org units when it already
+// holds it). The org units must belong to the municipality. Returns EInvalid, ENotFound.
+func (s *Store) GrantRole(ctx context.Context, a Actor, ra domain.RoleAssignment) error {
+	if ok, err := s.UnitsExist(ctx, ra.MunicipalityID, ra.OrgUnitIDs); err != nil {
+		return err
+	} else if !ok {
+		return &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"org_unit_ids": "err.unknown_unit"}}
+	}
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM users WHERE id = ?`), ra.UserID); err != nil || n == 0 {
+			return domain.NotFound()
+		}
+		var id int64
+		err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM role_assignments WHERE user_id = ? AND municipality_id = ? AND role = ?`), ra.UserID, ra.MunicipalityID, ra.Role)
+		if err != nil {
+			if err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO role_assignments (user_id, municipality_id, role) VALUES (?, ?, ?) RETURNING id`), ra.UserID, ra.MunicipalityID, ra.Role); err != nil {
+				return fmt.Errorf("insert role: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM role_assignment_units WHERE assignment_id = ?`), id); err != nil {
+			return fmt.Errorf("clear role units: %w", err)
+		}
+		for _, u := range ra.OrgUnitIDs {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO role_assignment_units (assignment_id, org_unit_id) VALUES (?, ?)`), id, u); err != nil {
+				return fmt.Errorf("insert role unit: %w", err)
+			}
+		}
+		ra.ID = id
+		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &ra.MunicipalityID, Kind: "user", RecordID: &ra.UserID, Action: "role_grant", After: ra})
+	})
+}
+
+// RevokeRole removes a role from a user in a municipality. Returns ENotFound.
+func (s *Store) RevokeRole(ctx context.Context, a Actor, user, mun int64, role domain.Role) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM role_assignments WHERE user_id = ? AND municipality_id = ? AND role = ?`), user, mun, role)
+		if err != nil {
+			return fmt.Errorf("delete role: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return domain.NotFound()
+		}
+		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: "user", RecordID: &user, Action: "role_revoke",
+			Before: domain.RoleAssignment{UserID: user, MunicipalityID: mun, Role: role}})
+	})
+}
+
+// HashToken returns the hex SHA-256 under which session ids and API tokens are stored,
+// so a copy of the database gives no usable credentials.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Session is a logged-in browser or API client.
+type Session struct {
+	TokenHash string    `db:"token_hash"`
+	UserID    int64     `db:"user_id"`
+	CSRFToken string    `db:"csrf_token"`
+	CreatedAt time.Time `db:"created_at"`
+	ExpiresAt time.Time `db:"expires_at"`
+}
+
+// CreateSession stores a new session for token.
+func (s *Store) CreateSession(ctx context.Context, token, csrf string, user int64, ttl time.Duration) (Session, error) {
+	now := s.now()
+	ss := Session{TokenHash: HashToken(token), UserID: user, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.NamedExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+			VALUES (:token_hash, :user_id, :csrf_token, :created_at, :expires_at)`, ss)
+		if err != nil {
+			return fmt.Errorf("insert session: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE expires_at < ?`), now)
+		return err
+	})
+	return ss, err
+}
+
+// GetSession returns the live session for token. Returns ENotFound (also when expired).
+func (s *Store) GetSession(ctx context.Context, token string) (Session, error) {
+	var ss Session
+	err := s.r.GetContext(ctx, &ss, s.r.Rebind(`SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?`), HashToken(token), s.now())
+	return ss, notFound(err, "get session")
+}
+
+// DeleteSession ends a session.
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE token_hash = ?`), HashToken(token))
+		return err
+	})
+}
+
+// CreateAPIToken stores a bearer token for user under a name.
+func (s *Store) CreateAPIToken(ctx context.Context, a Actor, user int64, name, token string) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		var id int64
+		err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
+			user, name, HashToken(token), s.now())
+		if err != nil {
+			return fmt.Errorf("insert token: %w", err)
+		}
+		return s.appendAudit(ctx, tx, a, Change{Kind: "user", RecordID: &user, Action: "token_create", After: map[string]any{"token_id": id, "name": name}})
+	})
+}
+
+// UserByAPIToken returns the user of a live bearer token. Returns ENotFound.
+func (s *Store) UserByAPIToken(ctx context.Context, token string) (domain.User, error) {
+	var u domain.User
+	err := s.r.GetContext(ctx, &u, s.r.Rebind(`SELECT u.* FROM users u JOIN api_tokens t ON t.user_id = u.id
+		WHERE t.token_hash = ? AND t.revoked_at IS NULL`), HashToken(token))
+	return u, notFound(err, "get token user")
+}

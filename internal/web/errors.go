@@ -1,0 +1,77 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// statusOf is the one mapping from error code to HTTP status.
+func statusOf(code domain.Code) int {
+	switch code {
+	case domain.EInvalid:
+		return http.StatusBadRequest
+	case domain.EUnauthorized:
+		return http.StatusUnauthorized
+	case domain.EForbidden:
+		return http.StatusForbidden
+	case domain.ENotFound:
+		return http.StatusNotFound
+	case domain.EConflict:
+		return http.StatusConflict
+	case domain.ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	case domain.ETooManyRequests:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// apiError is the JSON error body.
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    domain.Code       `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// fail renders err as JSON (API) or an error page (HTML) with its status, translated into the
+// caller's language. Only internal errors are logged, with the request id.
+func (s *Server) fail(c *gin.Context, err error) {
+	e := domain.AsError(err)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		e = &domain.Error{Code: domain.ETooLarge, Message: "err.too_large"}
+	}
+	if e.Code == domain.EInternal {
+		s.logInternal(c, err)
+		e = &domain.Error{Code: domain.EInternal, Message: "err.internal"}
+	}
+	status := statusOf(e.Code)
+	if e.Code == domain.ETooManyRequests {
+		c.Header("Retry-After", "900")
+	}
+	tr := s.i18n.For(lang(c))
+	body := apiErrorBody{Code: e.Code, Message: tr.T(e.Message)}
+	if len(e.Fields) > 0 {
+		body.Fields = map[string]string{}
+		for f, k := range e.Fields {
+			body.Fields[f] = tr.T(k)
+		}
+	}
+	if isJSON(c) {
+		c.AbortWithStatusJSON(status, apiError{Error: body})
+		return
+	}
+	s.render(c, status, "error", errorPage{Base: s.base(c, tr.T("err.title")), Status: status, Err: body})
+	c.Abort()
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/i18n"
+)
+
+// formState keeps what the user typed and what was wrong with it, so a form with errors
+// comes back with the input kept, an error summary at the top linking to each field, and
+// the error repeated at the field (the GOV.UK pattern).
+type formState struct {
+	Values  map[string]string
+	Multi   map[string][]int64
+	Errors  map[string]string // field -> translated message
+	Summary string            // translated top message
+	Order   []string          // fields in error, in form order
+}
+
+func newForm() formState {
+	return formState{Values: map[string]string{}, Multi: map[string][]int64{}, Errors: map[string]string{}}
+}
+
+// V returns the kept value of a field.
+func (f formState) V(name string) string { return f.Values[name] }
+
+// E returns the error of a field, or "".
+func (f formState) E(name string) string { return f.Errors[name] }
+
+// Has reports whether id is among the chosen values of a multi-select.
+func (f formState) Has(name string, id int64) bool {
+	for _, x := range f.Multi[name] {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// HasErrors reports whether anything is wrong.
+func (f formState) HasErrors() bool { return f.Summary != "" || len(f.Errors) > 0 }
+
+// setErr records err's message and field errors, translated.
+func (f *formState) setErr(tr i18n.Translator, err error) {
+	e := domain.AsError(err)
+	if e.Code == domain.EInternal {
+		f.Summary = tr.T("err.internal")
+		return
+	}
+	f.Summary = tr.T(e.Message)
+	for k, v := range e.Fields {
+		f.Errors[k] = tr.T(v)
+		f.Order = append(f.Order, k)
+	}
+	sort.Strings(f.Order)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,228 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/auth"
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/i18n"
+)
+
+const (
+	sessionCookie = "lisa_session"
+	loginCSRF     = "lisa_login_csrf"
+	langCookie    = "lisa_lang"
+	flashCookie   = "lisa_flash"
+
+	keyPrincipal = "lisa.principal"
+	keyCSRF      = "lisa.csrf"
+	keyBearer    = "lisa.bearer"
+	keyRequestID = "lisa.request_id"
+	keySession   = "lisa.session"
+
+	maxBody = 1 << 20 // JSON and form bodies; evidence uploads have their own limit
+)
+
+// logRequests gives each request an id and logs it with user and municipality (never
+// secrets: no cookies, tokens or bodies).
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	id := auth.NewToken()[:12]
+	c.Set(keyRequestID, id)
+	c.Header("X-Request-Id", id)
+	c.Next()
+	attrs := []any{"request_id", id, "method", c.Request.Method, "path", c.Request.URL.Path,
+		"status", c.Writer.Status(), "duration_ms", time.Since(start).Milliseconds()}
+	if p := principal(c); p != nil {
+		attrs = append(attrs, "user", p.User.Username)
+	}
+	if m := c.Param("mid"); m != "" {
+		attrs = append(attrs, "municipality", m)
+	}
+	s.log.Info("request", attrs...)
+}
+
+// recoverPanics turns a panic into a logged 500, never a dropped connection.
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic", "request_id", c.GetString(keyRequestID), "panic", r)
+			s.fail(c, domain.Errorf(domain.EInternal, "err.internal"))
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+	if c.Request.TLS != nil {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	c.Next()
+}
+
+// limitBody caps request bodies: evidence uploads at the evidence limit plus room for the
+// form, everything else at maxBody.
+func limitBody(c *gin.Context) {
+	n := int64(maxBody)
+	if strings.HasSuffix(c.FullPath(), "/evidence") {
+		n = domain.MaxEvidenceBytes + 1<<20
+	}
+	if c.Request.Body != nil {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+	}
+	c.Next()
+}
+
+// authenticate finds the caller from a bearer token or the session cookie. It does not
+// refuse anonymous requests; handlers that need a user call requireUser.
+func (s *Server) authenticate(c *gin.Context) {
+	if h := c.GetHeader("Authorization"); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || tok == "" {
+			s.fail(c, domain.Errorf(domain.EUnauthorized, "err.unauthorized"))
+			c.Abort()
+			return
+		}
+		p, err := s.app.TokenPrincipal(c, strings.TrimSpace(tok))
+		if err != nil {
+			s.fail(c, domain.Errorf(domain.EUnauthorized, "err.bad_token"))
+			c.Abort()
+			return
+		}
+		c.Set(keyPrincipal, p)
+		c.Set(keyBearer, true)
+		c.Next()
+		return
+	}
+	if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
+		p, csrf, err := s.app.SessionPrincipal(c, tok)
+		if err == nil {
+			c.Set(keyPrincipal, p)
+			c.Set(keyCSRF, csrf)
+			c.Set(keySession, tok)
+		} else if domain.ErrorCode(err) != domain.ENotFound {
+			s.fail(c, err)
+			c.Abort()
+			return
+		}
+	}
+	c.Next()
+}
+
+// checkCSRF refuses state-changing requests authenticated by the session cookie unless they
+// carry the session's CSRF token (form field csrf_token or header X-CSRF-Token). Bearer-token
+// calls need none: a browser never sends them on its own.
+func (s *Server) checkCSRF(c *gin.Context) {
+	switch c.Request.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		c.Next()
+		return
+	}
+	if c.GetBool(keyBearer) || principal(c) == nil {
+		c.Next()
+		return
+	}
+	want := c.GetString(keyCSRF)
+	got := c.GetHeader("X-CSRF-Token")
+	if got == "" && !isJSON(c) {
+		got = formValue(c, "csrf_token")
+	}
+	if !auth.Equal(want, got) {
+		s.fail(c, domain.Errorf(domain.EForbidden, "err.csrf"))
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+// formValue reads a form field without failing on an over-long body (the handler reports that).
+func formValue(c *gin.Context, key string) string {
+	if strings.HasPrefix(c.ContentType(), "multipart/") {
+		if err := c.Request.ParseMultipartForm(32 << 10); err != nil {
+			return ""
+		}
+		return c.Request.FormValue(key)
+	}
+	v, _ := c.GetPostForm(key)
+	return v
+}
+
+func isJSON(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }
+
+func principal(c *gin.Context) *authz.Principal {
+	if v, ok := c.Get(keyPrincipal); ok {
+		return v.(*authz.Principal)
+	}
+	return nil
+}
+
+func (s *Server) caller(c *gin.Context) app.Caller {
+	return app.Caller{P: principal(c), IP: c.ClientIP()}
+}
+
+// lang is the caller's language: the UI's choice (cookie), else for the API the
+// Accept-Language header, else Swedish.
+func lang(c *gin.Context) string {
+	if v, err := c.Cookie(langCookie); err == nil {
+		return i18n.Supported(v)
+	}
+	if isJSON(c) {
+		al := strings.ToLower(c.GetHeader("Accept-Language"))
+		if strings.HasPrefix(al, "en") {
+			return "en"
+		}
+	}
+	return i18n.Default
+}
+
+// requireUser answers 401 (API) or redirects to the login page (HTML) for anonymous callers.
+func (s *Server) requireUser(c *gin.Context) {
+	if principal(c) != nil {
+		c.Next()
+		return
+	}
+	if isJSON(c) {
+		s.fail(c, domain.Errorf(domain.EUnauthorized, "err.unauthorized"))
+	} else {
+		next := c.Request.URL.RequestURI()
+		c.Redirect(http.StatusSeeOther, "/login?next="+urlQueryEscape(next))
+	}
+	c.Abort()
+}
+
+// secure reports whether cookies must be Secure.
+func (s *Server) secure(c *gin.Context) bool { return s.opts.SecureCookies || c.Request.TLS != nil }
+
+func (s *Server) setCookie(c *gin.Context, name, value string, maxAge int, sameSite http.SameSite) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.secure(c), SameSite: sameSite})
+}
+
+// idParam parses a path id; anything that is not a positive integer is "not found".
+func idParam(c *gin.Context, name string) (int64, error) {
+	n, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, domain.NotFound()
+	}
+	return n, nil
+}
+
+func (s *Server) logInternal(c *gin.Context, err error) {
+	s.log.LogAttrs(c, slog.LevelError, "internal error", slog.String("request_id", c.GetString(keyRequestID)), slog.String("error", err.Error()))
+}

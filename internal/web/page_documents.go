@@ -1,0 +1,483 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// documentFields are the document form's fields in form order (for the error summary).
+var documentFields = []string{"type", "title", "description", "org_unit_id", "owner_id", "status", "version", "version_note",
+	"adopted_by", "adopted_at", "revision_in_progress", "scope", "scope_unit_ids", "review_interval_months", "last_reviewed_at", "next_review_at"}
+
+// parseDocumentForm turns a posted document form into input. Every field the form shows is
+// "given" (an empty text field clears an optional value); numbers that do not parse are
+// field errors. Fuzzed in tests.
+func parseDocumentForm(v url.Values, isNew bool) (domain.DocumentInput, domain.Problems) {
+	p := domain.Problems{}
+	var in domain.DocumentInput
+	str := func(name string) *string {
+		if _, ok := v[name]; !ok {
+			return nil
+		}
+		s := v.Get(name)
+		return &s
+	}
+	in.Type, in.Title, in.Description = str("type"), str("title"), str("description")
+	in.Version, in.VersionNote, in.Status = str("version"), str("version_note"), str("status")
+	in.AdoptedBy, in.AdoptedAt, in.Scope = str("adopted_by"), str("adopted_at"), str("scope")
+	in.LastReviewedAt, in.NextReviewAt = str("last_reviewed_at"), str("next_review_at")
+	if isNew && in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
+		in.NextReviewAt = nil // computed from the interval
+	}
+	parseID := func(name string) *int64 {
+		s := strings.TrimSpace(v.Get(name))
+		if _, ok := v[name]; !ok {
+			return nil
+		}
+		if s == "" {
+			zero := int64(0)
+			return &zero
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			p.Add(name, "err.type")
+			return nil
+		}
+		return &n
+	}
+	in.OrgUnitID = parseID("org_unit_id")
+	if in.OrgUnitID != nil && *in.OrgUnitID == 0 && isNew {
+		in.OrgUnitID = nil
+	}
+	in.OwnerID = parseID("owner_id")
+	if _, ok := v["review_interval_months"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v.Get("review_interval_months")))
+		if err != nil {
+			p.Add("review_interval_months", "err.review_interval")
+		} else {
+			in.ReviewIntervalMonths = &n
+		}
+	}
+	if _, ok := v["form_has_revision"]; ok {
+		b := v.Get("revision_in_progress") != ""
+		in.RevisionInProgress = &b
+	}
+	if _, ok := v["form_has_scope_units"]; ok {
+		ids := []int64{}
+		for _, s := range v["scope_unit_ids"] {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				p.Add("scope_unit_ids", "err.type")
+				continue
+			}
+			ids = append(ids, n)
+		}
+		in.ScopeUnitIDs = &ids
+	}
+	return in, p
+}
+
+type documentListPage struct {
+	Base
+	Docs      []domain.Document
+	Units     map[int64]string
+	UnitList  []domain.OrgUnit
+	Filter    store.DocumentFilter
+	CanCreate bool
+	Today     domain.Date
+}
+
+func (s *Server) documentList(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := documentFilter(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cl := s.caller(c)
+	docs, err := s.app.Documents(c, cl, mid, f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	units, err := s.app.OrgUnits(c, cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "documents", documentListPage{
+		Base: s.base(c, s.i18n.T(lang(c), "doc.list_title")), Docs: docs, Units: unitNames(units), UnitList: units, Filter: f,
+		CanCreate: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Create), Today: s.app.Today(),
+	})
+}
+
+func unitNames(us []domain.OrgUnit) map[int64]string {
+	m := map[int64]string{}
+	for _, u := range us {
+		m[u.ID] = u.Name
+	}
+	return m
+}
+
+type documentFormPage struct {
+	Base
+	IsNew          bool
+	Action         string
+	Form           formState
+	Units          []domain.OrgUnit
+	Members        []domain.User
+	CanAssignOwner bool
+	CanAdopt       bool
+}
+
+// formFromDocument fills a form with a stored document's values.
+func formFromDocument(d domain.Document) formState {
+	f := newForm()
+	v := f.Values
+	v["type"], v["title"], v["description"], v["version"] = string(d.Type), d.Title, d.Description, d.Version
+	v["org_unit_id"], v["status"], v["scope"] = itoa(d.OrgUnitID), d.Status, string(d.Scope)
+	v["review_interval_months"] = strconv.Itoa(d.ReviewIntervalMonths)
+	if d.OwnerID != nil {
+		v["owner_id"] = itoa(*d.OwnerID)
+	}
+	if d.AdoptedBy != nil {
+		v["adopted_by"] = string(*d.AdoptedBy)
+	}
+	for k, dt := range map[string]*domain.Date{"adopted_at": d.AdoptedAt, "last_reviewed_at": d.LastReviewedAt, "next_review_at": d.NextReviewAt} {
+		if dt != nil {
+			v[k] = dt.String()
+		}
+	}
+	if d.RevisionInProgress {
+		v["revision_in_progress"] = "on"
+	}
+	f.Multi["scope_unit_ids"] = d.ScopeUnitIDs
+	return f
+}
+
+// formFromPost keeps what the user posted.
+func formFromPost(c *gin.Context) formState {
+	f := newForm()
+	for k, vs := range c.Request.PostForm {
+		if len(vs) > 0 && k != "csrf_token" {
+			f.Values[k] = vs[0]
+		}
+	}
+	for _, s := range c.Request.PostForm["scope_unit_ids"] {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			f.Multi["scope_unit_ids"] = append(f.Multi["scope_unit_ids"], n)
+		}
+	}
+	return f
+}
+
+func (s *Server) renderDocumentForm(c *gin.Context, status int, mid int64, isNew bool, action string, f formState) {
+	cl := s.caller(c)
+	units, err := s.app.OrgUnits(c, cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	canAssign := s.app.CanSome(cl, mid, authz.ObjDocument, authz.AssignOwner)
+	var members []domain.User
+	if canAssign {
+		if members, err = s.app.Members(c, cl, mid); err != nil {
+			s.fail(c, err)
+			return
+		}
+	} else {
+		// Without the right to assign owners, only units one may write in are offered.
+		f := s.app.Authz.Filter(cl.P, mid, authz.ObjDocument, authz.Create)
+		if !f.All {
+			kept := units[:0:0]
+			for _, u := range units {
+				if f.Allows(u.ID, "") {
+					kept = append(kept, u)
+				}
+			}
+			units = kept
+		}
+	}
+	title := "doc.edit_title"
+	if isNew {
+		title = "doc.new_title"
+	}
+	if f.Values["status"] == "" {
+		f.Values["status"] = string(domain.DocDraft)
+	}
+	s.render(c, status, "document_form", documentFormPage{
+		Base: s.base(c, s.i18n.T(lang(c), title)), IsNew: isNew, Action: action, Form: f, Units: units, Members: members,
+		CanAssignOwner: canAssign, CanAdopt: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Adopt),
+	})
+}
+
+func (s *Server) documentNew(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.app.Municipality(c, s.caller(c), mid); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.app.CanSome(s.caller(c), mid, authz.ObjDocument, authz.Create) {
+		s.fail(c, domain.Forbidden())
+		return
+	}
+	f := newForm()
+	f.Values["review_interval_months"] = strconv.Itoa(domain.DefaultReviewMonths)
+	f.Values["version"] = "1.0"
+	f.Values["scope"] = string(domain.ScopeWholeExclCompanies)
+	if p := principal(c); p != nil {
+		f.Values["owner_id"] = itoa(p.User.ID)
+	}
+	s.renderDocumentForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/documents", f)
+}
+
+func (s *Server) documentCreate(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	in, p := parseDocumentForm(c.Request.PostForm, true)
+	var d domain.Document
+	err = p.Err()
+	if err == nil {
+		d, err = s.app.CreateDocument(c, s.caller(c), mid, in)
+	}
+	if err != nil {
+		s.formError(c, err, func(f formState) {
+			s.renderDocumentForm(c, statusOf(domain.ErrorCode(err)), mid, true, "/m/"+itoa(mid)+"/documents", f)
+		})
+		return
+	}
+	s.redirect(c, docURL(mid, d.ID), "flash.doc_created")
+}
+
+// formError re-renders a form with the user's input and the errors for validation and
+// permission-on-a-field errors; anything else goes to the error page.
+func (s *Server) formError(c *gin.Context, err error, rerender func(formState)) {
+	e := domain.AsError(err)
+	if e.Code != domain.EInvalid && !(e.Code == domain.EForbidden && len(e.Fields) > 0) {
+		s.fail(c, err)
+		return
+	}
+	f := formFromPost(c)
+	f.setErr(s.i18n.For(lang(c)), err)
+	f.Order = orderFields(f.Order, documentFields)
+	rerender(f)
+}
+
+// orderFields sorts fields in error into the form's order.
+func orderFields(got, order []string) []string {
+	out := []string{}
+	for _, name := range order {
+		for _, g := range got {
+			if g == name {
+				out = append(out, g)
+			}
+		}
+	}
+	for _, g := range got {
+		found := false
+		for _, o := range out {
+			found = found || o == g
+		}
+		if !found {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func docURL(mid, id int64) string { return "/m/" + itoa(mid) + "/documents/" + itoa(id) }
+
+type documentShowPage struct {
+	Base
+	Doc        domain.Document
+	UnitName   string
+	OwnerName  string
+	Units      map[int64]string
+	Due        domain.DueState
+	Versions   []domain.DocVersion
+	Reviews    []domain.Review
+	Comments   []domain.Comment
+	Evidence   []domain.Evidence
+	History    []audit.Entry
+	Can        recordRights
+	Form       formState // errors of the inline forms (review, comment, evidence, adopt)
+	FormName   string    // which inline form the errors belong to
+	MaxUpload  string
+	TodayValue string
+}
+
+// recordRights says which actions the page offers on a record.
+type recordRights struct {
+	Edit, Delete, Review, Comment, Adopt, History bool
+}
+
+func (s *Server) rights(c *gin.Context, mid int64, kind domain.Kind, r domain.Record) recordRights {
+	cl := s.caller(c)
+	t := &authz.Target{OrgUnitID: r.OrgUnitID, Status: r.Status}
+	obj := authz.ObjectOf(kind)
+	return recordRights{
+		Edit:    s.app.Can(cl, mid, obj, authz.Update, t),
+		Delete:  s.app.Can(cl, mid, obj, authz.Delete, t),
+		Review:  s.app.Can(cl, mid, obj, authz.Review, t),
+		Comment: s.app.Can(cl, mid, obj, authz.Comment, t),
+		Adopt:   s.app.Can(cl, mid, obj, authz.Adopt, t),
+		History: s.app.Can(cl, mid, authz.ObjReview, authz.Read, t),
+	}
+}
+
+func (s *Server) documentShow(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderDocument(c, http.StatusOK, mid, id, "", newForm())
+}
+
+// renderDocument shows a document with its versions, reviews, evidence, comments and history;
+// formName and f carry the errors of an inline form that failed.
+func (s *Server) renderDocument(c *gin.Context, status int, mid, id int64, formName string, f formState) {
+	cl := s.caller(c)
+	d, err := s.app.Document(c, cl, mid, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg := documentShowPage{Doc: d, Form: f, FormName: formName, Can: s.rights(c, mid, domain.KindDocument, d.Record),
+		Due: d.Due(s.app.Today()), MaxUpload: "25 MB", TodayValue: s.app.Today().String()}
+	units, err := s.app.OrgUnits(c, cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg.Units = unitNames(units)
+	pg.UnitName = pg.Units[d.OrgUnitID]
+	if d.OwnerID != nil {
+		if u, err := s.app.Store.GetUser(c, *d.OwnerID); err == nil {
+			pg.OwnerName = u.Name
+		}
+	}
+	if pg.Versions, err = s.app.DocumentVersions(c, cl, mid, id); err == nil {
+		if pg.Reviews, err = s.app.Reviews(c, cl, mid, domain.KindDocument, id); err == nil {
+			if pg.Comments, err = s.app.Comments(c, cl, mid, domain.KindDocument, id); err == nil {
+				pg.Evidence, err = s.app.EvidenceList(c, cl, mid, domain.KindDocument, id)
+			}
+		}
+	}
+	if err == nil && pg.Can.History {
+		pg.History, err = s.app.History(c, cl, mid, domain.KindDocument, id)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg.Base = s.base(c, d.Title)
+	s.render(c, status, "document", pg)
+}
+
+func (s *Server) documentEdit(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d, err := s.app.Document(c, s.caller(c), mid, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.rights(c, mid, domain.KindDocument, d.Record).Edit {
+		s.fail(c, domain.Forbidden())
+		return
+	}
+	s.renderDocumentForm(c, http.StatusOK, mid, false, docURL(mid, id), formFromDocument(d))
+}
+
+func (s *Server) documentUpdate(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	in, p := parseDocumentForm(c.Request.PostForm, false)
+	err = p.Err()
+	if err == nil {
+		_, err = s.app.UpdateDocument(c, s.caller(c), mid, id, in)
+	}
+	if err != nil {
+		s.formError(c, err, func(f formState) {
+			s.renderDocumentForm(c, statusOf(domain.ErrorCode(err)), mid, false, docURL(mid, id), f)
+		})
+		return
+	}
+	s.redirect(c, docURL(mid, id), "flash.doc_saved")
+}
+
+// documentAdopt records an adoption (management and coordinators): status, body and date.
+func (s *Server) documentAdopt(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	status, by, at := c.PostForm("status"), c.PostForm("adopted_by"), c.PostForm("adopted_at")
+	in := domain.DocumentInput{Status: &status, AdoptedBy: &by, AdoptedAt: &at}
+	if _, err := s.app.UpdateDocument(c, s.caller(c), mid, id, in); err != nil {
+		s.inlineError(c, mid, id, "adopt", err)
+		return
+	}
+	s.redirect(c, docURL(mid, id), "flash.doc_adopted")
+}
+
+// inlineError re-renders the document page with an inline form's errors.
+func (s *Server) inlineError(c *gin.Context, mid, id int64, form string, err error) {
+	e := domain.AsError(err)
+	if e.Code != domain.EInvalid && e.Code != domain.ETooLarge {
+		s.fail(c, err)
+		return
+	}
+	f := formFromPost(c)
+	f.setErr(s.i18n.For(lang(c)), err)
+	s.renderDocument(c, statusOf(e.Code), mid, id, form, f)
+}
+
+func (s *Server) documentDelete(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.app.DeleteDocument(c, s.caller(c), mid, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirect(c, "/m/"+itoa(mid)+"/documents", "flash.doc_deleted")
+}

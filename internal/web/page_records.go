@@ -1,0 +1,269 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// Pages shared by every record kind: the inline review, comment and evidence forms, the
+// dashboard, the review list and the audit trail.
+
+// recordPage re-renders the page of a record of kind with an inline form's errors.
+func (s *Server) recordPage(kind domain.Kind) func(c *gin.Context, status int, mid, id int64, form string, f formState) {
+	switch kind {
+	case domain.KindDocument:
+		return s.renderDocument
+	}
+	panic("no page for record kind " + string(kind))
+}
+
+func recordURL(section string, mid, id int64) string {
+	return "/m/" + itoa(mid) + "/" + section + "/" + itoa(id)
+}
+
+// inlineFail re-renders the record page for validation errors, the error page otherwise.
+func (s *Server) inlineFail(c *gin.Context, kind domain.Kind, mid, id int64, form string, err error) {
+	e := domain.AsError(err)
+	if e.Code != domain.EInvalid && e.Code != domain.ETooLarge {
+		s.fail(c, err)
+		return
+	}
+	f := formFromPost(c)
+	f.setErr(s.i18n.For(lang(c)), err)
+	s.recordPage(kind)(c, statusOf(e.Code), mid, id, form, f)
+}
+
+func (s *Server) pageReview(kind domain.Kind, section string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		mid, id, err := recordIDs(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		at, next, comment := c.PostForm("reviewed_at"), c.PostForm("next_review_at"), c.PostForm("comment")
+		if _, err := s.app.MarkReviewed(c, s.caller(c), mid, kind, id, app.ReviewInput{ReviewedAt: &at, NextReviewAt: &next, Comment: &comment}); err != nil {
+			s.inlineFail(c, kind, mid, id, "review", err)
+			return
+		}
+		s.redirect(c, recordURL(section, mid, id), "flash.reviewed")
+	}
+}
+
+func (s *Server) pageComment(kind domain.Kind, section string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		mid, id, err := recordIDs(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if _, err := s.app.AddComment(c, s.caller(c), mid, kind, id, c.PostForm("body")); err != nil {
+			s.inlineFail(c, kind, mid, id, "comment", err)
+			return
+		}
+		s.redirect(c, recordURL(section, mid, id)+"#comments", "flash.commented")
+	}
+}
+
+func (s *Server) pageAddEvidence(kind domain.Kind, section string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		mid, id, err := recordIDs(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		name, data, err := readUpload(c)
+		if err == nil {
+			_, err = s.app.AddEvidence(c, s.caller(c), mid, kind, id, name, data)
+		}
+		if err != nil {
+			s.inlineFail(c, kind, mid, id, "evidence", err)
+			return
+		}
+		s.redirect(c, recordURL(section, mid, id)+"#evidence", "flash.evidence_added")
+	}
+}
+
+func (s *Server) pageDeleteEvidence(kind domain.Kind, section string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		mid, id, err := recordIDs(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		eid, err := idParam(c, "eid")
+		if err == nil {
+			err = s.app.DeleteEvidence(c, s.caller(c), mid, kind, id, eid)
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.redirect(c, recordURL(section, mid, id)+"#evidence", "flash.evidence_deleted")
+	}
+}
+
+type dashboardPage struct {
+	Base
+	Mine      []domain.DueItem
+	Attention []domain.DueItem
+	Overdue   int
+	Soon      int
+	Today     domain.Date
+}
+
+// dashboard shows the user's own records and everything overdue or due within 30 days
+// that they follow up, across every record kind.
+func (s *Server) dashboard(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cl := s.caller(c)
+	if _, err := s.app.Municipality(c, cl, mid); err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg := dashboardPage{Today: s.app.Today()}
+	if pg.Mine, err = s.app.Dues(c, cl, mid, domain.DueFilterAll, true, 50); err != nil {
+		s.fail(c, err)
+		return
+	}
+	att, err := s.app.Dues(c, cl, mid, "", false, 200)
+	if err != nil && domain.ErrorCode(err) != domain.EForbidden {
+		s.fail(c, err)
+		return
+	}
+	pg.Attention = att
+	for _, it := range att {
+		if domain.DueStateOf(it.NextReviewAt, pg.Today) == domain.DueOverdue {
+			pg.Overdue++
+		} else {
+			pg.Soon++
+		}
+	}
+	pg.Base = s.base(c, s.i18n.T(lang(c), "dash.title"))
+	s.render(c, http.StatusOK, "dashboard", pg)
+}
+
+type reviewListPage struct {
+	Base
+	Items []domain.DueItem
+	Due   string
+	Mine  bool
+	Today domain.Date
+}
+
+func (s *Server) reviewList(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	due, mine, err := dueParams(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if due == "" {
+		due = domain.DueFilterOverdue
+	}
+	items, err := s.app.Dues(c, s.caller(c), mid, due, mine, 1000)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "reviews", reviewListPage{Base: s.base(c, s.i18n.T(lang(c), "rev.title")), Items: items, Due: string(due), Mine: mine, Today: s.app.Today()})
+}
+
+type auditPage struct {
+	Base
+	Entries    []audit.Entry
+	Query      map[string]string
+	NextBefore int64
+	CSVQuery   string
+}
+
+func (s *Server) auditList(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := auditFilter(c, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	es, err := s.app.AuditLog(c, s.caller(c), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg := auditPage{Entries: es, Query: map[string]string{}}
+	for _, k := range []string{"kind", "action", "actor", "from", "to", "record_id"} {
+		pg.Query[k] = c.Query(k)
+	}
+	if len(es) == f.Limit && len(es) > 0 {
+		pg.NextBefore = es[len(es)-1].ID
+	}
+	q := c.Request.URL.Query()
+	q.Del("before")
+	q.Del("limit")
+	pg.CSVQuery = q.Encode()
+	pg.Base = s.base(c, s.i18n.T(lang(c), "audit.title"))
+	s.render(c, http.StatusOK, "audit", pg)
+}
+
+// auditCSV exports the filtered audit trail (up to 100,000 entries) as CSV for auditors,
+// including each entry's hash so the export can be checked against `lisa audit verify`.
+func (s *Server) auditCSV(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := auditFilter(c, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f.Limit = 100000
+	es, err := s.app.AuditLog(c, s.caller(c), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="lisa-audit-`+itoa(mid)+`.csv"`)
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write([]string{"id", "at", "actor", "actor_id", "municipality_id", "kind", "record_id", "action", "before", "after", "ip", "prev_hash", "hash"})
+	for _, e := range es {
+		_ = w.Write([]string{strconv.FormatInt(e.ID, 10), e.At, csvSafe(e.Actor), optID(e.ActorID), optID(e.MunicipalityID), e.Kind, optID(e.RecordID),
+			e.Action, csvSafe(e.Before), csvSafe(e.After), e.IP, e.PrevHash, e.Hash})
+	}
+	w.Flush()
+}
+
+// csvSafe defuses spreadsheet formulas in user-controlled cells.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+		return "'" + s
+	}
+	return s
+}
+
+func optID(p *int64) string {
+	if p == nil {
+		return ""
+	}
+	return itoa(*p)
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/i18n"
+)
+
+// Base is what every page's view model embeds: language, user, navigation, CSRF, flash.
+type Base struct {
+	tr        i18n.Translator
+	Lang      string
+	Title     string
+	User      *domain.User
+	Muns      []domain.Municipality
+	Mun       *domain.Municipality // the municipality in the path, if any
+	CSRF      string
+	Flash     string
+	Path      string
+	RequestID string
+	Nav       Nav
+}
+
+// Nav says which menu entries the user may follow in the current municipality.
+type Nav struct {
+	Documents, Reviews, Audit, Admin bool
+}
+
+// T translates a key in the page's language: {{$.T "key"}} in templates.
+func (b Base) T(key string, args ...any) string { return b.tr.T(key, args...) }
+
+// base builds the common view model; the municipality comes from the path when present.
+func (s *Server) base(c *gin.Context, title string) Base {
+	tr := s.i18n.For(lang(c))
+	b := Base{tr: tr, Lang: tr.Lang, Title: title, CSRF: c.GetString(keyCSRF), Path: c.Request.URL.RequestURI(), RequestID: c.GetString(keyRequestID)}
+	if v, ok := c.Get(flashCookie); ok {
+		b.Flash = tr.T(v.(string))
+	} else if f, err := c.Cookie(flashCookie); err == nil && f != "" {
+		b.Flash = tr.T(f)
+		s.setCookie(c, flashCookie, "", -1, http.SameSiteLaxMode)
+	}
+	p := principal(c)
+	if p == nil {
+		return b
+	}
+	b.User = &p.User
+	cl := s.caller(c)
+	b.Muns, _ = s.app.Municipalities(c, cl)
+	if mid, err := idParam(c, "mid"); err == nil {
+		for i := range b.Muns {
+			if b.Muns[i].ID == mid {
+				b.Mun = &b.Muns[i]
+			}
+		}
+		if b.Mun != nil {
+			b.Nav = Nav{
+				Documents: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Read),
+				Reviews:   s.app.CanSome(cl, mid, authz.ObjReview, authz.Read),
+				Audit:     s.app.CanSome(cl, mid, authz.ObjAudit, authz.Read),
+			}
+		}
+	}
+	b.Nav.Admin = p.User.IsAdmin
+	return b
+}
+
+// flash stores a message key shown once on the next page.
+func (s *Server) flash(c *gin.Context, key string) {
+	s.setCookie(c, flashCookie, key, 60, http.SameSiteLaxMode)
+}
+
+// redirect answers a successful form post: POST/redirect/GET with a flash message.
+func (s *Server) redirect(c *gin.Context, to, flashKey string) {
+	if flashKey != "" {
+		s.flash(c, flashKey)
+	}
+	c.Redirect(http.StatusSeeOther, to)
+}
+
+// render executes page with data; a template error is logged and answered 500.
+func (s *Server) render(c *gin.Context, status int, page string, data any) {
+	t, ok := s.pages[page]
+	if !ok {
+		s.logInternal(c, fmt.Errorf("no page %q", page))
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.logInternal(c, fmt.Errorf("render %s: %w", page, err))
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// errorPage is the view model of the error page.
+type errorPage struct {
+	Base
+	Status int
+	Err    apiErrorBody
+}
+
+var templateFuncs = template.FuncMap{
+	"date": func(d any) string {
+		switch v := d.(type) {
+		case *domain.Date:
+			if v == nil {
+				return ""
+			}
+			return v.String()
+		case domain.Date:
+			if v.IsZero() {
+				return ""
+			}
+			return v.String()
+		case time.Time:
+			return v.In(stockholm).Format("2006-01-02 15:04")
+		case string:
+			if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+				return t.In(stockholm).Format("2006-01-02 15:04:05")
+			}
+			return v
+		}
+		return ""
+	},
+	"deref": func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"has": func(ids []int64, id int64) bool {
+		for _, x := range ids {
+			if x == id {
+				return true
+			}
+		}
+		return false
+	},
+	"fieldID": func(name string) string { return "f-" + strings.ReplaceAll(name, "_", "-") },
+	"bytes": func(n int64) string {
+		switch {
+		case n >= 1<<20:
+			return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		case n >= 1<<10:
+			return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
+		}
+		return fmt.Sprintf("%d B", n)
+	},
+}
+
+var stockholm = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/ui"
+)
+
+// routes registers every route. Record kinds get the shared record routes (review,
+// comments, evidence, history) from recordRoutes; a new kind adds its own list/form routes
+// and one recordRoutes call.
+func (s *Server) routes() {
+	e := s.engine
+	e.Use(s.logRequests, s.recoverPanics, securityHeaders)
+	e.NoRoute(func(c *gin.Context) { s.fail(c, domain.NotFound()) })
+	e.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, apiError{Error: apiErrorBody{Code: "method_not_allowed", Message: "method not allowed"}})
+	})
+
+	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+	static, _ := fs.Sub(ui.FS, "static")
+	e.StaticFS("/static", http.FS(static))
+
+	// The JSON API.
+	api := e.Group("/api/v1", limitBody, s.authenticate, s.checkCSRF)
+	api.GET("/openapi.json", s.api(s.apiOpenAPI))
+	api.POST("/login", s.api(s.apiLogin))
+	authed := api.Group("", s.requireUser)
+	authed.POST("/logout", s.api(s.apiLogout))
+	authed.GET("/me", s.api(s.apiMe))
+	authed.GET("/municipalities", s.api(s.apiMunicipalities))
+	authed.POST("/municipalities", s.api(s.apiCreateMunicipality))
+	authed.GET("/municipalities/:mid", s.api(s.apiMunicipality))
+	authed.GET("/municipalities/:mid/org-units", s.api(s.apiOrgUnits))
+	authed.POST("/municipalities/:mid/org-units", s.api(s.apiSaveOrgUnit))
+	authed.PUT("/municipalities/:mid/org-units/:uid", s.api(s.apiSaveOrgUnit))
+	authed.DELETE("/municipalities/:mid/org-units/:uid", s.api(s.apiDeleteOrgUnit))
+	authed.GET("/municipalities/:mid/members", s.api(s.apiMembers))
+	authed.GET("/municipalities/:mid/documents", s.api(s.apiDocuments))
+	authed.POST("/municipalities/:mid/documents", s.api(s.apiCreateDocument))
+	authed.GET("/municipalities/:mid/documents/:id", s.api(s.apiDocument))
+	authed.PUT("/municipalities/:mid/documents/:id", s.api(s.apiUpdateDocument))
+	authed.DELETE("/municipalities/:mid/documents/:id", s.api(s.apiDeleteDocument))
+	authed.GET("/municipalities/:mid/documents/:id/versions", s.api(s.apiDocumentVersions))
+	s.apiRecordRoutes(authed.Group("/municipalities/:mid/documents/:id"), domain.KindDocument)
+	authed.GET("/municipalities/:mid/reviews", s.api(s.apiDues))
+	authed.GET("/municipalities/:mid/audit", s.api(s.apiAudit))
+	authed.GET("/municipalities/:mid/audit.csv", s.auditCSV)
+	authed.GET("/users", s.api(s.apiUsers))
+	authed.POST("/users", s.api(s.apiCreateUser))
+	authed.GET("/users/:uid", s.api(s.apiUser))
+	authed.PUT("/users/:uid", s.api(s.apiUpdateUser))
+	authed.POST("/users/:uid/roles", s.api(s.apiGrantRole))
+	authed.DELETE("/users/:uid/roles", s.api(s.apiRevokeRole))
+
+	// The web pages.
+	pages := e.Group("", limitBody, s.authenticate, s.checkCSRF)
+	pages.GET("/login", s.loginPage)
+	pages.POST("/login", s.loginSubmit)
+	pages.POST("/lang", s.setLanguage)
+	user := pages.Group("", s.requireUser)
+	user.POST("/logout", s.logout)
+	user.GET("/", s.home)
+	user.GET("/m/:mid", s.dashboard)
+	user.GET("/m/:mid/documents", s.documentList)
+	user.GET("/m/:mid/documents/new", s.documentNew)
+	user.POST("/m/:mid/documents", s.documentCreate)
+	user.GET("/m/:mid/documents/:id", s.documentShow)
+	user.GET("/m/:mid/documents/:id/edit", s.documentEdit)
+	user.POST("/m/:mid/documents/:id", s.documentUpdate)
+	user.POST("/m/:mid/documents/:id/delete", s.documentDelete)
+	user.POST("/m/:mid/documents/:id/adopt", s.documentAdopt)
+	s.pageRecordRoutes(user.Group("/m/:mid/documents/:id"), domain.KindDocument, "documents")
+	user.GET("/m/:mid/reviews", s.reviewList)
+	user.GET("/m/:mid/audit", s.auditList)
+	user.GET("/m/:mid/audit.csv", s.auditCSV)
+	user.GET("/admin", s.adminHome)
+	user.POST("/admin/municipalities", s.adminCreateMunicipality)
+	user.GET("/admin/municipalities/:mid", s.adminMunicipality)
+	user.POST("/admin/municipalities/:mid/org-units", s.adminSaveOrgUnit)
+	user.POST("/admin/municipalities/:mid/org-units/:uid", s.adminSaveOrgUnit)
+	user.POST("/admin/municipalities/:mid/org-units/:uid/delete", s.adminDeleteOrgUnit)
+	user.GET("/admin/users", s.adminUsers)
+	user.POST("/admin/users", s.adminCreateUser)
+	user.GET("/admin/users/:uid", s.adminUser)
+	user.POST("/admin/users/:uid", s.adminUpdateUser)
+	user.POST("/admin/users/:uid/roles", s.adminGrantRole)
+	user.POST("/admin/users/:uid/roles/delete", s.adminRevokeRole)
+}
+
+// apiRecordRoutes adds the tracked-record core's API routes under a record of kind.
+func (s *Server) apiRecordRoutes(g *gin.RouterGroup, kind domain.Kind) {
+	g.POST("/review", s.api(s.apiReview(kind)))
+	g.GET("/reviews", s.api(s.apiReviews(kind)))
+	g.GET("/comments", s.api(s.apiComments(kind)))
+	g.POST("/comments", s.api(s.apiAddComment(kind)))
+	g.GET("/evidence", s.api(s.apiEvidenceList(kind)))
+	g.POST("/evidence", s.api(s.apiAddEvidence(kind)))
+	g.GET("/evidence/:eid", s.evidenceDownload(kind))
+	g.DELETE("/evidence/:eid", s.api(s.apiDeleteEvidence(kind)))
+	g.GET("/history", s.api(s.apiHistory(kind)))
+}
+
+// pageRecordRoutes adds the tracked-record core's form routes under a record page of kind;
+// section is the path segment of the kind's pages ("documents").
+func (s *Server) pageRecordRoutes(g *gin.RouterGroup, kind domain.Kind, section string) {
+	g.POST("/review", s.pageReview(kind, section))
+	g.POST("/comments", s.pageComment(kind, section))
+	g.POST("/evidence", s.pageAddEvidence(kind, section))
+	g.GET("/evidence/:eid", s.evidenceDownload(kind))
+	g.POST("/evidence/:eid/delete", s.pageDeleteEvidence(kind, section))
+}

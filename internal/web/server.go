@@ -1,0 +1,103 @@
+// Package web serves Lisa over HTTP: the server-rendered Swedish/English pages and the JSON
+// API under /api/v1, both calling package app, with sessions, bearer tokens, CSRF protection,
+// security headers and the one mapping from error code to HTTP status.
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/i18n"
+	"github.com/lisa-isms/lisa/ui"
+)
+
+// Options configures the web server.
+type Options struct {
+	// SecureCookies marks cookies Secure even on plain HTTP (set it behind a TLS proxy);
+	// cookies are always Secure on a TLS connection.
+	SecureCookies bool
+	Logger        *slog.Logger
+}
+
+// Server is Lisa's HTTP handler.
+type Server struct {
+	app    *app.App
+	opts   Options
+	log    *slog.Logger
+	i18n   *i18n.Catalog
+	pages  map[string]*template.Template
+	engine *gin.Engine
+}
+
+// New builds the server: translations and page templates are parsed once here.
+func New(a *app.App, opts Options) (*Server, error) {
+	cat, err := i18n.Load(ui.FS)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s := &Server{app: a, opts: opts, log: opts.Logger, i18n: cat}
+	if err := s.parsePages(); err != nil {
+		return nil, err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	e.RemoveExtraSlash = false
+	s.engine = e
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves a request; cross-origin state-changing browser requests are refused before
+// anything else (Sec-Fetch-Site / Origin), in addition to the CSRF token check.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler().ServeHTTP(w, r)
+}
+
+func (s *Server) handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintln(w, "cross-origin request refused")
+	}))
+	return cop.Handler(s.engine)
+}
+
+// Routes lists the registered routes (method and path), for tests and the OpenAPI check.
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
+
+func (s *Server) parsePages() error {
+	base, err := template.New("").Funcs(templateFuncs).ParseFS(ui.FS, "templates/layout/*.html")
+	if err != nil {
+		return fmt.Errorf("parse layout: %w", err)
+	}
+	files, err := fs.Glob(ui.FS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	s.pages = map[string]*template.Template{}
+	for _, f := range files {
+		t, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if _, err := t.ParseFS(ui.FS, f); err != nil {
+			return fmt.Errorf("parse %s: %w", f, err)
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+		s.pages[name] = t
+	}
+	return nil
+}
