@@ -27,11 +27,7 @@ type LoginResult struct {
 func (a *App) Login(ctx context.Context, ip, username, password string) (LoginResult, error) {
 	username = strings.TrimSpace(username)
 	p := domain.Problems{}
-	if username == "" {
-		p.Add("username", "err.required")
-	} else if len(username) > 200 {
-		p.Add("username", "err.too_long")
-	}
+	domain.ValidateText(p, "username", username, true, 200)
 	if password == "" {
 		p.Add("password", "err.required")
 	} else if len(password) > 1024 {

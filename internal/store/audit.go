@@ -75,8 +75,12 @@ type AuditFilter struct {
 
 // ListAudit returns audit entries of one municipality, newest first.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
-	q := `SELECT * FROM audit_log WHERE municipality_id = ?`
-	args := []any{f.MunicipalityID}
+	// A municipality's trail holds its own entries plus the entries without a municipality
+	// (logins, failed logins, account changes) about people who hold a role in it.
+	q := `SELECT * FROM audit_log WHERE (municipality_id = ? OR (municipality_id IS NULL AND actor_id IN
+		(SELECT user_id FROM role_assignments WHERE municipality_id = ?)) OR (municipality_id IS NULL AND kind = 'user' AND record_id IN
+		(SELECT user_id FROM role_assignments WHERE municipality_id = ?)))`
+	args := []any{f.MunicipalityID, f.MunicipalityID, f.MunicipalityID}
 	if f.Kind != "" {
 		q += ` AND kind = ?`
 		args = append(args, f.Kind)
