@@ -72,6 +72,12 @@ func TestComputeHashDeterministic(t *testing.T) {
 	if ComputeHash(f) != ComputeHash(e) {
 		t.Error("hash depends on the Hash field")
 	}
+	// The id is hashed, as documented, so a row's hash is bound to its place in the chain.
+	moved := e
+	moved.ID = e.ID + 1
+	if ComputeHash(moved) == ComputeHash(e) {
+		t.Error("hash does not cover the id")
+	}
 	// A nil pointer and a pointer to zero are different facts and must hash differently.
 	g := e
 	g.RecordID = i64(0)

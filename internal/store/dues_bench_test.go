@@ -1,0 +1,131 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+const (
+	benchRecords = 100_000
+	benchUnits   = 80
+	benchUsers   = 40
+)
+
+// seedDues fills a migrated database file with one municipality of benchUnits org units and
+// benchRecords records of several kinds, their next reviews spread over two years either side
+// of today. It writes with its own connection in one transaction, as a bulk import would.
+func seedDues(tb testing.TB, path string, today domain.Date) (mun int64, units []int64) {
+	tb.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000&_journal_mode=WAL")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.Begin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	created := today.Time()
+	res, err := tx.Exec(`INSERT INTO municipalities (name, created_at) VALUES ('Benchby', ?)`, created)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	mun, _ = res.LastInsertId()
+	for i := range benchUnits {
+		res, err := tx.Exec(`INSERT INTO org_units (municipality_id, name, kind) VALUES (?, ?, 'enhet')`, mun, fmt.Sprintf("Enhet %02d", i))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		id, _ := res.LastInsertId()
+		units = append(units, id)
+	}
+	var users []int64
+	for i := range benchUsers {
+		res, err := tx.Exec(`INSERT INTO users (username, name, created_at) VALUES (?, ?, ?)`, fmt.Sprintf("u%02d", i), fmt.Sprintf("Användare %02d", i), created)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		id, _ := res.LastInsertId()
+		users = append(users, id)
+	}
+	stmt, err := tx.Prepare(`INSERT INTO records (municipality_id, kind, title, org_unit_id, owner_id, status, review_interval_months,
+		next_review_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 12, ?, ?, ?)`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer stmt.Close()
+	rng := rand.New(rand.NewPCG(1, 2))
+	kinds := []string{"document", "asset", "risk", "incident"}
+	statuses := []string{"draft", "adopted", "open", "open", "adopted", "retired"}
+	for i := range benchRecords {
+		var owner any
+		if rng.IntN(4) > 0 {
+			owner = users[rng.IntN(len(users))]
+		}
+		next := today.AddDays(rng.IntN(4*365+1) - 2*365).String()
+		if _, err := stmt.Exec(mun, kinds[i%len(kinds)], fmt.Sprintf("Post %06d", i), units[rng.IntN(len(units))], owner,
+			statuses[rng.IntN(len(statuses))], next, created, created); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
+	}
+	return mun, units
+}
+
+// BenchmarkDuesOverdue measures the dashboard's overdue query on 100,000 records.
+func BenchmarkDuesOverdue(b *testing.B) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "bench.db")
+	s, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	fixed := time.Date(2025, time.May, 10, 9, 30, 0, 0, time.UTC)
+	s.Now = func() time.Time { return fixed }
+	today := s.Today()
+	t0 := time.Now()
+	mun, units := seedDues(b, path, today)
+	b.Logf("seeded %d records in %v", benchRecords, time.Since(t0).Round(time.Millisecond))
+	from, to := domain.DueFilterOverdue.Bounds(today)
+
+	run := func(name string, q store.DueQuery, wantMax int) {
+		q.MunicipalityID, q.From, q.To = mun, from, to
+		b.Run(name, func(b *testing.B) {
+			// Check the answer once, so a wrong query cannot look fast.
+			items, err := s.Dues(ctx, q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(items) == 0 || (wantMax > 0 && len(items) != wantMax) {
+				b.Fatalf("%d items", len(items))
+			}
+			for i, it := range items {
+				if !it.NextReviewAt.Before(today) || it.Status == "retired" || !q.Visible.Allows(it.OrgUnitID, it.Status) ||
+					(i > 0 && it.NextReviewAt.Before(*items[i-1].NextReviewAt)) {
+					b.Fatalf("bad item %d: %+v", i, it)
+				}
+			}
+			for b.Loop() {
+				if _, err := s.Dues(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(items)), "rows/op")
+		})
+	}
+	run("coordinator_limit50", store.DueQuery{Visible: domain.Visibility{All: true}, Limit: 50}, 50)
+	run("information_owner_3units_limit50", store.DueQuery{Visible: domain.Visibility{UnitIDs: units[10:13]}, Limit: 50}, 50)
+	run("coordinator_all_overdue", store.DueQuery{Visible: domain.Visibility{All: true}}, 0)
+}
