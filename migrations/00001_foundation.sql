@@ -141,7 +141,7 @@ CREATE TABLE document_versions (
     adopted_by  TEXT,
     adopted_at  TEXT,
     note        TEXT NOT NULL DEFAULT '',
-    created_by  INTEGER NOT NULL REFERENCES users(id),
+    created_by  INTEGER REFERENCES users(id) ON DELETE SET NULL,
     created_at  TIMESTAMP NOT NULL
 );
 CREATE INDEX document_versions_record ON document_versions(record_id);

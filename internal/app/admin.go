@@ -58,6 +58,9 @@ func (a *App) SaveOrgUnit(ctx context.Context, c Caller, mun, id int64, in OrgUn
 	if err := a.require(c, mun, authz.ObjOrg, authz.Write); err != nil {
 		return domain.OrgUnit{}, err
 	}
+	if _, err := a.Store.GetMunicipality(ctx, mun); err != nil {
+		return domain.OrgUnit{}, err
+	}
 	p := domain.Problems{}
 	domain.ValidateText(p, "name", in.Name, true, 120)
 	k := domain.OrgUnitKind(domain.NormalizeEnum(in.Kind))

@@ -100,6 +100,12 @@ func (a *App) checkDocument(ctx context.Context, c Caller, before, d *domain.Doc
 	if adoptionChanged && !can(authz.Adopt, d.Record) {
 		return domain.Forbidden()
 	}
+	// An adopted text is what the adopting body decided: changing it needs the right to adopt
+	// (record a new adoption) — others mark a revision as in progress and work on a draft.
+	if before != nil && before.Status == string(domain.DocAdopted) && d.Status == string(domain.DocAdopted) &&
+		adoptedContentChanged(*before, *d) && !can(authz.Adopt, d.Record) {
+		return forbiddenField("status", "err.adopted_locked")
+	}
 	switch {
 	case before == nil:
 		if !can(authz.Create, d.Record) {
@@ -139,6 +145,13 @@ func (a *App) checkDocument(ctx context.Context, c Caller, before, d *domain.Doc
 		}
 	}
 	return p.Err()
+}
+
+// adoptedContentChanged reports whether what an adoption covers changed: type, title, text,
+// version or scope.
+func adoptedContentChanged(before, after domain.Document) bool {
+	return before.Type != after.Type || before.Title != after.Title || before.Description != after.Description ||
+		before.Version != after.Version || before.Scope != after.Scope || !equalIDs(before.ScopeUnitIDs, after.ScopeUnitIDs)
 }
 
 // onlyAdoption reports whether before and after differ in nothing but status and adoption.

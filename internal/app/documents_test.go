@@ -386,3 +386,30 @@ func TestStaffAndAdminSeeLittle(t *testing.T) {
 	_, err = f.app.Municipalities(f.ctx, nobody)
 	wantCode(t, err, domain.EUnauthorized)
 }
+
+func TestAdoptedTextIsLockedForOwners(t *testing.T) {
+	f := newFixture(t)
+	adopted := f.adoptedDoc("Socialtjänstens riktlinje", f.unitSoc)
+	// The owner of the unit may not change what was adopted...
+	for name, in := range map[string]domain.DocumentInput{
+		"title":   {Title: sp("Ny titel")},
+		"text":    {Description: sp("ny text")},
+		"version": {Version: sp("2.0")},
+		"scope":   {Scope: sp("whole_incl_companies")},
+	} {
+		_, err := f.app.UpdateDocument(f.ctx, f.owner, f.munA, adopted.ID, in)
+		if e := wantCode(t, err, domain.EForbidden); e.Fields["status"] != "err.adopted_locked" {
+			t.Errorf("%s: fields = %v", name, e.Fields)
+		}
+	}
+	// ...but may mark a revision as under way and keep the review dates.
+	yes := true
+	d, err := f.app.UpdateDocument(f.ctx, f.owner, f.munA, adopted.ID, domain.DocumentInput{RevisionInProgress: &yes, ReviewIntervalMonths: ip(6)})
+	if err != nil || !d.RevisionInProgress || d.Title != "Socialtjänstens riktlinje" || d.Status != "adopted" {
+		t.Fatalf("marking revision: %+v, %v", d, err)
+	}
+	// The coordinator, who records adoptions, may change the text.
+	if _, err := f.app.UpdateDocument(f.ctx, f.coord, f.munA, adopted.ID, domain.DocumentInput{Version: sp("2.0")}); err != nil {
+		t.Errorf("coordinator: %v", err)
+	}
+}

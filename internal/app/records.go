@@ -251,7 +251,7 @@ func (a *App) History(ctx context.Context, c Caller, mun int64, kind domain.Kind
 	if !a.Authz.Can(c.P, mun, authz.ObjReview, authz.Read, target(r)) {
 		return nil, domain.Forbidden()
 	}
-	return a.Store.ListAudit(ctx, store.AuditFilter{MunicipalityID: mun, Kind: string(kind), RecordID: id, Limit: 200})
+	return auditList(a.Store.ListAudit(ctx, store.AuditFilter{MunicipalityID: mun, Kind: string(kind), RecordID: id, Limit: 200}))
 }
 
 // Dues returns the review list across every record kind: the records the caller follows up
@@ -278,5 +278,13 @@ func (a *App) AuditLog(ctx context.Context, c Caller, f store.AuditFilter) ([]au
 	if err := a.require(c, f.MunicipalityID, authz.ObjAudit, authz.Read); err != nil {
 		return nil, err
 	}
-	return a.Store.ListAudit(ctx, f)
+	return auditList(a.Store.ListAudit(ctx, f))
+}
+
+// auditList makes an empty trail an empty list (the API answers [] rather than null).
+func auditList(es []audit.Entry, err error) ([]audit.Entry, error) {
+	if es == nil && err == nil {
+		es = []audit.Entry{}
+	}
+	return es, err
 }

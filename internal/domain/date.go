@@ -10,6 +10,16 @@ import (
 // Date is a calendar date without time of day, stored and sent as YYYY-MM-DD.
 type Date struct{ t time.Time }
 
+// Sweden is the time zone in which dates are reckoned (falls back to UTC without tzdata;
+// the binary embeds tzdata).
+var Sweden = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()
+
 // DateLayout is the one format dates have in the database, the API and forms.
 const DateLayout = "2006-01-02"
 

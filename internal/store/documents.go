@@ -153,12 +153,8 @@ func (s *Store) saveDocumentDetails(ctx context.Context, tx *sqlx.Tx, a Actor, d
 		eqPtr(before.AdoptedBy, d.AdoptedBy) && eqPtr(before.AdoptedAt, d.AdoptedAt) && note == "" {
 		return nil
 	}
-	var by int64
-	if a.ID != nil {
-		by = *a.ID
-	}
 	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO document_versions (record_id, version, status, adopted_by, adopted_at, note, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), d.ID, d.Version, d.Status, d.AdoptedBy, d.AdoptedAt, note, by, s.now())
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), d.ID, d.Version, d.Status, d.AdoptedBy, d.AdoptedAt, note, a.ID, s.now())
 	if err != nil {
 		return fmt.Errorf("insert version: %w", err)
 	}

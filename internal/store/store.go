@@ -93,8 +93,8 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 // now returns the store clock's time, truncated to microseconds so it round-trips the database.
 func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
 
-// Today returns the store clock's date.
-func (s *Store) Today() domain.Date { return domain.DateOf(s.Now().UTC()) }
+// Today returns the store clock's date in Sweden: review dates turn overdue at local midnight.
+func (s *Store) Today() domain.Date { return domain.DateOf(s.Now().In(domain.Sweden)) }
 
 // notFound turns sql.ErrNoRows into the domain's not-found error; nil stays nil.
 func notFound(err error, what string) error {

@@ -159,10 +159,4 @@ var templateFuncs = template.FuncMap{
 	},
 }
 
-var stockholm = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+var stockholm = domain.Sweden
