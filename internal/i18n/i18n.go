@@ -103,5 +103,8 @@ type Translator struct {
 // For binds c to lang.
 func (c *Catalog) For(lang string) Translator { return Translator{c: c, Lang: Supported(lang)} }
 
+// Has reports whether key exists in the translator's language.
+func (t Translator) Has(key string) bool { return t.c.Has(t.Lang, key) }
+
 // T translates key.
 func (t Translator) T(key string, args ...any) string { return t.c.T(t.Lang, key, args...) }

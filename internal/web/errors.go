@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -70,7 +71,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.AbortWithStatusJSON(status, apiError{Error: body})
 		return
 	}
-	s.render(c, status, "error", errorPage{Base: s.base(c, tr.T("err.title")), Status: status, Err: body})
+	title := tr.T("err.title")
+	if k := fmt.Sprintf("err.title_%d", status); tr.Has(k) {
+		title = tr.T(k)
+	}
+	s.render(c, status, "error", errorPage{Base: s.base(c, title), Status: status, Err: body})
 	c.Abort()
 }
 

@@ -15,12 +15,13 @@ type formState struct {
 	Values  map[string]string
 	Multi   map[string][]int64
 	Errors  map[string]string // field -> translated message
+	Labels  map[string]string // field -> translated label, for the error summary
 	Summary string            // translated top message
 	Order   []string          // fields in error, in form order
 }
 
 func newForm() formState {
-	return formState{Values: map[string]string{}, Multi: map[string][]int64{}, Errors: map[string]string{}}
+	return formState{Values: map[string]string{}, Multi: map[string][]int64{}, Errors: map[string]string{}, Labels: map[string]string{}}
 }
 
 // V returns the kept value of a field.
@@ -52,6 +53,9 @@ func (f *formState) setErr(tr i18n.Translator, err error) {
 	f.Summary = tr.T(e.Message)
 	for k, v := range e.Fields {
 		f.Errors[k] = tr.T(v)
+		if tr.Has("field." + k) {
+			f.Labels[k] = tr.T("field." + k)
+		}
 		f.Order = append(f.Order, k)
 	}
 	sort.Strings(f.Order)

@@ -243,6 +243,7 @@ func adminPrefixed(f formState, prefix string) formState {
 	out.Summary = f.Summary
 	for _, k := range f.Order {
 		out.Errors[prefix+k] = f.Errors[k]
+		out.Labels[prefix+k] = f.Labels[k]
 		out.Order = append(out.Order, prefix+k)
 	}
 	return out
