@@ -103,46 +103,30 @@ func ValidateUsername(p Problems, field, s string) {
 // ValidateText checks a required or optional single-line text of at most max characters,
 // with no control characters.
 func ValidateText(p Problems, field, s string, required bool, max int) {
-	if strings.TrimSpace(s) == "" {
-		if required {
-			p.Add(field, "err.required")
-		}
-		return
-	}
-	if !utf8.ValidString(s) {
-		p.Add(field, "err.control_chars")
-		return
-	}
-	if utf8.RuneCountInString(s) > max {
-		p.Add(field, "err.too_long")
-		return
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			p.Add(field, "err.control_chars")
-			return
-		}
-	}
+	validateText(p, field, s, required, max, false)
 }
 
 // ValidateLongText checks multi-line text: newlines and tabs allowed, other control characters not.
 func ValidateLongText(p Problems, field, s string, required bool, max int) {
-	if strings.TrimSpace(s) == "" {
+	validateText(p, field, s, required, max, true)
+}
+
+func validateText(p Problems, field, s string, required bool, max int, multiline bool) {
+	switch {
+	case strings.TrimSpace(s) == "":
 		if required {
 			p.Add(field, "err.required")
 		}
 		return
-	}
-	if !utf8.ValidString(s) {
+	case !utf8.ValidString(s):
 		p.Add(field, "err.control_chars")
 		return
-	}
-	if utf8.RuneCountInString(s) > max {
+	case utf8.RuneCountInString(s) > max:
 		p.Add(field, "err.too_long")
 		return
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
 			p.Add(field, "err.control_chars")
 			return
 		}
