@@ -9,6 +9,7 @@ import (
 
 	"github.com/lisa-isms/lisa/internal/auth"
 	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/catalog"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
 )
@@ -21,6 +22,8 @@ type App struct {
 	Throttle *auth.Throttle
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
+	// Catalog holds the shipped control catalogs and their mappings.
+	Catalog *catalog.Set
 }
 
 // New wires an App with the embedded policy.
@@ -29,9 +32,13 @@ func New(s *store.Store) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	cat, err := catalog.Load()
+	if err != nil {
+		return nil, err
+	}
 	th := auth.NewThrottle()
 	th.Now = func() time.Time { return s.Now() } // follows the store clock even when it is replaced later
-	return &App{Store: s, Authz: az, Throttle: th, SessionTTL: 12 * time.Hour}, nil
+	return &App{Store: s, Authz: az, Throttle: th, SessionTTL: 12 * time.Hour, Catalog: cat}, nil
 }
 
 // Caller is who is asking, and from where.

@@ -24,6 +24,7 @@ const (
 	ObjOrg      Object = "org"
 	ObjUser     Object = "user"
 	ObjDocument Object = "document"
+	ObjControl  Object = "control"
 	ObjReview   Object = "review"
 	ObjAudit    Object = "audit"
 )
@@ -54,6 +55,7 @@ const (
 	scopeAll      scope = "all"
 	scopeOwnUnits scope = "own_units"
 	scopeAdopted  scope = "adopted"
+	scopeOwned    scope = "own_records"
 )
 
 // Principal is the person acting, with every role they hold.
@@ -92,6 +94,7 @@ func (p *Principal) Member(mun int64) bool { return len(p.Roles(mun)) > 0 }
 type Target struct {
 	OrgUnitID int64
 	Status    string // "adopted" matters for the adopted scope
+	OwnerID   *int64 // matters for the own_records scope
 }
 
 // Filter restricts a list to the rows a person may see; the store turns it into SQL.
@@ -155,6 +158,9 @@ func (a *Authorizer) Filter(p *Principal, mun int64, obj Object, act Action) Fil
 		if a.allowed(r.Role, obj, act, scopeAdopted) {
 			f.Adopted = true
 		}
+		if a.allowed(r.Role, obj, act, scopeOwned) {
+			f.OwnerID = p.User.ID
+		}
 	}
 	return f
 }
@@ -170,7 +176,7 @@ func (a *Authorizer) Can(p *Principal, mun int64, obj Object, act Action, t *Tar
 	if t == nil {
 		return false
 	}
-	return f.Allows(t.OrgUnitID, t.Status)
+	return f.Allows(t.OrgUnitID, t.Status) || (f.OwnerID != 0 && t.OwnerID != nil && *t.OwnerID == f.OwnerID)
 }
 
 // CanSome reports whether p may do act on at least some objects of kind obj in mun

@@ -251,14 +251,14 @@ func TestPolicyFileVocabulary(t *testing.T) {
 		roles[string(r)] = true
 	}
 	objs := map[string]bool{}
-	for _, o := range []Object{ObjOrg, ObjUser, ObjDocument, ObjReview, ObjAudit} {
+	for _, o := range []Object{ObjOrg, ObjUser, ObjDocument, ObjControl, ObjReview, ObjAudit} {
 		objs[string(o)] = true
 	}
 	acts := map[string]bool{}
 	for _, a := range []Action{Read, Write, Create, Update, Delete, Review, Adopt, AssignOwner, Comment} {
 		acts[string(a)] = true
 	}
-	scopes := map[string]bool{string(scopeAll): true, string(scopeOwnUnits): true, string(scopeAdopted): true}
+	scopes := map[string]bool{string(scopeAll): true, string(scopeOwnUnits): true, string(scopeAdopted): true, string(scopeOwned): true}
 	n := 0
 	for _, line := range strings.Split(stripComments(policies.Policy), "\n") {
 		if line == "" {

@@ -186,10 +186,11 @@ type Visibility struct {
 	All     bool
 	UnitIDs []int64
 	Adopted bool
+	OwnerID int64 // rows owned by this user (0: none)
 }
 
 // None reports whether nothing is visible.
-func (v Visibility) None() bool { return !v.All && len(v.UnitIDs) == 0 && !v.Adopted }
+func (v Visibility) None() bool { return !v.All && len(v.UnitIDs) == 0 && !v.Adopted && v.OwnerID == 0 }
 
 // Allows reports whether a row in org unit unit with status status is visible.
 func (v Visibility) Allows(unit int64, status string) bool {

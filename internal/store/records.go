@@ -29,6 +29,10 @@ func visibilitySQL(v domain.Visibility, args *[]any) string {
 		parts = append(parts, "(r.kind = ? AND r.status = ?)")
 		*args = append(*args, string(domain.KindDocument), string(domain.DocAdopted))
 	}
+	if v.OwnerID != 0 {
+		parts = append(parts, "r.owner_id = ?")
+		*args = append(*args, v.OwnerID)
+	}
 	if len(parts) == 0 {
 		return "1=0"
 	}

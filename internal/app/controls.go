@@ -1,0 +1,320 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/catalog"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// CustomCatalog is the id of each municipality's own catalog of controls.
+const CustomCatalog = "kommun"
+
+// CatalogInfo describes one catalog for listing.
+type CatalogInfo struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	NameSV   string `json:"name_sv"`
+	Version  string `json:"version"`
+	Controls int    `json:"controls"`
+}
+
+// Catalogs lists the shipped catalogs. Returns EUnauthorized for anonymous callers.
+func (a *App) Catalogs(c Caller) ([]CatalogInfo, error) {
+	if c.P == nil {
+		return nil, domain.Errorf(domain.EUnauthorized, "err.unauthorized")
+	}
+	out := []CatalogInfo{}
+	for _, cat := range a.Catalog.Catalogs {
+		out = append(out, CatalogInfo{cat.ID, cat.Name, cat.NameSV, cat.Version, len(cat.Controls)})
+	}
+	return out, nil
+}
+
+// CatalogControl is a control with the ids it maps to in the other catalogs.
+type CatalogControl struct {
+	catalog.Control
+	Mappings map[string][]string `json:"mappings"`
+}
+
+// CatalogControls lists one catalog's controls with their mappings. Returns ENotFound.
+func (a *App) CatalogControls(c Caller, id string) (*catalog.Catalog, []CatalogControl, error) {
+	if c.P == nil {
+		return nil, nil, domain.Errorf(domain.EUnauthorized, "err.unauthorized")
+	}
+	cat := a.Catalog.Catalog(id)
+	if cat == nil {
+		return nil, nil, domain.NotFound()
+	}
+	out := make([]CatalogControl, 0, len(cat.Controls))
+	for _, ctl := range cat.Controls {
+		m := map[string][]string{}
+		for _, other := range a.Catalog.Catalogs {
+			if other.ID != id {
+				m[other.ID] = append([]string{}, a.Catalog.MappedIn(catalog.Ref{Catalog: id, Control: ctl.ID}, other.ID)...)
+			}
+		}
+		out = append(out, CatalogControl{Control: ctl, Mappings: m})
+	}
+	return cat, out, nil
+}
+
+// SoARow is one row of a statement of applicability with the control it is about.
+type SoARow struct {
+	domain.ControlImpl
+	ControlTitle   string `json:"control_title"`
+	ControlTitleSV string `json:"control_title_sv"`
+	Theme          string `json:"theme"`
+	Description    string `json:"description"`
+	DescriptionSV  string `json:"description_sv"`
+}
+
+// soaControls returns the controls mun's statement of applicability lists, in order: Annex A,
+// then the municipality's own controls.
+func (a *App) soaControls(ctx context.Context, mun int64) ([]catalog.Ref, map[catalog.Ref]catalog.Control, error) {
+	iso := a.Catalog.Catalog(catalog.ISO)
+	refs := make([]catalog.Ref, 0, len(iso.Controls))
+	info := make(map[catalog.Ref]catalog.Control, len(iso.Controls))
+	for _, ctl := range iso.Controls {
+		r := catalog.Ref{Catalog: catalog.ISO, Control: ctl.ID}
+		refs = append(refs, r)
+		info[r] = ctl
+	}
+	custom, err := a.Store.ListCustomControls(ctx, mun)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, cc := range custom {
+		r := catalog.Ref{Catalog: CustomCatalog, Control: cc.ID}
+		refs = append(refs, r)
+		info[r] = catalog.Control{ID: cc.ID, Theme: cc.Theme, Title: cc.Title, TitleSV: cc.Title, Description: cc.Description, DescriptionSV: cc.Description}
+	}
+	return refs, info, nil
+}
+
+// SoA returns mun's statement of applicability, one row per control, creating missing rows
+// first. Returns ENotFound, EForbidden.
+func (a *App) SoA(ctx context.Context, c Caller, mun int64) ([]SoARow, error) {
+	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
+		return nil, err
+	}
+	refs, info, err := a.soaControls(ctx, mun)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := a.Store.ListSoA(ctx, mun)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) < len(refs) {
+		seeds := make([]store.SoASeed, 0, len(refs))
+		for _, r := range refs {
+			seeds = append(seeds, store.SoASeed{CatalogID: r.Catalog, ControlID: r.Control, Title: r.Control + " " + info[r].TitleSV})
+		}
+		if _, err := a.Store.EnsureSoA(ctx, c.actor(), mun, seeds); err != nil {
+			return nil, err
+		}
+		if rows, err = a.Store.ListSoA(ctx, mun); err != nil {
+			return nil, err
+		}
+	}
+	byRef := make(map[catalog.Ref]domain.ControlImpl, len(rows))
+	for _, r := range rows {
+		byRef[catalog.Ref{Catalog: r.CatalogID, Control: r.ControlID}] = r
+	}
+	out := make([]SoARow, 0, len(refs))
+	for _, r := range refs {
+		row, ok := byRef[r]
+		if !ok {
+			continue // the municipality has no org unit yet to hang rows on
+		}
+		ctl := info[r]
+		out = append(out, SoARow{ControlImpl: row, ControlTitle: ctl.Title, ControlTitleSV: ctl.TitleSV, Theme: ctl.Theme,
+			Description: ctl.Description, DescriptionSV: ctl.DescriptionSV})
+	}
+	return out, nil
+}
+
+// soaKey finds the catalog of a control id in mun's statement of applicability.
+func (a *App) soaKey(ctx context.Context, mun int64, controlID string) ([2]string, bool) {
+	if a.Catalog.Control(catalog.Ref{Catalog: catalog.ISO, Control: controlID}) != nil {
+		return [2]string{catalog.ISO, controlID}, true
+	}
+	custom, err := a.Store.ListCustomControls(ctx, mun)
+	if err == nil {
+		for _, cc := range custom {
+			if cc.ID == controlID {
+				return [2]string{CustomCatalog, controlID}, true
+			}
+		}
+	}
+	return [2]string{}, false
+}
+
+// UpdateSoA changes one row of mun's statement of applicability. Coordinators change any
+// row; information owners the rows they own (but may not hand them to someone else).
+// Returns ENotFound, EForbidden, EInvalid.
+func (a *App) UpdateSoA(ctx context.Context, c Caller, mun int64, controlID string, in domain.SoAInput) (domain.ControlImpl, error) {
+	rows, err := a.UpdateSoARows(ctx, c, mun, []string{controlID}, []domain.SoAInput{in}, false)
+	if err != nil {
+		return domain.ControlImpl{}, err
+	}
+	return rows[0], nil
+}
+
+// RowError is what was wrong with one row of a multi-row change (an import).
+type RowError struct {
+	Row       int               `json:"row"`
+	ControlID string            `json:"control_id"`
+	Message   string            `json:"message"`
+	Fields    map[string]string `json:"fields,omitempty"`
+}
+
+// RowsError lists every rejected row; nothing was stored.
+type RowsError struct{ Rows []RowError }
+
+func (e *RowsError) Error() string { return "rows rejected" }
+
+// UpdateSoARows changes several rows in one transaction: all or nothing. When rows fail,
+// the error is a *domain.Error (EInvalid) wrapping a *RowsError naming each one. With
+// dryRun the changes are computed and returned but not stored.
+func (a *App) UpdateSoARows(ctx context.Context, c Caller, mun int64, controlIDs []string, ins []domain.SoAInput, dryRun bool) ([]domain.ControlImpl, error) {
+	if _, err := a.SoA(ctx, c, mun); err != nil { // membership, read permission, rows exist
+		return nil, err
+	}
+	keys := make([][2]string, len(controlIDs))
+	var bad []RowError
+	for i, id := range controlIDs {
+		k, ok := a.soaKey(ctx, mun, id)
+		if !ok {
+			if len(controlIDs) == 1 {
+				return nil, domain.NotFound()
+			}
+			bad = append(bad, RowError{Row: i + 1, ControlID: id, Message: "err.unknown_control"})
+		}
+		keys[i] = k
+	}
+	if len(bad) > 0 {
+		return nil, rowsError(bad)
+	}
+	today := a.Today()
+	rows, err := a.Store.UpdateSoA(ctx, c.actor(), mun, keys, func(i int, row *domain.ControlImpl) error {
+		err := a.applySoA(ctx, c, mun, row, ins[i], today)
+		if err == nil || len(controlIDs) == 1 {
+			return err
+		}
+		e := domain.AsError(err)
+		if e.Code != domain.EInvalid && e.Code != domain.EForbidden && e.Code != domain.ENotFound {
+			return err
+		}
+		bad = append(bad, RowError{Row: i + 1, ControlID: controlIDs[i], Message: e.Message, Fields: e.Fields})
+		return nil // go on, to report every bad row at once
+	}, func() error {
+		if len(bad) > 0 {
+			return rowsError(bad)
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		return rows, nil
+	}
+	return rows, err
+}
+
+var errDryRun = errors.New("dry run: roll back")
+
+func rowsError(rows []RowError) error {
+	return &domain.Error{Code: domain.EInvalid, Message: "err.rows_rejected", Err: &RowsError{Rows: rows}}
+}
+
+func (a *App) applySoA(ctx context.Context, c Caller, mun int64, row *domain.ControlImpl, in domain.SoAInput, today domain.Date) error {
+	if !a.Authz.Can(c.P, mun, authz.ObjControl, authz.Read, target(row.Record)) {
+		return domain.NotFound()
+	}
+	if !a.Authz.Can(c.P, mun, authz.ObjControl, authz.Update, target(row.Record)) {
+		return domain.Forbidden()
+	}
+	before := *row
+	if err := domain.ApplySoA(row, in, today); err != nil {
+		return err
+	}
+	if !eqPtr(before.OwnerID, row.OwnerID) && !a.Authz.Can(c.P, mun, authz.ObjControl, authz.AssignOwner, target(before.Record)) {
+		return forbiddenField("owner_id", "err.assign_owner")
+	}
+	p := domain.Problems{}
+	units := []int64{row.OrgUnitID}
+	for _, u := range row.UnitStatuses {
+		units = append(units, u.OrgUnitID)
+	}
+	if ok, err := a.Store.UnitsExist(ctx, mun, units); err != nil {
+		return err
+	} else if !ok {
+		p.Add("unit_statuses", "err.unknown_unit")
+	}
+	if row.OwnerID != nil {
+		if ok, err := a.Store.IsMember(ctx, mun, *row.OwnerID); err != nil {
+			return err
+		} else if !ok {
+			p.Add("owner_id", "err.unknown_owner")
+		}
+	}
+	if ok, err := a.Store.RecordsExist(ctx, mun, row.EvidenceIDs); err != nil {
+		return err
+	} else if !ok || slices.Contains(row.EvidenceIDs, row.ID) {
+		p.Add("evidence_record_ids", "err.unknown_record")
+	}
+	return p.Err()
+}
+
+// CustomControlInput adds a control to a municipality's own catalog.
+type CustomControlInput struct {
+	ID          string `json:"id" form:"id"`
+	Theme       string `json:"theme" form:"theme"`
+	Title       string `json:"title" form:"title"`
+	Description string `json:"description" form:"description"`
+}
+
+var customIDPattern = regexp.MustCompile(`^[A-Za-zÅÄÖåäö][A-Za-z0-9ÅÄÖåäö._-]{0,19}$`)
+
+// CreateCustomControl adds a control of the municipality's own to its catalog and statement of
+// applicability. Ids start with a letter so they never collide with Annex A. Returns
+// ENotFound, EForbidden, EInvalid, EConflict.
+func (a *App) CreateCustomControl(ctx context.Context, c Caller, mun int64, in CustomControlInput) (store.CustomControl, error) {
+	if err := a.require(c, mun, authz.ObjControl, authz.Create); err != nil {
+		return store.CustomControl{}, err
+	}
+	p := domain.Problems{}
+	in.ID = strings.TrimSpace(in.ID)
+	if in.ID == "" {
+		p.Add("id", "err.required")
+	} else if !customIDPattern.MatchString(in.ID) {
+		p.Add("id", "err.custom_id")
+	}
+	domain.ValidateText(p, "title", in.Title, true, 200)
+	domain.ValidateLongText(p, "description", in.Description, false, 2000)
+	theme := domain.NormalizeEnum(in.Theme)
+	if theme == "" {
+		theme = "organizational"
+	}
+	if !slices.Contains([]string{"organizational", "people", "physical", "technological"}, theme) {
+		p.Add("theme", "err.enum")
+	}
+	if err := p.Err(); err != nil {
+		return store.CustomControl{}, err
+	}
+	cc := store.CustomControl{MunicipalityID: mun, ID: in.ID, Theme: theme, Title: strings.TrimSpace(in.Title), Description: strings.TrimSpace(in.Description)}
+	if err := a.Store.CreateCustomControl(ctx, c.actor(), &cc); err != nil {
+		return cc, err
+	}
+	_, err := a.Store.EnsureSoA(ctx, c.actor(), mun, []store.SoASeed{{CatalogID: CustomCatalog, ControlID: cc.ID, Title: cc.ID + " " + cc.Title}})
+	return cc, err
+}

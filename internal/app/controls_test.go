@@ -1,0 +1,223 @@
+package app_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+func soaRow(t *testing.T, rows []app.SoARow, id string) app.SoARow {
+	t.Helper()
+	for _, r := range rows {
+		if r.ControlID == id {
+			return r
+		}
+	}
+	t.Fatalf("no SoA row %s", id)
+	return app.SoARow{}
+}
+
+func TestStatementOfApplicability(t *testing.T) {
+	f := newFixture(t)
+	rows, err := f.app.SoA(f.ctx, f.coord, f.munA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 93 || rows[0].ControlID != "5.1" || rows[92].ControlID != "8.34" {
+		t.Fatalf("SoA has %d rows, first %q", len(rows), rows[0].ControlID)
+	}
+	r := soaRow(t, rows, "5.24")
+	if !r.Applicable || r.Status != "not_started" || r.NextReviewAt == nil || r.Theme != "organizational" || r.ControlTitleSV == "" {
+		t.Errorf("fresh row = %+v", r)
+	}
+	// Reading twice creates nothing more.
+	rows2, _ := f.app.SoA(f.ctx, f.mgmt, f.munA)
+	if len(rows2) != 93 {
+		t.Errorf("second read: %d rows", len(rows2))
+	}
+	// Who reads: everyone but staff; another municipality's coordinator finds nothing.
+	if _, err := f.app.SoA(f.ctx, f.auditor, f.munA); err != nil {
+		t.Errorf("auditor: %v", err)
+	}
+	if _, err := f.app.SoA(f.ctx, f.owner, f.munA); err != nil {
+		t.Errorf("owner: %v", err)
+	}
+	_, err = f.app.SoA(f.ctx, f.staff, f.munA)
+	wantCode(t, err, domain.EForbidden)
+	_, err = f.app.SoA(f.ctx, f.coordB, f.munA)
+	wantCode(t, err, domain.ENotFound)
+	_, err = f.app.UpdateSoA(f.ctx, f.coordB, f.munA, "5.1", domain.SoAInput{Status: sp("implemented")})
+	wantCode(t, err, domain.ENotFound)
+
+	// Not applicable needs a justification.
+	no := false
+	_, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "7.4", domain.SoAInput{Applicable: &no})
+	if e := wantCode(t, err, domain.EInvalid); e.Fields["justification"] == "" {
+		t.Errorf("fields = %v", e.Fields)
+	}
+	c, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "7.4", domain.SoAInput{Applicable: &no, Justification: sp("Ingen egen serverhall; driften är upphandlad.")})
+	if err != nil || c.Status != "not_applicable" || c.Applicable {
+		t.Fatalf("not applicable: %+v %v", c, err)
+	}
+	// Swedish status words are understood.
+	c, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.1", domain.SoAInput{Status: sp("införd")})
+	if err != nil || c.Status != "implemented" {
+		t.Fatalf("införd: %+v %v", c, err)
+	}
+	_, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.1", domain.SoAInput{Status: sp("klar")})
+	wantCode(t, err, domain.EInvalid)
+	_, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "9.99", domain.SoAInput{Status: sp("partial")})
+	wantCode(t, err, domain.ENotFound)
+
+	// Per-unit statuses decide the municipality-level one.
+	type us = struct {
+		OrgUnitID int64  `json:"org_unit_id"`
+		Status    string `json:"status"`
+	}
+	c, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{UnitStatuses: &[]us{{f.unitSoc, "implemented"}, {f.unitIT, "partial"}}})
+	if err != nil || c.Status != "partial" || len(c.UnitStatuses) != 2 {
+		t.Fatalf("unit statuses: %+v %v", c, err)
+	}
+	c, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{UnitStatuses: &[]us{{f.unitSoc, "implemented"}, {f.unitIT, "implemented"}}})
+	if err != nil || c.Status != "implemented" {
+		t.Fatalf("all implemented: %+v %v", c, err)
+	}
+	_, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{UnitStatuses: &[]us{{f.unitB, "implemented"}}})
+	wantCode(t, err, domain.EInvalid) // a unit of another municipality
+
+	// Evidence: a governing document of the same municipality, not of another.
+	doc := f.doc(f.coord, domain.DocumentInput{Type: sp("policy"), Title: sp("Informationssäkerhetspolicy"), OrgUnitID: &f.unitKS})
+	c, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.1", domain.SoAInput{EvidenceIDs: &[]int64{doc.ID}})
+	if err != nil || len(c.EvidenceIDs) != 1 || c.EvidenceIDs[0] != doc.ID {
+		t.Fatalf("evidence: %+v %v", c, err)
+	}
+	docB, err := f.app.CreateDocument(f.ctx, f.coordB, f.munB, domain.DocumentInput{Type: sp("policy"), Title: sp("B"), OrgUnitID: &f.unitB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.1", domain.SoAInput{EvidenceIDs: &[]int64{docB.ID}})
+	wantCode(t, err, domain.EInvalid)
+
+	// Information owners update the rows they own, and only those, and cannot give them away.
+	_, err = f.app.UpdateSoA(f.ctx, f.owner, f.munA, "5.24", domain.SoAInput{Status: sp("partial")})
+	wantCode(t, err, domain.EForbidden)
+	if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.24", domain.SoAInput{OwnerID: &f.ownerID}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := f.app.UpdateSoA(f.ctx, f.owner, f.munA, "5.24", domain.SoAInput{Status: sp("partial")}); err != nil || c.Status != "partial" {
+		t.Errorf("owner updating own row: %+v %v", c, err)
+	}
+	_, err = f.app.UpdateSoA(f.ctx, f.owner, f.munA, "5.24", domain.SoAInput{OwnerID: &f.owner2ID})
+	wantCode(t, err, domain.EForbidden)
+	// Management and auditors read but do not write.
+	_, err = f.app.UpdateSoA(f.ctx, f.mgmt, f.munA, "5.2", domain.SoAInput{Status: sp("implemented")})
+	wantCode(t, err, domain.EForbidden)
+	_, err = f.app.UpdateSoA(f.ctx, f.auditor, f.munA, "5.2", domain.SoAInput{Status: sp("implemented")})
+	wantCode(t, err, domain.EForbidden)
+	// The owner's controls are on their review list.
+	items, err := f.app.Dues(f.ctx, f.owner, f.munA, domain.DueFilterAll, true, 0)
+	if err != nil || len(items) == 0 || items[len(items)-1].Kind != domain.KindControl && !hasKind(items, domain.KindControl) {
+		t.Errorf("owner's review list lacks the control: %v %v", dueTitles(items), err)
+	}
+}
+
+func hasKind(items []domain.DueItem, k domain.Kind) bool {
+	for _, it := range items {
+		if it.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSoAImportIsAllOrNothing(t *testing.T) {
+	f := newFixture(t)
+	ids := []string{"5.1", "5.2", "5.3"}
+	ins := []domain.SoAInput{{Status: sp("implemented")}, {Status: sp("bogus")}, {Applicable: new(bool)}}
+	_, err := f.app.UpdateSoARows(f.ctx, f.coord, f.munA, ids, ins, false)
+	e := wantCode(t, err, domain.EInvalid)
+	var re *app.RowsError
+	if !errors.As(e, &re) || len(re.Rows) != 2 || re.Rows[0].Row != 2 || re.Rows[1].Row != 3 || re.Rows[1].Fields["justification"] == "" {
+		t.Fatalf("row errors = %+v", re)
+	}
+	rows, _ := f.app.SoA(f.ctx, f.coord, f.munA)
+	if r := soaRow(t, rows, "5.1"); r.Status != "not_started" {
+		t.Errorf("5.1 was stored although the import failed: %s", r.Status)
+	}
+	// A dry run computes the change and stores nothing.
+	out, err := f.app.UpdateSoARows(f.ctx, f.coord, f.munA, ids[:1], ins[:1], true)
+	if err != nil || len(out) != 1 || out[0].Status != "implemented" {
+		t.Fatalf("dry run: %+v %v", out, err)
+	}
+	rows, _ = f.app.SoA(f.ctx, f.coord, f.munA)
+	if r := soaRow(t, rows, "5.1"); r.Status != "not_started" {
+		t.Errorf("dry run stored 5.1: %s", r.Status)
+	}
+	// Unknown control ids are named.
+	_, err = f.app.UpdateSoARows(f.ctx, f.coord, f.munA, []string{"5.1", "X.9"}, ins[:2], false)
+	if !errors.As(err, &re) || len(re.Rows) != 1 || re.Rows[0].ControlID != "X.9" {
+		t.Errorf("unknown id: %v", err)
+	}
+}
+
+func TestGapAnalysisFollowsMappings(t *testing.T) {
+	f := newFixture(t)
+	for _, id := range []string{"5.24", "5.25", "5.26", "5.27", "5.28"} {
+		if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, id, domain.SoAInput{Status: sp("implemented")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g, err := f.app.Gap(f.ctx, f.auditor, f.munA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var iso, nis2 *app.GapCatalog
+	for i := range g.Catalogs {
+		switch g.Catalogs[i].CatalogID {
+		case "iso27001-2022":
+			iso = &g.Catalogs[i]
+		case "nis2-art21":
+			nis2 = &g.Catalogs[i]
+		}
+	}
+	if iso == nil || nis2 == nil {
+		t.Fatalf("catalogs: %+v", g.Catalogs)
+	}
+	if iso.Total.Implemented != 5 || iso.Total.NotStarted != 88 || iso.Themes[0].ID != "organizational" || iso.Themes[0].Implemented != 5 || iso.Themes[0].Share(5) != 14 {
+		t.Errorf("ISO totals %+v, organizational %+v", iso.Total, iso.Themes[0])
+	}
+	// Incident handling (21.2.b) is mapped to 5.24–5.28 and more: partly in place.
+	if nis2.Total.Partial < 1 || nis2.Total.Implemented != 0 {
+		t.Errorf("NIS2 totals %+v", nis2.Total)
+	}
+	if len(g.Units) == 0 || g.Units[0].Implemented != 5 {
+		t.Errorf("units: %+v", g.Units)
+	}
+	_, err = f.app.Gap(f.ctx, f.staff, f.munA)
+	wantCode(t, err, domain.EForbidden)
+}
+
+func TestCustomControls(t *testing.T) {
+	f := newFixture(t)
+	cc, err := f.app.CreateCustomControl(f.ctx, f.coord, f.munA, app.CustomControlInput{ID: "K-1", Title: "Årlig genomgång av behörigheter i skolplattformen"})
+	if err != nil || cc.Theme != "organizational" {
+		t.Fatalf("create: %+v %v", cc, err)
+	}
+	rows, _ := f.app.SoA(f.ctx, f.coord, f.munA)
+	if len(rows) != 94 || rows[93].ControlID != "K-1" || rows[93].CatalogID != "kommun" {
+		t.Fatalf("SoA with own control: %d rows", len(rows))
+	}
+	_, err = f.app.CreateCustomControl(f.ctx, f.coord, f.munA, app.CustomControlInput{ID: "K-1", Title: "igen"})
+	wantCode(t, err, domain.EConflict)
+	_, err = f.app.CreateCustomControl(f.ctx, f.coord, f.munA, app.CustomControlInput{ID: "5.99", Title: "krock"})
+	wantCode(t, err, domain.EInvalid)
+	_, err = f.app.CreateCustomControl(f.ctx, f.owner, f.munA, app.CustomControlInput{ID: "K-2", Title: "x"})
+	wantCode(t, err, domain.EForbidden)
+	// Another municipality does not see it.
+	rowsB, _ := f.app.SoA(f.ctx, f.coordB, f.munB)
+	if len(rowsB) != 93 {
+		t.Errorf("other municipality has %d rows", len(rowsB))
+	}
+}

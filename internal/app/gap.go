@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/lisa-isms/lisa/internal/catalog"
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// GapCounts counts controls by implementation status.
+type GapCounts struct {
+	Implemented   int `json:"implemented"`
+	Partial       int `json:"partial"`
+	NotStarted    int `json:"not_started"`
+	NotApplicable int `json:"not_applicable"`
+}
+
+// Applicable is the number of controls that apply.
+func (g GapCounts) Applicable() int { return g.Implemented + g.Partial + g.NotStarted }
+
+// Share returns n as a whole percentage of the applicable controls.
+func (g GapCounts) Share(n int) int {
+	if g.Applicable() == 0 {
+		return 0
+	}
+	return (n*100 + g.Applicable()/2) / g.Applicable()
+}
+
+func (g *GapCounts) add(s domain.ControlStatus) {
+	switch s {
+	case domain.CtlImplemented:
+		g.Implemented++
+	case domain.CtlPartial:
+		g.Partial++
+	case domain.CtlNotApplicable:
+		g.NotApplicable++
+	default:
+		g.NotStarted++
+	}
+}
+
+// GapGroup is the counts of one theme or one org unit.
+type GapGroup struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	TitleSV string `json:"title_sv"`
+	GapCounts
+}
+
+// GapCatalog is one catalog's gap analysis, in total and per theme.
+type GapCatalog struct {
+	CatalogID string     `json:"catalog_id"`
+	Name      string     `json:"name"`
+	NameSV    string     `json:"name_sv"`
+	Total     GapCounts  `json:"total"`
+	Themes    []GapGroup `json:"themes"`
+}
+
+// GapReport is the gap analysis of one municipality.
+type GapReport struct {
+	Catalogs []GapCatalog `json:"catalogs"`
+	Units    []GapGroup   `json:"units"` // Annex A per org unit
+}
+
+// Gap computes the gap analysis from the statement of applicability: Annex A directly; MSB's
+// areas and the NIS2 measures through the mappings (a mapped control is implemented when every
+// applicable Annex A control mapped to it is, not started when none has started, partial
+// otherwise); and Annex A per org unit, where a unit's own status replaces the
+// municipality-level one. Returns ENotFound, EForbidden.
+func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
+	rows, err := a.SoA(ctx, c, mun)
+	if err != nil {
+		return GapReport{}, err
+	}
+	status := make(map[catalog.Ref]domain.ControlStatus, len(rows))
+	for _, r := range rows {
+		status[catalog.Ref{Catalog: r.CatalogID, Control: r.ControlID}] = domain.ControlStatus(r.Status)
+	}
+	var rep GapReport
+	for _, cat := range a.Catalog.Catalogs {
+		gc := GapCatalog{CatalogID: cat.ID, Name: cat.Name, NameSV: cat.NameSV}
+		themes := map[string]*GapGroup{}
+		for _, t := range cat.Themes {
+			gc.Themes = append(gc.Themes, GapGroup{ID: t.ID, Title: t.Title, TitleSV: t.TitleSV})
+		}
+		for i := range gc.Themes {
+			themes[gc.Themes[i].ID] = &gc.Themes[i]
+		}
+		for _, ctl := range cat.Controls {
+			ref := catalog.Ref{Catalog: cat.ID, Control: ctl.ID}
+			st, ok := status[ref]
+			if !ok {
+				st = a.derivedStatus(ref, status)
+			}
+			gc.Total.add(st)
+			if g := themes[ctl.Theme]; g != nil {
+				g.add(st)
+			}
+		}
+		rep.Catalogs = append(rep.Catalogs, gc)
+	}
+	var custom []SoARow
+	for _, r := range rows {
+		if r.CatalogID == CustomCatalog {
+			custom = append(custom, r)
+		}
+	}
+	if len(custom) > 0 {
+		gc := GapCatalog{CatalogID: CustomCatalog, Name: "Own controls", NameSV: "Egna åtgärder"}
+		for _, r := range custom {
+			gc.Total.add(domain.ControlStatus(r.Status))
+		}
+		rep.Catalogs = append(rep.Catalogs, gc)
+	}
+	units, err := a.Store.ListOrgUnits(ctx, mun)
+	if err != nil {
+		return rep, err
+	}
+	for _, u := range units {
+		g := GapGroup{ID: strconv.FormatInt(u.ID, 10), Title: u.Name, TitleSV: u.Name}
+		for _, r := range rows {
+			if r.CatalogID != catalog.ISO {
+				continue
+			}
+			st := domain.ControlStatus(r.Status)
+			for _, us := range r.UnitStatuses {
+				if us.OrgUnitID == u.ID {
+					st = us.Status
+				}
+			}
+			g.add(st)
+		}
+		rep.Units = append(rep.Units, g)
+	}
+	return rep, nil
+}
+
+// derivedStatus is the status of a control of a mapped catalog from the Annex A rows.
+func (a *App) derivedStatus(ref catalog.Ref, status map[catalog.Ref]domain.ControlStatus) domain.ControlStatus {
+	var us []domain.UnitStatus
+	for _, m := range a.Catalog.Mapped(ref) {
+		if m.Catalog != catalog.ISO {
+			continue
+		}
+		if st, ok := status[m]; ok && st != domain.CtlNotApplicable {
+			us = append(us, domain.UnitStatus{Status: st})
+		}
+	}
+	if len(us) == 0 {
+		return domain.CtlNotApplicable
+	}
+	return domain.Summarize(us)
+}

@@ -1,0 +1,182 @@
+package domain
+
+import "strings"
+
+// KindControl is the tracked record of one control's implementation in a municipality: one
+// row of its statement of applicability (tillämplighetsförklaring).
+const KindControl Kind = "control"
+
+// ControlStatus is how far a control is implemented.
+type ControlStatus string
+
+// The implementation statuses (ej påbörjad, delvis, införd, ej tillämplig).
+const (
+	CtlNotStarted    ControlStatus = "not_started"
+	CtlPartial       ControlStatus = "partial"
+	CtlImplemented   ControlStatus = "implemented"
+	CtlNotApplicable ControlStatus = "not_applicable"
+)
+
+// ControlStatuses lists the statuses in display order.
+var ControlStatuses = []ControlStatus{CtlNotStarted, CtlPartial, CtlImplemented, CtlNotApplicable}
+
+// ParseControlStatus accepts the API values and the Swedish labels a spreadsheet may carry.
+func ParseControlStatus(s string) (ControlStatus, bool) {
+	switch NormalizeEnum(s) {
+	case "not_started", "ej_paborjad", "ej_paborjat", "saknas":
+		return CtlNotStarted, true
+	case "partial", "delvis", "delvis_inford":
+		return CtlPartial, true
+	case "implemented", "inford", "infort":
+		return CtlImplemented, true
+	case "not_applicable", "ej_tillamplig", "ej_tillampligt":
+		return CtlNotApplicable, true
+	}
+	return "", false
+}
+
+// UnitStatus is a control's status in one org unit (införd in the school administration,
+// delvis in social services).
+type UnitStatus struct {
+	OrgUnitID int64         `db:"org_unit_id" json:"org_unit_id"`
+	Status    ControlStatus `db:"status" json:"status"`
+}
+
+// ControlImpl is one row of a municipality's statement of applicability: the Record core
+// (owner, unit, status, review dates) plus applicability, justification, per-unit statuses
+// and links to the records that are its evidence (governing documents; later risks, plans…).
+type ControlImpl struct {
+	Record
+	CatalogID     string       `db:"catalog_id" json:"catalog_id"`
+	ControlID     string       `db:"control_id" json:"control_id"`
+	Applicable    bool         `db:"applicable" json:"applicable"`
+	Justification string       `db:"justification" json:"justification"`
+	UnitStatuses  []UnitStatus `db:"-" json:"unit_statuses"`
+	EvidenceIDs   []int64      `db:"-" json:"evidence_record_ids"`
+}
+
+// SoAInput changes one statement-of-applicability row; nil fields keep their value.
+type SoAInput struct {
+	Applicable           *bool    `json:"applicable"`
+	Justification        *string  `json:"justification"`
+	Status               *string  `json:"status"`
+	OwnerID              *int64   `json:"owner_id"`
+	OrgUnitID            *int64   `json:"org_unit_id"`
+	ReviewIntervalMonths *int     `json:"review_interval_months"`
+	LastReviewedAt       *string  `json:"last_reviewed_at"`
+	NextReviewAt         *string  `json:"next_review_at"`
+	UnitStatuses         *[]struct {
+		OrgUnitID int64  `json:"org_unit_id"`
+		Status    string `json:"status"`
+	} `json:"unit_statuses"`
+	EvidenceIDs *[]int64 `json:"evidence_record_ids"`
+}
+
+// Summarize is the municipality-level status of per-unit statuses: införd when införd
+// everywhere, ej påbörjad when nowhere started, delvis otherwise.
+func Summarize(us []UnitStatus) ControlStatus {
+	impl, none := 0, 0
+	for _, u := range us {
+		switch u.Status {
+		case CtlImplemented:
+			impl++
+		case CtlNotStarted:
+			none++
+		}
+	}
+	switch {
+	case impl == len(us):
+		return CtlImplemented
+	case none == len(us):
+		return CtlNotStarted
+	}
+	return CtlPartial
+}
+
+// ApplySoA applies in to c and validates the result: a control that is not applicable needs a
+// justification and has status not_applicable; per-unit statuses, when given, decide the
+// municipality-level status. The unit and owner ids are checked by the caller.
+func ApplySoA(c *ControlImpl, in SoAInput, today Date) error {
+	p := Problems{}
+	if in.Status != nil {
+		st, ok := ParseControlStatus(*in.Status)
+		if !ok {
+			p.Add("status", "err.enum")
+		} else {
+			c.Status = string(st)
+			if in.Applicable == nil {
+				c.Applicable = st != CtlNotApplicable
+			}
+		}
+	}
+	if in.Applicable != nil {
+		c.Applicable = *in.Applicable
+	}
+	if in.Justification != nil {
+		ValidateLongText(p, "justification", *in.Justification, false, 2000)
+		c.Justification = strings.TrimSpace(*in.Justification)
+	}
+	if in.OwnerID != nil {
+		if *in.OwnerID <= 0 {
+			c.OwnerID = nil
+		} else {
+			v := *in.OwnerID
+			c.OwnerID = &v
+		}
+	}
+	if in.OrgUnitID != nil {
+		if *in.OrgUnitID <= 0 {
+			p.Add("org_unit_id", "err.required")
+		}
+		c.OrgUnitID = *in.OrgUnitID
+	}
+	if in.ReviewIntervalMonths != nil {
+		n := *in.ReviewIntervalMonths
+		if n < MinReviewMonths || n > MaxReviewMonths {
+			p.Add("review_interval_months", "err.review_interval")
+		}
+		c.ReviewIntervalMonths = n
+	}
+	if in.LastReviewedAt != nil {
+		c.LastReviewedAt = optionalDate(p, "last_reviewed_at", *in.LastReviewedAt)
+		if c.LastReviewedAt != nil && c.LastReviewedAt.After(today) {
+			p.Add("last_reviewed_at", "err.date_future")
+		}
+	}
+	if in.NextReviewAt != nil {
+		c.NextReviewAt = optionalDate(p, "next_review_at", *in.NextReviewAt)
+	}
+	if in.UnitStatuses != nil {
+		c.UnitStatuses = []UnitStatus{}
+		seen := map[int64]bool{}
+		for _, u := range *in.UnitStatuses {
+			st, ok := ParseControlStatus(u.Status)
+			if !ok || st == CtlNotApplicable {
+				p.Add("unit_statuses", "err.unit_status")
+				continue
+			}
+			if u.OrgUnitID <= 0 || seen[u.OrgUnitID] {
+				p.Add("unit_statuses", "err.unit_status_unit")
+				continue
+			}
+			seen[u.OrgUnitID] = true
+			c.UnitStatuses = append(c.UnitStatuses, UnitStatus{OrgUnitID: u.OrgUnitID, Status: st})
+		}
+	}
+	if in.EvidenceIDs != nil {
+		c.EvidenceIDs = uniqueIDs(*in.EvidenceIDs)
+	}
+	switch {
+	case !c.Applicable:
+		c.Status = string(CtlNotApplicable)
+		c.UnitStatuses = []UnitStatus{}
+		if c.Justification == "" {
+			p.Add("justification", "err.justification_required")
+		}
+	case len(c.UnitStatuses) > 0:
+		c.Status = string(Summarize(c.UnitStatuses))
+	case c.Status == string(CtlNotApplicable) || c.Status == "":
+		c.Status = string(CtlNotStarted)
+	}
+	return p.Err()
+}

@@ -1,0 +1,249 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// The statement of applicability: one control_impls row (a tracked record of kind 'control')
+// per control and municipality, with per-unit statuses and evidence links.
+
+// SoASeed names a control a municipality's statement of applicability must have a row for.
+type SoASeed struct {
+	CatalogID, ControlID, Title string
+}
+
+// CustomControl is a control a municipality added to its own catalog.
+type CustomControl struct {
+	MunicipalityID int64     `db:"municipality_id" json:"-"`
+	ID             string    `db:"id" json:"id"`
+	Theme          string    `db:"theme" json:"theme"`
+	Title          string    `db:"title" json:"title"`
+	Description    string    `db:"description" json:"description"`
+	CreatedAt      time.Time `db:"created_at" json:"-"`
+}
+
+// rootUnit returns the unit a municipality-wide row belongs to: the kommunstyrelse, else the
+// first top-level unit; 0 when the municipality has no units yet.
+func rootUnit(ctx context.Context, g getter, mun int64) (int64, error) {
+	var ids []int64
+	err := g.SelectContext(ctx, &ids, g.Rebind(`SELECT id FROM org_units WHERE municipality_id = ? AND parent_id IS NULL
+		ORDER BY CASE kind WHEN 'kommunstyrelse' THEN 0 ELSE 1 END, id LIMIT 1`), mun)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], nil
+}
+
+// EnsureSoA creates the missing rows of mun's statement of applicability (applicable, not
+// started, reviewed yearly, owned by nobody). It does nothing while the municipality has no
+// org units. It returns how many rows it created.
+func (s *Store) EnsureSoA(ctx context.Context, a Actor, mun int64, seeds []SoASeed) (int, error) {
+	var have []struct {
+		CatalogID string `db:"catalog_id"`
+		ControlID string `db:"control_id"`
+	}
+	if err := s.r.SelectContext(ctx, &have, s.r.Rebind(`SELECT catalog_id, control_id FROM control_impls WHERE municipality_id = ?`), mun); err != nil {
+		return 0, fmt.Errorf("list soa: %w", err)
+	}
+	exists := map[[2]string]bool{}
+	for _, h := range have {
+		exists[[2]string{h.CatalogID, h.ControlID}] = true
+	}
+	var missing []SoASeed
+	for _, sd := range seeds {
+		if !exists[[2]string{sd.CatalogID, sd.ControlID}] {
+			missing = append(missing, sd)
+		}
+	}
+	if len(missing) == 0 {
+		return 0, nil
+	}
+	n := 0
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		unit, err := rootUnit(ctx, tx, mun)
+		if err != nil || unit == 0 {
+			return err
+		}
+		next := domain.NextReview(s.Today(), domain.DefaultReviewMonths)
+		for _, sd := range missing {
+			r := domain.Record{MunicipalityID: mun, Kind: domain.KindControl, Title: sd.Title, OrgUnitID: unit,
+				Status: string(domain.CtlNotStarted), ReviewIntervalMonths: domain.DefaultReviewMonths, NextReviewAt: &next}
+			if err := s.insertRecord(ctx, tx, &r); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO control_impls (record_id, municipality_id, catalog_id, control_id, applicable, justification)
+				VALUES (?, ?, ?, ?, TRUE, '')`), r.ID, mun, sd.CatalogID, sd.ControlID)
+			if isUniqueViolation(err) {
+				continue // created meanwhile by another instance
+			}
+			if err != nil {
+				return fmt.Errorf("insert soa row: %w", err)
+			}
+			n++
+		}
+		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: string(domain.KindControl), Action: "soa_init", After: map[string]int{"rows": n}})
+	})
+	return n, err
+}
+
+const soaSelect = `SELECT r.*, c.catalog_id, c.control_id, c.applicable, c.justification
+	FROM records r JOIN control_impls c ON c.record_id = r.id`
+
+// ListSoA returns every row of mun's statement of applicability with unit statuses and
+// evidence links, in no particular order (the caller orders by catalog).
+func (s *Store) ListSoA(ctx context.Context, mun int64) ([]domain.ControlImpl, error) {
+	rows := []domain.ControlImpl{}
+	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(soaSelect+` WHERE r.municipality_id = ?`), mun); err != nil {
+		return nil, fmt.Errorf("list soa: %w", err)
+	}
+	var units []struct {
+		RecordID int64 `db:"record_id"`
+		domain.UnitStatus
+	}
+	if err := s.r.SelectContext(ctx, &units, s.r.Rebind(`SELECT u.record_id, u.org_unit_id, u.status FROM control_unit_status u
+		JOIN control_impls c ON c.record_id = u.record_id WHERE c.municipality_id = ? ORDER BY u.record_id, u.org_unit_id`), mun); err != nil {
+		return nil, fmt.Errorf("list soa units: %w", err)
+	}
+	var links []struct {
+		RecordID int64 `db:"record_id"`
+		Linked   int64 `db:"linked_record_id"`
+	}
+	if err := s.r.SelectContext(ctx, &links, s.r.Rebind(`SELECT l.record_id, l.linked_record_id FROM record_links l
+		JOIN control_impls c ON c.record_id = l.record_id WHERE c.municipality_id = ? ORDER BY l.record_id, l.linked_record_id`), mun); err != nil {
+		return nil, fmt.Errorf("list soa links: %w", err)
+	}
+	pos := make(map[int64]int, len(rows))
+	for i := range rows {
+		pos[rows[i].ID] = i
+		rows[i].UnitStatuses, rows[i].EvidenceIDs = []domain.UnitStatus{}, []int64{}
+	}
+	for _, u := range units {
+		r := &rows[pos[u.RecordID]]
+		r.UnitStatuses = append(r.UnitStatuses, u.UnitStatus)
+	}
+	for _, l := range links {
+		r := &rows[pos[l.RecordID]]
+		r.EvidenceIDs = append(r.EvidenceIDs, l.Linked)
+	}
+	return rows, nil
+}
+
+func (s *Store) getSoARow(ctx context.Context, g getter, mun int64, catalogID, controlID string) (domain.ControlImpl, error) {
+	var c domain.ControlImpl
+	if err := g.GetContext(ctx, &c, g.Rebind(soaSelect+` WHERE r.municipality_id = ? AND c.catalog_id = ? AND c.control_id = ?`), mun, catalogID, controlID); err != nil {
+		return c, notFound(err, "get soa row")
+	}
+	c.UnitStatuses, c.EvidenceIDs = []domain.UnitStatus{}, []int64{}
+	if err := g.SelectContext(ctx, &c.UnitStatuses, g.Rebind(`SELECT org_unit_id, status FROM control_unit_status WHERE record_id = ? ORDER BY org_unit_id`), c.ID); err != nil {
+		return c, fmt.Errorf("get soa units: %w", err)
+	}
+	if err := g.SelectContext(ctx, &c.EvidenceIDs, g.Rebind(`SELECT linked_record_id FROM record_links WHERE record_id = ? ORDER BY linked_record_id`), c.ID); err != nil {
+		return c, fmt.Errorf("get soa links: %w", err)
+	}
+	return c, nil
+}
+
+// GetSoARow returns one row of mun's statement of applicability. Returns ENotFound.
+func (s *Store) GetSoARow(ctx context.Context, mun int64, catalogID, controlID string) (domain.ControlImpl, error) {
+	return s.getSoARow(ctx, s.r, mun, catalogID, controlID)
+}
+
+// UpdateSoA changes rows of mun's statement of applicability in one transaction: mutate is
+// called with each current row (inside the transaction) and applies the change; finish is
+// called after the last row, before commit. When any call fails nothing is stored (a dry
+// run makes finish fail on purpose). Returns ENotFound and whatever mutate or finish return.
+func (s *Store) UpdateSoA(ctx context.Context, a Actor, mun int64, keys [][2]string, mutate func(i int, c *domain.ControlImpl) error, finish func() error) ([]domain.ControlImpl, error) {
+	out := make([]domain.ControlImpl, 0, len(keys))
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		for i, k := range keys {
+			before, err := s.getSoARow(ctx, tx, mun, k[0], k[1])
+			if err != nil {
+				return err
+			}
+			c := before
+			c.UnitStatuses = append([]domain.UnitStatus{}, before.UnitStatuses...)
+			c.EvidenceIDs = append([]int64{}, before.EvidenceIDs...)
+			if err := mutate(i, &c); err != nil {
+				return err
+			}
+			if err := s.updateRecord(ctx, tx, &c.Record); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE control_impls SET applicable = ?, justification = ? WHERE record_id = ?`), c.Applicable, c.Justification, c.ID); err != nil {
+				return fmt.Errorf("update soa row: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM control_unit_status WHERE record_id = ?`), c.ID); err != nil {
+				return fmt.Errorf("clear unit statuses: %w", err)
+			}
+			for _, u := range c.UnitStatuses {
+				if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO control_unit_status (record_id, org_unit_id, status) VALUES (?, ?, ?)`), c.ID, u.OrgUnitID, u.Status); err != nil {
+					return fmt.Errorf("insert unit status: %w", err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM record_links WHERE record_id = ?`), c.ID); err != nil {
+				return fmt.Errorf("clear links: %w", err)
+			}
+			for _, l := range c.EvidenceIDs {
+				if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO record_links (record_id, linked_record_id) VALUES (?, ?)`), c.ID, l); err != nil {
+					return fmt.Errorf("insert link: %w", err)
+				}
+			}
+			if err := s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: string(domain.KindControl), RecordID: &c.ID, Action: audit.ActionUpdate, Before: before, After: c}); err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return finish()
+	})
+	return out, err
+}
+
+// ListCustomControls returns mun's own controls by id.
+func (s *Store) ListCustomControls(ctx context.Context, mun int64) ([]CustomControl, error) {
+	out := []CustomControl{}
+	err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT * FROM custom_controls WHERE municipality_id = ? ORDER BY id`), mun)
+	if err != nil {
+		return nil, fmt.Errorf("list custom controls: %w", err)
+	}
+	return out, nil
+}
+
+// CreateCustomControl adds a control to mun's own catalog. Returns EConflict.
+func (s *Store) CreateCustomControl(ctx context.Context, a Actor, cc *CustomControl) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO custom_controls (municipality_id, id, theme, title, description, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+			cc.MunicipalityID, cc.ID, cc.Theme, cc.Title, cc.Description, s.now())
+		if isUniqueViolation(err) {
+			return &domain.Error{Code: domain.EConflict, Message: "err.conflict", Fields: map[string]string{"id": "err.taken"}}
+		}
+		if err != nil {
+			return fmt.Errorf("insert custom control: %w", err)
+		}
+		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &cc.MunicipalityID, Kind: "custom_control", Action: audit.ActionCreate, After: cc})
+	})
+}
+
+// RecordsExist reports whether every id names a tracked record of mun.
+func (s *Store) RecordsExist(ctx context.Context, mun int64, ids []int64) (bool, error) {
+	if len(ids) == 0 {
+		return true, nil
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	q, args, err := s.in(`SELECT COUNT(*) FROM records WHERE municipality_id = ? AND id IN (?)`, mun, ids)
+	if err != nil {
+		return false, err
+	}
+	var n int
+	if err := s.r.GetContext(ctx, &n, q, args...); err != nil {
+		return false, fmt.Errorf("check records: %w", err)
+	}
+	return n == len(ids), nil
+}
