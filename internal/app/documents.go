@@ -18,7 +18,30 @@ func (a *App) Documents(ctx context.Context, c Caller, mun int64, f store.Docume
 	if v.None() {
 		return nil, domain.Forbidden()
 	}
-	return a.Store.ListDocuments(ctx, mun, v, f)
+	ds, err := a.Store.ListDocuments(ctx, mun, v, f)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ds {
+		// The list query leaves out the scope units; the few documents scoped to units get
+		// theirs, so a listed document reads the same as the one fetched alone.
+		if ds[i].Scope == domain.ScopeUnits {
+			full, err := a.Store.GetDocument(ctx, mun, ds[i].ID)
+			if err != nil {
+				return nil, err
+			}
+			ds[i].ScopeUnitIDs = full.ScopeUnitIDs
+		}
+		scopeList(&ds[i])
+	}
+	return ds, nil
+}
+
+// scopeList makes the scope units a list in every answer (empty unless the scope is units).
+func scopeList(d *domain.Document) {
+	if d.ScopeUnitIDs == nil {
+		d.ScopeUnitIDs = []int64{}
+	}
 }
 
 // Document returns one governing document the caller may read. Returns ENotFound (also when it
@@ -38,7 +61,7 @@ func (a *App) Document(ctx context.Context, c Caller, mun, id int64) (domain.Doc
 }
 
 func target(r domain.Record) *authz.Target {
-	return &authz.Target{OrgUnitID: r.OrgUnitID, Status: r.Status}
+	return &authz.Target{OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
 }
 
 // CreateDocument validates and stores a new governing document. The owner defaults to the
@@ -64,6 +87,7 @@ func (a *App) CreateDocument(ctx context.Context, c Caller, mun int64, in domain
 	if err := a.Store.CreateDocument(ctx, c.actor(), &d, note); err != nil {
 		return d, err
 	}
+	scopeList(&d)
 	return d, nil
 }
 
@@ -73,7 +97,7 @@ func (a *App) UpdateDocument(ctx context.Context, c Caller, mun, id int64, in do
 	if err := a.member(c, mun); err != nil {
 		return domain.Document{}, err
 	}
-	return a.Store.UpdateDocument(ctx, c.actor(), mun, id, func(d *domain.Document) (string, error) {
+	d, err := a.Store.UpdateDocument(ctx, c.actor(), mun, id, func(d *domain.Document) (string, error) {
 		if !a.Authz.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
 			return "", domain.NotFound()
 		}
@@ -85,6 +109,8 @@ func (a *App) UpdateDocument(ctx context.Context, c Caller, mun, id int64, in do
 		}
 		return note, a.checkDocument(ctx, c, &before, d)
 	})
+	scopeList(&d)
+	return d, err
 }
 
 // checkDocument decides whether the caller may make the change from before (nil: create) to d,

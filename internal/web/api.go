@@ -270,11 +270,20 @@ func (s *Server) apiCreateDocument(c *gin.Context) (int, any, error) {
 	if err := decodeJSON(c, &in); err != nil {
 		return 0, nil, err
 	}
-	d, err := s.app.CreateDocument(c, s.caller(c), mid, in)
+	d, err := s.app.CreateDocument(c, s.caller(c), mid, newDocumentInput(in))
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusCreated, d, nil
+}
+
+// newDocumentInput treats an empty next_review_at on create as not given, so the date is
+// computed from the interval as on the form (a new document always gets a review date).
+func newDocumentInput(in domain.DocumentInput) domain.DocumentInput {
+	if in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
+		in.NextReviewAt = nil
+	}
+	return in
 }
 
 // recordIDs parses :mid and :id.
@@ -548,7 +557,15 @@ func (s *Server) apiDues(c *gin.Context) (int, any, error) {
 	if due == "" {
 		due = domain.DueFilterAll
 	}
-	items, err := s.app.Dues(c, s.caller(c), mid, due, mine, 0)
+	limit := 1000
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return 0, nil, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"limit": "err.limit_dues"}}
+		}
+		limit = n
+	}
+	items, err := s.app.Dues(c, s.caller(c), mid, due, mine, limit)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -141,7 +142,13 @@ func (s *Server) checkCSRF(c *gin.Context) {
 	want := c.GetString(keyCSRF)
 	got := c.GetHeader("X-CSRF-Token")
 	if got == "" && !isJSON(c) {
-		got = formValue(c, "csrf_token")
+		var err error
+		if got, err = formValue(c, "csrf_token"); err != nil {
+			// A body over the limit is "too large", not a CSRF failure the user cannot understand.
+			s.fail(c, err)
+			c.Abort()
+			return
+		}
 	}
 	if !auth.Equal(want, got) {
 		s.fail(c, domain.Errorf(domain.EForbidden, "err.csrf"))
@@ -151,16 +158,23 @@ func (s *Server) checkCSRF(c *gin.Context) {
 	c.Next()
 }
 
-// formValue reads a form field without failing on an over-long body (the handler reports that).
-func formValue(c *gin.Context, key string) string {
+// formValue reads a form field. It returns an error only for a body over the limit; other
+// parse errors leave the field empty (and the CSRF check fails).
+func formValue(c *gin.Context, key string) (string, error) {
+	var err error
 	if strings.HasPrefix(c.ContentType(), "multipart/") {
-		if err := c.Request.ParseMultipartForm(32 << 10); err != nil {
-			return ""
-		}
-		return c.Request.FormValue(key)
+		err = c.Request.ParseMultipartForm(32 << 10)
+	} else {
+		err = c.Request.ParseForm()
 	}
-	v, _ := c.GetPostForm(key)
-	return v
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return "", err
+		}
+		return "", nil
+	}
+	return c.Request.PostFormValue(key), nil
 }
 
 func isJSON(c *gin.Context) bool { return strings.HasPrefix(c.Request.URL.Path, "/api/") }

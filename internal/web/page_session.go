@@ -20,7 +20,10 @@ type loginPage struct {
 
 // safeNext keeps only local paths as the after-login destination (no open redirect).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	// Browsers drop tabs and newlines from a Location and read \ as /, so "/\t/host" and
+	// "/\\host" would leave the site: no control characters or backslashes at all.
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') ||
+		strings.IndexFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
 		return "/"
 	}
 	return next
