@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/Stockholm on machines without zoneinfo
@@ -34,15 +35,17 @@ Usage:
   lisa token create --user U [--name LABEL] [--db PATH]          print a new API token
   lisa audit verify [--db PATH]           check the audit trail's hash chain
 
-Environment: LISA_ADDR, LISA_DB, LISA_SECURE_COOKIES=1 (behind a TLS proxy), LISA_LOG=json|text.
+Environment: LISA_ADDR, LISA_DB, LISA_SECURE_COOKIES=1 (behind a TLS proxy),
+LISA_TRUSTED_PROXIES=10.0.0.1,10.1.0.0/16 (whose X-Forwarded-For to believe), LISA_LOG=json|text.
 `
 
 // config is every setting, parsed once from flags and LISA_* variables.
 type config struct {
-	Addr          string
-	DB            string
-	SecureCookies bool
-	LogFormat     string
+	Addr           string
+	DB             string
+	SecureCookies  bool
+	TrustedProxies string
+	LogFormat      string
 }
 
 func env(key, def string) string {
@@ -59,6 +62,7 @@ func parseConfig(name string, args []string, defDB string, extra func(*flag.Flag
 	fs.StringVar(&c.DB, "db", env("LISA_DB", defDB), "SQLite database file")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("LISA_SECURE_COOKIES", "") == "1", "mark cookies Secure (behind a TLS proxy)")
 	fs.StringVar(&c.LogFormat, "log", env("LISA_LOG", "text"), "log format: text or json")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("LISA_TRUSTED_PROXIES", ""), "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is trusted")
 	if extra != nil {
 		extra(fs)
 	}
@@ -146,7 +150,13 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 			}
 		}
 	}
-	h, err := web.New(a, web.Options{SecureCookies: c.SecureCookies, Logger: log})
+	var proxies []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			proxies = append(proxies, p)
+		}
+	}
+	h, err := web.New(a, web.Options{SecureCookies: c.SecureCookies, TrustedProxies: proxies, Logger: log})
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,7 @@ func (s *Server) apiLogin(c *gin.Context) (int, any, error) {
 	if err := decodeJSON(c, &in); err != nil {
 		return 0, nil, err
 	}
-	res, err := s.app.Login(c, c.ClientIP(), in.Username, in.Password)
+	res, err := s.app.Login(c.Request.Context(), c.ClientIP(), in.Username, in.Password)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -91,7 +91,7 @@ func (s *Server) startSession(c *gin.Context, res app.LoginResult) {
 }
 
 func (s *Server) apiLogout(c *gin.Context) (int, any, error) {
-	if err := s.app.Logout(c, s.caller(c), c.GetString(keySession)); err != nil {
+	if err := s.app.Logout(c.Request.Context(), s.caller(c), c.GetString(keySession)); err != nil {
 		return 0, nil, err
 	}
 	s.setCookie(c, sessionCookie, "", -1, http.SameSiteLaxMode)
@@ -110,7 +110,7 @@ func (s *Server) apiMe(c *gin.Context) (int, any, error) {
 }
 
 func (s *Server) apiMunicipalities(c *gin.Context) (int, any, error) {
-	ms, err := s.app.Municipalities(c, s.caller(c))
+	ms, err := s.app.Municipalities(c.Request.Context(), s.caller(c))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -122,7 +122,7 @@ func (s *Server) apiCreateMunicipality(c *gin.Context) (int, any, error) {
 	if err := decodeJSON(c, &in); err != nil {
 		return 0, nil, err
 	}
-	m, err := s.app.CreateMunicipality(c, s.caller(c), in)
+	m, err := s.app.CreateMunicipality(c.Request.Context(), s.caller(c), in)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -134,7 +134,7 @@ func (s *Server) apiMunicipality(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	m, err := s.app.Municipality(c, s.caller(c), mid)
+	m, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -146,7 +146,7 @@ func (s *Server) apiOrgUnits(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	us, err := s.app.OrgUnits(c, s.caller(c), mid)
+	us, err := s.app.OrgUnits(c.Request.Context(), s.caller(c), mid)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -168,7 +168,7 @@ func (s *Server) apiSaveOrgUnit(c *gin.Context) (int, any, error) {
 	if err := decodeJSON(c, &in); err != nil {
 		return 0, nil, err
 	}
-	u, err := s.app.SaveOrgUnit(c, s.caller(c), mid, uid, in)
+	u, err := s.app.SaveOrgUnit(c.Request.Context(), s.caller(c), mid, uid, in)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -185,7 +185,7 @@ func (s *Server) apiDeleteOrgUnit(c *gin.Context) (int, any, error) {
 	if err := errors.Join(err1, err2); err != nil {
 		return 0, nil, domain.NotFound()
 	}
-	if err := s.app.DeleteOrgUnit(c, s.caller(c), mid, uid); err != nil {
+	if err := s.app.DeleteOrgUnit(c.Request.Context(), s.caller(c), mid, uid); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
@@ -196,7 +196,7 @@ func (s *Server) apiMembers(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	us, err := s.app.Members(c, s.caller(c), mid)
+	us, err := s.app.Members(c.Request.Context(), s.caller(c), mid)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -254,7 +254,7 @@ func (s *Server) apiDocuments(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	ds, err := s.app.Documents(c, s.caller(c), mid, f)
+	ds, err := s.app.Documents(c.Request.Context(), s.caller(c), mid, f)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -270,7 +270,7 @@ func (s *Server) apiCreateDocument(c *gin.Context) (int, any, error) {
 	if err := decodeJSON(c, &in); err != nil {
 		return 0, nil, err
 	}
-	d, err := s.app.CreateDocument(c, s.caller(c), mid, newDocumentInput(in))
+	d, err := s.app.CreateDocument(c.Request.Context(), s.caller(c), mid, newDocumentInput(in))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -301,7 +301,7 @@ func (s *Server) apiDocument(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	d, err := s.app.Document(c, s.caller(c), mid, id)
+	d, err := s.app.Document(c.Request.Context(), s.caller(c), mid, id)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -317,7 +317,7 @@ func (s *Server) apiUpdateDocument(c *gin.Context) (int, any, error) {
 	if err := decodeJSON(c, &in); err != nil {
 		return 0, nil, err
 	}
-	d, err := s.app.UpdateDocument(c, s.caller(c), mid, id, in)
+	d, err := s.app.UpdateDocument(c.Request.Context(), s.caller(c), mid, id, in)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -329,7 +329,7 @@ func (s *Server) apiDeleteDocument(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.app.DeleteDocument(c, s.caller(c), mid, id); err != nil {
+	if err := s.app.DeleteDocument(c.Request.Context(), s.caller(c), mid, id); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
@@ -340,7 +340,7 @@ func (s *Server) apiDocumentVersions(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	vs, err := s.app.DocumentVersions(c, s.caller(c), mid, id)
+	vs, err := s.app.DocumentVersions(c.Request.Context(), s.caller(c), mid, id)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -359,7 +359,7 @@ func (s *Server) apiReview(kind domain.Kind) apiHandler {
 				return 0, nil, err
 			}
 		}
-		r, err := s.app.MarkReviewed(c, s.caller(c), mid, kind, id, in)
+		r, err := s.app.MarkReviewed(c.Request.Context(), s.caller(c), mid, kind, id, in)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -373,7 +373,7 @@ func (s *Server) apiReviews(kind domain.Kind) apiHandler {
 		if err != nil {
 			return 0, nil, err
 		}
-		rs, err := s.app.Reviews(c, s.caller(c), mid, kind, id)
+		rs, err := s.app.Reviews(c.Request.Context(), s.caller(c), mid, kind, id)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -387,7 +387,7 @@ func (s *Server) apiComments(kind domain.Kind) apiHandler {
 		if err != nil {
 			return 0, nil, err
 		}
-		cs, err := s.app.Comments(c, s.caller(c), mid, kind, id)
+		cs, err := s.app.Comments(c.Request.Context(), s.caller(c), mid, kind, id)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -407,7 +407,7 @@ func (s *Server) apiAddComment(kind domain.Kind) apiHandler {
 		if err := decodeJSON(c, &in); err != nil {
 			return 0, nil, err
 		}
-		cm, err := s.app.AddComment(c, s.caller(c), mid, kind, id, in.Body)
+		cm, err := s.app.AddComment(c.Request.Context(), s.caller(c), mid, kind, id, in.Body)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -421,7 +421,7 @@ func (s *Server) apiEvidenceList(kind domain.Kind) apiHandler {
 		if err != nil {
 			return 0, nil, err
 		}
-		es, err := s.app.EvidenceList(c, s.caller(c), mid, kind, id)
+		es, err := s.app.EvidenceList(c.Request.Context(), s.caller(c), mid, kind, id)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -464,7 +464,7 @@ func (s *Server) apiAddEvidence(kind domain.Kind) apiHandler {
 		if err != nil {
 			return 0, nil, err
 		}
-		e, err := s.app.AddEvidence(c, s.caller(c), mid, kind, id, name, data)
+		e, err := s.app.AddEvidence(c.Request.Context(), s.caller(c), mid, kind, id, name, data)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -485,7 +485,7 @@ func (s *Server) evidenceDownload(kind domain.Kind) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		e, err := s.app.EvidenceFile(c, s.caller(c), mid, kind, id, eid)
+		e, err := s.app.EvidenceFile(c.Request.Context(), s.caller(c), mid, kind, id, eid)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -507,7 +507,7 @@ func (s *Server) apiDeleteEvidence(kind domain.Kind) apiHandler {
 		if err != nil {
 			return 0, nil, err
 		}
-		if err := s.app.DeleteEvidence(c, s.caller(c), mid, kind, id, eid); err != nil {
+		if err := s.app.DeleteEvidence(c.Request.Context(), s.caller(c), mid, kind, id, eid); err != nil {
 			return 0, nil, err
 		}
 		return http.StatusNoContent, nil, nil
@@ -520,7 +520,7 @@ func (s *Server) apiHistory(kind domain.Kind) apiHandler {
 		if err != nil {
 			return 0, nil, err
 		}
-		es, err := s.app.History(c, s.caller(c), mid, kind, id)
+		es, err := s.app.History(c.Request.Context(), s.caller(c), mid, kind, id)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -565,7 +565,7 @@ func (s *Server) apiDues(c *gin.Context) (int, any, error) {
 		}
 		limit = n
 	}
-	items, err := s.app.Dues(c, s.caller(c), mid, due, mine, limit)
+	items, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, due, mine, limit)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -625,7 +625,7 @@ func (s *Server) apiAudit(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	es, err := s.app.AuditLog(c, s.caller(c), f)
+	es, err := s.app.AuditLog(c.Request.Context(), s.caller(c), f)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -633,7 +633,7 @@ func (s *Server) apiAudit(c *gin.Context) (int, any, error) {
 }
 
 func (s *Server) apiUsers(c *gin.Context) (int, any, error) {
-	us, err := s.app.Users(c, s.caller(c))
+	us, err := s.app.Users(c.Request.Context(), s.caller(c))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -649,7 +649,7 @@ func (s *Server) apiCreateUser(c *gin.Context) (int, any, error) {
 	if err := decodeJSON(c, &in); err != nil {
 		return 0, nil, err
 	}
-	u, err := s.app.CreateUser(c, s.caller(c), in)
+	u, err := s.app.CreateUser(c.Request.Context(), s.caller(c), in)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -661,7 +661,7 @@ func (s *Server) apiUser(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	u, roles, err := s.app.UserDetail(c, s.caller(c), uid)
+	u, roles, err := s.app.UserDetail(c.Request.Context(), s.caller(c), uid)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -677,7 +677,7 @@ func (s *Server) apiUpdateUser(c *gin.Context) (int, any, error) {
 	if err := decodeJSON(c, &in); err != nil {
 		return 0, nil, err
 	}
-	u, err := s.app.UpdateUser(c, s.caller(c), uid, in)
+	u, err := s.app.UpdateUser(c.Request.Context(), s.caller(c), uid, in)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -693,7 +693,7 @@ func (s *Server) apiGrantRole(c *gin.Context) (int, any, error) {
 	if err := decodeJSON(c, &in); err != nil {
 		return 0, nil, err
 	}
-	if err := s.app.GrantRole(c, s.caller(c), uid, in); err != nil {
+	if err := s.app.GrantRole(c.Request.Context(), s.caller(c), uid, in); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
@@ -708,7 +708,7 @@ func (s *Server) apiRevokeRole(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"municipality_id": "err.type"}}
 	}
-	if err := s.app.RevokeRole(c, s.caller(c), uid, mid, c.Query("role")); err != nil {
+	if err := s.app.RevokeRole(c.Request.Context(), s.caller(c), uid, mid, c.Query("role")); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil

@@ -100,7 +100,7 @@ func (s *Server) authenticate(c *gin.Context) {
 			c.Abort()
 			return
 		}
-		p, err := s.app.TokenPrincipal(c, strings.TrimSpace(tok))
+		p, err := s.app.TokenPrincipal(c.Request.Context(), strings.TrimSpace(tok))
 		if err != nil {
 			s.fail(c, domain.Errorf(domain.EUnauthorized, "err.bad_token"))
 			c.Abort()
@@ -112,7 +112,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		return
 	}
 	if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
-		p, csrf, err := s.app.SessionPrincipal(c, tok)
+		p, csrf, err := s.app.SessionPrincipal(c.Request.Context(), tok)
 		if err == nil {
 			c.Set(keyPrincipal, p)
 			c.Set(keyCSRF, csrf)

@@ -99,7 +99,7 @@ func (s *Server) adminHome(c *gin.Context) {
 }
 
 func (s *Server) renderAdminHome(c *gin.Context, status int, f formState) {
-	list, err := s.app.Municipalities(c, s.caller(c))
+	list, err := s.app.Municipalities(c.Request.Context(), s.caller(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -112,7 +112,7 @@ func (s *Server) adminCreateMunicipality(c *gin.Context) {
 		return
 	}
 	v := c.Request.PostForm
-	m, err := s.app.CreateMunicipality(c, s.caller(c), app.MunicipalityInput{Name: v.Get("name"), OrgNumber: v.Get("org_number")})
+	m, err := s.app.CreateMunicipality(c.Request.Context(), s.caller(c), app.MunicipalityInput{Name: v.Get("name"), OrgNumber: v.Get("org_number")})
 	if err != nil {
 		if !adminOnForm(err) {
 			s.fail(c, err)
@@ -252,12 +252,12 @@ func adminPrefixed(f formState, prefix string) formState {
 // renderAdminOrg shows a municipality's org tree. formName says which form failed: "new",
 // "unit-<id>" or "delete-<id>"; f holds its input and errors.
 func (s *Server) renderAdminOrg(c *gin.Context, status int, mid int64, formName string, f formState) {
-	m, err := s.app.Store.GetMunicipality(c, mid)
+	m, err := s.app.Store.GetMunicipality(c.Request.Context(), mid)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	units, err := s.app.OrgUnits(c, s.caller(c), mid)
+	units, err := s.app.OrgUnits(c.Request.Context(), s.caller(c), mid)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -328,7 +328,7 @@ func (s *Server) adminUnitIDs(c *gin.Context) (mid, uid int64, ok bool) {
 		uid, err = idParam(c, "uid")
 	}
 	if err == nil {
-		_, err = s.app.Store.GetMunicipality(c, mid)
+		_, err = s.app.Store.GetMunicipality(c.Request.Context(), mid)
 	}
 	if err != nil {
 		s.fail(c, err)
@@ -363,7 +363,7 @@ func (s *Server) adminSaveOrgUnit(c *gin.Context) {
 	err := p.Err()
 	var u domain.OrgUnit
 	if err == nil {
-		u, err = s.app.SaveOrgUnit(c, s.caller(c), mid, uid, in)
+		u, err = s.app.SaveOrgUnit(c.Request.Context(), s.caller(c), mid, uid, in)
 	}
 	if err != nil {
 		if !adminOnForm(err) {
@@ -389,7 +389,7 @@ func (s *Server) adminDeleteOrgUnit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := s.app.DeleteOrgUnit(c, s.caller(c), mid, uid); err != nil {
+	if err := s.app.DeleteOrgUnit(c.Request.Context(), s.caller(c), mid, uid); err != nil {
 		if domain.ErrorCode(err) != domain.EConflict {
 			s.fail(c, err)
 			return
@@ -418,7 +418,7 @@ func (s *Server) adminUsers(c *gin.Context) {
 }
 
 func (s *Server) renderAdminUsers(c *gin.Context, status int, f formState) {
-	users, err := s.app.Users(c, s.caller(c))
+	users, err := s.app.Users(c.Request.Context(), s.caller(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -440,7 +440,7 @@ func (s *Server) adminCreateUser(c *gin.Context) {
 	}
 	in := parseAdminUserForm(c.Request.PostForm)
 	in.Disabled = false // the create form has no such field
-	u, err := s.app.CreateUser(c, s.caller(c), in)
+	u, err := s.app.CreateUser(c.Request.Context(), s.caller(c), in)
 	if err != nil {
 		if !adminOnForm(err) {
 			s.fail(c, err)
@@ -502,12 +502,12 @@ func adminAccountForm(u domain.User) formState {
 // failed and f its input and errors.
 func (s *Server) renderAdminUser(c *gin.Context, status int, uid int64, formName string, f formState) {
 	cl := s.caller(c)
-	u, as, err := s.app.UserDetail(c, cl, uid)
+	u, as, err := s.app.UserDetail(c.Request.Context(), cl, uid)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	muns, err := s.app.Municipalities(c, cl)
+	muns, err := s.app.Municipalities(c.Request.Context(), cl)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -518,7 +518,7 @@ func (s *Server) renderAdminUser(c *gin.Context, status int, uid int64, formName
 	for _, m := range muns {
 		munNames[m.ID] = m.Name
 		pg.MunOpts = append(pg.MunOpts, option{itoa(m.ID), m.Name})
-		units, err := s.app.OrgUnits(c, cl, m.ID)
+		units, err := s.app.OrgUnits(c.Request.Context(), cl, m.ID)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -571,7 +571,7 @@ func (s *Server) adminUpdateUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.app.UpdateUser(c, s.caller(c), uid, parseAdminUserForm(c.Request.PostForm)); err != nil {
+	if _, err := s.app.UpdateUser(c.Request.Context(), s.caller(c), uid, parseAdminUserForm(c.Request.PostForm)); err != nil {
 		if !adminOnForm(err) {
 			s.fail(c, err)
 			return
@@ -616,7 +616,7 @@ func (s *Server) adminGrantRole(c *gin.Context) {
 	in, p := parseAdminGrantForm(c.Request.PostForm)
 	err = p.Err()
 	if err == nil {
-		err = s.app.GrantRole(c, s.caller(c), uid, in)
+		err = s.app.GrantRole(c.Request.Context(), s.caller(c), uid, in)
 	}
 	if err != nil {
 		if !adminOnForm(err) {
@@ -645,7 +645,7 @@ func (s *Server) adminRevokeRole(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.app.RevokeRole(c, s.caller(c), uid, mid, strings.TrimSpace(v.Get("role"))); err != nil {
+	if err := s.app.RevokeRole(c.Request.Context(), s.caller(c), uid, mid, strings.TrimSpace(v.Get("role"))); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -108,12 +108,12 @@ func (s *Server) documentList(c *gin.Context) {
 		return
 	}
 	cl := s.caller(c)
-	docs, err := s.app.Documents(c, cl, mid, f)
+	docs, err := s.app.Documents(c.Request.Context(), cl, mid, f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	units, err := s.app.OrgUnits(c, cl, mid)
+	units, err := s.app.OrgUnits(c.Request.Context(), cl, mid)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -186,7 +186,7 @@ func formFromPost(c *gin.Context) formState {
 
 func (s *Server) renderDocumentForm(c *gin.Context, status int, mid int64, isNew bool, action string, f formState) {
 	cl := s.caller(c)
-	units, err := s.app.OrgUnits(c, cl, mid)
+	units, err := s.app.OrgUnits(c.Request.Context(), cl, mid)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -194,7 +194,7 @@ func (s *Server) renderDocumentForm(c *gin.Context, status int, mid int64, isNew
 	canAssign := s.app.CanSome(cl, mid, authz.ObjDocument, authz.AssignOwner)
 	var members []domain.User
 	if canAssign {
-		if members, err = s.app.Members(c, cl, mid); err != nil {
+		if members, err = s.app.Members(c.Request.Context(), cl, mid); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -230,7 +230,7 @@ func (s *Server) documentNew(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.app.Municipality(c, s.caller(c), mid); err != nil {
+	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -262,7 +262,7 @@ func (s *Server) documentCreate(c *gin.Context) {
 	var d domain.Document
 	err = p.Err()
 	if err == nil {
-		d, err = s.app.CreateDocument(c, s.caller(c), mid, in)
+		d, err = s.app.CreateDocument(c.Request.Context(), s.caller(c), mid, in)
 	}
 	if err != nil {
 		s.formError(c, err, func(f formState) {
@@ -362,14 +362,14 @@ func (s *Server) documentShow(c *gin.Context) {
 // formName and f carry the errors of an inline form that failed.
 func (s *Server) renderDocument(c *gin.Context, status int, mid, id int64, formName string, f formState) {
 	cl := s.caller(c)
-	d, err := s.app.Document(c, cl, mid, id)
+	d, err := s.app.Document(c.Request.Context(), cl, mid, id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	pg := documentShowPage{Doc: d, Form: f, FormName: formName, Can: s.rights(c, mid, domain.KindDocument, d.Record),
 		Due: d.Due(s.app.Today()), MaxUpload: "25 MB", TodayValue: s.app.Today().String()}
-	units, err := s.app.OrgUnits(c, cl, mid)
+	units, err := s.app.OrgUnits(c.Request.Context(), cl, mid)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -377,19 +377,19 @@ func (s *Server) renderDocument(c *gin.Context, status int, mid, id int64, formN
 	pg.Units = unitNames(units)
 	pg.UnitName = pg.Units[d.OrgUnitID]
 	if d.OwnerID != nil {
-		if u, err := s.app.Store.GetUser(c, *d.OwnerID); err == nil {
+		if u, err := s.app.Store.GetUser(c.Request.Context(), *d.OwnerID); err == nil {
 			pg.OwnerName = u.Name
 		}
 	}
-	if pg.Versions, err = s.app.DocumentVersions(c, cl, mid, id); err == nil {
-		if pg.Reviews, err = s.app.Reviews(c, cl, mid, domain.KindDocument, id); err == nil {
-			if pg.Comments, err = s.app.Comments(c, cl, mid, domain.KindDocument, id); err == nil {
-				pg.Evidence, err = s.app.EvidenceList(c, cl, mid, domain.KindDocument, id)
+	if pg.Versions, err = s.app.DocumentVersions(c.Request.Context(), cl, mid, id); err == nil {
+		if pg.Reviews, err = s.app.Reviews(c.Request.Context(), cl, mid, domain.KindDocument, id); err == nil {
+			if pg.Comments, err = s.app.Comments(c.Request.Context(), cl, mid, domain.KindDocument, id); err == nil {
+				pg.Evidence, err = s.app.EvidenceList(c.Request.Context(), cl, mid, domain.KindDocument, id)
 			}
 		}
 	}
 	if err == nil && pg.Can.History {
-		pg.History, err = s.app.History(c, cl, mid, domain.KindDocument, id)
+		pg.History, err = s.app.History(c.Request.Context(), cl, mid, domain.KindDocument, id)
 	}
 	if err != nil {
 		s.fail(c, err)
@@ -405,7 +405,7 @@ func (s *Server) documentEdit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	d, err := s.app.Document(c, s.caller(c), mid, id)
+	d, err := s.app.Document(c.Request.Context(), s.caller(c), mid, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -430,7 +430,7 @@ func (s *Server) documentUpdate(c *gin.Context) {
 	in, p := parseDocumentForm(c.Request.PostForm, false)
 	err = p.Err()
 	if err == nil {
-		_, err = s.app.UpdateDocument(c, s.caller(c), mid, id, in)
+		_, err = s.app.UpdateDocument(c.Request.Context(), s.caller(c), mid, id, in)
 	}
 	if err != nil {
 		s.formError(c, err, func(f formState) {
@@ -450,7 +450,7 @@ func (s *Server) documentAdopt(c *gin.Context) {
 	}
 	status, by, at := c.PostForm("status"), c.PostForm("adopted_by"), c.PostForm("adopted_at")
 	in := domain.DocumentInput{Status: &status, AdoptedBy: &by, AdoptedAt: &at}
-	if _, err := s.app.UpdateDocument(c, s.caller(c), mid, id, in); err != nil {
+	if _, err := s.app.UpdateDocument(c.Request.Context(), s.caller(c), mid, id, in); err != nil {
 		s.inlineError(c, mid, id, "adopt", err)
 		return
 	}
@@ -475,7 +475,7 @@ func (s *Server) documentDelete(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.app.DeleteDocument(c, s.caller(c), mid, id); err != nil {
+	if err := s.app.DeleteDocument(c.Request.Context(), s.caller(c), mid, id); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -48,7 +48,7 @@ func (s *Server) pageReview(kind domain.Kind, section string) gin.HandlerFunc {
 			return
 		}
 		at, next, comment := c.PostForm("reviewed_at"), c.PostForm("next_review_at"), c.PostForm("comment")
-		if _, err := s.app.MarkReviewed(c, s.caller(c), mid, kind, id, app.ReviewInput{ReviewedAt: &at, NextReviewAt: &next, Comment: &comment}); err != nil {
+		if _, err := s.app.MarkReviewed(c.Request.Context(), s.caller(c), mid, kind, id, app.ReviewInput{ReviewedAt: &at, NextReviewAt: &next, Comment: &comment}); err != nil {
 			s.inlineFail(c, kind, mid, id, "review", err)
 			return
 		}
@@ -63,7 +63,7 @@ func (s *Server) pageComment(kind domain.Kind, section string) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		if _, err := s.app.AddComment(c, s.caller(c), mid, kind, id, c.PostForm("body")); err != nil {
+		if _, err := s.app.AddComment(c.Request.Context(), s.caller(c), mid, kind, id, c.PostForm("body")); err != nil {
 			s.inlineFail(c, kind, mid, id, "comment", err)
 			return
 		}
@@ -80,7 +80,7 @@ func (s *Server) pageAddEvidence(kind domain.Kind, section string) gin.HandlerFu
 		}
 		name, data, err := readUpload(c)
 		if err == nil {
-			_, err = s.app.AddEvidence(c, s.caller(c), mid, kind, id, name, data)
+			_, err = s.app.AddEvidence(c.Request.Context(), s.caller(c), mid, kind, id, name, data)
 		}
 		if err != nil {
 			s.inlineFail(c, kind, mid, id, "evidence", err)
@@ -99,7 +99,7 @@ func (s *Server) pageDeleteEvidence(kind domain.Kind, section string) gin.Handle
 		}
 		eid, err := idParam(c, "eid")
 		if err == nil {
-			err = s.app.DeleteEvidence(c, s.caller(c), mid, kind, id, eid)
+			err = s.app.DeleteEvidence(c.Request.Context(), s.caller(c), mid, kind, id, eid)
 		}
 		if err != nil {
 			s.fail(c, err)
@@ -127,16 +127,16 @@ func (s *Server) dashboard(c *gin.Context) {
 		return
 	}
 	cl := s.caller(c)
-	if _, err := s.app.Municipality(c, cl, mid); err != nil {
+	if _, err := s.app.Municipality(c.Request.Context(), cl, mid); err != nil {
 		s.fail(c, err)
 		return
 	}
 	pg := dashboardPage{Today: s.app.Today()}
-	if pg.Mine, err = s.app.Dues(c, cl, mid, domain.DueFilterAll, true, 50); err != nil {
+	if pg.Mine, err = s.app.Dues(c.Request.Context(), cl, mid, domain.DueFilterAll, true, 50); err != nil {
 		s.fail(c, err)
 		return
 	}
-	att, err := s.app.Dues(c, cl, mid, "", false, 200)
+	att, err := s.app.Dues(c.Request.Context(), cl, mid, "", false, 200)
 	if err != nil && domain.ErrorCode(err) != domain.EForbidden {
 		s.fail(c, err)
 		return
@@ -175,7 +175,7 @@ func (s *Server) reviewList(c *gin.Context) {
 	if due == "" {
 		due = domain.DueFilterOverdue
 	}
-	items, err := s.app.Dues(c, s.caller(c), mid, due, mine, 1000)
+	items, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, due, mine, 1000)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -202,7 +202,7 @@ func (s *Server) auditList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	es, err := s.app.AuditLog(c, s.caller(c), f)
+	es, err := s.app.AuditLog(c.Request.Context(), s.caller(c), f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -236,7 +236,7 @@ func (s *Server) auditCSV(c *gin.Context) {
 		return
 	}
 	f.Limit = 100000
-	es, err := s.app.AuditLog(c, s.caller(c), f)
+	es, err := s.app.AuditLog(c.Request.Context(), s.caller(c), f)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -55,7 +55,7 @@ func (s *Server) loginSubmit(c *gin.Context) {
 		s.renderLogin(c, http.StatusForbidden, f, next)
 		return
 	}
-	res, err := s.app.Login(c, c.ClientIP(), c.PostForm("username"), c.PostForm("password"))
+	res, err := s.app.Login(c.Request.Context(), c.ClientIP(), c.PostForm("username"), c.PostForm("password"))
 	if err != nil {
 		f.setErr(s.i18n.For(lang(c)), err)
 		s.renderLogin(c, statusOf(domain.ErrorCode(err)), f, next)
@@ -67,7 +67,7 @@ func (s *Server) loginSubmit(c *gin.Context) {
 }
 
 func (s *Server) logout(c *gin.Context) {
-	_ = s.app.Logout(c, s.caller(c), c.GetString(keySession))
+	_ = s.app.Logout(c.Request.Context(), s.caller(c), c.GetString(keySession))
 	s.setCookie(c, sessionCookie, "", -1, http.SameSiteLaxMode)
 	s.redirect(c, "/login", "flash.logged_out")
 }

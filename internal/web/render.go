@@ -54,7 +54,7 @@ func (s *Server) base(c *gin.Context, title string) Base {
 	}
 	b.User = &p.User
 	cl := s.caller(c)
-	b.Muns, _ = s.app.Municipalities(c, cl)
+	b.Muns, _ = s.app.Municipalities(c.Request.Context(), cl)
 	if mid, err := idParam(c, "mid"); err == nil {
 		for i := range b.Muns {
 			if b.Muns[i].ID == mid {

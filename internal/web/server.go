@@ -23,7 +23,10 @@ type Options struct {
 	// SecureCookies marks cookies Secure even on plain HTTP (set it behind a TLS proxy);
 	// cookies are always Secure on a TLS connection.
 	SecureCookies bool
-	Logger        *slog.Logger
+	// TrustedProxies are the addresses of reverse proxies whose X-Forwarded-For is believed
+	// (for the audit trail's IP and the per-address login throttle); none by default.
+	TrustedProxies []string
+	Logger         *slog.Logger
 }
 
 // Server is Lisa's HTTP handler.
@@ -54,6 +57,9 @@ func New(a *app.App, opts Options) (*Server, error) {
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true
 	e.RemoveExtraSlash = false
+	if err := e.SetTrustedProxies(opts.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 	s.engine = e
 	s.routes()
 	return s, nil
