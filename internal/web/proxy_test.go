@@ -24,3 +24,19 @@ func TestForwardedForIsNotTrustedByDefault(t *testing.T) {
 		t.Errorf("%d audit entries carry the forged address", n)
 	}
 }
+
+// Logging in again ends the session the browser came with.
+func TestLoginEndsThePreviousSession(t *testing.T) {
+	e := newTestServer(t)
+	c := e.login("samordnare")
+	old := c.cookies[sessionCookie]
+	c.postJSON("/api/v1/login", map[string]string{"username": "revisor", "password": "lisa-demo"})
+	if c.cookies[sessionCookie] == old {
+		t.Fatal("session id not rotated")
+	}
+	stale := e.client()
+	stale.cookies[sessionCookie] = old
+	if res := stale.get("/api/v1/me"); res.Code != http.StatusUnauthorized {
+		t.Errorf("old session still works: %d", res.Code)
+	}
+}
