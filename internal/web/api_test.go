@@ -543,11 +543,11 @@ func TestAPISessionCookie(t *testing.T) {
 	if out.CSRFToken == "" || out.CSRFToken == tLoginCSRF(t, res) {
 		t.Errorf("CSRF token not renewed: %q", out.CSRFToken)
 	}
-	// Both sessions are live until logged out.
+	// The session the client came with ended with the new login.
 	old := env.client()
 	old.cookies[sessionCookie] = first
-	if res := old.get("/api/v1/me"); res.Code != http.StatusOK {
-		t.Errorf("first session: %d", res.Code)
+	if res := old.get("/api/v1/me"); res.Code != http.StatusUnauthorized {
+		t.Errorf("first session after a new login: %d", res.Code)
 	}
 }
 

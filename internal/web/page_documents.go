@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/lisa-isms/lisa/internal/audit"
 	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
@@ -313,40 +312,13 @@ func docURL(mid, id int64) string { return "/m/" + itoa(mid) + "/documents/" + i
 
 type documentShowPage struct {
 	Base
-	Doc        domain.Document
-	UnitName   string
-	OwnerName  string
-	Units      map[int64]string
-	Due        domain.DueState
-	Versions   []domain.DocVersion
-	Reviews    []domain.Review
-	Comments   []domain.Comment
-	Evidence   []domain.Evidence
-	History    []audit.Entry
-	Can        recordRights
-	Form       formState // errors of the inline forms (review, comment, evidence, adopt)
-	FormName   string    // which inline form the errors belong to
-	MaxUpload  string
-	TodayValue string
-}
-
-// recordRights says which actions the page offers on a record.
-type recordRights struct {
-	Edit, Delete, Review, Comment, Adopt, History bool
-}
-
-func (s *Server) rights(c *gin.Context, mid int64, kind domain.Kind, r domain.Record) recordRights {
-	cl := s.caller(c)
-	t := &authz.Target{OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
-	obj := authz.ObjectOf(kind)
-	return recordRights{
-		Edit:    s.app.Can(cl, mid, obj, authz.Update, t),
-		Delete:  s.app.Can(cl, mid, obj, authz.Delete, t),
-		Review:  s.app.Can(cl, mid, obj, authz.Review, t),
-		Comment: s.app.Can(cl, mid, obj, authz.Comment, t),
-		Adopt:   s.app.Can(cl, mid, obj, authz.Adopt, t),
-		History: s.app.Can(cl, mid, authz.ObjReview, authz.Read, t),
-	}
+	recordParts
+	Doc       domain.Document
+	UnitName  string
+	OwnerName string
+	Units     map[int64]string
+	Due       domain.DueState
+	Versions  []domain.DocVersion
 }
 
 func (s *Server) documentShow(c *gin.Context) {
@@ -358,40 +330,29 @@ func (s *Server) documentShow(c *gin.Context) {
 	s.renderDocument(c, http.StatusOK, mid, id, "", newForm())
 }
 
-// renderDocument shows a document with its versions, reviews, evidence, comments and history;
-// formName and f carry the errors of an inline form that failed.
+// renderDocument shows a document with its versions and the record parts (reviews, evidence,
+// comments, history); formName and f carry the errors of an inline form that failed.
 func (s *Server) renderDocument(c *gin.Context, status int, mid, id int64, formName string, f formState) {
-	cl := s.caller(c)
-	d, err := s.app.Document(c.Request.Context(), cl, mid, id)
+	ctx, cl := c.Request.Context(), s.caller(c)
+	d, err := s.app.Document(ctx, cl, mid, id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	pg := documentShowPage{Doc: d, Form: f, FormName: formName, Can: s.rights(c, mid, domain.KindDocument, d.Record),
-		Due: d.Due(s.app.Today()), MaxUpload: "25 MB", TodayValue: s.app.Today().String()}
-	units, err := s.app.OrgUnits(c.Request.Context(), cl, mid)
+	pg := documentShowPage{Doc: d, Due: d.Due(s.app.Today())}
+	if pg.recordParts, err = s.loadRecordParts(c, mid, domain.KindDocument, d.Record, formName, f); err != nil {
+		s.fail(c, err)
+		return
+	}
+	units, err := s.app.OrgUnits(ctx, cl, mid)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	pg.Units = unitNames(units)
 	pg.UnitName = pg.Units[d.OrgUnitID]
-	if d.OwnerID != nil {
-		if u, err := s.app.Store.GetUser(c.Request.Context(), *d.OwnerID); err == nil {
-			pg.OwnerName = u.Name
-		}
-	}
-	if pg.Versions, err = s.app.DocumentVersions(c.Request.Context(), cl, mid, id); err == nil {
-		if pg.Reviews, err = s.app.Reviews(c.Request.Context(), cl, mid, domain.KindDocument, id); err == nil {
-			if pg.Comments, err = s.app.Comments(c.Request.Context(), cl, mid, domain.KindDocument, id); err == nil {
-				pg.Evidence, err = s.app.EvidenceList(c.Request.Context(), cl, mid, domain.KindDocument, id)
-			}
-		}
-	}
-	if err == nil && pg.Can.History {
-		pg.History, err = s.app.History(c.Request.Context(), cl, mid, domain.KindDocument, id)
-	}
-	if err != nil {
+	pg.OwnerName = s.userName(c, d.OwnerID)
+	if pg.Versions, err = s.app.DocumentVersions(ctx, cl, mid, id); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -9,11 +9,79 @@ import (
 
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
 )
 
 // Pages shared by every record kind: the inline review, comment and evidence forms, the
 // dashboard, the review list and the audit trail.
+
+// recordRights says which actions the page offers on a record.
+type recordRights struct {
+	Edit, Delete, Review, Comment, Adopt, History bool
+}
+
+func (s *Server) rights(c *gin.Context, mid int64, kind domain.Kind, r domain.Record) recordRights {
+	cl := s.caller(c)
+	t := &authz.Target{OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
+	obj := authz.ObjectOf(kind)
+	return recordRights{
+		Edit:    s.app.Can(cl, mid, obj, authz.Update, t),
+		Delete:  s.app.Can(cl, mid, obj, authz.Delete, t),
+		Review:  s.app.Can(cl, mid, obj, authz.Review, t),
+		Comment: s.app.Can(cl, mid, obj, authz.Comment, t),
+		Adopt:   s.app.Can(cl, mid, obj, authz.Adopt, t),
+		History: s.app.Can(cl, mid, authz.ObjReview, authz.Read, t),
+	}
+}
+
+// recordParts is what every record page shows below its own fields: the review form and
+// reviews, evidence files, comments and history (templates "recordreview" and "recordparts").
+type recordParts struct {
+	URL        string // the record page, e.g. /m/1/documents/5; the inline forms post below it
+	Rec        domain.Record
+	Can        recordRights
+	Reviews    []domain.Review
+	Comments   []domain.Comment
+	Evidence   []domain.Evidence
+	History    []audit.Entry
+	Form       formState // the input and errors of the inline form that failed
+	FormName   string    // review, comment, evidence, or a kind's own (adopt)
+	MaxUpload  string
+	TodayValue string
+}
+
+// loadRecordParts loads the shared parts of a record page of any kind.
+func (s *Server) loadRecordParts(c *gin.Context, mid int64, kind domain.Kind, r domain.Record, formName string, f formState) (recordParts, error) {
+	ctx, cl := c.Request.Context(), s.caller(c)
+	rp := recordParts{URL: recordURL(kindPaths[kind], mid, r.ID), Rec: r, Can: s.rights(c, mid, kind, r), Form: f, FormName: formName,
+		MaxUpload: "25 MB", TodayValue: s.app.Today().String()}
+	var err error
+	if rp.Reviews, err = s.app.Reviews(ctx, cl, mid, kind, r.ID); err != nil {
+		return rp, err
+	}
+	if rp.Comments, err = s.app.Comments(ctx, cl, mid, kind, r.ID); err != nil {
+		return rp, err
+	}
+	if rp.Evidence, err = s.app.EvidenceList(ctx, cl, mid, kind, r.ID); err != nil {
+		return rp, err
+	}
+	if rp.Can.History {
+		rp.History, err = s.app.History(ctx, cl, mid, kind, r.ID)
+	}
+	return rp, err
+}
+
+// userName is the display name of a user id, or "".
+func (s *Server) userName(c *gin.Context, id *int64) string {
+	if id == nil {
+		return ""
+	}
+	if u, err := s.app.Store.GetUser(c.Request.Context(), *id); err == nil {
+		return u.Name
+	}
+	return ""
+}
 
 // recordPage re-renders the page of a record of kind with an inline form's errors.
 func (s *Server) recordPage(kind domain.Kind) func(c *gin.Context, status int, mid, id int64, form string, f formState) {
