@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strconv"
 	"slices"
 	"strings"
 
@@ -317,4 +318,52 @@ func (a *App) CreateCustomControl(ctx context.Context, c Caller, mun int64, in C
 	}
 	_, err := a.Store.EnsureSoA(ctx, c.actor(), mun, []store.SoASeed{{CatalogID: CustomCatalog, ControlID: cc.ID, Title: cc.ID + " " + cc.Title}})
 	return cc, err
+}
+
+// ControlRecordID returns the record id of the statement-of-applicability row for controlID
+// in mun (creating the statement's rows when needed). Returns ENotFound.
+func (a *App) ControlRecordID(ctx context.Context, c Caller, mun int64, controlID string) (int64, error) {
+	if err := a.member(c, mun); err != nil {
+		return 0, err
+	}
+	k, ok := a.soaKey(ctx, mun, controlID)
+	if !ok {
+		return 0, domain.NotFound()
+	}
+	row, err := a.Store.GetSoARow(ctx, mun, k[0], k[1])
+	if domain.ErrorCode(err) == domain.ENotFound {
+		if _, err := a.SoA(ctx, c, mun); err != nil {
+			return 0, err
+		}
+		row, err = a.Store.GetSoARow(ctx, mun, k[0], k[1])
+	}
+	return row.ID, err
+}
+
+// RecordKey tells which kind a readable record of mun is and the key its pages use (the
+// record id, or the control id for statement-of-applicability rows). Returns ENotFound.
+func (a *App) RecordKey(ctx context.Context, c Caller, mun, id int64) (domain.Kind, string, error) {
+	if err := a.member(c, mun); err != nil {
+		return "", "", err
+	}
+	r, err := a.Store.GetRecordAnyKind(ctx, mun, id)
+	if err != nil {
+		return "", "", err
+	}
+	if !a.Authz.Can(c.P, mun, authz.ObjectOf(r.Kind), authz.Read, target(r)) {
+		return "", "", domain.NotFound()
+	}
+	if r.Kind == domain.KindControl {
+		ctl, err := a.Store.ControlIDOf(ctx, id)
+		return r.Kind, ctl, err
+	}
+	return r.Kind, strconv.FormatInt(id, 10), nil
+}
+
+// CustomControls lists mun's own controls. Returns ENotFound, EForbidden.
+func (a *App) CustomControls(ctx context.Context, c Caller, mun int64) ([]store.CustomControl, error) {
+	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
+		return nil, err
+	}
+	return a.Store.ListCustomControls(ctx, mun)
 }

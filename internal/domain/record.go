@@ -69,20 +69,22 @@ func DueStateOf(next *Date, today Date) DueState {
 // NextReview returns the next review date after a review on day from.
 func NextReview(from Date, intervalMonths int) Date { return from.AddMonths(intervalMonths) }
 
-// DueFilter selects records by review date: overdue, due within DueSoonDays, or all with a date.
+// DueFilter selects records by review date: overdue, due within DueSoonDays or 90 days, or
+// all with a date.
 type DueFilter string
 
 // The due filters of the review list.
 const (
 	DueFilterOverdue DueFilter = "overdue"
 	DueFilterSoon    DueFilter = "soon"
+	DueFilterSoon90  DueFilter = "soon90"
 	DueFilterAll     DueFilter = "all"
 )
 
 // ParseDueFilter validates the ?due= parameter; empty means overdue and soon together ("attention").
 func ParseDueFilter(s string) (DueFilter, error) {
 	switch DueFilter(s) {
-	case DueFilterOverdue, DueFilterSoon, DueFilterAll:
+	case DueFilterOverdue, DueFilterSoon, DueFilterSoon90, DueFilterAll:
 		return DueFilter(s), nil
 	case "":
 		return "", nil
@@ -100,6 +102,9 @@ func (f DueFilter) Bounds(today Date) (from *Date, to *Date) {
 		return nil, &yesterday
 	case DueFilterSoon:
 		return &today, &soon
+	case DueFilterSoon90:
+		later := today.AddDays(90)
+		return &today, &later
 	case DueFilterAll:
 		return nil, nil
 	}

@@ -247,3 +247,17 @@ func (s *Store) RecordsExist(ctx context.Context, mun int64, ids []int64) (bool,
 	}
 	return n == len(ids), nil
 }
+
+// GetRecordAnyKind returns the core of record id in mun, whatever its kind. Returns ENotFound.
+func (s *Store) GetRecordAnyKind(ctx context.Context, mun, id int64) (domain.Record, error) {
+	var r domain.Record
+	err := s.r.GetContext(ctx, &r, s.r.Rebind(`SELECT * FROM records WHERE municipality_id = ? AND id = ?`), mun, id)
+	return r, notFound(err, "get record")
+}
+
+// ControlIDOf returns the control id of a statement-of-applicability row. Returns ENotFound.
+func (s *Store) ControlIDOf(ctx context.Context, record int64) (string, error) {
+	var id string
+	err := s.r.GetContext(ctx, &id, s.r.Rebind(`SELECT control_id FROM control_impls WHERE record_id = ?`), record)
+	return id, notFound(err, "get control id")
+}

@@ -353,7 +353,7 @@ func (s *Server) apiDocumentVersions(c *gin.Context) (int, any, error) {
 
 func (s *Server) apiReview(kind domain.Kind) apiHandler {
 	return func(c *gin.Context) (int, any, error) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -373,7 +373,7 @@ func (s *Server) apiReview(kind domain.Kind) apiHandler {
 
 func (s *Server) apiReviews(kind domain.Kind) apiHandler {
 	return func(c *gin.Context) (int, any, error) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -387,7 +387,7 @@ func (s *Server) apiReviews(kind domain.Kind) apiHandler {
 
 func (s *Server) apiComments(kind domain.Kind) apiHandler {
 	return func(c *gin.Context) (int, any, error) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -401,7 +401,7 @@ func (s *Server) apiComments(kind domain.Kind) apiHandler {
 
 func (s *Server) apiAddComment(kind domain.Kind) apiHandler {
 	return func(c *gin.Context) (int, any, error) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -421,7 +421,7 @@ func (s *Server) apiAddComment(kind domain.Kind) apiHandler {
 
 func (s *Server) apiEvidenceList(kind domain.Kind) apiHandler {
 	return func(c *gin.Context) (int, any, error) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -460,7 +460,7 @@ func readUpload(c *gin.Context) (string, []byte, error) {
 
 func (s *Server) apiAddEvidence(kind domain.Kind) apiHandler {
 	return func(c *gin.Context) (int, any, error) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -479,7 +479,7 @@ func (s *Server) apiAddEvidence(kind domain.Kind) apiHandler {
 // evidenceDownload serves an evidence file as an attachment, never inline.
 func (s *Server) evidenceDownload(kind domain.Kind) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -503,7 +503,7 @@ func (s *Server) evidenceDownload(kind domain.Kind) gin.HandlerFunc {
 
 func (s *Server) apiDeleteEvidence(kind domain.Kind) apiHandler {
 	return func(c *gin.Context) (int, any, error) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -520,7 +520,7 @@ func (s *Server) apiDeleteEvidence(kind domain.Kind) apiHandler {
 
 func (s *Server) apiHistory(kind domain.Kind) apiHandler {
 	return func(c *gin.Context) (int, any, error) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/domain"
 )
 
@@ -41,6 +42,7 @@ type apiErrorBody struct {
 	Code    domain.Code       `json:"code"`
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
+	Rows    []app.RowError    `json:"rows,omitempty"` // every rejected row of a multi-row change
 }
 
 // fail renders err as JSON (API) or an error page (HTML) with its status, translated into the
@@ -67,6 +69,18 @@ func (s *Server) fail(c *gin.Context, err error) {
 			body.Fields[f] = tr.T(k)
 		}
 	}
+	var re *app.RowsError
+	if errors.As(err, &re) {
+		for _, r := range re.Rows {
+			r.Message = tr.T(r.Message)
+			fields := map[string]string{}
+			for f, k := range r.Fields {
+				fields[f] = tr.T(k)
+			}
+			r.Fields = fields
+			body.Rows = append(body.Rows, r)
+		}
+	}
 	if isJSON(c) {
 		c.AbortWithStatusJSON(status, apiError{Error: body})
 		return
@@ -80,3 +94,12 @@ func (s *Server) fail(c *gin.Context, err error) {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// rowErrors returns the rejected rows a multi-row change reported, if any.
+func rowErrors(err error) []app.RowError {
+	var re *app.RowsError
+	if errors.As(err, &re) {
+		return re.Rows
+	}
+	return nil
+}

@@ -3,8 +3,16 @@ package web
 import (
 	"fmt"
 
+	"github.com/lisa-isms/lisa/internal/app"
+
 	"github.com/lisa-isms/lisa/internal/domain"
 )
+
+// barSeg is one segment of a stacked bar in the gap analysis chart.
+type barSeg struct {
+	X, W, N, Pct int
+	Class        string
+}
 
 // option is one <option> of a select.
 type option struct{ Value, Label string }
@@ -16,9 +24,6 @@ func strs[T ~string](vs []T) []string {
 	}
 	return out
 }
-
-// kindPaths maps a record kind to the path segment of its pages.
-var kindPaths = map[domain.Kind]string{domain.KindDocument: "documents"}
 
 func init() {
 	f := templateFuncs
@@ -65,7 +70,36 @@ func init() {
 		return out
 	}
 	f["dueState"] = func(d *domain.Date, today domain.Date) string { return string(domain.DueStateOf(d, today)) }
-	f["kindPath"] = func(k domain.Kind) string { return kindPaths[k] }
+	f["ctlstatuses"] = func() []string { return strs(domain.ControlStatuses) }
+	f["bars"] = func(g app.GapCounts, width int) []barSeg {
+		segs := []barSeg{{Class: "implemented", N: g.Implemented}, {Class: "partial", N: g.Partial}, {Class: "not_started", N: g.NotStarted}}
+		total, x := g.Applicable(), 0
+		for i := range segs {
+			segs[i].Pct = g.Share(segs[i].N)
+			if total > 0 {
+				segs[i].W = segs[i].N * width / total
+			}
+			segs[i].X = x
+			x += segs[i].W
+		}
+		if total > 0 { // rounding: the last non-empty segment fills the bar
+			for i := len(segs) - 1; i >= 0; i-- {
+				if segs[i].N > 0 {
+					segs[i].W += width - x
+					break
+				}
+			}
+		}
+		return segs
+	}
+	f["pick"] = func(lang, sv, en string) string {
+		if lang == "sv" {
+			return sv
+		}
+		return en
+	}
+	f["add"] = func(a, b int) int { return a + b }
+	f["mul"] = func(a, b int) int { return a * b }
 	f["derefs"] = func(a *domain.Adopter) string {
 		if a == nil {
 			return ""

@@ -81,8 +81,11 @@ func securityHeaders(c *gin.Context) {
 // form, everything else at maxBody.
 func limitBody(c *gin.Context) {
 	n := int64(maxBody)
-	if strings.HasSuffix(c.FullPath(), "/evidence") {
+	switch p := c.FullPath(); {
+	case strings.HasSuffix(p, "/evidence"):
 		n = domain.MaxEvidenceBytes + 1<<20
+	case strings.HasSuffix(p, "/soa.xlsx") || strings.HasSuffix(p, "/soa-import"):
+		n = maxImportBytes + 1<<20
 	}
 	if c.Request.Body != nil {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)

@@ -54,7 +54,7 @@ type recordParts struct {
 // loadRecordParts loads the shared parts of a record page of any kind.
 func (s *Server) loadRecordParts(c *gin.Context, mid int64, kind domain.Kind, r domain.Record, formName string, f formState) (recordParts, error) {
 	ctx, cl := c.Request.Context(), s.caller(c)
-	rp := recordParts{URL: recordURL(kindPaths[kind], mid, r.ID), Rec: r, Can: s.rights(c, mid, kind, r), Form: f, FormName: formName,
+	rp := recordParts{URL: recordPageURL(c, kind), Rec: r, Can: s.rights(c, mid, kind, r), Form: f, FormName: formName,
 		MaxUpload: "25 MB", TodayValue: s.app.Today().String()}
 	var err error
 	if rp.Reviews, err = s.app.Reviews(ctx, cl, mid, kind, r.ID); err != nil {
@@ -88,13 +88,12 @@ func (s *Server) recordPage(kind domain.Kind) func(c *gin.Context, status int, m
 	switch kind {
 	case domain.KindDocument:
 		return s.renderDocument
+	case domain.KindControl:
+		return s.renderSoARow
 	}
 	panic("no page for record kind " + string(kind))
 }
 
-func recordURL(section string, mid, id int64) string {
-	return "/m/" + itoa(mid) + "/" + section + "/" + itoa(id)
-}
 
 // inlineFail re-renders the record page for validation errors, the error page otherwise.
 func (s *Server) inlineFail(c *gin.Context, kind domain.Kind, mid, id int64, form string, err error) {
@@ -108,9 +107,9 @@ func (s *Server) inlineFail(c *gin.Context, kind domain.Kind, mid, id int64, for
 	s.recordPage(kind)(c, statusOf(e.Code), mid, id, form, f)
 }
 
-func (s *Server) pageReview(kind domain.Kind, section string) gin.HandlerFunc {
+func (s *Server) pageReview(kind domain.Kind) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -120,13 +119,13 @@ func (s *Server) pageReview(kind domain.Kind, section string) gin.HandlerFunc {
 			s.inlineFail(c, kind, mid, id, "review", err)
 			return
 		}
-		s.redirect(c, recordURL(section, mid, id), "flash.reviewed")
+		s.redirect(c, recordPageURL(c, kind), "flash.reviewed")
 	}
 }
 
-func (s *Server) pageComment(kind domain.Kind, section string) gin.HandlerFunc {
+func (s *Server) pageComment(kind domain.Kind) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -135,13 +134,13 @@ func (s *Server) pageComment(kind domain.Kind, section string) gin.HandlerFunc {
 			s.inlineFail(c, kind, mid, id, "comment", err)
 			return
 		}
-		s.redirect(c, recordURL(section, mid, id)+"#comments", "flash.commented")
+		s.redirect(c, recordPageURL(c, kind)+"#comments", "flash.commented")
 	}
 }
 
-func (s *Server) pageAddEvidence(kind domain.Kind, section string) gin.HandlerFunc {
+func (s *Server) pageAddEvidence(kind domain.Kind) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -154,13 +153,13 @@ func (s *Server) pageAddEvidence(kind domain.Kind, section string) gin.HandlerFu
 			s.inlineFail(c, kind, mid, id, "evidence", err)
 			return
 		}
-		s.redirect(c, recordURL(section, mid, id)+"#evidence", "flash.evidence_added")
+		s.redirect(c, recordPageURL(c, kind)+"#evidence", "flash.evidence_added")
 	}
 }
 
-func (s *Server) pageDeleteEvidence(kind domain.Kind, section string) gin.HandlerFunc {
+func (s *Server) pageDeleteEvidence(kind domain.Kind) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		mid, id, err := recordIDs(c)
+		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -173,7 +172,7 @@ func (s *Server) pageDeleteEvidence(kind domain.Kind, section string) gin.Handle
 			s.fail(c, err)
 			return
 		}
-		s.redirect(c, recordURL(section, mid, id)+"#evidence", "flash.evidence_deleted")
+		s.redirect(c, recordPageURL(c, kind)+"#evidence", "flash.evidence_deleted")
 	}
 }
 

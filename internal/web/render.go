@@ -32,7 +32,7 @@ type Base struct {
 
 // Nav says which menu entries the user may follow in the current municipality.
 type Nav struct {
-	Documents, Reviews, Audit, Admin bool
+	Documents, Controls, Reviews, Audit, Admin bool
 }
 
 // T translates a key in the page's language: {{$.T "key"}} in templates.
@@ -64,6 +64,7 @@ func (s *Server) base(c *gin.Context, title string) Base {
 		if b.Mun != nil {
 			b.Nav = Nav{
 				Documents: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Read),
+				Controls:  s.app.CanSome(cl, mid, authz.ObjControl, authz.Read),
 				Reviews:   s.app.CanSome(cl, mid, authz.ObjReview, authz.Read),
 				Audit:     s.app.CanSome(cl, mid, authz.ObjAudit, authz.Read),
 			}

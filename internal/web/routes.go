@@ -47,6 +47,19 @@ func (s *Server) routes() {
 	authed.DELETE("/municipalities/:mid/documents/:id", s.api(s.apiDeleteDocument))
 	authed.GET("/municipalities/:mid/documents/:id/versions", s.api(s.apiDocumentVersions))
 	s.apiRecordRoutes(authed.Group("/municipalities/:mid/documents/:id"), domain.KindDocument)
+	authed.GET("/catalogs", s.api(s.apiCatalogs))
+	authed.GET("/catalogs/:cat/controls", s.api(s.apiCatalogControls))
+	authed.GET("/catalogs/:cat/oscal.json", s.catalogOSCAL)
+	authed.GET("/municipalities/:mid/soa", s.api(s.apiSoA))
+	authed.PUT("/municipalities/:mid/soa/:ctl", s.api(s.apiUpdateSoA))
+	authed.GET("/municipalities/:mid/soa.xlsx", s.soaXLSX)
+	authed.POST("/municipalities/:mid/soa.xlsx", s.api(s.apiImportSoA))
+	authed.GET("/municipalities/:mid/soa.csv", s.soaCSV)
+	authed.GET("/municipalities/:mid/soa.oscal.json", s.soaOSCAL)
+	s.apiRecordRoutes(authed.Group("/municipalities/:mid/soa/:ctl"), domain.KindControl)
+	authed.GET("/municipalities/:mid/gap", s.api(s.apiGap))
+	authed.GET("/municipalities/:mid/own-controls", s.api(s.apiOwnControls))
+	authed.POST("/municipalities/:mid/own-controls", s.api(s.apiCreateOwnControl))
 	authed.GET("/municipalities/:mid/reviews", s.api(s.apiDues))
 	authed.GET("/municipalities/:mid/audit", s.api(s.apiAudit))
 	authed.GET("/municipalities/:mid/audit.csv", s.auditCSV)
@@ -74,7 +87,18 @@ func (s *Server) routes() {
 	user.POST("/m/:mid/documents/:id", s.documentUpdate)
 	user.POST("/m/:mid/documents/:id/delete", s.documentDelete)
 	user.POST("/m/:mid/documents/:id/adopt", s.documentAdopt)
-	s.pageRecordRoutes(user.Group("/m/:mid/documents/:id"), domain.KindDocument, "documents")
+	s.pageRecordRoutes(user.Group("/m/:mid/documents/:id"), domain.KindDocument)
+	user.GET("/m/:mid/records/:id", s.recordRedirect)
+	user.GET("/m/:mid/soa", s.soaList)
+	user.GET("/m/:mid/soa/:ctl", s.soaRow)
+	user.POST("/m/:mid/soa/:ctl", s.soaUpdate)
+	s.pageRecordRoutes(user.Group("/m/:mid/soa/:ctl"), domain.KindControl)
+	user.POST("/m/:mid/own-controls", s.ownControlCreate)
+	user.GET("/m/:mid/soa-import", s.importForm)
+	user.POST("/m/:mid/soa-import", s.importPreview)
+	user.POST("/m/:mid/soa-import/apply", s.importApply)
+	user.GET("/m/:mid/gap", s.gapPage)
+	user.GET("/m/:mid/calendar", s.calendarPage)
 	user.GET("/m/:mid/reviews", s.reviewList)
 	user.GET("/m/:mid/audit", s.auditList)
 	user.GET("/m/:mid/audit.csv", s.auditCSV)
@@ -105,12 +129,11 @@ func (s *Server) apiRecordRoutes(g *gin.RouterGroup, kind domain.Kind) {
 	g.GET("/history", s.api(s.apiHistory(kind)))
 }
 
-// pageRecordRoutes adds the tracked-record core's form routes under a record page of kind;
-// section is the path segment of the kind's pages ("documents").
-func (s *Server) pageRecordRoutes(g *gin.RouterGroup, kind domain.Kind, section string) {
-	g.POST("/review", s.pageReview(kind, section))
-	g.POST("/comments", s.pageComment(kind, section))
-	g.POST("/evidence", s.pageAddEvidence(kind, section))
+// pageRecordRoutes adds the tracked-record core's form routes under a record page of kind.
+func (s *Server) pageRecordRoutes(g *gin.RouterGroup, kind domain.Kind) {
+	g.POST("/review", s.pageReview(kind))
+	g.POST("/comments", s.pageComment(kind))
+	g.POST("/evidence", s.pageAddEvidence(kind))
 	g.GET("/evidence/:eid", s.evidenceDownload(kind))
-	g.POST("/evidence/:eid/delete", s.pageDeleteEvidence(kind, section))
+	g.POST("/evidence/:eid/delete", s.pageDeleteEvidence(kind))
 }

@@ -1,0 +1,325 @@
+package exchange
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// ImportRow is one data row of an imported statement of applicability: the spreadsheet line
+// it came from (the header is line 1), the control id and the change it asks for.
+type ImportRow struct {
+	Line      int
+	ControlID string
+	Input     domain.SoAInput
+}
+
+// maxUnzipped bounds the unpacked size of a workbook (a zip archive), against zip bombs. An
+// export of MaxRows rows unpacks to a few megabytes.
+const maxUnzipped = 256 << 20
+
+// ReadXLSX reads the first sheet of an exported statement of applicability, as edited by
+// someone. The header row (line 1) must have exactly the export's columns, each once, in
+// either language, in any letter case and order; only Tillämplig/Applicable (Ja/Nej, Yes/No,
+// true/false, 1/0), Motivering/Justification (may be empty) and Status (the words
+// domain.ParseControlStatus knows; may be empty when the control is not applicable) are read.
+// Blank rows are skipped. The caller bounds the size of r; the rows are read one at a time and
+// reading stops at the first row beyond maxRows (MaxRows when maxRows <= 0).
+//
+// Errors are *domain.Error with code EInvalid: "err.xlsx_unreadable" (not a workbook),
+// "err.xlsx_columns" (missing, extra or unknown columns), "err.xlsx_too_many_rows", or
+// "err.rows_rejected" wrapping an *app.RowsError whose rows are spreadsheet line numbers:
+// unknown yes/no values, unknown statuses, missing ids, duplicate ids (each line of a
+// duplicate). A workbook unpacking to more than 256 MB is ETooLarge "err.too_large".
+func ReadXLSX(r io.Reader, maxRows int) ([]ImportRow, error) {
+	if maxRows <= 0 {
+		maxRows = MaxRows
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("xlsx: read: %w", err)
+	}
+	if err := checkZip(b); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxUnzipped})
+	if err != nil {
+		return nil, unreadable(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, unreadable(errors.New("no sheets"))
+	}
+	it, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, unreadable(err)
+	}
+	defer it.Close()
+
+	var (
+		pos  []int // pos[c] is the spreadsheet column of export column c
+		out  []ImportRow
+		bad  []app.RowError
+		ids  []ImportRow // the line and id of every data row, for finding duplicates
+		line int
+	)
+	for it.Next() {
+		line++
+		cells, err := it.Columns()
+		if err != nil {
+			return nil, unreadable(err)
+		}
+		cells = trimTail(cells)
+		if line == 1 {
+			if pos, err = headerPositions(cells); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if len(cells) == 0 {
+			continue // blank row
+		}
+		if len(cells) > int(numColumns) {
+			return nil, columnsError() // data beyond the last header
+		}
+		if len(out)+len(bad) >= maxRows {
+			return nil, &domain.Error{Code: domain.EInvalid, Message: "err.xlsx_too_many_rows",
+				Fields: map[string]string{"file": "err.xlsx_too_many_rows"}}
+		}
+		row, rowErr := parseRow(line, cells, pos)
+		if row.ControlID != "" {
+			ids = append(ids, ImportRow{Line: line, ControlID: row.ControlID})
+		}
+		if rowErr != nil {
+			bad = append(bad, *rowErr)
+			continue
+		}
+		out = append(out, row)
+	}
+	if err := it.Error(); err != nil {
+		return nil, unreadable(err)
+	}
+	if line == 0 {
+		return nil, columnsError()
+	}
+	bad = append(bad, duplicates(ids)...)
+	if len(bad) > 0 {
+		sort.SliceStable(bad, func(i, j int) bool { return bad[i].Row < bad[j].Row })
+		return nil, &domain.Error{Code: domain.EInvalid, Message: "err.rows_rejected", Err: &app.RowsError{Rows: bad}}
+	}
+	if out == nil {
+		out = []ImportRow{}
+	}
+	return out, nil
+}
+
+// checkZip rejects what is not a zip archive and archives that unpack to too much.
+func checkZip(b []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return unreadable(err)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > maxUnzipped {
+			return &domain.Error{Code: domain.ETooLarge, Message: "err.too_large", Fields: map[string]string{"file": "err.too_large"}}
+		}
+	}
+	return nil
+}
+
+func unreadable(err error) error {
+	return &domain.Error{Code: domain.EInvalid, Message: "err.xlsx_unreadable",
+		Fields: map[string]string{"file": "err.xlsx_unreadable"}, Err: err}
+}
+
+func columnsError() error {
+	return &domain.Error{Code: domain.EInvalid, Message: "err.xlsx_columns", Fields: map[string]string{"file": "err.xlsx_columns"}}
+}
+
+func trimTail(cells []string) []string {
+	n := len(cells)
+	for n > 0 && strings.TrimSpace(cells[n-1]) == "" {
+		n--
+	}
+	return cells[:n]
+}
+
+func normHeader(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+
+// headerPositions maps each export column to its position in the header row. Every column
+// must be there exactly once (in either language, in any case); nothing else may be.
+func headerPositions(cells []string) ([]int, error) {
+	byName := map[string]int{}
+	for i, c := range columns {
+		byName[normHeader(c.sv)] = i
+		byName[normHeader(c.en)] = i
+	}
+	pos := make([]int, numColumns)
+	for i := range pos {
+		pos[i] = -1
+	}
+	if len(cells) != int(numColumns) {
+		return nil, columnsError()
+	}
+	for at, cell := range cells {
+		c, ok := byName[normHeader(cell)]
+		if !ok || pos[c] >= 0 {
+			return nil, columnsError()
+		}
+		pos[c] = at
+	}
+	return pos, nil
+}
+
+// parseRow reads the importable cells of one data row.
+func parseRow(line int, cells []string, pos []int) (ImportRow, *app.RowError) {
+	cell := func(c int) string {
+		if p := pos[c]; p < len(cells) {
+			return strings.TrimSpace(cells[p])
+		}
+		return ""
+	}
+	row := ImportRow{Line: line, ControlID: cell(colID)}
+	fields := map[string]string{}
+	if row.ControlID == "" {
+		fields["control_id"] = "err.required"
+	}
+	applicable, ok := parseYesNo(cell(colApplicable))
+	if !ok {
+		if cell(colApplicable) == "" {
+			fields["applicable"] = "err.required"
+		} else {
+			fields["applicable"] = "err.yes_no"
+		}
+	}
+	justification := cell(colJustification)
+	var status *string
+	switch s := cell(colStatus); {
+	case s == "" && ok && !applicable:
+		// a control that does not apply has no status of its own
+	case s == "":
+		fields["status"] = "err.required"
+	default:
+		if st, known := domain.ParseControlStatus(s); !known {
+			fields["status"] = "err.enum"
+		} else {
+			v := string(st)
+			status = &v
+		}
+	}
+	if len(fields) > 0 {
+		return row, &app.RowError{Row: line, ControlID: row.ControlID, Message: "err.invalid", Fields: fields}
+	}
+	row.Input = domain.SoAInput{Applicable: &applicable, Justification: &justification, Status: status}
+	return row, nil
+}
+
+// parseYesNo reads Ja/Nej, Yes/No, true/false (and Swedish Excel's SANT/FALSKT), 1/0.
+func parseYesNo(s string) (value, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "ja", "yes", "true", "sant", "1":
+		return true, true
+	case "nej", "no", "false", "falskt", "0":
+		return false, true
+	}
+	return false, false
+}
+
+// duplicates reports every line of a control id that occurs more than once.
+func duplicates(rows []ImportRow) []app.RowError {
+	count := map[string]int{}
+	for _, r := range rows {
+		count[r.ControlID]++
+	}
+	var out []app.RowError
+	for _, r := range rows {
+		if count[r.ControlID] > 1 {
+			out = append(out, app.RowError{Row: r.Line, ControlID: r.ControlID, Message: "err.duplicate_control",
+				Fields: map[string]string{"control_id": "err.duplicate_control"}})
+		}
+	}
+	return out
+}
+
+// Inputs splits rows into the control ids and inputs app.App.UpdateSoARows takes.
+func Inputs(rows []ImportRow) ([]string, []domain.SoAInput) {
+	ids := make([]string, len(rows))
+	ins := make([]domain.SoAInput, len(rows))
+	for i, r := range rows {
+		ids[i], ins[i] = r.ControlID, r.Input
+	}
+	return ids, ins
+}
+
+// Changes returns the rows that would change current (mun's statement of applicability as
+// app.App.SoA returns it), so that re-importing an unedited file changes and audits nothing.
+// Rows naming unknown controls or holding invalid values are kept, for UpdateSoARows to
+// report.
+func Changes(current []app.SoARow, rows []ImportRow) []ImportRow {
+	byID := make(map[string]domain.ControlImpl, len(current))
+	for _, r := range current {
+		byID[r.ControlID] = r.ControlImpl
+	}
+	out := make([]ImportRow, 0, len(rows))
+	for _, r := range rows {
+		before, ok := byID[r.ControlID]
+		if !ok {
+			out = append(out, r)
+			continue
+		}
+		after := before
+		after.UnitStatuses = append([]domain.UnitStatus{}, before.UnitStatuses...)
+		if err := domain.ApplySoA(&after, r.Input, domain.Date{}); err != nil ||
+			after.Applicable != before.Applicable || after.Justification != before.Justification || after.Status != before.Status {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// WithLines makes an error of app.App.UpdateSoARows(ctx, c, mun, ids, ins, dryRun), where ids
+// and ins came from Inputs(rows), name spreadsheet lines: the row numbers of its
+// *app.RowsError (positions in rows, from 1) become the rows' lines. UpdateSoARows reports a
+// single row's problem as a plain error; WithLines turns that, when it is EInvalid or
+// ENotFound (an unknown control: the caller has read the statement already, see Changes),
+// into the same "err.rows_rejected" error a longer import gets. Other errors are returned as
+// they are.
+func WithLines(err error, rows []ImportRow) error {
+	if err == nil {
+		return nil
+	}
+	var re *app.RowsError
+	if errors.As(err, &re) {
+		for i, r := range re.Rows {
+			if r.Row >= 1 && r.Row <= len(rows) {
+				re.Rows[i].Row = rows[r.Row-1].Line
+			}
+		}
+		return err
+	}
+	var e *domain.Error
+	if len(rows) != 1 || !errors.As(err, &e) {
+		return err
+	}
+	row := app.RowError{Row: rows[0].Line, ControlID: rows[0].ControlID, Message: e.Message, Fields: e.Fields}
+	switch e.Code {
+	case domain.ENotFound:
+		row.Message, row.Fields = "err.unknown_control", nil
+	case domain.EInvalid:
+	default:
+		return err
+	}
+	return &domain.Error{Code: domain.EInvalid, Message: "err.rows_rejected", Err: &app.RowsError{Rows: []app.RowError{row}}}
+}

@@ -1,0 +1,674 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// This file is "reviews that come round by themselves": planning review reminders and the
+// coordinators' weekly summary into the mail outbox (the durable queue that package remind
+// sends from), in-app notifications, and the calendar feed tokens.
+//
+// Exactly-once planning rests on unique keys, not on timing: reminders (record, due date,
+// threshold) and summaries (user, municipality, week) are inserted with ON CONFLICT DO
+// NOTHING in the transaction that queues the mail, so a restart or a second server finds the
+// row and plans nothing. Sending is at-least-once per claim lease: ClaimOutbox leases rows
+// with a conditional UPDATE so two senders never hold the same row.
+
+// The states of an outbox row.
+const (
+	OutboxPending = "pending"
+	OutboxSent    = "sent"
+	OutboxFailed  = "failed"
+)
+
+// MaxOutboxAttempts is how many times a mail is tried before it is marked failed.
+const MaxOutboxAttempts = 8
+
+// OutboxBackoff is the wait after failed attempt n (1-based): 1 min, 2 min, 4 min, ...
+func OutboxBackoff(attempt int) time.Duration {
+	if attempt < 1 {
+		attempt = 1
+	}
+	if attempt > 20 {
+		attempt = 20
+	}
+	return time.Minute << (attempt - 1)
+}
+
+// The kinds of notification.
+const (
+	NotifyReviewDue     = "review_due"     // a record's review date is near
+	NotifyReviewOverdue = "review_overdue" // a record's review date has passed
+	NotifyWeeklySummary = "weekly_summary" // a coordinator's weekly summary was sent
+)
+
+// OutboxMail is one queued mail. Body is never sent to API clients.
+type OutboxMail struct {
+	ID            int64      `db:"id" json:"id"`
+	ToAddress     string     `db:"to_address" json:"to_address"`
+	ToUserID      *int64     `db:"to_user_id" json:"to_user_id"`
+	Subject       string     `db:"subject" json:"subject"`
+	Body          string     `db:"body_text" json:"-"`
+	Status        string     `db:"status" json:"status"`
+	Attempts      int        `db:"attempts" json:"attempts"`
+	NextAttemptAt time.Time  `db:"next_attempt_at" json:"next_attempt_at"`
+	LastError     string     `db:"last_error" json:"last_error"`
+	CreatedAt     time.Time  `db:"created_at" json:"created_at"`
+	SentAt        *time.Time `db:"sent_at" json:"sent_at"`
+	LockedUntil   *time.Time `db:"locked_until" json:"-"`
+}
+
+// Notification is one in-app message to a user.
+type Notification struct {
+	ID             int64        `db:"id" json:"id"`
+	UserID         int64        `db:"user_id" json:"-"`
+	MunicipalityID int64        `db:"municipality_id" json:"municipality_id"`
+	RecordID       *int64       `db:"record_id" json:"record_id"`
+	RecordKind     string       `db:"record_kind" json:"record_kind,omitempty"`
+	Kind           string       `db:"kind" json:"kind"`
+	Message        string       `db:"message" json:"message"`
+	DueDate        *domain.Date `db:"due_date" json:"due_date"`
+	CreatedAt      time.Time    `db:"created_at" json:"created_at"`
+	ReadAt         *time.Time   `db:"read_at" json:"read_at"`
+}
+
+// WeeklySummary is what one coordinator is told about one municipality once a week.
+type WeeklySummary struct {
+	User         domain.User
+	Municipality domain.Municipality
+	Week         string           // ISO week, 2026-W48
+	Today        domain.Date      // the day the summary was planned
+	Overdue      []domain.DueItem // review date before Today, earliest first
+	DueSoon      []domain.DueItem // review date from Today through Today+DueSoonDays
+}
+
+// ISOWeek names the ISO 8601 week of d: 2026-W48.
+func ISOWeek(d domain.Date) string {
+	y, w := d.Time().ISOWeek()
+	return fmt.Sprintf("%04d-W%02d", y, w)
+}
+
+// reminderThresholds returns the positive thresholds ascending with 0 (overdue) first.
+func reminderThresholds(in []int) []int {
+	out := []int{0}
+	for _, t := range in {
+		if t > 0 && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// tightestThreshold is the smallest threshold that applies to a review due on next: 0 when
+// overdue, else the smallest t with next <= today+t. ok is false when none applies.
+func tightestThreshold(ts []int, next, today domain.Date) (int, bool) {
+	for _, t := range ts {
+		if t == 0 {
+			if next.Before(today) {
+				return 0, true
+			}
+			continue
+		}
+		if !next.After(today.AddDays(t)) {
+			return t, true
+		}
+	}
+	return 0, false
+}
+
+// inTx expands IN (?) lists and rebinds for tx.
+func inTx(tx *sqlx.Tx, query string, args ...any) (string, []any, error) {
+	q, a, err := sqlx.In(query, args...)
+	if err != nil {
+		return "", nil, fmt.Errorf("expand query: %w", err)
+	}
+	return tx.Rebind(q), a, nil
+}
+
+const dueItemColumns = `r.kind, r.id, r.municipality_id, r.title, r.owner_id, COALESCE(u.name, '') AS owner_name,
+		r.org_unit_id, o.name AS org_unit_name, r.status, r.next_review_at`
+
+// PlanReminders queues review reminders due on day today, in one write transaction. A record
+// is reminded when it is open (status not closed), has an owner with an e-mail address who is
+// not disabled, and its review date falls within a threshold (next_review_at <= today+t for
+// each t in thresholds; before today for the overdue reminder, threshold 0, which always
+// applies). Only the tightest threshold that applies counts: a record due in 3 days gets the
+// 7-day reminder, and the looser thresholds are marked done so they never come later. Each
+// (record, review date, threshold) is reminded once ever. Records are grouped per owner into
+// one digest mail (render gives its subject and body) with one notification per record.
+// It returns the number of mails queued.
+func (s *Store) PlanReminders(ctx context.Context, today domain.Date, thresholds []int,
+	render func(user domain.User, items []domain.DueItem) (subject, body string)) (int, error) {
+	ts := reminderThresholds(thresholds)
+	horizon := today.AddDays(ts[len(ts)-1])
+	queued := 0
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		queued = 0
+		now := s.now()
+		q, args, err := inTx(tx, `SELECT `+dueItemColumns+`
+			FROM records r JOIN users u ON u.id = r.owner_id JOIN org_units o ON o.id = r.org_unit_id
+			WHERE r.status NOT IN (?) AND r.next_review_at IS NOT NULL AND r.next_review_at <= ?
+			AND u.email <> '' AND u.disabled = ?
+			ORDER BY r.owner_id, r.next_review_at, r.id`, domain.ClosedStatuses, horizon, false)
+		if err != nil {
+			return err
+		}
+		var items []domain.DueItem
+		if err := tx.SelectContext(ctx, &items, q, args...); err != nil {
+			return fmt.Errorf("list reminder candidates: %w", err)
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		var done []struct {
+			RecordID  int64 `db:"record_id"`
+			Threshold int   `db:"threshold"`
+		}
+		err = tx.SelectContext(ctx, &done, tx.Rebind(`SELECT m.record_id, m.threshold FROM reminders m
+			JOIN records r ON r.id = m.record_id AND m.due_date = r.next_review_at
+			WHERE r.next_review_at <= ?`), horizon)
+		if err != nil {
+			return fmt.Errorf("list reminders: %w", err)
+		}
+		sent := map[[2]int64]bool{}
+		for _, d := range done {
+			sent[[2]int64{d.RecordID, int64(d.Threshold)}] = true
+		}
+
+		// The owners, each once, in the order of items.
+		var ownerIDs []int64
+		for _, it := range items {
+			if len(ownerIDs) == 0 || ownerIDs[len(ownerIDs)-1] != *it.OwnerID {
+				ownerIDs = append(ownerIDs, *it.OwnerID)
+			}
+		}
+		q, args, err = inTx(tx, `SELECT * FROM users WHERE id IN (?)`, ownerIDs)
+		if err != nil {
+			return err
+		}
+		var users []domain.User
+		if err := tx.SelectContext(ctx, &users, q, args...); err != nil {
+			return fmt.Errorf("list owners: %w", err)
+		}
+		byID := map[int64]domain.User{}
+		for _, u := range users {
+			byID[u.ID] = u
+		}
+
+		for start := 0; start < len(items); {
+			owner := *items[start].OwnerID
+			end := start
+			for end < len(items) && *items[end].OwnerID == owner {
+				end++
+			}
+			var claimed []domain.DueItem
+			var claimedT []int
+			for _, it := range items[start:end] {
+				t, ok := tightestThreshold(ts, *it.NextReviewAt, today)
+				if !ok || sent[[2]int64{it.ID, int64(t)}] {
+					continue
+				}
+				won, err := s.insertReminder(ctx, tx, it, t, owner, now)
+				if err != nil {
+					return err
+				}
+				if !won { // another server planned it first
+					continue
+				}
+				for _, looser := range ts {
+					if looser > t {
+						if _, err := s.insertReminder(ctx, tx, it, looser, owner, now); err != nil {
+							return err
+						}
+					}
+				}
+				claimed = append(claimed, it)
+				claimedT = append(claimedT, t)
+			}
+			start = end
+			if len(claimed) == 0 {
+				continue
+			}
+			u := byID[owner]
+			subject, body := render(u, claimed)
+			outboxID, err := s.queueMail(ctx, tx, u, subject, body, now)
+			if err != nil {
+				return err
+			}
+			queued++
+			for i, it := range claimed {
+				if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE reminders SET outbox_id = ? WHERE record_id = ? AND due_date = ? AND threshold = ?`),
+					outboxID, it.ID, *it.NextReviewAt, claimedT[i]); err != nil {
+					return fmt.Errorf("link reminder: %w", err)
+				}
+				kind, msg := NotifyReviewDue, fmt.Sprintf("Granskas senast %s: %s", it.NextReviewAt, it.Title)
+				if claimedT[i] == 0 {
+					kind, msg = NotifyReviewOverdue, fmt.Sprintf("Granskningen är försenad (%s): %s", it.NextReviewAt, it.Title)
+				}
+				if err := s.insertNotification(ctx, tx, owner, it.MunicipalityID, &it.ID, kind, msg, it.NextReviewAt, now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return queued, nil
+}
+
+// insertReminder claims (record, due date, threshold); it reports false when the row exists.
+func (s *Store) insertReminder(ctx context.Context, tx *sqlx.Tx, it domain.DueItem, threshold int, user int64, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO reminders (record_id, due_date, threshold, user_id, created_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), it.ID, *it.NextReviewAt, threshold, user, now)
+	if isUniqueViolation(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("insert reminder: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("insert reminder: %w", err)
+	}
+	return n == 1, nil
+}
+
+func (s *Store) queueMail(ctx context.Context, tx *sqlx.Tx, u domain.User, subject, body string, now time.Time) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO mail_outbox (to_address, to_user_id, subject, body_text, status, attempts, next_attempt_at, last_error, created_at)
+		VALUES (?, ?, ?, ?, ?, 0, ?, '', ?) RETURNING id`), u.Email, u.ID, subject, body, OutboxPending, now, now)
+	if err != nil {
+		return 0, fmt.Errorf("queue mail: %w", err)
+	}
+	return id, nil
+}
+
+func (s *Store) insertNotification(ctx context.Context, tx *sqlx.Tx, user, mun int64, record *int64, kind, msg string, due *domain.Date, now time.Time) error {
+	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO notifications (user_id, municipality_id, record_id, kind, message, due_date, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`), user, mun, record, kind, msg, due, now)
+	if err != nil {
+		return fmt.Errorf("insert notification: %w", err)
+	}
+	return nil
+}
+
+// PlanWeeklySummaries queues, once per ISO week (the first run on or after its Monday), each
+// coordinator's summary of each municipality they coordinate: the overdue reviews and those
+// due within domain.DueSoonDays. Coordinators without an e-mail address or disabled get none;
+// a municipality with nothing overdue or due soon gets no mail that week. Returns the number
+// of mails queued.
+func (s *Store) PlanWeeklySummaries(ctx context.Context, today domain.Date, render func(WeeklySummary) (subject, body string)) (int, error) {
+	week := ISOWeek(today)
+	queued := 0
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		queued = 0
+		now := s.now()
+		var coords []struct {
+			UserID         int64 `db:"user_id"`
+			MunicipalityID int64 `db:"municipality_id"`
+		}
+		err := tx.SelectContext(ctx, &coords, tx.Rebind(`SELECT ra.user_id, ra.municipality_id FROM role_assignments ra
+			JOIN users u ON u.id = ra.user_id
+			WHERE ra.role = ? AND u.email <> '' AND u.disabled = ?
+			AND NOT EXISTS (SELECT 1 FROM summaries m WHERE m.user_id = ra.user_id AND m.municipality_id = ra.municipality_id AND m.week = ?)
+			ORDER BY ra.municipality_id, ra.user_id`), domain.RoleCoordinator, false, week)
+		if err != nil {
+			return fmt.Errorf("list coordinators: %w", err)
+		}
+		type munDues struct {
+			m                domain.Municipality
+			overdue, dueSoon []domain.DueItem
+		}
+		cache := map[int64]*munDues{}
+		for _, c := range coords {
+			res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO summaries (user_id, municipality_id, week, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+				c.UserID, c.MunicipalityID, week, now)
+			if isUniqueViolation(err) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("insert summary: %w", err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("insert summary: %w", err)
+			} else if n == 0 {
+				continue
+			}
+			md := cache[c.MunicipalityID]
+			if md == nil {
+				md = &munDues{}
+				if err := tx.GetContext(ctx, &md.m, tx.Rebind(`SELECT * FROM municipalities WHERE id = ?`), c.MunicipalityID); err != nil {
+					return fmt.Errorf("get municipality: %w", err)
+				}
+				yesterday, soon := today.AddDays(-1), today.AddDays(domain.DueSoonDays)
+				if md.overdue, err = dueItemsTx(ctx, tx, c.MunicipalityID, nil, &yesterday); err != nil {
+					return err
+				}
+				if md.dueSoon, err = dueItemsTx(ctx, tx, c.MunicipalityID, &today, &soon); err != nil {
+					return err
+				}
+				cache[c.MunicipalityID] = md
+			}
+			if len(md.overdue) == 0 && len(md.dueSoon) == 0 {
+				continue
+			}
+			var u domain.User
+			if err := tx.GetContext(ctx, &u, tx.Rebind(`SELECT * FROM users WHERE id = ?`), c.UserID); err != nil {
+				return fmt.Errorf("get coordinator: %w", err)
+			}
+			subject, body := render(WeeklySummary{User: u, Municipality: md.m, Week: week, Today: today, Overdue: md.overdue, DueSoon: md.dueSoon})
+			outboxID, err := s.queueMail(ctx, tx, u, subject, body, now)
+			if err != nil {
+				return err
+			}
+			queued++
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE summaries SET outbox_id = ? WHERE user_id = ? AND municipality_id = ? AND week = ?`),
+				outboxID, c.UserID, c.MunicipalityID, week); err != nil {
+				return fmt.Errorf("link summary: %w", err)
+			}
+			msg := fmt.Sprintf("Veckosammanfattning %s: %d försenade, %d inom %d dagar", week, len(md.overdue), len(md.dueSoon), domain.DueSoonDays)
+			if err := s.insertNotification(ctx, tx, c.UserID, c.MunicipalityID, nil, NotifyWeeklySummary, msg, nil, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return queued, nil
+}
+
+// dueItemsTx lists the open records of mun with a review date in [from, to] (nil: open).
+func dueItemsTx(ctx context.Context, tx *sqlx.Tx, mun int64, from, to *domain.Date) ([]domain.DueItem, error) {
+	query := `SELECT ` + dueItemColumns + `
+		FROM records r JOIN org_units o ON o.id = r.org_unit_id LEFT JOIN users u ON u.id = r.owner_id
+		WHERE r.municipality_id = ? AND r.status NOT IN (?) AND r.next_review_at IS NOT NULL`
+	args := []any{mun, domain.ClosedStatuses}
+	if from != nil {
+		query += ` AND r.next_review_at >= ?`
+		args = append(args, *from)
+	}
+	if to != nil {
+		query += ` AND r.next_review_at <= ?`
+		args = append(args, *to)
+	}
+	q, a, err := inTx(tx, query+` ORDER BY r.next_review_at, r.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.DueItem{}
+	if err := tx.SelectContext(ctx, &out, q, a...); err != nil {
+		return nil, fmt.Errorf("list dues: %w", err)
+	}
+	return out, nil
+}
+
+// ClaimOutbox leases up to limit pending mails whose next attempt is due at now and whose
+// lease (if any) has run out, for lease. Each row is taken with a conditional UPDATE whose
+// affected-row count decides, so two senders never claim the same row; the claimer must
+// MarkSent or MarkFailed before the lease ends.
+func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]OutboxMail, error) {
+	if limit <= 0 {
+		limit = 10
+	}
+	now = now.UTC().Truncate(time.Microsecond)
+	until := now.Add(lease)
+	var out []OutboxMail
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		out = nil
+		var ids []int64
+		err := tx.SelectContext(ctx, &ids, tx.Rebind(fmt.Sprintf(`SELECT id FROM mail_outbox
+			WHERE status = ? AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)
+			ORDER BY next_attempt_at, id LIMIT %d`, limit)), OutboxPending, now, now)
+		if err != nil {
+			return fmt.Errorf("list outbox: %w", err)
+		}
+		var claimed []int64
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE mail_outbox SET locked_until = ?
+				WHERE id = ? AND status = ? AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)`),
+				until, id, OutboxPending, now, now)
+			if err != nil {
+				return fmt.Errorf("claim mail: %w", err)
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("claim mail: %w", err)
+			} else if n == 1 {
+				claimed = append(claimed, id)
+			}
+		}
+		if len(claimed) == 0 {
+			return nil
+		}
+		q, args, err := inTx(tx, `SELECT * FROM mail_outbox WHERE id IN (?) ORDER BY next_attempt_at, id`, claimed)
+		if err != nil {
+			return err
+		}
+		if err := tx.SelectContext(ctx, &out, q, args...); err != nil {
+			return fmt.Errorf("read claimed mail: %w", err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MarkSent records that a claimed mail was delivered at now.
+func (s *Store) MarkSent(ctx context.Context, id int64, now time.Time) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE mail_outbox SET status = ?, sent_at = ?, attempts = attempts + 1, locked_until = NULL
+			WHERE id = ? AND status = ?`), OutboxSent, now.UTC().Truncate(time.Microsecond), id, OutboxPending)
+		if err != nil {
+			return fmt.Errorf("mark sent: %w", err)
+		}
+		return nil
+	})
+}
+
+// MarkFailed records a failed attempt at now: attempts goes up by one and the next attempt
+// waits OutboxBackoff(attempts); after MaxOutboxAttempts the mail is marked failed for good.
+// It returns the row as updated.
+func (s *Store) MarkFailed(ctx context.Context, id int64, sendErr string, now time.Time) (OutboxMail, error) {
+	now = now.UTC().Truncate(time.Microsecond)
+	sendErr = truncateUTF8(strings.TrimSpace(sendErr), 1000)
+	var m OutboxMail
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &m, tx.Rebind(`SELECT * FROM mail_outbox WHERE id = ?`), id); err != nil {
+			return notFound(err, "get mail")
+		}
+		if m.Status != OutboxPending {
+			return nil
+		}
+		m.Attempts++
+		m.LastError = sendErr
+		m.LockedUntil = nil
+		if m.Attempts >= MaxOutboxAttempts {
+			m.Status = OutboxFailed
+		} else {
+			m.NextAttemptAt = now.Add(OutboxBackoff(m.Attempts))
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE mail_outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, locked_until = NULL
+			WHERE id = ?`), m.Status, m.Attempts, m.LastError, m.NextAttemptAt, id)
+		if err != nil {
+			return fmt.Errorf("mark failed: %w", err)
+		}
+		return nil
+	})
+	return m, err
+}
+
+func truncateUTF8(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	s = s[:max]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// ListOutbox returns queued mails, newest first, without their bodies; status "" means all.
+// Returns EInvalid for an unknown status.
+func (s *Store) ListOutbox(ctx context.Context, status string, limit int) ([]OutboxMail, error) {
+	q := `SELECT id, to_address, to_user_id, subject, '' AS body_text, status, attempts, next_attempt_at, last_error, created_at, sent_at, locked_until
+		FROM mail_outbox`
+	var args []any
+	switch status {
+	case "":
+	case OutboxPending, OutboxSent, OutboxFailed:
+		q += ` WHERE status = ?`
+		args = append(args, status)
+	default:
+		return nil, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"status": "err.enum"}}
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	q += fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit)
+	out := []OutboxMail{}
+	if err := s.r.SelectContext(ctx, &out, s.r.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("list outbox: %w", err)
+	}
+	return out, nil
+}
+
+// Notifications returns a user's notifications, newest first.
+func (s *Store) Notifications(ctx context.Context, user int64, limit int) ([]Notification, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	out := []Notification{}
+	err := s.r.SelectContext(ctx, &out, s.r.Rebind(fmt.Sprintf(`SELECT n.*, COALESCE(r.kind, '') AS record_kind
+		FROM notifications n LEFT JOIN records r ON r.id = n.record_id
+		WHERE n.user_id = ? ORDER BY n.id DESC LIMIT %d`, limit)), user)
+	if err != nil {
+		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	return out, nil
+}
+
+// UnreadNotifications counts a user's unread notifications.
+func (s *Store) UnreadNotifications(ctx context.Context, user int64) (int, error) {
+	var n int
+	if err := s.r.GetContext(ctx, &n, s.r.Rebind(`SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`), user); err != nil {
+		return 0, fmt.Errorf("count notifications: %w", err)
+	}
+	return n, nil
+}
+
+// MarkNotificationRead marks one of user's notifications read (again: no change). Returns
+// ENotFound for another user's or a missing notification.
+func (s *Store) MarkNotificationRead(ctx context.Context, user, id int64) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		var readAt *time.Time
+		if err := tx.GetContext(ctx, &readAt, tx.Rebind(`SELECT read_at FROM notifications WHERE id = ? AND user_id = ?`), id, user); err != nil {
+			return notFound(err, "get notification")
+		}
+		if readAt != nil {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE notifications SET read_at = ? WHERE id = ?`), s.now(), id); err != nil {
+			return fmt.Errorf("mark notification read: %w", err)
+		}
+		return nil
+	})
+}
+
+// CreateCalendarToken makes a new calendar feed token for user, replacing any earlier one
+// (which stops working), and returns it. Only its hash is stored.
+func (s *Store) CreateCalendarToken(ctx context.Context, a Actor, user int64) (string, error) {
+	token := rand.Text()
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM calendar_tokens WHERE user_id = ?`), user)
+		if err != nil {
+			return fmt.Errorf("replace calendar token: %w", err)
+		}
+		replaced, _ := res.RowsAffected()
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO calendar_tokens (user_id, token_hash, created_at) VALUES (?, ?, ?)`),
+			user, HashToken(token), s.now()); err != nil {
+			return fmt.Errorf("insert calendar token: %w", err)
+		}
+		return s.appendAudit(ctx, tx, a, Change{Kind: "user", RecordID: &user, Action: "calendar_token_create",
+			After: map[string]any{"replaced": replaced > 0}})
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// RevokeCalendarToken ends user's calendar feed token; without one it does nothing.
+func (s *Store) RevokeCalendarToken(ctx context.Context, a Actor, user int64) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM calendar_tokens WHERE user_id = ?`), user)
+		if err != nil {
+			return fmt.Errorf("revoke calendar token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return s.appendAudit(ctx, tx, a, Change{Kind: "user", RecordID: &user, Action: "calendar_token_revoke"})
+	})
+}
+
+// CalendarTokenCreated returns when user's calendar token was made, nil without one.
+func (s *Store) CalendarTokenCreated(ctx context.Context, user int64) (*time.Time, error) {
+	var t time.Time
+	err := s.r.GetContext(ctx, &t, s.r.Rebind(`SELECT created_at FROM calendar_tokens WHERE user_id = ?`), user)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get calendar token: %w", err)
+	}
+	return &t, nil
+}
+
+// UserByCalendarToken returns the enabled user a calendar token belongs to. Returns ENotFound.
+func (s *Store) UserByCalendarToken(ctx context.Context, token string) (domain.User, error) {
+	var u domain.User
+	err := s.r.GetContext(ctx, &u, s.r.Rebind(`SELECT u.* FROM users u JOIN calendar_tokens c ON c.user_id = u.id
+		WHERE c.token_hash = ? AND u.disabled = ?`), HashToken(token), false)
+	return u, notFound(err, "get calendar token user")
+}
+
+// OwnedDues returns the open records with a review date that user owns in the municipalities
+// where they hold a role (every municipality for an administrator), earliest first.
+func (s *Store) OwnedDues(ctx context.Context, user domain.User, limit int) ([]domain.DueItem, error) {
+	if limit <= 0 {
+		limit = 2000
+	}
+	query := `SELECT ` + dueItemColumns + `
+		FROM records r JOIN org_units o ON o.id = r.org_unit_id LEFT JOIN users u ON u.id = r.owner_id
+		WHERE r.owner_id = ? AND r.status NOT IN (?) AND r.next_review_at IS NOT NULL`
+	args := []any{user.ID, domain.ClosedStatuses}
+	if !user.IsAdmin {
+		query += ` AND r.municipality_id IN (SELECT municipality_id FROM role_assignments WHERE user_id = ?)`
+		args = append(args, user.ID)
+	}
+	q, a, err := s.in(query+fmt.Sprintf(` ORDER BY r.next_review_at, r.id LIMIT %d`, limit), args...)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.DueItem{}
+	if err := s.r.SelectContext(ctx, &out, q, a...); err != nil {
+		return nil, fmt.Errorf("list owned dues: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// The import of an edited statement of applicability: upload, preview, confirm. The preview
+// carries the changes as hidden fields, so confirming needs no stored upload and no
+// JavaScript; confirming checks every row again and applies all or nothing.
+
+type importPage struct {
+	Base
+	Changes []ImportChange
+	Form    formState
+	Rows    []rowErrorView
+	Applied bool
+}
+
+type rowErrorView struct {
+	Line      int
+	ControlID string
+	Text      string
+}
+
+func (s *Server) importForm(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.app.SoA(c.Request.Context(), s.caller(c), mid); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.app.CanSome(s.caller(c), mid, authz.ObjControl, authz.Update) {
+		s.fail(c, domain.Forbidden())
+		return
+	}
+	s.render(c, http.StatusOK, "soa_import", importPage{Base: s.base(c, s.i18n.T(lang(c), "imp.title")), Form: newForm()})
+}
+
+// importPreview reads the upload and shows what it would change.
+func (s *Server) importPreview(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data, err := readImport(c)
+	var changes []ImportChange
+	if err == nil {
+		changes, err = s.importSoA(c, mid, data, true)
+	}
+	s.renderImport(c, mid, changes, false, err)
+}
+
+// importApply applies the confirmed changes.
+func (s *Server) importApply(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ids, lines := c.PostFormArray("control_id"), c.PostFormArray("line")
+	apps, justs, stats := c.PostFormArray("applicable"), c.PostFormArray("justification"), c.PostFormArray("status")
+	if len(ids) == 0 || len(lines) != len(ids) || len(apps) != len(ids) || len(justs) != len(ids) || len(stats) != len(ids) || len(ids) > 5000 {
+		s.fail(c, &domain.Error{Code: domain.EInvalid, Message: "err.import_form"})
+		return
+	}
+	ins := make([]domain.SoAInput, len(ids))
+	for i := range ids {
+		a := apps[i] == "true"
+		j, st := justs[i], stats[i]
+		ins[i] = domain.SoAInput{Applicable: &a, Justification: &j, Status: &st}
+	}
+	rows, err := s.app.UpdateSoARows(c.Request.Context(), s.caller(c), mid, ids, ins, false)
+	if err != nil {
+		s.renderImport(c, mid, nil, false, err)
+		return
+	}
+	changes := make([]ImportChange, len(rows))
+	for i, r := range rows {
+		line, _ := strconv.Atoi(lines[i])
+		changes[i] = ImportChange{Line: line, ControlID: ids[i], After: importState{r.Applicable, r.Justification, r.Status}}
+	}
+	s.renderImport(c, mid, changes, true, nil)
+}
+
+func (s *Server) renderImport(c *gin.Context, mid int64, changes []ImportChange, applied bool, err error) {
+	tr := s.i18n.For(lang(c))
+	pg := importPage{Changes: changes, Form: newForm(), Applied: applied}
+	status := http.StatusOK
+	if err != nil {
+		e := domain.AsError(err)
+		if e.Code != domain.EInvalid && e.Code != domain.ETooLarge {
+			s.fail(c, err)
+			return
+		}
+		status = statusOf(e.Code)
+		pg.Form.setErr(tr, err)
+		if rows := rowErrors(err); len(rows) > 0 {
+			for _, r := range rows {
+				text := tr.T(r.Message)
+				for f, k := range r.Fields {
+					label := f
+					if tr.Has("field." + f) {
+						label = tr.T("field." + f)
+					}
+					text += " " + label + ": " + tr.T(k)
+				}
+				pg.Rows = append(pg.Rows, rowErrorView{Line: r.Row, ControlID: r.ControlID, Text: text})
+			}
+		}
+	}
+	pg.Base = s.base(c, tr.T("imp.title"))
+	s.render(c, status, "soa_import", pg)
+}

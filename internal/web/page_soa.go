@@ -1,0 +1,463 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/catalog"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// The statement of applicability (tillämplighetsförklaring), its rows, the gap analysis and
+// the review calendar.
+
+type soaListPage struct {
+	Base
+	Rows      []app.SoARow
+	Owners    map[int64]string
+	Theme     string
+	Status    string
+	Mine      bool
+	Counts    app.GapCounts
+	CanCreate bool
+	CanImport bool
+	Form      formState // the own-control form
+	Today     domain.Date
+}
+
+func (s *Server) soaList(c *gin.Context) { s.renderSoAList(c, http.StatusOK, newForm()) }
+
+func (s *Server) renderSoAList(c *gin.Context, status int, f formState) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx, cl := c.Request.Context(), s.caller(c)
+	rows, err := s.app.SoA(ctx, cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg := soaListPage{Theme: c.Query("theme"), Status: c.Query("status"), Mine: c.Query("mine") == "1", Form: f, Today: s.app.Today(),
+		CanCreate: s.app.Can(cl, mid, authz.ObjControl, authz.Create, nil), CanImport: s.app.Can(cl, mid, authz.ObjControl, authz.Update, nil)}
+	for _, r := range rows {
+		if (pg.Theme == "" || r.Theme == pg.Theme) && (pg.Status == "" || r.Status == pg.Status) &&
+			(!pg.Mine || r.OwnerID != nil && *r.OwnerID == cl.P.User.ID) {
+			pg.Rows = append(pg.Rows, r)
+		}
+	}
+	if pg.Owners, err = s.memberNames(c, mid); err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg.Base = s.base(c, s.i18n.T(lang(c), "soa.title"))
+	s.render(c, status, "soa", pg)
+}
+
+// memberNames maps the ids of the municipality's people to their names (empty when the caller
+// may not list people).
+func (s *Server) memberNames(c *gin.Context, mid int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	us, err := s.app.Members(c.Request.Context(), s.caller(c), mid)
+	if domain.ErrorCode(err) == domain.EForbidden {
+		return out, nil
+	}
+	for _, u := range us {
+		out[u.ID] = u.Name
+	}
+	return out, err
+}
+
+type soaRowPage struct {
+	Base
+	recordParts
+	Row        app.SoARow
+	Mapped     []mappedRef
+	Units      []domain.OrgUnit
+	UnitNames  map[int64]string
+	Members    []domain.User
+	Docs       []domain.Document
+	OwnerName  string
+	CanEdit    bool
+	CanAssign  bool
+	Edit       formState
+	UnitStatus map[int64]string
+}
+
+// mappedRef is a control of another catalog the row's control maps to.
+type mappedRef struct {
+	Catalog, CatalogName, ID, Title string
+}
+
+func (s *Server) soaRow(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderSoARow(c, http.StatusOK, mid, 0, "", newForm())
+}
+
+// renderSoARow shows one row of the statement of applicability with its edit form and the
+// record parts. formName "edit" carries the edit form's input and errors; others belong to
+// the record parts.
+func (s *Server) renderSoARow(c *gin.Context, status int, mid, _ int64, formName string, f formState) {
+	ctx, cl := c.Request.Context(), s.caller(c)
+	rows, err := s.app.SoA(ctx, cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var row *app.SoARow
+	for i := range rows {
+		if rows[i].ControlID == c.Param("ctl") {
+			row = &rows[i]
+		}
+	}
+	if row == nil {
+		s.fail(c, domain.NotFound())
+		return
+	}
+	pg := soaRowPage{Row: *row, UnitStatus: map[int64]string{}}
+	partsForm, partsName := f, formName
+	if formName == "edit" {
+		partsForm, partsName = newForm(), ""
+	}
+	if pg.recordParts, err = s.loadRecordParts(c, mid, domain.KindControl, row.Record, partsName, partsForm); err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg.CanEdit = pg.Can.Edit
+	pg.CanAssign = s.app.Can(cl, mid, authz.ObjControl, authz.AssignOwner, nil)
+	if row.CatalogID == catalog.ISO {
+		for _, m := range s.app.Catalog.Mapped(catalog.Ref{Catalog: row.CatalogID, Control: row.ControlID}) {
+			cat, ctl := s.app.Catalog.Catalog(m.Catalog), s.app.Catalog.Control(m)
+			name, title := cat.Name, ctl.Title
+			if lang(c) == "sv" {
+				name, title = cat.NameSV, ctl.TitleSV
+			}
+			pg.Mapped = append(pg.Mapped, mappedRef{Catalog: m.Catalog, CatalogName: name, ID: m.Control, Title: title})
+		}
+	}
+	if pg.Units, err = s.app.OrgUnits(ctx, cl, mid); err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg.UnitNames = unitNames(pg.Units)
+	pg.OwnerName = s.userName(c, row.OwnerID)
+	if pg.CanAssign {
+		if pg.Members, err = s.app.Members(ctx, cl, mid); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	if pg.CanEdit {
+		docs, err := s.app.Documents(ctx, cl, mid, store.DocumentFilter{})
+		if err != nil && domain.ErrorCode(err) != domain.EForbidden {
+			s.fail(c, err)
+			return
+		}
+		pg.Docs = docs
+	}
+	if formName == "edit" {
+		pg.Edit = f
+		for k, v := range f.Values {
+			if id, ok := strings.CutPrefix(k, "unit_status_"); ok {
+				if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+					pg.UnitStatus[n] = v
+				}
+			}
+		}
+	} else {
+		pg.Edit = formFromSoARow(row.ControlImpl)
+		for _, us := range row.UnitStatuses {
+			pg.UnitStatus[us.OrgUnitID] = string(us.Status)
+		}
+	}
+	title := row.ControlID + " " + row.ControlTitle
+	if lang(c) == "sv" {
+		title = row.ControlID + " " + row.ControlTitleSV
+	}
+	pg.Base = s.base(c, title)
+	s.render(c, status, "soa_row", pg)
+}
+
+// formFromSoARow fills the edit form with a row's values.
+func formFromSoARow(r domain.ControlImpl) formState {
+	f := newForm()
+	v := f.Values
+	v["applicable"] = "yes"
+	if !r.Applicable {
+		v["applicable"] = "no"
+	}
+	v["justification"], v["status"] = r.Justification, r.Status
+	v["org_unit_id"] = itoa(r.OrgUnitID)
+	v["review_interval_months"] = strconv.Itoa(r.ReviewIntervalMonths)
+	if r.OwnerID != nil {
+		v["owner_id"] = itoa(*r.OwnerID)
+	}
+	if r.NextReviewAt != nil {
+		v["next_review_at"] = r.NextReviewAt.String()
+	}
+	f.Multi["evidence_record_ids"] = r.EvidenceIDs
+	return f
+}
+
+// parseSoAForm turns the row's edit form into input; unit statuses come as
+// unit_status_<unit id> = status (empty: the municipality-level status applies).
+func parseSoAForm(v url.Values) (domain.SoAInput, domain.Problems) {
+	p := domain.Problems{}
+	var in domain.SoAInput
+	switch v.Get("applicable") {
+	case "yes":
+		t := true
+		in.Applicable = &t
+	case "no":
+		f := false
+		in.Applicable = &f
+	case "":
+	default:
+		p.Add("applicable", "err.enum")
+	}
+	for name, dst := range map[string]**string{"justification": &in.Justification, "status": &in.Status, "next_review_at": &in.NextReviewAt} {
+		if _, ok := v[name]; ok {
+			s := v.Get(name)
+			*dst = &s
+		}
+	}
+	if in.Status != nil && *in.Status == "" {
+		in.Status = nil
+	}
+	for name, dst := range map[string]**int64{"owner_id": &in.OwnerID, "org_unit_id": &in.OrgUnitID} {
+		if _, ok := v[name]; !ok {
+			continue
+		}
+		n := int64(0)
+		if s := strings.TrimSpace(v.Get(name)); s != "" {
+			var err error
+			if n, err = strconv.ParseInt(s, 10, 64); err != nil {
+				p.Add(name, "err.type")
+				continue
+			}
+		}
+		*dst = &n
+	}
+	if _, ok := v["review_interval_months"]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v.Get("review_interval_months")))
+		if err != nil {
+			p.Add("review_interval_months", "err.review_interval")
+		} else {
+			in.ReviewIntervalMonths = &n
+		}
+	}
+	if _, ok := v["form_has_units"]; ok {
+		type us = struct {
+			OrgUnitID int64  `json:"org_unit_id"`
+			Status    string `json:"status"`
+		}
+		list := []us{}
+		keys := make([]string, 0)
+		for k := range v {
+			if strings.HasPrefix(k, "unit_status_") {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			st := v.Get(k)
+			if st == "" {
+				continue
+			}
+			n, err := strconv.ParseInt(strings.TrimPrefix(k, "unit_status_"), 10, 64)
+			if err != nil {
+				p.Add("unit_statuses", "err.type")
+				continue
+			}
+			list = append(list, us{OrgUnitID: n, Status: st})
+		}
+		in.UnitStatuses = &list
+	}
+	if _, ok := v["form_has_evidence"]; ok {
+		ids := []int64{}
+		for _, s := range v["evidence_record_ids"] {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				p.Add("evidence_record_ids", "err.type")
+				continue
+			}
+			ids = append(ids, n)
+		}
+		in.EvidenceIDs = &ids
+	}
+	return in, p
+}
+
+var soaFields = []string{"applicable", "justification", "status", "owner_id", "org_unit_id", "unit_statuses", "evidence_record_ids", "review_interval_months", "next_review_at"}
+
+func (s *Server) soaUpdate(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	in, p := parseSoAForm(c.Request.PostForm)
+	err = p.Err()
+	if err == nil {
+		_, err = s.app.UpdateSoA(c.Request.Context(), s.caller(c), mid, c.Param("ctl"), in)
+	}
+	if err != nil {
+		e := domain.AsError(err)
+		if e.Code != domain.EInvalid && !(e.Code == domain.EForbidden && len(e.Fields) > 0) {
+			s.fail(c, err)
+			return
+		}
+		f := formFromPost(c)
+		for _, id := range c.Request.PostForm["evidence_record_ids"] {
+			if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+				f.Multi["evidence_record_ids"] = append(f.Multi["evidence_record_ids"], n)
+			}
+		}
+		f.setErr(s.i18n.For(lang(c)), err)
+		f.Order = orderFields(f.Order, soaFields)
+		s.renderSoARow(c, statusOf(e.Code), mid, 0, "edit", f)
+		return
+	}
+	s.redirect(c, recordPageURL(c, domain.KindControl), "flash.saved")
+}
+
+// ownControlCreate adds a control of the municipality's own.
+func (s *Server) ownControlCreate(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	in := app.CustomControlInput{ID: c.PostForm("id"), Theme: c.PostForm("theme"), Title: c.PostForm("title"), Description: c.PostForm("description")}
+	cc, err := s.app.CreateCustomControl(c.Request.Context(), s.caller(c), mid, in)
+	if err != nil {
+		e := domain.AsError(err)
+		if e.Code != domain.EInvalid && e.Code != domain.EConflict {
+			s.fail(c, err)
+			return
+		}
+		f := formFromPost(c)
+		f.setErr(s.i18n.For(lang(c)), err)
+		f.Order = orderFields(f.Order, []string{"id", "theme", "title", "description"})
+		for i := range f.Order {
+			f.Labels["own-"+f.Order[i]] = f.Labels[f.Order[i]]
+			f.Errors["own-"+f.Order[i]] = f.Errors[f.Order[i]]
+			f.Order[i] = "own-" + f.Order[i]
+		}
+		s.renderSoAList(c, statusOf(e.Code), f)
+		return
+	}
+	s.redirect(c, "/m/"+itoa(mid)+"/soa/"+url.PathEscape(cc.ID), "flash.saved")
+}
+
+type gapPage struct {
+	Base
+	Report app.GapReport
+}
+
+func (s *Server) gapPage(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rep, err := s.app.Gap(c.Request.Context(), s.caller(c), mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "gap", gapPage{Base: s.base(c, s.i18n.T(lang(c), "gap.title")), Report: rep})
+}
+
+type calendarPage struct {
+	Base
+	Due    string
+	By     string
+	Groups []dueGroup
+	Today  domain.Date
+	Total  int
+}
+
+type dueGroup struct {
+	Name  string
+	Items []domain.DueItem
+}
+
+// calendarPage is the review calendar: what falls due, grouped by owner, org unit or kind.
+func (s *Server) calendarPage(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	due, _, err := dueParams(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if due == "" || due == domain.DueFilterAll {
+		due = domain.DueFilterSoon90
+	}
+	by := c.DefaultQuery("by", "owner")
+	if by != "owner" && by != "unit" && by != "kind" {
+		s.fail(c, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"by": "err.enum"}})
+		return
+	}
+	items, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, due, false, 5000)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if due == domain.DueFilterSoon90 { // the calendar shows what is overdue too
+		over, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, domain.DueFilterOverdue, false, 5000)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		items = append(over, items...)
+	}
+	tr := s.i18n.For(lang(c))
+	pg := calendarPage{Due: string(due), By: by, Today: s.app.Today(), Total: len(items)}
+	idx := map[string]int{}
+	for _, it := range items {
+		var name string
+		switch by {
+		case "owner":
+			name = it.OwnerName
+			if name == "" {
+				name = tr.T("due.no_owner")
+			}
+		case "unit":
+			name = it.OrgUnitName
+		default:
+			name = tr.T("kind." + string(it.Kind))
+		}
+		i, ok := idx[name]
+		if !ok {
+			i = len(pg.Groups)
+			idx[name] = i
+			pg.Groups = append(pg.Groups, dueGroup{Name: name})
+		}
+		pg.Groups[i].Items = append(pg.Groups[i].Items, it)
+	}
+	sort.SliceStable(pg.Groups, func(i, j int) bool { return pg.Groups[i].Name < pg.Groups[j].Name })
+	pg.Base = s.base(c, tr.T("cal.title"))
+	s.render(c, http.StatusOK, "calendar", pg)
+}
