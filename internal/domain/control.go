@@ -57,14 +57,14 @@ type ControlImpl struct {
 
 // SoAInput changes one statement-of-applicability row; nil fields keep their value.
 type SoAInput struct {
-	Applicable           *bool    `json:"applicable"`
-	Justification        *string  `json:"justification"`
-	Status               *string  `json:"status"`
-	OwnerID              *int64   `json:"owner_id"`
-	OrgUnitID            *int64   `json:"org_unit_id"`
-	ReviewIntervalMonths *int     `json:"review_interval_months"`
-	LastReviewedAt       *string  `json:"last_reviewed_at"`
-	NextReviewAt         *string  `json:"next_review_at"`
+	Applicable           *bool   `json:"applicable"`
+	Justification        *string `json:"justification"`
+	Status               *string `json:"status"`
+	OwnerID              *int64  `json:"owner_id"`
+	OrgUnitID            *int64  `json:"org_unit_id"`
+	ReviewIntervalMonths *int    `json:"review_interval_months"`
+	LastReviewedAt       *string `json:"last_reviewed_at"`
+	NextReviewAt         *string `json:"next_review_at"`
 	UnitStatuses         *[]struct {
 		OrgUnitID int64  `json:"org_unit_id"`
 		Status    string `json:"status"`

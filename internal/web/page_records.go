@@ -94,7 +94,6 @@ func (s *Server) recordPage(kind domain.Kind) func(c *gin.Context, status int, m
 	panic("no page for record kind " + string(kind))
 }
 
-
 // inlineFail re-renders the record page for validation errors, the error page otherwise.
 func (s *Server) inlineFail(c *gin.Context, kind domain.Kind, mid, id int64, form string, err error) {
 	e := domain.AsError(err)
