@@ -21,6 +21,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/audit"
 	"github.com/lisa-isms/lisa/internal/demo"
+	"github.com/lisa-isms/lisa/internal/remind"
 	"github.com/lisa-isms/lisa/internal/store"
 	"github.com/lisa-isms/lisa/internal/web"
 )
@@ -37,6 +38,9 @@ Usage:
 
 Environment: LISA_ADDR, LISA_DB, LISA_SECURE_COOKIES=1 (behind a TLS proxy),
 LISA_TRUSTED_PROXIES=10.0.0.1,10.1.0.0/16 (whose X-Forwarded-For to believe), LISA_LOG=json|text.
+Review reminders by email (off unless LISA_SMTP_HOST is set): LISA_SMTP_HOST, LISA_SMTP_PORT (587),
+LISA_SMTP_USER, LISA_SMTP_PASSWORD, LISA_SMTP_FROM, LISA_SMTP_STARTTLS (1; 0 = off),
+LISA_BASE_URL (links in mails, e.g. https://lisa.kommun.se), LISA_REMINDER_DAYS (30,7).
 `
 
 // config is every setting, parsed once from flags and LISA_* variables.
@@ -160,6 +164,10 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 	if err != nil {
 		return err
 	}
+	rcfg, mailer, err := remind.FromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
@@ -171,6 +179,16 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 	log.Info("listening", "addr", ln.Addr().String(), "db", c.DB)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	remindDone := make(chan struct{})
+	if mailer != nil {
+		sch := &remind.Scheduler{Store: s, Mailer: mailer, Clock: func() time.Time { return s.Now() }, Config: rcfg, Logger: log.With("component", "remind")}
+		go func() { defer close(remindDone); sch.Run(ctx) }()
+		log.Info("reminders on", "smtp", mailer.Host, "days", rcfg.Thresholds)
+	} else {
+		close(remindDone)
+		log.Info("reminders off: LISA_SMTP_HOST not set")
+	}
+	defer func() { stop(); <-remindDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -178,6 +196,7 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 		return err
 	case <-ctx.Done():
 	}
+	stop() // ends the reminder scheduler too
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)

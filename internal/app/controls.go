@@ -321,10 +321,15 @@ func (a *App) CreateCustomControl(ctx context.Context, c Caller, mun int64, in C
 }
 
 // ControlRecordID returns the record id of the statement-of-applicability row for controlID
-// in mun (creating the statement's rows when needed). Returns ENotFound.
+// in mun (creating the statement's rows when needed). Returns ENotFound, and EForbidden when
+// the caller may read no row of the statement at all (as SoA does, whether or not the rows
+// exist yet).
 func (a *App) ControlRecordID(ctx context.Context, c Caller, mun int64, controlID string) (int64, error) {
 	if err := a.member(c, mun); err != nil {
 		return 0, err
+	}
+	if !a.Authz.CanSome(c.P, mun, authz.ObjControl, authz.Read) {
+		return 0, domain.Forbidden()
 	}
 	k, ok := a.soaKey(ctx, mun, controlID)
 	if !ok {

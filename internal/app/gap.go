@@ -48,7 +48,8 @@ type GapGroup struct {
 	GapCounts
 }
 
-// GapCatalog is one catalog's gap analysis, in total and per theme.
+// GapCatalog is one catalog's gap analysis, in total and per theme (Annex A) or per control
+// (the mapped catalogs, counting the Annex A controls mapped to each).
 type GapCatalog struct {
 	CatalogID string     `json:"catalog_id"`
 	Name      string     `json:"name"`
@@ -87,6 +88,12 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 		for i := range gc.Themes {
 			themes[gc.Themes[i].ID] = &gc.Themes[i]
 		}
+		mapped := cat.ID != catalog.ISO
+		if mapped {
+			// A mapped catalog is shown per control (MSB area, NIS2 measure), each counting
+			// the Annex A controls mapped to it.
+			gc.Themes = nil
+		}
 		for _, ctl := range cat.Controls {
 			ref := catalog.Ref{Catalog: cat.ID, Control: ctl.ID}
 			st, ok := status[ref]
@@ -94,7 +101,15 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 				st = a.derivedStatus(ref, status)
 			}
 			gc.Total.add(st)
-			if g := themes[ctl.Theme]; g != nil {
+			if mapped {
+				g := GapGroup{ID: ctl.ID, Title: ctl.ID + " " + ctl.Title, TitleSV: ctl.ID + " " + ctl.TitleSV}
+				for _, m := range a.Catalog.Mapped(ref) {
+					if st, ok := status[m]; ok && m.Catalog == catalog.ISO {
+						g.add(st)
+					}
+				}
+				gc.Themes = append(gc.Themes, g)
+			} else if g := themes[ctl.Theme]; g != nil {
 				g.add(st)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/authz"
@@ -193,17 +194,98 @@ func Seed(ctx context.Context, a *app.App) error {
 			Type: str("policy"), Title: str("Informationssäkerhetspolicy för Grannkommun"), Version: str("0.1"),
 			ReviewIntervalMonths: months(12), NextReviewAt: date(-3)}},
 	}
+	caller := func(who string) (app.Caller, error) {
+		as, err := a.Store.Assignments(ctx, ids[who])
+		if err != nil {
+			return app.Caller{}, err
+		}
+		u, err := a.Store.GetUser(ctx, ids[who])
+		return app.Caller{P: &authz.Principal{User: u, Assignments: as}, IP: "demo"}, err
+	}
+	docIDs := map[string]int64{}
 	for _, d := range docs {
-		as, err := a.Store.Assignments(ctx, ids[d.who])
+		c, err := caller(d.who)
 		if err != nil {
 			return err
 		}
-		u, _ := a.Store.GetUser(ctx, ids[d.who])
-		c := app.Caller{P: &authz.Principal{User: u, Assignments: as}, IP: "demo"}
 		d.in.OrgUnitID = id(units[d.unit])
-		if _, err := a.CreateDocument(ctx, c, d.mun, d.in); err != nil {
+		doc, err := a.CreateDocument(ctx, c, d.mun, d.in)
+		if err != nil {
 			return fmt.Errorf("seed document %q: %w", *d.in.Title, err)
 		}
+		docIDs[doc.Title] = doc.ID
+	}
+	coord, err := caller("samordnare")
+	if err != nil {
+		return err
+	}
+	return seedSoA(ctx, a, coord, ex, ids, units, docIDs)
+}
+
+// seedSoA gives Exempelkommun's statement of applicability a realistic state: a third of
+// Annex A in place, some partly, a few not applicable, owners and per-unit statuses.
+func seedSoA(ctx context.Context, a *app.App, coord app.Caller, mun int64, users, units, docs map[string]int64) error {
+	str := func(s string) *string { return &s }
+	no := false
+	type us = struct {
+		OrgUnitID int64  `json:"org_unit_id"`
+		Status    string `json:"status"`
+	}
+	owner := users["agare"]
+	rows := map[string]domain.SoAInput{
+		"5.1":  {Status: str("implemented"), EvidenceIDs: &[]int64{docs["Informationssäkerhetspolicy"]}},
+		"5.2":  {Status: str("implemented")},
+		"5.3":  {Status: str("partial")},
+		"5.4":  {Status: str("partial")},
+		"5.9":  {Status: str("partial")},
+		"5.10": {Status: str("implemented"), EvidenceIDs: &[]int64{docs["Instruktion för lösenord och inloggning"]}},
+		"5.12": {Status: str("partial"), EvidenceIDs: &[]int64{docs["Riktlinje för informationsklassning"]}},
+		"5.15": {Status: str("partial"), OwnerID: &owner},
+		"5.18": {Status: str("partial"), OwnerID: &owner, EvidenceIDs: &[]int64{docs["Rutin för behörighetstilldelning i verksamhetssystemet för socialtjänsten"]}},
+		"5.24": {Status: str("partial"), EvidenceIDs: &[]int64{docs["Rutin för hantering av informationssäkerhetsincidenter"]}},
+		"5.25": {Status: str("partial")},
+		"5.29": {Status: str("not_started")},
+		"5.30": {Status: str("not_started")},
+		"5.31": {Status: str("implemented")},
+		"5.34": {Status: str("implemented")},
+		"6.1":  {Status: str("implemented")},
+		"6.2":  {Status: str("implemented")},
+		"6.3": {UnitStatuses: &[]us{{units["Exempelkommun/Barn- och utbildningsförvaltningen"], "implemented"},
+			{units["Exempelkommun/Socialförvaltningen"], "partial"}, {units["Exempelkommun/Tekniska förvaltningen"], "not_started"}}},
+		"6.6":  {Status: str("implemented")},
+		"7.1":  {Status: str("implemented")},
+		"7.2":  {Status: str("implemented")},
+		"7.4":  {Applicable: &no, Justification: str("Kommunen har ingen egen serverhall; driften är upphandlad och leverantörens övervakning granskas enligt 5.22.")},
+		"7.7":  {Status: str("partial")},
+		"7.11": {Applicable: &no, Justification: str("Omfattas av fastighetsförvaltningens reservkraft, som följs upp i kontinuitetsplanen.")},
+		"8.1":  {Status: str("partial")},
+		"8.2":  {Status: str("implemented"), OwnerID: &owner},
+		"8.5":  {Status: str("partial"), OwnerID: &owner},
+		"8.7":  {Status: str("implemented")},
+		"8.8":  {Status: str("partial")},
+		"8.13": {Status: str("implemented")},
+		"8.15": {Status: str("partial"), EvidenceIDs: &[]int64{docs["Instruktion för loggkontroll i journalsystemet"]}},
+		"8.20": {Status: str("implemented")},
+		"8.24": {Status: str("partial")},
+		"8.28": {Applicable: &no, Justification: str("Kommunen utvecklar ingen egen programvara; krav på säker utveckling ställs vid upphandling (8.30).")},
+	}
+	var ctl []string
+	var ins []domain.SoAInput
+	for _, id := range sortedKeys(rows) {
+		ctl = append(ctl, id)
+		ins = append(ins, rows[id])
+	}
+	if _, err := a.UpdateSoARows(ctx, coord, mun, ctl, ins, false); err != nil {
+		return fmt.Errorf("seed statement of applicability: %w", err)
 	}
 	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -192,7 +192,7 @@ func TestCatalogsValidate(t *testing.T) {
 		t.Errorf("control 5.1 = %v", c)
 	}
 	links, _ := json.Marshal(at(t, c, "links"))
-	for _, want := range []string{`/api/v1/catalogs/msb-lis/oscal#msb-1`, `/api/v1/catalogs/nis2-art21/oscal#art-21.2.a`} {
+	for _, want := range []string{`/api/v1/catalogs/msb-lis/oscal.json#msb-1`, `/api/v1/catalogs/nis2-art21/oscal.json#art-21.2.a`} {
 		if !strings.Contains(string(links), want) {
 			t.Errorf("5.1 links lack %s: %s", want, links)
 		}

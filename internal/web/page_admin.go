@@ -11,6 +11,7 @@ import (
 
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
 )
 
 // Administration pages: municipalities, each municipality's org tree, accounts and role
@@ -87,8 +88,9 @@ func adminChecked(v url.Values, name string) bool { return v.Get(name) != "" }
 
 type adminHomePage struct {
 	Base
-	List []domain.Municipality
-	Form formState
+	List   []domain.Municipality
+	Form   formState
+	Outbox []store.OutboxMail // reminder mail not (yet) delivered
 }
 
 func (s *Server) adminHome(c *gin.Context) {
@@ -104,7 +106,17 @@ func (s *Server) renderAdminHome(c *gin.Context, status int, f formState) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, status, "admin", adminHomePage{Base: s.base(c, s.i18n.T(lang(c), "admin.title")), List: list, Form: f})
+	pg := adminHomePage{List: list, Form: f}
+	for _, st := range []string{store.OutboxFailed, store.OutboxPending} {
+		mails, err := s.app.Outbox(c.Request.Context(), s.caller(c), st, 50)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		pg.Outbox = append(pg.Outbox, mails...)
+	}
+	pg.Base = s.base(c, s.i18n.T(lang(c), "admin.title"))
+	s.render(c, status, "admin", pg)
 }
 
 func (s *Server) adminCreateMunicipality(c *gin.Context) {

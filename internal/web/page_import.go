@@ -6,8 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/exchange"
 )
 
 // The import of an edited statement of applicability: upload, preview, confirm. The preview
@@ -34,12 +34,8 @@ func (s *Server) importForm(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.app.SoA(c.Request.Context(), s.caller(c), mid); err != nil {
+	if err := s.canImport(c, mid); err != nil {
 		s.fail(c, err)
-		return
-	}
-	if !s.app.CanSome(s.caller(c), mid, authz.ObjControl, authz.Update) {
-		s.fail(c, domain.Forbidden())
 		return
 	}
 	s.render(c, http.StatusOK, "soa_import", importPage{Base: s.base(c, s.i18n.T(lang(c), "imp.title")), Form: newForm()})
@@ -49,6 +45,10 @@ func (s *Server) importForm(c *gin.Context) {
 func (s *Server) importPreview(c *gin.Context) {
 	mid, err := idParam(c, "mid")
 	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.canImport(c, mid); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -67,6 +67,10 @@ func (s *Server) importApply(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if err := s.canImport(c, mid); err != nil {
+		s.fail(c, err)
+		return
+	}
 	ids, lines := c.PostFormArray("control_id"), c.PostFormArray("line")
 	apps, justs, stats := c.PostFormArray("applicable"), c.PostFormArray("justification"), c.PostFormArray("status")
 	if len(ids) == 0 || len(lines) != len(ids) || len(apps) != len(ids) || len(justs) != len(ids) || len(stats) != len(ids) || len(ids) > 5000 {
@@ -74,20 +78,23 @@ func (s *Server) importApply(c *gin.Context) {
 		return
 	}
 	ins := make([]domain.SoAInput, len(ids))
+	confirmed := make([]exchange.ImportRow, len(ids))
 	for i := range ids {
 		a := apps[i] == "true"
 		j, st := justs[i], stats[i]
 		ins[i] = domain.SoAInput{Applicable: &a, Justification: &j, Status: &st}
+		line, _ := strconv.Atoi(lines[i])
+		confirmed[i] = exchange.ImportRow{Line: line, ControlID: ids[i], Input: ins[i]}
 	}
 	rows, err := s.app.UpdateSoARows(c.Request.Context(), s.caller(c), mid, ids, ins, false)
 	if err != nil {
-		s.renderImport(c, mid, nil, false, err)
+		// Name the spreadsheet lines the preview showed, not positions in the form.
+		s.renderImport(c, mid, nil, false, exchange.WithLines(err, confirmed))
 		return
 	}
 	changes := make([]ImportChange, len(rows))
 	for i, r := range rows {
-		line, _ := strconv.Atoi(lines[i])
-		changes[i] = ImportChange{Line: line, ControlID: ids[i], After: importState{r.Applicable, r.Justification, r.Status}}
+		changes[i] = ImportChange{Line: confirmed[i].Line, ControlID: ids[i], After: importState{r.Applicable, r.Justification, r.Status}}
 	}
 	s.renderImport(c, mid, changes, true, nil)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/audit"
 	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
 )
 
 // Pages shared by every record kind: the inline review, comment and evidence forms, the
@@ -177,6 +178,7 @@ func (s *Server) pageDeleteEvidence(kind domain.Kind) gin.HandlerFunc {
 
 type dashboardPage struct {
 	Base
+	Notifications []store.Notification
 	Mine      []domain.DueItem
 	Attention []domain.DueItem
 	Overdue   int
@@ -215,6 +217,7 @@ func (s *Server) dashboard(c *gin.Context) {
 			pg.Soon++
 		}
 	}
+	pg.Notifications = s.unreadNotifications(c, mid)
 	pg.Base = s.base(c, s.i18n.T(lang(c), "dash.title"))
 	s.render(c, http.StatusOK, "dashboard", pg)
 }

@@ -48,7 +48,7 @@ func (s *Server) renderSoAList(c *gin.Context, status int, f formState) {
 		return
 	}
 	pg := soaListPage{Theme: c.Query("theme"), Status: c.Query("status"), Mine: c.Query("mine") == "1", Form: f, Today: s.app.Today(),
-		CanCreate: s.app.Can(cl, mid, authz.ObjControl, authz.Create, nil), CanImport: s.app.Can(cl, mid, authz.ObjControl, authz.Update, nil)}
+		CanCreate: s.app.Can(cl, mid, authz.ObjControl, authz.Create, nil), CanImport: s.app.CanSome(cl, mid, authz.ObjControl, authz.Update)}
 	for _, r := range rows {
 		if (pg.Theme == "" || r.Theme == pg.Theme) && (pg.Status == "" || r.Status == pg.Status) &&
 			(!pg.Mine || r.OwnerID != nil && *r.OwnerID == cl.P.User.ID) {

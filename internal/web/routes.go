@@ -22,6 +22,9 @@ func (s *Server) routes() {
 	})
 
 	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok") })
+	// The personal calendar feed: no session, no CSRF — the secret token in the path is the
+	// credential, since calendar programs send no cookies.
+	e.GET("/calendar/:file", s.calendarFeed)
 	static, _ := fs.Sub(ui.FS, "static")
 	e.StaticFS("/static", http.FS(static))
 
@@ -32,6 +35,11 @@ func (s *Server) routes() {
 	authed := api.Group("", s.requireUser)
 	authed.POST("/logout", s.api(s.apiLogout))
 	authed.GET("/me", s.api(s.apiMe))
+	authed.POST("/me/calendar-token", s.api(s.apiCreateCalendarToken))
+	authed.DELETE("/me/calendar-token", s.api(s.apiRevokeCalendarToken))
+	authed.GET("/me/notifications", s.api(s.apiNotifications))
+	authed.POST("/me/notifications/:nid/read", s.api(s.apiReadNotification))
+	authed.GET("/admin/outbox", s.api(s.apiOutbox))
 	authed.GET("/municipalities", s.api(s.apiMunicipalities))
 	authed.POST("/municipalities", s.api(s.apiCreateMunicipality))
 	authed.GET("/municipalities/:mid", s.api(s.apiMunicipality))
@@ -99,6 +107,9 @@ func (s *Server) routes() {
 	user.POST("/m/:mid/soa-import/apply", s.importApply)
 	user.GET("/m/:mid/gap", s.gapPage)
 	user.GET("/m/:mid/calendar", s.calendarPage)
+	user.POST("/calendar-token", s.calendarTokenCreate)
+	user.POST("/calendar-token/delete", s.calendarTokenRevoke)
+	user.POST("/notifications/:nid/read", s.notificationRead)
 	user.GET("/m/:mid/reviews", s.reviewList)
 	user.GET("/m/:mid/audit", s.auditList)
 	user.GET("/m/:mid/audit.csv", s.auditCSV)

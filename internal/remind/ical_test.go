@@ -1,0 +1,165 @@
+package remind_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/remind"
+)
+
+func date(s string) *domain.Date {
+	d, err := domain.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return &d
+}
+
+func TestICS(t *testing.T) {
+	long := "Riktlinje för informationsklassning och hantering av skyddsvärd information i förskoleförvaltningens verksamhetssystem – åäö ÅÄÖ"
+	tricky := `Rutin; backup, återläsning \ test`
+	items := []domain.DueItem{
+		{Kind: domain.KindDocument, ID: 7, MunicipalityID: 1, Title: long, OrgUnitName: "Förskoleförvaltningen", NextReviewAt: date("2025-06-30")},
+		{Kind: domain.KindControl, ID: 12, MunicipalityID: 1, Title: tricky, NextReviewAt: date("2025-12-31")},
+		{Kind: domain.KindDocument, ID: 9, MunicipalityID: 2, Title: "Utan datum"}, // no date: no event
+	}
+	now := time.Date(2025, time.May, 10, 9, 30, 0, 0, time.UTC)
+	out := remind.ICS(items, domain.User{Name: "Åsa Öberg"}, "https://lisa.ankeby.se/", now)
+
+	// The wire format, checked by hand: CRLF only, no line over 75 octets, no UTF-8 character
+	// split over a fold.
+	if bytes.Contains(bytes.ReplaceAll(out, []byte("\r\n"), nil), []byte("\n")) || !bytes.HasSuffix(out, []byte("END:VCALENDAR\r\n")) {
+		t.Error("lines do not all end in CRLF")
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\r\n"), "\r\n")
+	folded := 0
+	for _, l := range lines {
+		if len(l) > 75 {
+			t.Errorf("line of %d octets: %q", len(l), l)
+		}
+		if !utf8.ValidString(l) {
+			t.Errorf("fold splits a character: %q", l)
+		}
+		if strings.HasPrefix(l, " ") {
+			folded++
+		}
+	}
+	if folded < 2 {
+		t.Errorf("the long title was not folded:\n%s", out)
+	}
+	unfolded := strings.ReplaceAll(string(out), "\r\n ", "")
+	for _, want := range []string{
+		"BEGIN:VCALENDAR\r\n", "VERSION:2.0\r\n", "PRODID:-//Lisa//Lisa ISMS//SV\r\n", "CALSCALE:GREGORIAN\r\n", "METHOD:PUBLISH\r\n",
+		"X-WR-CALNAME:Lisa – granskningar – Åsa Öberg\r\n", "REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n", "X-PUBLISHED-TTL:PT6H\r\n",
+		"UID:record-7-2025-06-30@lisa\r\n", "DTSTAMP:20250510T093000Z\r\n", "DTSTART;VALUE=DATE:20250630\r\n", "DTEND;VALUE=DATE:20250701\r\n",
+		"SUMMARY:Granskning: " + long + "\r\n",
+		`SUMMARY:Granskning: Rutin\; backup\, återläsning \\ test` + "\r\n",
+		"URL:https://lisa.ankeby.se/m/1/documents/7\r\n", "URL:https://lisa.ankeby.se/m/1/soa/12\r\n",
+		`DESCRIPTION:Styrande dokument: ` + long + `\nEnhet: Förskoleförvaltningen\n`,
+	} {
+		if !strings.Contains(unfolded, want) {
+			t.Errorf("feed lacks %q:\n%s", want, unfolded)
+		}
+	}
+
+	// And read back with an iCalendar parser.
+	cal, err := ics.ParseCalendar(bytes.NewReader(out))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	events := cal.Events()
+	if len(events) != 2 {
+		t.Fatalf("%d events, want 2", len(events))
+	}
+	want := []struct{ uid, start, end, summary, url string }{
+		{"record-7-2025-06-30@lisa", "2025-06-30", "2025-07-01", "Granskning: " + long, "https://lisa.ankeby.se/m/1/documents/7"},
+		{"record-12-2025-12-31@lisa", "2025-12-31", "2026-01-01", "Granskning: " + tricky, "https://lisa.ankeby.se/m/1/soa/12"},
+	}
+	for i, ev := range events {
+		w := want[i]
+		if ev.Id() != w.uid {
+			t.Errorf("event %d UID %q, want %q", i, ev.Id(), w.uid)
+		}
+		start, err := ev.GetAllDayStartAt()
+		if err != nil || start.Format("2006-01-02") != w.start {
+			t.Errorf("event %d start %v, %v", i, start, err)
+		}
+		if p := ev.GetProperty(ics.ComponentPropertyDtStart); p == nil || p.ICalParameters["VALUE"][0] != "DATE" {
+			t.Errorf("event %d DTSTART is not a DATE", i)
+		}
+		end, err := ev.GetAllDayEndAt()
+		if err != nil || end.Format("2006-01-02") != w.end {
+			t.Errorf("event %d end %v, %v", i, end, err)
+		}
+		if s := ev.GetProperty(ics.ComponentPropertySummary); s == nil || s.Value != w.summary {
+			t.Errorf("event %d summary %+v, want %q", i, s, w.summary)
+		}
+		if u := ev.GetProperty(ics.ComponentPropertyUrl); u == nil || u.Value != w.url {
+			t.Errorf("event %d url %+v", i, u)
+		}
+		if d := ev.GetProperty(ics.ComponentPropertyDescription); d == nil || !strings.Contains(d.Value, "Granskas senast "+w.start) ||
+			!strings.HasSuffix(d.Value, "\n"+w.url) {
+			t.Errorf("event %d description %+v", i, d)
+		}
+		if stamp, err := ev.GetDtStampTime(); err != nil || !stamp.Equal(now) {
+			t.Errorf("event %d DTSTAMP %v, %v", i, stamp, err)
+		}
+	}
+	// The UID is stable: the same review renders the same event tomorrow.
+	again := remind.ICS(items[:1], domain.User{}, "https://lisa.ankeby.se", now.Add(24*time.Hour))
+	if !bytes.Contains(again, []byte("UID:record-7-2025-06-30@lisa\r\n")) || !bytes.Contains(again, []byte("X-WR-CALNAME:Lisa – granskningar\r\n")) {
+		t.Errorf("second render:\n%s", again)
+	}
+}
+
+func TestICSEmpty(t *testing.T) {
+	out := remind.ICS(nil, domain.User{Name: "Bo"}, "", time.Now())
+	cal, err := ics.ParseCalendar(bytes.NewReader(out))
+	if err != nil || len(cal.Events()) != 0 {
+		t.Errorf("empty feed: %v, %d events\n%s", err, len(cal.Events()), out)
+	}
+}
+
+func TestDigestText(t *testing.T) {
+	today := *date("2025-05-10")
+	items := []domain.DueItem{
+		{Kind: domain.KindControl, ID: 3, MunicipalityID: 2, Title: "5.15 Åtkomststyrning", NextReviewAt: date("2025-05-10")},
+		{Kind: domain.KindDocument, ID: 4, MunicipalityID: 2, Title: "Policy", NextReviewAt: date("2025-05-11")},
+		{Kind: domain.KindDocument, ID: 5, MunicipalityID: 2, Title: "Gammal", NextReviewAt: date("2025-05-08")},
+	}
+	subject, body := remind.Digest(domain.User{Name: "Åsa"}, items, today, "https://lisa.ankeby.se/")
+	if subject != "Lisa: 3 poster att granska, 1 försenad / 3 records to review, 1 overdue" {
+		t.Errorf("subject %q", subject)
+	}
+	sv, en, ok := strings.Cut(body, "In English")
+	if !ok {
+		t.Fatal("no English part")
+	}
+	for _, want := range []string{"- Säkerhetsåtgärd: 5.15 Åtkomststyrning", "(förfaller i dag)", "(förfaller om 1 dag)", "(försenad sedan 2 dagar)",
+		"https://lisa.ankeby.se/m/2/soa/3\n", "https://lisa.ankeby.se/m/2/documents/4\n"} {
+		if !strings.Contains(sv, want) {
+			t.Errorf("Swedish part lacks %q", want)
+		}
+	}
+	for _, want := range []string{"- Control: 5.15 Åtkomststyrning", "(due today)", "(due in 1 day)", "(overdue by 2 days)"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English part lacks %q", want)
+		}
+	}
+	if s, _ := remind.Digest(domain.User{}, items[1:2], today, ""); s != "Lisa: 1 post att granska / 1 record to review" {
+		t.Errorf("singular subject %q", s)
+	}
+	if got := remind.RecordURL("", domain.DueItem{Kind: "risk", ID: 1, MunicipalityID: 1}); got != "/m/1/risks/1" {
+		t.Errorf("unknown kind path %q", got)
+	}
+	if fmt.Sprint(remind.KindName("risk", "sv")) != "risk" {
+		t.Error("unknown kind name")
+	}
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// The person's own pages of reminders: the calendar subscription and marking in-app
+// notifications read (they are listed on the dashboard).
+
+type calendarTokenPage struct {
+	Base
+	URL string
+}
+
+// calendarTokenCreate makes a new calendar feed link and shows it once.
+func (s *Server) calendarTokenCreate(c *gin.Context) {
+	tok, err := s.app.CreateCalendarToken(c.Request.Context(), s.caller(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "calendar_token", calendarTokenPage{Base: s.base(c, s.i18n.T(lang(c), "cal.feed_title")),
+		URL: s.requestBase(c) + "/calendar/" + tok + ".ics"})
+}
+
+// calendarTokenRevoke ends the caller's calendar feed.
+func (s *Server) calendarTokenRevoke(c *gin.Context) {
+	if err := s.app.RevokeCalendarToken(c.Request.Context(), s.caller(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirect(c, safeNext(c.PostForm("next")), "flash.calendar_revoked")
+}
+
+// notificationRead marks one notification read and returns to the page.
+func (s *Server) notificationRead(c *gin.Context) {
+	id, err := idParam(c, "nid")
+	if err == nil {
+		err = s.app.ReadNotification(c.Request.Context(), s.caller(c), id)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
+}
+
+// unreadNotifications returns the caller's unread notifications in municipality mid.
+func (s *Server) unreadNotifications(c *gin.Context, mid int64) []store.Notification {
+	ns, _, err := s.app.Notifications(c.Request.Context(), s.caller(c), 50)
+	if err != nil {
+		return nil
+	}
+	out := ns[:0:0]
+	for _, n := range ns {
+		if n.ReadAt == nil && n.MunicipalityID == mid {
+			out = append(out, n)
+		}
+	}
+	return out
+}
