@@ -101,15 +101,30 @@ const soaSelect = `SELECT r.*, c.catalog_id, c.control_id, c.applicable, c.justi
 // evidence links, in no particular order (the caller orders by catalog).
 func (s *Store) ListSoA(ctx context.Context, mun int64) ([]domain.ControlImpl, error) {
 	rows := []domain.ControlImpl{}
-	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(soaSelect+` WHERE r.municipality_id = ?`), mun); err != nil {
+	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(soaSelect+` WHERE c.municipality_id = ?`), mun); err != nil {
 		return nil, fmt.Errorf("list soa: %w", err)
 	}
-	var units []struct {
-		RecordID int64 `db:"record_id"`
+	// Up to rows × units statuses (7,440 for 93 controls in 80 units): scanned by hand, which
+	// is several times faster than reflection.
+	type unitRow struct {
+		RecordID int64
 		domain.UnitStatus
 	}
-	if err := s.r.SelectContext(ctx, &units, s.r.Rebind(`SELECT u.record_id, u.org_unit_id, u.status FROM control_unit_status u
-		JOIN control_impls c ON c.record_id = u.record_id WHERE c.municipality_id = ? ORDER BY u.record_id, u.org_unit_id`), mun); err != nil {
+	var units []unitRow
+	ur, err := s.r.QueryContext(ctx, s.r.Rebind(`SELECT u.record_id, u.org_unit_id, u.status FROM control_unit_status u
+		JOIN control_impls c ON c.record_id = u.record_id WHERE c.municipality_id = ? ORDER BY u.record_id, u.org_unit_id`), mun)
+	if err != nil {
+		return nil, fmt.Errorf("list soa units: %w", err)
+	}
+	defer ur.Close()
+	for ur.Next() {
+		var u unitRow
+		if err := ur.Scan(&u.RecordID, &u.OrgUnitID, &u.Status); err != nil {
+			return nil, fmt.Errorf("scan soa unit: %w", err)
+		}
+		units = append(units, u)
+	}
+	if err := ur.Err(); err != nil {
 		return nil, fmt.Errorf("list soa units: %w", err)
 	}
 	var links []struct {
@@ -138,7 +153,7 @@ func (s *Store) ListSoA(ctx context.Context, mun int64) ([]domain.ControlImpl, e
 
 func (s *Store) getSoARow(ctx context.Context, g getter, mun int64, catalogID, controlID string) (domain.ControlImpl, error) {
 	var c domain.ControlImpl
-	if err := g.GetContext(ctx, &c, g.Rebind(soaSelect+` WHERE r.municipality_id = ? AND c.catalog_id = ? AND c.control_id = ?`), mun, catalogID, controlID); err != nil {
+	if err := g.GetContext(ctx, &c, g.Rebind(soaSelect+` WHERE c.municipality_id = ? AND c.catalog_id = ? AND c.control_id = ?`), mun, catalogID, controlID); err != nil {
 		return c, notFound(err, "get soa row")
 	}
 	c.UnitStatuses, c.EvidenceIDs = []domain.UnitStatus{}, []int64{}

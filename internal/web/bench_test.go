@@ -1,0 +1,180 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/auth"
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// The issue's figures: a statement of applicability of 93 controls with per-unit statuses in
+// 80 org units, and 100,000 other tracked records; the SoA page, the gap analysis and the
+// XLSX export, measured through the HTTP handlers with a logged-in coordinator.
+//
+//	go test -run '^$' -bench 'SoA|Gap' -benchtime 200x ./internal/web
+//
+// Each benchmark reports the mean (ns/op) and the 99th percentile (p99-ms) of the iterations.
+
+type benchEnv struct {
+	srv    *Server
+	cookie *http.Cookie
+	mun    int64
+}
+
+func newBenchEnv(b *testing.B) *benchEnv {
+	b.Helper()
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "bench.db")
+	s, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	a, err := app.New(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a.Hasher = auth.Hasher{Cost: bcrypt.MinCost}
+	h, _ := a.Hasher.Hash("bench-password-1")
+	root := domain.User{Username: "root", Name: "Root", PasswordHash: h, IsAdmin: true}
+	if err := s.CreateUser(ctx, app.SystemActor("bench"), &root); err != nil {
+		b.Fatal(err)
+	}
+	admin := app.Caller{P: &authz.Principal{User: root}}
+	m, err := a.CreateMunicipality(ctx, admin, app.MunicipalityInput{Name: "Storkommun"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ks, err := a.SaveOrgUnit(ctx, admin, m.ID, 0, app.OrgUnitInput{Name: "Kommunstyrelsen", Kind: "kommunstyrelse"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	units := []int64{ks.ID}
+	for i := 1; i < 80; i++ {
+		u, err := a.SaveOrgUnit(ctx, admin, m.ID, 0, app.OrgUnitInput{Name: fmt.Sprintf("Förvaltning %02d", i), Kind: "forvaltning", ParentID: &ks.ID})
+		if err != nil {
+			b.Fatal(err)
+		}
+		units = append(units, u.ID)
+	}
+	coord, err := a.CreateUser(ctx, admin, app.UserInput{Username: "samordnare", Name: "Sara", Password: "bench-password-1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := a.GrantRole(ctx, admin, coord.ID, app.RoleInput{MunicipalityID: m.ID, Role: "coordinator"}); err != nil {
+		b.Fatal(err)
+	}
+	res, err := a.Login(ctx, "127.0.0.1", "samordnare", "bench-password-1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, _, err := a.SessionPrincipal(ctx, res.Token)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := a.SoA(ctx, app.Caller{P: p}, m.ID); err != nil {
+		b.Fatal(err)
+	}
+
+	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000&_journal_mode=WAL")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	statuses := []string{"implemented", "partial", "not_started"}
+	rows, err := tx.Query(`SELECT record_id FROM control_impls WHERE municipality_id = ?`, m.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var recs []int64
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		recs = append(recs, id)
+	}
+	rows.Close()
+	for i, r := range recs {
+		for j, u := range units {
+			if _, err := tx.Exec(`INSERT INTO control_unit_status (record_id, org_unit_id, status) VALUES (?, ?, ?)`, r, u, statuses[(i+j)%3]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := tx.Exec(`UPDATE records SET status = 'partial' WHERE id = ?`, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	kinds := []string{"document", "asset", "risk", "incident"}
+	now := time.Now().UTC()
+	for i := 0; i < 100000; i++ {
+		next := domain.DateOf(now).AddDays(i%1460 - 730).String()
+		if _, err := tx.Exec(`INSERT INTO records (municipality_id, kind, title, org_unit_id, owner_id, status, review_interval_months, next_review_at, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, 'open', 12, ?, ?, ?)`, m.ID, kinds[i%4], fmt.Sprintf("Post %d", i), units[i%80], coord.ID, next, now, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(a, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &benchEnv{srv: srv, cookie: &http.Cookie{Name: sessionCookie, Value: res.Token}, mun: m.ID}
+}
+
+// benchGet measures GET path and reports the 99th percentile besides the mean.
+func (e *benchEnv) benchGet(b *testing.B, path string) {
+	get := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(e.cookie)
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := get(); rec.Code != http.StatusOK {
+		b.Fatalf("GET %s: %d %.300s", path, rec.Code, rec.Body)
+	}
+	var ds []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		if rec := get(); rec.Code != http.StatusOK {
+			b.Fatalf("GET %s: %d", path, rec.Code)
+		}
+		ds = append(ds, time.Since(t0))
+	}
+	slices.Sort(ds)
+	if len(ds) > 0 {
+		b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds())/1000, "p99-ms")
+	}
+}
+
+func BenchmarkSoAAndGap(b *testing.B) {
+	e := newBenchEnv(b)
+	mid := fmt.Sprint(e.mun)
+	b.Run("soa_page", func(b *testing.B) { e.benchGet(b, "/m/"+mid+"/soa") })
+	b.Run("soa_api", func(b *testing.B) { e.benchGet(b, "/api/v1/municipalities/"+mid+"/soa") })
+	b.Run("gap_page", func(b *testing.B) { e.benchGet(b, "/m/"+mid+"/gap") })
+	b.Run("gap_api", func(b *testing.B) { e.benchGet(b, "/api/v1/municipalities/"+mid+"/gap") })
+	b.Run("soa_xlsx", func(b *testing.B) { e.benchGet(b, "/api/v1/municipalities/"+mid+"/soa.xlsx") })
+}
