@@ -107,83 +107,67 @@ func (s *Server) inlineFail(c *gin.Context, kind domain.Kind, mid, id int64, for
 	s.recordPage(kind)(c, statusOf(e.Code), mid, id, form, f)
 }
 
-func (s *Server) pageReview(kind domain.Kind) gin.HandlerFunc {
+// recordForm is an inline form posted under a record page of kind: do makes the change;
+// success redirects to the page (at anchor) with a flash, a validation error re-renders the
+// page with the form's errors (form names which form).
+func (s *Server) recordForm(kind domain.Kind, form, anchor, flash string, do func(c *gin.Context, mid, id int64) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		mid, id, err := s.recordRef(c, kind)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		at, next, comment := c.PostForm("reviewed_at"), c.PostForm("next_review_at"), c.PostForm("comment")
-		if _, err := s.app.MarkReviewed(c.Request.Context(), s.caller(c), mid, kind, id, app.ReviewInput{ReviewedAt: &at, NextReviewAt: &next, Comment: &comment}); err != nil {
-			s.inlineFail(c, kind, mid, id, "review", err)
+		if err := do(c, mid, id); err != nil {
+			s.inlineFail(c, kind, mid, id, form, err)
 			return
 		}
-		s.redirect(c, recordPageURL(c, kind), "flash.reviewed")
+		s.redirect(c, recordPageURL(c, kind)+anchor, flash)
 	}
+}
+
+func (s *Server) pageReview(kind domain.Kind) gin.HandlerFunc {
+	return s.recordForm(kind, "review", "", "flash.reviewed", func(c *gin.Context, mid, id int64) error {
+		at, next, comment := c.PostForm("reviewed_at"), c.PostForm("next_review_at"), c.PostForm("comment")
+		_, err := s.app.MarkReviewed(c.Request.Context(), s.caller(c), mid, kind, id, app.ReviewInput{ReviewedAt: &at, NextReviewAt: &next, Comment: &comment})
+		return err
+	})
 }
 
 func (s *Server) pageComment(kind domain.Kind) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		mid, id, err := s.recordRef(c, kind)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		if _, err := s.app.AddComment(c.Request.Context(), s.caller(c), mid, kind, id, c.PostForm("body")); err != nil {
-			s.inlineFail(c, kind, mid, id, "comment", err)
-			return
-		}
-		s.redirect(c, recordPageURL(c, kind)+"#comments", "flash.commented")
-	}
+	return s.recordForm(kind, "comment", "#comments", "flash.commented", func(c *gin.Context, mid, id int64) error {
+		_, err := s.app.AddComment(c.Request.Context(), s.caller(c), mid, kind, id, c.PostForm("body"))
+		return err
+	})
 }
 
 func (s *Server) pageAddEvidence(kind domain.Kind) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		mid, id, err := s.recordRef(c, kind)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
+	return s.recordForm(kind, "evidence", "#evidence", "flash.evidence_added", func(c *gin.Context, mid, id int64) error {
 		name, data, err := readUpload(c)
 		if err == nil {
 			_, err = s.app.AddEvidence(c.Request.Context(), s.caller(c), mid, kind, id, name, data)
 		}
-		if err != nil {
-			s.inlineFail(c, kind, mid, id, "evidence", err)
-			return
-		}
-		s.redirect(c, recordPageURL(c, kind)+"#evidence", "flash.evidence_added")
-	}
+		return err
+	})
 }
 
 func (s *Server) pageDeleteEvidence(kind domain.Kind) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		mid, id, err := s.recordRef(c, kind)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
+	return s.recordForm(kind, "evidence", "#evidence", "flash.evidence_deleted", func(c *gin.Context, mid, id int64) error {
 		eid, err := idParam(c, "eid")
-		if err == nil {
-			err = s.app.DeleteEvidence(c.Request.Context(), s.caller(c), mid, kind, id, eid)
-		}
 		if err != nil {
-			s.fail(c, err)
-			return
+			return err
 		}
-		s.redirect(c, recordPageURL(c, kind)+"#evidence", "flash.evidence_deleted")
-	}
+		return s.app.DeleteEvidence(c.Request.Context(), s.caller(c), mid, kind, id, eid)
+	})
 }
 
 type dashboardPage struct {
 	Base
 	Notifications []store.Notification
-	Mine      []domain.DueItem
-	Attention []domain.DueItem
-	Overdue   int
-	Soon      int
-	Today     domain.Date
+	Mine          []domain.DueItem
+	Attention     []domain.DueItem
+	Overdue       int
+	Soon          int
+	Today         domain.Date
 }
 
 // dashboard shows the user's own records and everything overdue or due within 30 days
