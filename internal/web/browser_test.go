@@ -14,6 +14,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -22,6 +23,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -30,10 +33,12 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/auth"
+	"github.com/lisa-isms/lisa/internal/catalog"
 	"github.com/lisa-isms/lisa/internal/demo"
 	"github.com/lisa-isms/lisa/internal/i18n"
 	"github.com/lisa-isms/lisa/internal/store"
@@ -182,6 +187,467 @@ func TestBrowserDocumentLifecycle(t *testing.T) {
 	if strings.Contains(b.text("html"), title) {
 		t.Errorf("agare's dashboard shows a document of another unit")
 	}
+}
+
+func TestBrowserStatementOfApplicability(t *testing.T) {
+	chrome := browserExecPath(t)
+	ts := browserServer(t)
+	ctx := browserContext(t, chrome)
+	sv := browserCatalog(t)
+	tr := func(key string, args ...any) string { return sv.T("sv", key, args...) }
+	b := &browserSession{t: t, ctx: ctx, base: ts.URL}
+
+	cats, err := catalog.Load()
+	if err != nil {
+		t.Fatalf("load catalogs: %v", err)
+	}
+	iso := cats.Catalog(catalog.ISO)
+	var orgTheme string // the organisational theme's title, as the gap analysis names it
+	for _, th := range iso.Themes {
+		if th.ID == "organizational" {
+			orgTheme = th.TitleSV
+		}
+	}
+	if orgTheme == "" {
+		t.Fatalf("Annex A has no organizational theme")
+	}
+	implemented, partial := tr("ctlstatus.implemented"), tr("ctlstatus.partial")
+
+	mid := b.login("samordnare")
+	dash := "/m/" + mid
+	soaPath := dash + "/soa"
+
+	// The gap analysis before anything changes: the Annex A table and its numbers.
+	browserClick(b, "gap analysis in the navigation", chromedp.CSS(`header nav a[href="`+dash+`/gap"]`), http.StatusOK)
+	b.wantPath(dash + "/gap")
+	b.check("gap analysis")
+	gapBefore := b.gapTable(catalog.ISO)
+	if want := tr("gap.table_caption", iso.NameSV); gapBefore.Caption != want {
+		t.Errorf("gap analysis: Annex A table caption = %q, want %q", gapBefore.Caption, want)
+	}
+	orgBefore, ok := gapBefore.Implemented[orgTheme]
+	if !ok {
+		t.Fatalf("gap analysis: the Annex A table has no row %q (rows %v)", orgTheme, gapBefore.Implemented)
+	}
+	if len(gapBefore.Implemented) != len(iso.Themes)+1 {
+		t.Errorf("gap analysis: the Annex A table has %d rows, want %d themes and the total", len(gapBefore.Implemented), len(iso.Themes))
+	}
+
+	// 1. The statement of applicability, from the navigation.
+	if got := b.text(`header nav a[href="` + soaPath + `"]`); got != tr("nav.soa") {
+		t.Errorf("navigation link to the statement says %q, want %q", got, tr("nav.soa"))
+	}
+	browserClick(b, "statement of applicability in the navigation", chromedp.CSS(`header nav a[href="`+soaPath+`"]`), http.StatusOK)
+	b.wantPath(soaPath)
+	b.check("statement of applicability")
+	b.screenshot("soa_list")
+	rows := b.soaRows()
+	if len(rows) < 93 {
+		t.Errorf("statement of applicability lists %d rows, want at least the 93 of Annex A", len(rows))
+	}
+	if got, want := b.text("table.soa caption"), tr("soa.count", len(rows)); got != want {
+		t.Errorf("statement caption = %q, want %q", got, want)
+	}
+	if _, ok := rows["5.24"]; !ok {
+		t.Errorf("statement of applicability has no row 5.24")
+	}
+	if r := rows["5.29"]; r.Status != tr("ctlstatus.not_started") {
+		t.Errorf("row 5.29 shows %q before the change, want %q (the demo's state)", r.Status, tr("ctlstatus.not_started"))
+	}
+	for id, r := range rows {
+		if id == "7.4" || id == "7.11" || id == "8.28" {
+			if r.Applicable != tr("common.no") || r.Status != tr("ctlstatus.not_applicable") {
+				t.Errorf("row %s shows applicable %q, status %q; the demo has it not applicable", id, r.Applicable, r.Status)
+			}
+		}
+	}
+
+	// Row 5.29: not started in the demo; the coordinator marks it implemented.
+	browserClick(b, "open row 5.29", chromedp.CSS(`table.soa a[href="`+soaPath+`/5.29"]`), http.StatusOK)
+	b.wantPath(soaPath + "/5.29")
+	b.check("row 5.29")
+	if h1 := b.text("h1"); !strings.HasPrefix(h1, "5.29 ") {
+		t.Errorf("row page h1 = %q, want it to start with 5.29", h1)
+	}
+	if got := b.text("#h-edit"); got != tr("soa.edit_title") {
+		t.Fatalf("row 5.29: the coordinator sees no edit form (heading %q)", got)
+	}
+	b.selectOption("#f-status", implemented)
+	browserClick(b, "save row 5.29", chromedp.CSS(`section[aria-labelledby="h-edit"] form button[type=submit].primary`), http.StatusOK)
+	b.wantPath(soaPath + "/5.29")
+	if flash := b.text(".flash"); flash != tr("flash.saved") {
+		t.Errorf("after saving row 5.29 the flash says %q, want %q", flash, tr("flash.saved"))
+	}
+	if badge := b.text("p.lead .badge"); badge != implemented {
+		t.Errorf("row 5.29 status badge = %q after saving, want %q", badge, implemented)
+	}
+	if got := b.selectedText("#f-status"); got != implemented {
+		t.Errorf("row 5.29 edit form shows status %q after saving, want %q", got, implemented)
+	}
+
+	// Back on the list, filtered by status "implemented".
+	browserClick(b, "back to the statement", chromedp.CSS(`.breadcrumb a[href="`+soaPath+`"]`), http.StatusOK)
+	b.wantPath(soaPath)
+	b.selectOption("#f-status", implemented)
+	browserClick(b, "filter by status", chromedp.CSS(`form.filters button[type=submit]`), http.StatusOK)
+	if p := b.path(); !strings.HasPrefix(p, soaPath+"?") || !strings.Contains(p, "status=implemented") {
+		t.Errorf("after filtering the browser is at %s, want %s?…status=implemented", p, soaPath)
+	}
+	b.check("statement filtered by status")
+	filtered := b.soaRows()
+	if _, ok := filtered["5.29"]; !ok {
+		t.Errorf("the statement filtered by %q lacks 5.29", implemented)
+	}
+	if _, ok := filtered["5.3"]; ok {
+		t.Errorf("the statement filtered by %q lists 5.3, which is %q", implemented, partial)
+	}
+	for id, r := range filtered {
+		if r.Status != implemented {
+			t.Errorf("the statement filtered by %q shows %s as %q", implemented, id, r.Status)
+		}
+	}
+	if got := b.selectedText("#f-status"); got != implemented {
+		t.Errorf("the status filter shows %q after filtering, want %q", got, implemented)
+	}
+
+	// 2. The gap analysis counts 5.29 among the implemented organisational controls.
+	browserClick(b, "gap analysis from the statement", chromedp.CSS(`main ul.actions-list a[href="`+dash+`/gap"]`), http.StatusOK)
+	b.wantPath(dash + "/gap")
+	gapAfter := b.gapTable(catalog.ISO)
+	if got := gapAfter.Implemented[orgTheme]; got != orgBefore+1 {
+		t.Errorf("gap analysis: %q implemented = %d after 5.29 was implemented, want %d", orgTheme, got, orgBefore+1)
+	}
+	total := tr("gap.total")
+	if got, was := gapAfter.Implemented[total], gapBefore.Implemented[total]; got != was+1 {
+		t.Errorf("gap analysis: total implemented = %d after 5.29 was implemented, want %d", got, was+1)
+	}
+	b.screenshot("gap")
+
+	// 3. Row 6.8 not applicable: without a justification the form comes back with the error.
+	b.open(soaPath+"/6.8", http.StatusOK)
+	b.check("row 6.8")
+	b.do("choose not applicable", chromedp.Click(chromedp.CSS("#f-applicable-no")))
+	b.clear("#f-justification")
+	browserClick(b, "save 6.8 without justification", chromedp.CSS(`section[aria-labelledby="h-edit"] form button[type=submit].primary`), http.StatusBadRequest)
+	b.check("row 6.8 with errors")
+	b.screenshot("soa_row_errors")
+	type alert struct {
+		Found   bool              `json:"found"`
+		Visible bool              `json:"visible"`
+		Heading string            `json:"heading"`
+		Links   map[string]string `json:"links"`
+	}
+	al := browserRun(b, "read the error summary", chromedp.Evaluate[alert](`(() => {
+		const el = document.querySelector('[role=alert]');
+		if (!el) return {found: false, visible: false, heading: "", links: {}};
+		const links = {};
+		for (const a of el.querySelectorAll('a[href^="#"]')) links[a.getAttribute('href')] = a.innerText.trim();
+		return {found: true, visible: el.getClientRects().length > 0,
+			heading: (el.querySelector('h2') || el).innerText.trim(), links};
+	})()`))
+	switch {
+	case !al.Found || !al.Visible:
+		t.Errorf("row 6.8: no visible error summary (role=alert) after saving without a justification")
+	case al.Heading != tr("err.invalid"):
+		t.Errorf("row 6.8: error summary heading = %q, want %q", al.Heading, tr("err.invalid"))
+	}
+	if got, want := al.Links["#f-justification"], tr("soa.justification")+": "+tr("err.justification_required"); got != want {
+		t.Errorf("row 6.8: error summary link to #f-justification reads %q, want %q (links %v)", got, want, al.Links)
+	}
+	if n := browserRun(b, "count #f-justification", chromedp.Evaluate[int](`document.querySelectorAll('#f-justification').length`)); n != 1 {
+		t.Errorf("row 6.8: %d elements with id f-justification, want 1", n)
+	}
+	if got := b.text("#f-justification-error"); got != tr("err.justification_required") {
+		t.Errorf("row 6.8: the justification field's error says %q, want %q", got, tr("err.justification_required"))
+	}
+	checked := browserRun(b, "read the applicability radios", chromedp.Evaluate[[]bool](
+		`[document.querySelector('#f-applicable-yes').checked, document.querySelector('#f-applicable-no').checked]`))
+	if len(checked) != 2 || checked[0] || !checked[1] {
+		t.Errorf("row 6.8: after the error the radios are (yes, no) = %v, want the choice %q kept", checked, tr("soa.applicable_no"))
+	}
+	if badge := b.text("p.lead .badge"); badge == tr("ctlstatus.not_applicable") {
+		t.Errorf("row 6.8 shows %q although saving failed", badge)
+	}
+	const justification = "Kommunen har inga egna lokaler med skyddsvärd utrustning utanför stadshuset (webbläsartest)."
+	b.do("type a justification", chromedp.SendKeys(chromedp.CSS("#f-justification"), justification))
+	browserClick(b, "save 6.8 with a justification", chromedp.CSS(`section[aria-labelledby="h-edit"] form button[type=submit].primary`), http.StatusOK)
+	b.wantPath(soaPath + "/6.8")
+	if flash := b.text(".flash"); flash != tr("flash.saved") {
+		t.Errorf("after saving row 6.8 the flash says %q, want %q", flash, tr("flash.saved"))
+	}
+	if badge := b.text("p.lead .badge"); badge != tr("ctlstatus.not_applicable") {
+		t.Errorf("row 6.8 status badge = %q, want %q", badge, tr("ctlstatus.not_applicable"))
+	}
+	if facts := b.text("dl.facts"); !strings.Contains(facts, justification) {
+		t.Errorf("row 6.8 facts do not show the justification:\n%s", facts)
+	}
+
+	// 4. The review calendar and its subscription link.
+	calPath := dash + "/calendar"
+	browserClick(b, "review calendar in the navigation", chromedp.CSS(`header nav a[href="`+calPath+`"]`), http.StatusOK)
+	b.wantPath(calPath)
+	b.check("review calendar")
+	b.screenshot("calendar")
+	if h1 := b.text("h1"); h1 != tr("cal.title") {
+		t.Errorf("calendar h1 = %q, want %q", h1, tr("cal.title"))
+	}
+	groups := browserRun(b, "read the calendar groups", chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll('main section[aria-label]')].filter(s => s.querySelector('table tbody tr')).map(s => s.getAttribute('aria-label'))`))
+	if len(groups) == 0 {
+		t.Errorf("the review calendar lists no groups; the demo has overdue reviews")
+	}
+	if got := b.text(`section[aria-labelledby="h-feed"] h2`); got != tr("cal.feed_title") {
+		t.Errorf("calendar: subscription section heading = %q, want %q", got, tr("cal.feed_title"))
+	}
+	createBtn := `section[aria-labelledby="h-feed"] form[action="/calendar-token"] button[type=submit]`
+	if got := b.text(createBtn); got != tr("cal.feed_create") {
+		t.Errorf("calendar: the create button says %q, want %q", got, tr("cal.feed_create"))
+	}
+	browserClick(b, "create a calendar link", chromedp.CSS(createBtn), http.StatusOK)
+	b.check("calendar link")
+	feed := browserRun(b, "read the calendar link", chromedp.Evaluate[map[string]any](`(() => {
+		const el = document.querySelector('#f-feed-url');
+		return el ? {value: el.value, readOnly: el.readOnly} : {value: "", readOnly: false};
+	})()`))
+	feedURL, _ := feed["value"].(string)
+	if ro, _ := feed["readOnly"].(bool); !ro {
+		t.Errorf("calendar link page: #f-feed-url is not read-only")
+	}
+	if !strings.HasPrefix(feedURL, ts.URL+"/calendar/") || !strings.HasSuffix(feedURL, ".ics") {
+		t.Fatalf("calendar link page shows %q, want %s/calendar/….ics", feedURL, ts.URL)
+	}
+	if got := b.text(`label[for="f-feed-url"]`); got != tr("cal.feed_url") {
+		t.Errorf("calendar link label = %q, want %q", got, tr("cal.feed_url"))
+	}
+	status, ctype, body := browserFetch(t, feedURL, nil)
+	if status != http.StatusOK || !strings.HasPrefix(ctype, "text/calendar") || !strings.Contains(string(body), "BEGIN:VCALENDAR") {
+		t.Errorf("GET calendar link without cookies: %d %s, body starts %.80q; want 200 text/calendar with BEGIN:VCALENDAR", status, ctype, body)
+	}
+	b.open(calPath, http.StatusOK)
+	revokeBtn := `section[aria-labelledby="h-feed"] form[action="/calendar-token/delete"] button[type=submit]`
+	if got := b.text(revokeBtn); got != tr("cal.feed_revoke") {
+		t.Errorf("calendar: the revoke button says %q, want %q", got, tr("cal.feed_revoke"))
+	}
+	browserClick(b, "revoke the calendar link", chromedp.CSS(revokeBtn), http.StatusOK)
+	b.wantPath(calPath)
+	if flash := b.text(".flash"); flash != tr("flash.calendar_revoked") {
+		t.Errorf("after revoking, the flash says %q, want %q", flash, tr("flash.calendar_revoked"))
+	}
+	if status, _, _ := browserFetch(t, feedURL, nil); status != http.StatusNotFound {
+		t.Errorf("GET revoked calendar link: status %d, want 404", status)
+	}
+
+	// 5. Export to Excel with the browser's session, change 5.2 to "delvis", import it.
+	b.open(soaPath, http.StatusOK)
+	exportLink := `main ul.actions-list a[href$="/soa.xlsx"]`
+	if got := b.text(exportLink); got != tr("soa.export_xlsx") {
+		t.Errorf("statement: the XLSX export link says %q, want %q", got, tr("soa.export_xlsx"))
+	}
+	href := browserRun(b, "read the export link", chromedp.AttributeValue(chromedp.CSS(exportLink), "href")).Value
+	cookies, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{ts.URL}})
+	if err != nil {
+		t.Fatalf("read the browser's cookies: %v", err)
+	}
+	var jar []*http.Cookie
+	for _, c := range cookies.Cookies {
+		jar = append(jar, &http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	status, ctype, xlsx := browserFetch(t, ts.URL+href, jar)
+	if status != http.StatusOK || !strings.Contains(ctype, "spreadsheetml") {
+		t.Fatalf("GET %s with the browser's session: %d %s, want 200 and an XLSX workbook", href, status, ctype)
+	}
+	edited, line, before := browserEditXLSX(t, xlsx, "5.2", "delvis")
+	if before != "införd" {
+		t.Errorf("the export has status %q for 5.2, want införd (the demo's state)", before)
+	}
+	upload := filepath.Join(t.TempDir(), "tillamplighetsforklaring.xlsx")
+	if err := os.WriteFile(upload, edited, 0o600); err != nil {
+		t.Fatalf("write the edited workbook: %v", err)
+	}
+
+	importLink := `main ul.actions-list a[href="` + dash + `/soa-import"]`
+	if got := b.text(importLink); got != tr("soa.import") {
+		t.Errorf("statement: the import link says %q, want %q", got, tr("soa.import"))
+	}
+	browserClick(b, "open the import", chromedp.CSS(importLink), http.StatusOK)
+	b.wantPath(dash + "/soa-import")
+	b.check("import form")
+	b.do("choose the file", chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{upload}))
+	browserClick(b, "upload the workbook", chromedp.CSS(`main form[enctype="multipart/form-data"] button[type=submit].primary`), http.StatusOK)
+	b.check("import preview")
+	b.screenshot("import_preview")
+	if got := b.text("main h2"); got != tr("imp.preview") {
+		t.Errorf("import preview heading = %q, want %q", got, tr("imp.preview"))
+	}
+	preview := browserRun(b, "read the preview", chromedp.Evaluate[[][]string](
+		`[...document.querySelectorAll('main form table tbody tr')].map(tr => [...tr.cells].map(td => td.innerText.trim()))`))
+	if len(preview) != 1 {
+		t.Fatalf("import preview lists %d rows, want only 5.2: %q", len(preview), preview)
+	}
+	if want := []string{strconv.Itoa(line), "5.2", implemented, partial}; !slices.Equal(preview[0], want) {
+		t.Errorf("import preview row = %q, want %q", preview[0], want)
+	}
+	if got, want := b.text("main form button[type=submit].primary"), tr("imp.confirm"); got != want {
+		t.Errorf("import confirm button says %q, want %q", got, want)
+	}
+	browserClick(b, "confirm the import", chromedp.CSS(`main form button[type=submit].primary`), http.StatusOK)
+	b.check("import applied")
+	if flash := b.text("main .flash"); flash != tr("imp.applied", 1) {
+		t.Errorf("after the import the confirmation says %q, want %q", flash, tr("imp.applied", 1))
+	}
+	browserClick(b, "back to the statement after the import", chromedp.CSS(`main p:not(.breadcrumb) > a[href="`+soaPath+`"]`), http.StatusOK)
+	b.wantPath(soaPath)
+	if r := b.soaRows()["5.2"]; r.Status != partial {
+		t.Errorf("after the import the statement shows 5.2 as %q, want %q", r.Status, partial)
+	}
+
+	// 6. The information owner reads the statement and may edit only the rows they own.
+	b.logout()
+	if got := b.login("agare"); got != mid {
+		t.Fatalf("agare landed in municipality %s, want %s", got, mid)
+	}
+	browserClick(b, "statement in agare's navigation", chromedp.CSS(`header nav a[href="`+soaPath+`"]`), http.StatusOK)
+	b.wantPath(soaPath)
+	b.check("statement of applicability (agare)")
+	ownerRows := b.soaRows()
+	if len(ownerRows) < 93 {
+		t.Errorf("agare's statement lists %d rows, want all of them (at least 93)", len(ownerRows))
+	}
+	if r := ownerRows["5.2"]; r.Status != partial {
+		t.Errorf("agare's statement shows 5.2 as %q, want %q", r.Status, partial)
+	}
+	if r := ownerRows["5.15"]; r.Owner != "Omar Ägare" {
+		t.Errorf("agare's statement shows the owner of 5.15 as %q, want Omar Ägare", r.Owner)
+	}
+	browserClick(b, "open row 5.15 as agare", chromedp.CSS(`table.soa a[href="`+soaPath+`/5.15"]`), http.StatusOK)
+	b.check("row 5.15 (agare)")
+	if got := b.text("#h-edit"); got != tr("soa.edit_title") {
+		t.Errorf("agare on row 5.15, which agare owns: edit heading %q, want %q", got, tr("soa.edit_title"))
+	}
+	if n := browserRun(b, "count edit forms", chromedp.Evaluate[int](`document.querySelectorAll('section[aria-labelledby="h-edit"] form #f-status').length`)); n != 1 {
+		t.Errorf("agare on row 5.15: no status field in the edit form")
+	}
+	b.open(soaPath+"/5.1", http.StatusOK)
+	b.check("row 5.1 (agare)")
+	if n := browserRun(b, "count edit headings", chromedp.Evaluate[int](`document.querySelectorAll('#h-edit, #f-status, #f-applicable').length`)); n != 0 {
+		t.Errorf("agare on row 5.1, owned by no one of theirs, sees the edit form (%d of its parts)", n)
+	}
+	if strings.Contains(b.text("main"), tr("soa.edit_title")) {
+		t.Errorf("agare on row 5.1 sees the heading %q", tr("soa.edit_title"))
+	}
+}
+
+// browserSoARow is one row of the statement of applicability as the list shows it.
+type browserSoARow struct {
+	Applicable string `json:"applicable"`
+	Status     string `json:"status"`
+	Owner      string `json:"owner"`
+}
+
+// soaRows reads the statement of applicability's table, by control id.
+func (b *browserSession) soaRows() map[string]browserSoARow {
+	b.t.Helper()
+	return browserRun(b, "read the statement", chromedp.Evaluate[map[string]browserSoARow](`(() => {
+		const out = {};
+		for (const tr of document.querySelectorAll('table.soa tbody tr')) {
+			const td = tr.cells;
+			out[td[0].innerText.trim()] = {applicable: td[2].innerText.trim(),
+				status: (td[3].querySelector('.badge') || td[3]).innerText.trim(), owner: td[4].innerText.trim()};
+		}
+		return out;
+	})()`))
+}
+
+// browserGap is the table of one catalog on the gap analysis page.
+type browserGap struct {
+	Caption     string         `json:"caption"`
+	Implemented map[string]int `json:"implemented"` // row heading (theme or total) → implemented
+}
+
+func (b *browserSession) gapTable(catalogID string) browserGap {
+	b.t.Helper()
+	g := browserRun(b, "read the gap table of "+catalogID, chromedp.Evaluate[browserGap](`(() => {
+		const sec = document.querySelector('section[aria-labelledby="h-' + `+browserJS(catalogID)+` + '"]');
+		const table = sec && sec.querySelector('table');
+		if (!table) return {caption: "", implemented: {}};
+		const implemented = {};
+		for (const tr of table.querySelectorAll('tbody tr')) {
+			implemented[tr.querySelector('th').innerText.trim()] = parseInt(tr.cells[1].innerText, 10);
+		}
+		return {caption: (table.caption ? table.caption.innerText.trim() : ""), implemented};
+	})()`))
+	if g.Caption == "" && len(g.Implemented) == 0 {
+		b.t.Fatalf("gap analysis has no table for %s", catalogID)
+	}
+	return g
+}
+
+// browserFetch GETs url with net/http, sending only the given cookies (none: as a calendar
+// program would), and returns the status, content type and body.
+func browserFetch(t *testing.T, url string, cookies []*http.Cookie) (int, string, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatalf("new request %s: %v", url, err)
+	}
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read %s: %v", url, err)
+	}
+	return resp.StatusCode, resp.Header.Get("Content-Type"), body
+}
+
+// browserEditXLSX sets the Status cell of control id in an exported workbook, as someone
+// editing it in Excel would, and returns the workbook, the spreadsheet line of the row and
+// the status it had.
+func browserEditXLSX(t *testing.T, data []byte, id, status string) ([]byte, int, string) {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("open the exported workbook: %v", err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	rows, err := f.GetRows(sheet)
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("read sheet %q of the export: %d rows, %v", sheet, len(rows), err)
+	}
+	col := slices.Index(rows[0], "Status")
+	if col < 0 {
+		t.Fatalf("the export's header %q has no Status column", rows[0])
+	}
+	for i, r := range rows[1:] {
+		if len(r) == 0 || r[0] != id {
+			continue
+		}
+		line := i + 2
+		before := ""
+		if col < len(r) {
+			before = r[col]
+		}
+		cell, err := excelize.CoordinatesToCellName(col+1, line)
+		if err == nil {
+			err = f.SetCellStr(sheet, cell, status)
+		}
+		if err != nil {
+			t.Fatalf("set %s in the workbook: %v", cell, err)
+		}
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatalf("write the edited workbook: %v", err)
+		}
+		return buf.Bytes(), line, before
+	}
+	t.Fatalf("the export has no row %s", id)
+	return nil, 0, ""
 }
 
 // browserSession is one browser tab logged in (or not) to one test server.
@@ -383,6 +849,23 @@ func (b *browserSession) text(css string) string {
 	b.t.Helper()
 	return strings.TrimSpace(browserRun(b, "read text of "+css, chromedp.Evaluate[string](
 		`(() => { const el = document.querySelector(`+browserJS(css)+`); return el ? el.innerText : ""; })()`)))
+}
+
+// clear empties a text field, as selecting its text and deleting it would. (SetValue with ""
+// does not: chromedp v0.23.0 leaves the argument out and the field gets "undefined".)
+func (b *browserSession) clear(css string) {
+	b.t.Helper()
+	ok := browserRun(b, "clear "+css, chromedp.Evaluate[bool](`(() => {
+		const el = document.querySelector(`+browserJS(css)+`);
+		if (!el) return false;
+		el.value = '';
+		el.dispatchEvent(new Event('input', {bubbles: true}));
+		el.dispatchEvent(new Event('change', {bubbles: true}));
+		return el.value === '';
+	})()`))
+	if !ok {
+		b.t.Fatalf("cannot clear %s", css)
+	}
 }
 
 // selectOption chooses the option whose visible text is label, as a user picking from the

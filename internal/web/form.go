@@ -18,6 +18,9 @@ type formState struct {
 	Labels  map[string]string // field -> translated label, for the error summary
 	Summary string            // translated top message
 	Order   []string          // fields in error, in form order
+	// Prefix goes before every field id, for a page with two forms that share field names
+	// (the row edit form and the review form both have next_review_at).
+	Prefix string
 }
 
 func newForm() formState {

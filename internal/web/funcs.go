@@ -113,6 +113,10 @@ func init() {
 		}
 		return fs
 	}
+	f["prefixed"] = func(fs formState, prefix string) formState {
+		fs.Prefix = prefix
+		return fs
+	}
 	f["adoptForm"] = func(d domain.Document, today string) formState {
 		fs := formFromDocument(d)
 		if fs.Values["adopted_at"] == "" {
