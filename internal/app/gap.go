@@ -78,7 +78,7 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 	for _, r := range rows {
 		status[catalog.Ref{Catalog: r.CatalogID, Control: r.ControlID}] = domain.ControlStatus(r.Status)
 	}
-	var rep GapReport
+	rep := GapReport{Catalogs: []GapCatalog{}, Units: []GapGroup{}}
 	for _, cat := range a.Catalog.Catalogs {
 		gc := GapCatalog{CatalogID: cat.ID, Name: cat.Name, NameSV: cat.NameSV}
 		themes := map[string]*GapGroup{}
@@ -122,7 +122,7 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 		}
 	}
 	if len(custom) > 0 {
-		gc := GapCatalog{CatalogID: CustomCatalog, Name: "Own controls", NameSV: "Egna åtgärder"}
+		gc := GapCatalog{CatalogID: CustomCatalog, Name: "Own controls", NameSV: "Egna åtgärder", Themes: []GapGroup{}}
 		for _, r := range custom {
 			gc.Total.add(domain.ControlStatus(r.Status))
 		}

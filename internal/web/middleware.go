@@ -84,7 +84,7 @@ func limitBody(c *gin.Context) {
 	switch p := c.FullPath(); {
 	case strings.HasSuffix(p, "/evidence"):
 		n = domain.MaxEvidenceBytes + 1<<20
-	case strings.HasSuffix(p, "/soa.xlsx") || strings.HasSuffix(p, "/soa-import"):
+	case strings.HasSuffix(p, "/soa.xlsx") || strings.Contains(p, "/soa-import"):
 		n = maxImportBytes + 1<<20
 	}
 	if c.Request.Body != nil {

@@ -20,6 +20,7 @@ type importPage struct {
 	Form    formState
 	Rows    []rowErrorView
 	Applied bool
+	Nothing bool // an upload that changes nothing
 }
 
 type rowErrorView struct {
@@ -89,7 +90,7 @@ func (s *Server) importApply(c *gin.Context) {
 	rows, err := s.app.UpdateSoARows(c.Request.Context(), s.caller(c), mid, ids, ins, false)
 	if err != nil {
 		// Name the spreadsheet lines the preview showed, not positions in the form.
-		s.renderImport(c, mid, nil, false, exchange.WithLines(err, confirmed))
+		s.renderImport(c, mid, nil, false, importError(err, confirmed))
 		return
 	}
 	changes := make([]ImportChange, len(rows))
@@ -101,7 +102,7 @@ func (s *Server) importApply(c *gin.Context) {
 
 func (s *Server) renderImport(c *gin.Context, mid int64, changes []ImportChange, applied bool, err error) {
 	tr := s.i18n.For(lang(c))
-	pg := importPage{Changes: changes, Form: newForm(), Applied: applied}
+	pg := importPage{Changes: changes, Form: newForm(), Applied: applied, Nothing: err == nil && !applied && len(changes) == 0}
 	status := http.StatusOK
 	if err != nil {
 		e := domain.AsError(err)

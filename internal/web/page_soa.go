@@ -33,6 +33,14 @@ type soaListPage struct {
 	Today     domain.Date
 }
 
+// OwnerName is the name of a row's owner, or "" when it has none.
+func (p soaListPage) OwnerName(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return p.Owners[*id]
+}
+
 func (s *Server) soaList(c *gin.Context) { s.renderSoAList(c, http.StatusOK, newForm()) }
 
 func (s *Server) renderSoAList(c *gin.Context, status int, f formState) {
@@ -58,6 +66,13 @@ func (s *Server) renderSoAList(c *gin.Context, status int, f formState) {
 	if pg.Owners, err = s.memberNames(c, mid); err != nil {
 		s.fail(c, err)
 		return
+	}
+	// Those who may not list the municipality's people still see who owns a row, as the
+	// row's own page shows.
+	for _, r := range pg.Rows {
+		if r.OwnerID != nil && pg.Owners[*r.OwnerID] == "" {
+			pg.Owners[*r.OwnerID] = s.userName(c, r.OwnerID)
+		}
 	}
 	pg.Base = s.base(c, s.i18n.T(lang(c), "soa.title"))
 	s.render(c, status, "soa", pg)
