@@ -13,7 +13,7 @@ const (
 )
 
 // Kinds lists every record kind.
-var Kinds = []Kind{KindDocument}
+var Kinds = []Kind{KindDocument, KindControl}
 
 // Review interval bounds in months.
 const (

@@ -1,0 +1,101 @@
+package i18n_test
+
+import (
+	"io/fs"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/i18n"
+	"github.com/lisa-isms/lisa/ui"
+)
+
+// Every text a page shows must exist in Swedish and English: the same keys in both files,
+// and every literal key the templates and the Go code ask for present.
+func TestTranslationsAreComplete(t *testing.T) {
+	c, err := i18n.Load(ui.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, en := c.Keys("sv"), c.Keys("en")
+	slices.Sort(sv)
+	slices.Sort(en)
+	for _, k := range sv {
+		if !c.Has("en", k) {
+			t.Errorf("%s: Swedish only", k)
+		}
+	}
+	for _, k := range en {
+		if !c.Has("sv", k) {
+			t.Errorf("%s: English only", k)
+		}
+	}
+	if len(sv) < 300 {
+		t.Errorf("only %d keys loaded", len(sv))
+	}
+
+	// Literal keys in templates: {{$.T "key"}}, {{.B.T "key"}}, "Label" "key", "Hint" "key", "Empty" "key".
+	used := regexp.MustCompile(`(?:\.T|"Label"|"Hint"|"Empty") "([a-z_]+\.[a-z0-9_.]+)"`)
+	err = fs.WalkDir(ui.FS, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") {
+			return err
+		}
+		b, err := fs.ReadFile(ui.FS, path)
+		if err != nil {
+			return err
+		}
+		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			if !c.Has("sv", m[1]) {
+				t.Errorf("%s uses %q, which sv.txt lacks", path, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Keys built at run time from enum values: one per value.
+	enums := map[string][]string{
+		"doctype.": strs(domain.DocTypes), "docstatus.": strs(domain.DocStatuses), "adopter.": strs(domain.Adopters),
+		"scope.": strs(domain.DocScopes), "ctlstatus.": strs(domain.ControlStatuses), "role.": strs(domain.MunicipalRoles),
+		"orgkind.": strs(domain.OrgUnitKinds), "kind.": strs(domain.Kinds), "due.state.": {"overdue", "soon", "ok", "none"},
+		"theme.": {"organizational", "people", "physical", "technological"},
+	}
+	for prefix, values := range enums {
+		for _, v := range values {
+			if !c.Has("sv", prefix+v) {
+				t.Errorf("no translation %s%s", prefix, v)
+			}
+		}
+	}
+}
+
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// A missing key falls back to Swedish, then to the key itself.
+func TestFallback(t *testing.T) {
+	c, err := i18n.Load(ui.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T("en", "login.title"); got != "Log in" {
+		t.Errorf("en login.title = %q", got)
+	}
+	if got := c.T("fr", "login.title"); got != "Logga in" {
+		t.Errorf("unknown language = %q", got)
+	}
+	if got := c.T("sv", "no.such.key"); got != "no.such.key" {
+		t.Errorf("missing key = %q", got)
+	}
+	if got := c.T("sv", "doc.count", 3); got != "3 dokument" {
+		t.Errorf("formatted = %q", got)
+	}
+}
