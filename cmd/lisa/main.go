@@ -179,15 +179,16 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 	log.Info("listening", "addr", ln.Addr().String(), "db", c.DB)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	remindDone := make(chan struct{})
+	// Reminders always come as in-app notifications; by email too when SMTP is configured.
+	sch := &remind.Scheduler{Store: s, Clock: func() time.Time { return s.Now() }, Config: rcfg, Logger: log.With("component", "remind")}
 	if mailer != nil {
-		sch := &remind.Scheduler{Store: s, Mailer: mailer, Clock: func() time.Time { return s.Now() }, Config: rcfg, Logger: log.With("component", "remind")}
-		go func() { defer close(remindDone); sch.Run(ctx) }()
-		log.Info("reminders on", "smtp", mailer.Host, "days", rcfg.Thresholds)
+		sch.Mailer = mailer
+		log.Info("email reminders on", "smtp", mailer.Host, "days", rcfg.Thresholds)
 	} else {
-		close(remindDone)
-		log.Info("reminders off: LISA_SMTP_HOST not set")
+		log.Info("email reminders off (LISA_SMTP_HOST not set); in-app notifications on")
 	}
+	remindDone := make(chan struct{})
+	go func() { defer close(remindDone); sch.Run(ctx) }()
 	defer func() { stop(); <-remindDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

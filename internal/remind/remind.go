@@ -86,16 +86,21 @@ func (s *Scheduler) batchSize() int {
 // holds that is due. A mail that cannot be sent is recorded (MarkFailed) and tried again
 // later: mail trouble is logged, not returned. The error reports database trouble only.
 func (s *Scheduler) RunOnce(ctx context.Context) error {
-	if s.Store == nil || s.Mailer == nil {
-		return errors.New("remind: scheduler needs a store and a mailer")
+	if s.Store == nil {
+		return errors.New("remind: scheduler needs a store")
 	}
 	now := s.now()
 	today := domain.DateOf(now.In(domain.Sweden))
 	base := strings.TrimRight(s.Config.BaseURL, "/")
 	var errs []error
-	n, err := s.Store.PlanReminders(ctx, today, s.thresholds(), func(u domain.User, items []domain.DueItem) (string, string) {
-		return Digest(u, items, today, base)
-	})
+	render := func(u domain.User, items []domain.DueItem) (string, string) { return Digest(u, items, today, base) }
+	if s.Mailer == nil {
+		render = nil // no SMTP: in-app notifications only
+	}
+	n, err := s.Store.PlanReminders(ctx, today, s.thresholds(), render)
+	if s.Mailer == nil {
+		return err
+	}
 	if err != nil {
 		errs = append(errs, fmt.Errorf("plan reminders: %w", err))
 	} else if n > 0 {

@@ -149,7 +149,8 @@ const dueItemColumns = `r.kind, r.id, r.municipality_id, r.title, r.owner_id, CO
 // 7-day reminder, and the looser thresholds are marked done so they never come later. Each
 // (record, review date, threshold) is reminded once ever. Records are grouped per owner into
 // one digest mail (render gives its subject and body) with one notification per record.
-// It returns the number of mails queued.
+// It returns the number of mails queued. With render nil no mail is queued (no SMTP is
+// configured): the reminders are in-app notifications only, also for owners without email.
 func (s *Store) PlanReminders(ctx context.Context, today domain.Date, thresholds []int,
 	render func(user domain.User, items []domain.DueItem) (subject, body string)) (int, error) {
 	ts := reminderThresholds(thresholds)
@@ -161,8 +162,8 @@ func (s *Store) PlanReminders(ctx context.Context, today domain.Date, thresholds
 		q, args, err := inTx(tx, `SELECT `+dueItemColumns+`
 			FROM records r JOIN users u ON u.id = r.owner_id JOIN org_units o ON o.id = r.org_unit_id
 			WHERE r.status NOT IN (?) AND r.next_review_at IS NOT NULL AND r.next_review_at <= ?
-			AND u.email <> '' AND u.disabled = ?
-			ORDER BY r.owner_id, r.next_review_at, r.id`, domain.ClosedStatuses, horizon, false)
+			AND (u.email <> '' OR ?) AND u.disabled = ?
+			ORDER BY r.owner_id, r.next_review_at, r.id`, domain.ClosedStatuses, horizon, render == nil, false)
 		if err != nil {
 			return err
 		}
@@ -242,13 +243,17 @@ func (s *Store) PlanReminders(ctx context.Context, today domain.Date, thresholds
 			if len(claimed) == 0 {
 				continue
 			}
-			u := byID[owner]
-			subject, body := render(u, claimed)
-			outboxID, err := s.queueMail(ctx, tx, u, subject, body, now)
-			if err != nil {
-				return err
+			var outboxID *int64
+			if render != nil && byID[owner].Email != "" {
+				u := byID[owner]
+				subject, body := render(u, claimed)
+				id, err := s.queueMail(ctx, tx, u, subject, body, now)
+				if err != nil {
+					return err
+				}
+				outboxID = &id
+				queued++
 			}
-			queued++
 			for i, it := range claimed {
 				if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE reminders SET outbox_id = ? WHERE record_id = ? AND due_date = ? AND threshold = ?`),
 					outboxID, it.ID, *it.NextReviewAt, claimedT[i]); err != nil {
