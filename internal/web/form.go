@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"sort"
 	"strconv"
 
@@ -65,3 +66,18 @@ func (f *formState) setErr(tr i18n.Translator, err error) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// formIDs parses the values of a multi-value id field (checkboxes); a value that is not a
+// number is a field error.
+func formIDs(v url.Values, name string, p domain.Problems) []int64 {
+	ids := []int64{}
+	for _, s := range v[name] {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			p.Add(name, "err.type")
+			continue
+		}
+		ids = append(ids, n)
+	}
+	return ids
+}

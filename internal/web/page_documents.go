@@ -71,15 +71,7 @@ func parseDocumentForm(v url.Values, isNew bool) (domain.DocumentInput, domain.P
 		in.RevisionInProgress = &b
 	}
 	if _, ok := v["form_has_scope_units"]; ok {
-		ids := []int64{}
-		for _, s := range v["scope_unit_ids"] {
-			n, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				p.Add("scope_unit_ids", "err.type")
-				continue
-			}
-			ids = append(ids, n)
-		}
+		ids := formIDs(v, "scope_unit_ids", p)
 		in.ScopeUnitIDs = &ids
 	}
 	return in, p
@@ -175,10 +167,8 @@ func formFromPost(c *gin.Context) formState {
 			f.Values[k] = vs[0]
 		}
 	}
-	for _, s := range c.Request.PostForm["scope_unit_ids"] {
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			f.Multi["scope_unit_ids"] = append(f.Multi["scope_unit_ids"], n)
-		}
+	for _, name := range []string{"scope_unit_ids", "evidence_record_ids"} {
+		f.Multi[name] = formIDs(c.Request.PostForm, name, domain.Problems{})
 	}
 	return f
 }

@@ -302,15 +302,7 @@ func parseSoAForm(v url.Values) (domain.SoAInput, domain.Problems) {
 		in.UnitStatuses = &list
 	}
 	if _, ok := v["form_has_evidence"]; ok {
-		ids := []int64{}
-		for _, s := range v["evidence_record_ids"] {
-			n, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				p.Add("evidence_record_ids", "err.type")
-				continue
-			}
-			ids = append(ids, n)
-		}
+		ids := formIDs(v, "evidence_record_ids", p)
 		in.EvidenceIDs = &ids
 	}
 	return in, p
@@ -340,11 +332,6 @@ func (s *Server) soaUpdate(c *gin.Context) {
 			return
 		}
 		f := formFromPost(c)
-		for _, id := range c.Request.PostForm["evidence_record_ids"] {
-			if n, err := strconv.ParseInt(id, 10, 64); err == nil {
-				f.Multi["evidence_record_ids"] = append(f.Multi["evidence_record_ids"], n)
-			}
-		}
 		f.setErr(s.i18n.For(lang(c)), err)
 		f.Order = orderFields(f.Order, soaFields)
 		s.renderSoARow(c, statusOf(e.Code), mid, 0, "edit", f)
