@@ -25,7 +25,7 @@ const password = "rätt-lösenord-123"
 // fixture is a real SQLite database with one municipality (and a second one, to be sure
 // nothing leaks), built through the service layer without the demo data.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	store *store.Store
 	app   *app.App
@@ -42,7 +42,7 @@ type fixture struct {
 	otherUnit int64
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{t: t, ctx: ctx, owners: map[int64]string{}, evidence: map[int64]string{}}

@@ -292,3 +292,53 @@ func FuzzLoginJSON(f *testing.F) {
 		}
 	})
 }
+
+// The statement-of-applicability row form: never a panic; every problem names a field of the
+// form with a translated reason; valid input either applies or is refused with an EInvalid
+// naming a field.
+func FuzzParseSoAForm(f *testing.F) {
+	for _, s := range []string{
+		"applicable=yes&status=implemented&owner_id=3&org_unit_id=1&review_interval_months=12&next_review_at=2027-01-01",
+		"applicable=no&justification=Ingen+serverhall&form_has_units=1&form_has_evidence=1",
+		"form_has_units=1&unit_status_4=partial&unit_status_5=implemented&unit_status_x=partial&unit_status_6=",
+		"form_has_evidence=1&evidence_record_ids=1&evidence_record_ids=abc",
+		"applicable=maybe&status=klar&owner_id=-1&org_unit_id=9999999999999999999999&review_interval_months=0",
+		"justification=%00&status=inf%C3%B6rd", "", "%zz",
+	} {
+		f.Add(s)
+	}
+	fields := map[string]bool{}
+	for _, n := range soaFields {
+		fields[n] = true
+	}
+	f.Fuzz(func(t *testing.T, query string) {
+		v, _ := url.ParseQuery(query)
+		in, p := parseSoAForm(v)
+		for field, key := range p {
+			if !fields[field] {
+				t.Errorf("problem names %q, not a form field", field)
+			}
+			tTranslated(t, key)
+		}
+		if len(p) > 0 {
+			return
+		}
+		c := domain.ControlImpl{Record: domain.Record{Status: "not_started", ReviewIntervalMonths: 12}, Applicable: true}
+		if err := domain.ApplySoA(&c, in, domain.NewDate(2026, 11, 27)); err != nil {
+			e := domain.AsError(err)
+			if e.Code != domain.EInvalid || len(e.Fields) == 0 {
+				t.Fatalf("ApplySoA: %v", err)
+			}
+			for field, key := range e.Fields {
+				if !fields[field] {
+					t.Errorf("ApplySoA names %q, not a form field", field)
+				}
+				tTranslated(t, key)
+			}
+			return
+		}
+		if !c.Applicable && (c.Status != "not_applicable" || c.Justification == "") {
+			t.Errorf("not applicable without status or justification: %+v", c)
+		}
+	})
+}
