@@ -98,6 +98,13 @@ func init() {
 		}
 		return en
 	}
+	f["short"] = func(n int, s string) string {
+		r := []rune(s)
+		if len(r) <= n {
+			return s
+		}
+		return string(r[:n-1]) + "…"
+	}
 	f["add"] = func(a, b int) int { return a + b }
 	f["mul"] = func(a, b int) int { return a * b }
 	f["derefs"] = func(a *domain.Adopter) string {
