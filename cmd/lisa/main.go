@@ -288,11 +288,22 @@ func trimNewline(b []byte) []byte {
 
 func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "verify" {
-		return errors.New("usage: lisa audit verify [--db PATH]")
+		return errors.New("usage: lisa audit verify [--db PATH] [--anchor ID:HASH]")
 	}
-	c, _, err := parseConfig("audit verify", args[1:], "lisa.db", nil)
+	var anchorText string
+	c, _, err := parseConfig("audit verify", args[1:], "lisa.db", func(fs *flag.FlagSet) {
+		fs.StringVar(&anchorText, "anchor", "", "an entry's ID:HASH noted earlier; it must still be there, unchanged")
+	})
 	if err != nil {
 		return err
+	}
+	var anchor *audit.Anchor
+	if anchorText != "" {
+		a, err := audit.ParseAnchor(anchorText)
+		if err != nil {
+			return err
+		}
+		anchor = &a
 	}
 	if _, err := os.Stat(c.DB); err != nil {
 		return fmt.Errorf("open %s: %w", c.DB, err)
@@ -302,14 +313,18 @@ func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	n, err := s.VerifyAudit(ctx)
+	v, err := s.VerifyAuditAnchored(ctx, anchor)
 	var be *audit.BrokenError
 	if errors.As(err, &be) {
-		return fmt.Errorf("%w (%d entries before it verified)", be, n)
+		return fmt.Errorf("%w (%d entries before it verified)", be, v.Count)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "audit trail intact: %d entries verified\n", n)
+	fmt.Fprintf(stdout, "audit trail intact: %d entries verified\n", v.Count)
+	if anchor != nil {
+		fmt.Fprintf(stdout, "anchor %d found unchanged\n", anchor.ID)
+	}
+	fmt.Fprintf(stdout, "head (note it to detect later truncation): %s\n", v.Head())
 	return nil
 }

@@ -127,3 +127,40 @@ func TestUnknownCommandFails(t *testing.T) {
 		t.Fatal("no command accepted")
 	}
 }
+
+// The chain alone cannot see its newest entries cut off; the head noted earlier can.
+func TestAuditVerifyAnchorDetectsTruncation(t *testing.T) {
+	path := seededDB(t)
+	out, err := runCmd("audit", "verify", "--db", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, head, ok := strings.Cut(out, "head (note it to detect later truncation): ")
+	if !ok {
+		t.Fatalf("no head in %q", out)
+	}
+	head = strings.TrimSpace(head)
+	if out, err := runCmd("audit", "verify", "--db", path, "--anchor", head); err != nil || !strings.Contains(out, "found unchanged") {
+		t.Fatalf("anchor on an intact chain: %v %q", err, out)
+	}
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{`DROP TRIGGER audit_log_no_delete`, `DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	// Without the anchor the shortened chain looks intact; with it, it does not.
+	if _, err := runCmd("audit", "verify", "--db", path); err != nil {
+		t.Fatalf("shortened chain without anchor: %v", err)
+	}
+	if _, err := runCmd("audit", "verify", "--db", path, "--anchor", head); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Fatalf("shortened chain with anchor: %v", err)
+	}
+	if _, err := runCmd("audit", "verify", "--db", path, "--anchor", "nonsense"); err == nil {
+		t.Fatal("bad anchor accepted")
+	}
+}

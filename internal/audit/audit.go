@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Entry is one row of the audit trail.
@@ -88,11 +89,45 @@ func (e *BrokenError) Error() string {
 	return fmt.Sprintf("audit chain broken at entry %d: %s", e.ID, e.Reason)
 }
 
+// Anchor is an entry's id and hash written down outside the database (an auditor's note, a
+// report, a mail). The chain alone cannot tell that its newest entries were cut off or that
+// it was rewritten from some point on; an anchor can: the entry must still be there with
+// the same hash.
+type Anchor struct {
+	ID   int64
+	Hash string
+}
+
+func (a Anchor) String() string { return strconv.FormatInt(a.ID, 10) + ":" + a.Hash }
+
+// ParseAnchor reads "ID:HASH" as `lisa audit verify` prints it.
+func ParseAnchor(s string) (Anchor, error) {
+	id, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || n <= 0 || len(hash) != 64 {
+		return Anchor{}, fmt.Errorf("anchor %q: want ID:HASH as printed by lisa audit verify", s)
+	}
+	return Anchor{ID: n, Hash: strings.ToLower(hash)}, nil
+}
+
 // Verifier checks entries one at a time, in id order.
 type Verifier struct {
 	prevID   int64
 	prevHash string
 	Count    int
+	// Anchor, when set, must be met on the way: the entry with its id has its hash.
+	Anchor *Anchor
+}
+
+// Head is the newest entry verified: what to write down as the next anchor.
+func (v *Verifier) Head() Anchor { return Anchor{ID: v.prevID, Hash: v.prevHash} }
+
+// Finish reports an anchor that was never reached: the chain was cut off before it.
+func (v *Verifier) Finish() error {
+	if v.Anchor != nil && v.prevID < v.Anchor.ID {
+		return &BrokenError{ID: v.prevID + 1, Reason: fmt.Sprintf("entries up to the anchor %d are missing (the chain ends at %d)", v.Anchor.ID, v.prevID)}
+	}
+	return nil
 }
 
 // NewVerifier starts a verification at the beginning of the chain.
@@ -108,6 +143,9 @@ func (v *Verifier) Next(e Entry) error {
 	}
 	if ComputeHash(e) != e.Hash {
 		return &BrokenError{ID: e.ID, Reason: "content does not match its hash (entry was changed)"}
+	}
+	if v.Anchor != nil && e.ID == v.Anchor.ID && e.Hash != v.Anchor.Hash {
+		return &BrokenError{ID: e.ID, Reason: "hash differs from the anchor (the chain was rewritten up to here)"}
 	}
 	v.prevID, v.prevHash = e.ID, e.Hash
 	v.Count++

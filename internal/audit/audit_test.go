@@ -217,3 +217,58 @@ func TestSnapshot(t *testing.T) {
 		t.Errorf("Snapshot(chan) is empty")
 	}
 }
+
+// An anchor catches what the chain alone cannot: a chain rewritten from the start (every hash
+// recomputed) and a chain whose newest entries were cut off.
+func TestAnchor(t *testing.T) {
+	es := chain(5)
+	a := Anchor{ID: 3, Hash: es[2].Hash}
+	parsed, err := ParseAnchor(a.String())
+	if err != nil || parsed != a {
+		t.Fatalf("round trip %v %v", parsed, err)
+	}
+
+	// Rewritten: entry 2 changed and everything after re-hashed, so the chain is consistent.
+	re := chain(5)
+	re[1].Actor = "någon annan"
+	prev := re[0].Hash
+	for i := 1; i < len(re); i++ {
+		re[i].PrevHash = prev
+		re[i].Hash = ComputeHash(re[i])
+		prev = re[i].Hash
+	}
+	if _, be, _ := verify(re); be != nil {
+		t.Fatalf("rewritten chain should look intact alone: %v", be)
+	}
+	v := NewVerifier()
+	v.Anchor = &a
+	var got error
+	for _, e := range re {
+		if got = v.Next(e); got != nil {
+			break
+		}
+	}
+	if be, ok := got.(*BrokenError); !ok || be.ID != 3 {
+		t.Errorf("rewritten chain with anchor: %v", got)
+	}
+
+	// Cut off after entry 2.
+	v = NewVerifier()
+	v.Anchor = &a
+	for _, e := range es[:2] {
+		if err := v.Next(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.Finish(); err == nil {
+		t.Error("truncated chain passed with anchor")
+	}
+	if h := v.Head(); h.ID != 2 || h.Hash != es[1].Hash {
+		t.Errorf("head %v", h)
+	}
+	for _, bad := range []string{"", "3", "x:abc", "3:short", "-1:" + es[0].Hash} {
+		if _, err := ParseAnchor(bad); err == nil {
+			t.Errorf("ParseAnchor(%q) accepted", bad)
+		}
+	}
+}

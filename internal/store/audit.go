@@ -123,20 +123,31 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, er
 // VerifyAudit walks the whole chain in order; it returns the number of entries checked and a
 // *audit.BrokenError at the first break.
 func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
+	v, err := s.VerifyAuditAnchored(ctx, nil)
+	return v.Count, err
+}
+
+// VerifyAuditAnchored walks the whole chain in order, also checking an anchor written down
+// earlier; the verifier it returns holds the count and the head (the next anchor).
+func (s *Store) VerifyAuditAnchored(ctx context.Context, anchor *audit.Anchor) (*audit.Verifier, error) {
+	v := audit.NewVerifier()
+	v.Anchor = anchor
 	rows, err := s.r.QueryxContext(ctx, `SELECT * FROM audit_log ORDER BY id`)
 	if err != nil {
-		return 0, fmt.Errorf("read audit: %w", err)
+		return v, fmt.Errorf("read audit: %w", err)
 	}
 	defer rows.Close()
-	v := audit.NewVerifier()
 	for rows.Next() {
 		var e audit.Entry
 		if err := rows.StructScan(&e); err != nil {
-			return v.Count, fmt.Errorf("scan audit: %w", err)
+			return v, fmt.Errorf("scan audit: %w", err)
 		}
 		if err := v.Next(e); err != nil {
-			return v.Count, err
+			return v, err
 		}
 	}
-	return v.Count, rows.Err()
+	if err := rows.Err(); err != nil {
+		return v, err
+	}
+	return v, v.Finish()
 }
