@@ -151,3 +151,14 @@ func (s *Store) VerifyAuditAnchored(ctx context.Context, anchor *audit.Anchor) (
 	}
 	return v, v.Finish()
 }
+
+// AuditHead returns the newest entry's id and hash (zero when the trail is empty), for an
+// auditor to note down as an anchor.
+func (s *Store) AuditHead(ctx context.Context) (audit.Anchor, error) {
+	var h audit.Anchor
+	err := s.r.QueryRowContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&h.ID, &h.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, nil
+	}
+	return h, err
+}

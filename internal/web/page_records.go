@@ -238,6 +238,7 @@ func (s *Server) reviewList(c *gin.Context) {
 
 type auditPage struct {
 	Base
+	Head       audit.Anchor // the chain's newest entry, to note down as an anchor
 	Entries    []audit.Entry
 	Query      map[string]string
 	NextBefore int64
@@ -261,6 +262,10 @@ func (s *Server) auditList(c *gin.Context) {
 		return
 	}
 	pg := auditPage{Entries: es, Query: map[string]string{}}
+	if pg.Head, err = s.app.Store.AuditHead(c.Request.Context()); err != nil {
+		s.fail(c, err)
+		return
+	}
 	for _, k := range []string{"kind", "action", "actor", "from", "to", "record_id"} {
 		pg.Query[k] = c.Query(k)
 	}
