@@ -4,21 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	_ "github.com/mattn/go-sqlite3"
-	"golang.org/x/crypto/bcrypt"
 
-	"github.com/lisa-isms/lisa/internal/app"
-	"github.com/lisa-isms/lisa/internal/auth"
 	"github.com/lisa-isms/lisa/internal/demo"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
@@ -36,27 +30,8 @@ type adminEnv struct {
 
 func adminNewEnv(t *testing.T) *adminEnv {
 	t.Helper()
-	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "lisa.db"))
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	a, err := app.New(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Hasher = auth.Hasher{Cost: bcrypt.MinCost}
-	if err := demo.Seed(ctx, a); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	srv, err := New(a, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &adminEnv{t: t, ctx: ctx, store: s, srv: srv}
-	e.ex, e.gr = e.munID("Exempelkommun"), e.munID("Grannkommun")
-	return e
+	env := newTestServer(t)
+	return &adminEnv{t: t, ctx: env.ctx, store: env.store, srv: env.srv, ex: env.ex, gr: env.gr}
 }
 
 func (e *adminEnv) munID(name string) int64 {
