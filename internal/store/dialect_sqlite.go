@@ -37,3 +37,6 @@ func (s *Store) dialectSetup(ctx context.Context) error {
 	}
 	return nil
 }
+
+// aggregateText joins expr over a group with commas (PostgreSQL: string_agg(expr, ',')).
+func aggregateText(expr string) string { return "group_concat(" + expr + ", ',')" }
