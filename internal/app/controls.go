@@ -268,10 +268,24 @@ func (a *App) applySoA(ctx context.Context, c Caller, mun int64, row *domain.Con
 			p.Add("owner_id", "err.unknown_owner")
 		}
 	}
-	if ok, err := a.Store.RecordsExist(ctx, mun, row.EvidenceIDs); err != nil {
-		return err
-	} else if !ok || slices.Contains(row.EvidenceIDs, row.ID) {
-		p.Add("evidence_record_ids", "err.unknown_record")
+	// Evidence must be records of the municipality the caller may read; links made earlier by
+	// someone else stay even if the caller cannot read them.
+	for _, id := range row.EvidenceIDs {
+		if id == row.ID {
+			p.Add("evidence_record_ids", "err.unknown_record")
+			break
+		}
+		if slices.Contains(before.EvidenceIDs, id) {
+			continue
+		}
+		r, err := a.Store.GetRecordAnyKind(ctx, mun, id)
+		if domain.ErrorCode(err) == domain.ENotFound || err == nil && !a.Authz.Can(c.P, mun, authz.ObjectOf(r.Kind), authz.Read, target(r)) {
+			p.Add("evidence_record_ids", "err.unknown_record")
+			break
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return p.Err()
 }

@@ -221,3 +221,28 @@ func TestCustomControls(t *testing.T) {
 		t.Errorf("other municipality has %d rows", len(rowsB))
 	}
 }
+
+// An information owner cannot link, as evidence on a row they own, a record they may not read
+// (a draft in another unit), nor learn that it exists.
+func TestSoAEvidenceMustBeReadable(t *testing.T) {
+	f := newFixture(t)
+	draftIT := f.doc(f.coord, domain.DocumentInput{Type: sp("rutin"), Title: sp("IT-rutin"), OrgUnitID: &f.unitIT})
+	own := f.doc(f.owner, domain.DocumentInput{Type: sp("rutin"), Title: sp("Egen rutin"), OrgUnitID: &f.unitSoc})
+	if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{OwnerID: &f.ownerID}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.app.UpdateSoA(f.ctx, f.owner, f.munA, "5.15", domain.SoAInput{EvidenceIDs: &[]int64{draftIT.ID}})
+	if e := wantCode(t, err, domain.EInvalid); e.Fields["evidence_record_ids"] != "err.unknown_record" {
+		t.Errorf("fields = %v", e.Fields)
+	}
+	if c, err := f.app.UpdateSoA(f.ctx, f.owner, f.munA, "5.15", domain.SoAInput{EvidenceIDs: &[]int64{own.ID}}); err != nil || len(c.EvidenceIDs) != 1 {
+		t.Fatalf("own document as evidence: %+v %v", c, err)
+	}
+	// A link the coordinator made stays when the owner saves the row.
+	if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{EvidenceIDs: &[]int64{own.ID, draftIT.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := f.app.UpdateSoA(f.ctx, f.owner, f.munA, "5.15", domain.SoAInput{Status: sp("implemented"), EvidenceIDs: &[]int64{own.ID, draftIT.ID}}); err != nil || c.Status != "implemented" {
+		t.Errorf("owner saving a row with the coordinator's link: %+v %v", c, err)
+	}
+}

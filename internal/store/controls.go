@@ -246,23 +246,6 @@ func (s *Store) CreateCustomControl(ctx context.Context, a Actor, cc *CustomCont
 	})
 }
 
-// RecordsExist reports whether every id names a tracked record of mun.
-func (s *Store) RecordsExist(ctx context.Context, mun int64, ids []int64) (bool, error) {
-	if len(ids) == 0 {
-		return true, nil
-	}
-	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
-	q, args, err := s.in(`SELECT COUNT(*) FROM records WHERE municipality_id = ? AND id IN (?)`, mun, ids)
-	if err != nil {
-		return false, err
-	}
-	var n int
-	if err := s.r.GetContext(ctx, &n, q, args...); err != nil {
-		return false, fmt.Errorf("check records: %w", err)
-	}
-	return n == len(ids), nil
-}
-
 // GetRecordAnyKind returns the core of record id in mun, whatever its kind. Returns ENotFound.
 func (s *Store) GetRecordAnyKind(ctx context.Context, mun, id int64) (domain.Record, error) {
 	var r domain.Record
