@@ -220,7 +220,6 @@ func (f *fixture) auditCount() int {
 
 func sp(s string) *string { return &s }
 func ip(n int) *int       { return &n }
-func i64(n int64) *int64  { return &n }
 
 func deref(s *string) string {
 	if s == nil {

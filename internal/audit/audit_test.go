@@ -63,7 +63,7 @@ func TestChainVerifies(t *testing.T) {
 
 func TestComputeHashDeterministic(t *testing.T) {
 	e := chain(1)[0]
-	if ComputeHash(e) != ComputeHash(e) {
+	if again := chain(1)[0]; ComputeHash(e) != ComputeHash(again) || ComputeHash(e) != e.Hash {
 		t.Fatal("hash is not deterministic")
 	}
 	// The stored hash itself is not an input.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"database/sql"
 	"errors"
 	"io"
 	"log"
@@ -281,16 +280,6 @@ func (e *env) record(title string, owner int64, next string) int64 {
 		e.t.Fatal(err)
 	}
 	return d.ID
-}
-
-func (e *env) db() *sql.DB {
-	e.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+e.path+"?_busy_timeout=5000")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // scheduler is a Scheduler on s (nil: the env's store) sending to port.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -53,16 +54,15 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 	return out, nil
 }
 
+// escapeLike drops LIKE's wildcards from a search text (matching them literally would need
+// ESCAPE; dropping them keeps the search simple).
 func escapeLike(s string) string {
-	out := make([]rune, 0, len(s))
-	for _, r := range []rune(s) {
-		switch r {
-		case '%', '_':
-			continue // treated literally would need ESCAPE; dropping them keeps the search simple
+	return strings.Map(func(r rune) rune {
+		if r == '%' || r == '_' {
+			return -1
 		}
-		out = append(out, r)
-	}
-	return string(out)
+		return r
+	}, s)
 }
 
 // GetDocument returns one governing document of mun with its scope units. Returns ENotFound.
