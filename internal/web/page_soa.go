@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -100,7 +101,8 @@ type soaRowPage struct {
 	Units      []domain.OrgUnit
 	UnitNames  map[int64]string
 	Members    []domain.User
-	Docs       []domain.Document
+	Docs       []domain.Document // governing documents the caller may read (evidence choices)
+	Linked     []domain.Document // the row's evidence among them
 	OwnerName  string
 	CanEdit    bool
 	CanAssign  bool
@@ -175,13 +177,16 @@ func (s *Server) renderSoARow(c *gin.Context, status int, mid, _ int64, formName
 			return
 		}
 	}
-	if pg.CanEdit {
-		docs, err := s.app.Documents(ctx, cl, mid, store.DocumentFilter{})
-		if err != nil && domain.ErrorCode(err) != domain.EForbidden {
-			s.fail(c, err)
-			return
+	docs, err := s.app.Documents(ctx, cl, mid, store.DocumentFilter{})
+	if err != nil && domain.ErrorCode(err) != domain.EForbidden {
+		s.fail(c, err)
+		return
+	}
+	pg.Docs = docs
+	for _, d := range docs { // the evidence the caller may read, by title
+		if slices.Contains(row.EvidenceIDs, d.ID) {
+			pg.Linked = append(pg.Linked, d)
 		}
-		pg.Docs = docs
 	}
 	if formName == "edit" {
 		pg.Edit = f
