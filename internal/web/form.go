@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/i18n"
@@ -80,4 +81,47 @@ func formIDs(v url.Values, name string, p domain.Problems) []int64 {
 		ids = append(ids, n)
 	}
 	return ids
+}
+
+// The parsers of posted fields shared by the record forms. A field the form does not show is
+// nil ("not given"); one it shows is given, even when empty.
+
+// formString returns the field's text.
+func formString(v url.Values, name string) *string {
+	if _, ok := v[name]; !ok {
+		return nil
+	}
+	s := v.Get(name)
+	return &s
+}
+
+// formID returns the field's id: 0 for empty (none chosen), a field error when it is not a
+// non-negative number.
+func formID(v url.Values, name string, p domain.Problems) *int64 {
+	if _, ok := v[name]; !ok {
+		return nil
+	}
+	n := int64(0)
+	if s := strings.TrimSpace(v.Get(name)); s != "" {
+		var err error
+		if n, err = strconv.ParseInt(s, 10, 64); err != nil || n < 0 {
+			p.Add(name, "err.type")
+			return nil
+		}
+	}
+	return &n
+}
+
+// formInterval returns the review interval in months; anything but a whole number is the
+// interval's field error.
+func formInterval(v url.Values, p domain.Problems) *int {
+	if _, ok := v["review_interval_months"]; !ok {
+		return nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v.Get("review_interval_months")))
+	if err != nil {
+		p.Add("review_interval_months", "err.review_interval")
+		return nil
+	}
+	return &n
 }

@@ -23,13 +23,7 @@ var documentFields = []string{"type", "title", "description", "org_unit_id", "ow
 func parseDocumentForm(v url.Values, isNew bool) (domain.DocumentInput, domain.Problems) {
 	p := domain.Problems{}
 	var in domain.DocumentInput
-	str := func(name string) *string {
-		if _, ok := v[name]; !ok {
-			return nil
-		}
-		s := v.Get(name)
-		return &s
-	}
+	str := func(name string) *string { return formString(v, name) }
 	in.Type, in.Title, in.Description = str("type"), str("title"), str("description")
 	in.Version, in.VersionNote, in.Status = str("version"), str("version_note"), str("status")
 	in.AdoptedBy, in.AdoptedAt, in.Scope = str("adopted_by"), str("adopted_at"), str("scope")
@@ -37,35 +31,12 @@ func parseDocumentForm(v url.Values, isNew bool) (domain.DocumentInput, domain.P
 	if isNew && in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
 		in.NextReviewAt = nil // computed from the interval
 	}
-	parseID := func(name string) *int64 {
-		s := strings.TrimSpace(v.Get(name))
-		if _, ok := v[name]; !ok {
-			return nil
-		}
-		if s == "" {
-			zero := int64(0)
-			return &zero
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			p.Add(name, "err.type")
-			return nil
-		}
-		return &n
-	}
-	in.OrgUnitID = parseID("org_unit_id")
+	in.OrgUnitID = formID(v, "org_unit_id", p)
 	if in.OrgUnitID != nil && *in.OrgUnitID == 0 && isNew {
 		in.OrgUnitID = nil
 	}
-	in.OwnerID = parseID("owner_id")
-	if _, ok := v["review_interval_months"]; ok {
-		n, err := strconv.Atoi(strings.TrimSpace(v.Get("review_interval_months")))
-		if err != nil {
-			p.Add("review_interval_months", "err.review_interval")
-		} else {
-			in.ReviewIntervalMonths = &n
-		}
-	}
+	in.OwnerID = formID(v, "owner_id", p)
+	in.ReviewIntervalMonths = formInterval(v, p)
 	if _, ok := v["form_has_revision"]; ok {
 		b := v.Get("revision_in_progress") != ""
 		in.RevisionInProgress = &b

@@ -248,37 +248,12 @@ func parseSoAForm(v url.Values) (domain.SoAInput, domain.Problems) {
 	default:
 		p.Add("applicable", "err.enum")
 	}
-	for name, dst := range map[string]**string{"justification": &in.Justification, "status": &in.Status, "next_review_at": &in.NextReviewAt} {
-		if _, ok := v[name]; ok {
-			s := v.Get(name)
-			*dst = &s
-		}
-	}
+	in.Justification, in.Status, in.NextReviewAt = formString(v, "justification"), formString(v, "status"), formString(v, "next_review_at")
 	if in.Status != nil && *in.Status == "" {
 		in.Status = nil
 	}
-	for name, dst := range map[string]**int64{"owner_id": &in.OwnerID, "org_unit_id": &in.OrgUnitID} {
-		if _, ok := v[name]; !ok {
-			continue
-		}
-		n := int64(0)
-		if s := strings.TrimSpace(v.Get(name)); s != "" {
-			var err error
-			if n, err = strconv.ParseInt(s, 10, 64); err != nil {
-				p.Add(name, "err.type")
-				continue
-			}
-		}
-		*dst = &n
-	}
-	if _, ok := v["review_interval_months"]; ok {
-		n, err := strconv.Atoi(strings.TrimSpace(v.Get("review_interval_months")))
-		if err != nil {
-			p.Add("review_interval_months", "err.review_interval")
-		} else {
-			in.ReviewIntervalMonths = &n
-		}
-	}
+	in.OwnerID, in.OrgUnitID = formID(v, "owner_id", p), formID(v, "org_unit_id", p)
+	in.ReviewIntervalMonths = formInterval(v, p)
 	if _, ok := v["form_has_units"]; ok {
 		type us = struct {
 			OrgUnitID int64  `json:"org_unit_id"`
