@@ -162,7 +162,7 @@ func (a *App) soaKey(ctx context.Context, mun int64, controlID string) ([2]strin
 // row; information owners the rows they own (but may not hand them to someone else).
 // Returns ENotFound, EForbidden, EInvalid.
 func (a *App) UpdateSoA(ctx context.Context, c Caller, mun int64, controlID string, in domain.SoAInput) (domain.ControlImpl, error) {
-	rows, err := a.UpdateSoARows(ctx, c, mun, []string{controlID}, []domain.SoAInput{in}, false)
+	rows, err := a.updateSoARows(ctx, c, mun, []string{controlID}, []domain.SoAInput{in}, false, false)
 	if err != nil {
 		return domain.ControlImpl{}, err
 	}
@@ -182,10 +182,17 @@ type RowsError struct{ Rows []RowError }
 
 func (e *RowsError) Error() string { return "rows rejected" }
 
-// UpdateSoARows changes several rows in one transaction: all or nothing. When rows fail,
-// the error is a *domain.Error (EInvalid) wrapping a *RowsError naming each one. With
-// dryRun the changes are computed and returned but not stored.
+// UpdateSoARows changes rows in one transaction (an import): all or nothing. When rows fail
+// (unknown control, invalid value, a row the caller may not change), however many, the error
+// is a *domain.Error (EInvalid) wrapping a *RowsError naming each one. With dryRun the
+// changes are computed and returned but not stored.
 func (a *App) UpdateSoARows(ctx context.Context, c Caller, mun int64, controlIDs []string, ins []domain.SoAInput, dryRun bool) ([]domain.ControlImpl, error) {
+	return a.updateSoARows(ctx, c, mun, controlIDs, ins, dryRun, true)
+}
+
+// updateSoARows is UpdateSoARows; without asRows a row's problem is returned as it is (for
+// UpdateSoA: 404, 403, 400 naming the field).
+func (a *App) updateSoARows(ctx context.Context, c Caller, mun int64, controlIDs []string, ins []domain.SoAInput, dryRun, asRows bool) ([]domain.ControlImpl, error) {
 	if _, err := a.SoA(ctx, c, mun); err != nil { // membership, read permission, rows exist
 		return nil, err
 	}
@@ -194,7 +201,7 @@ func (a *App) UpdateSoARows(ctx context.Context, c Caller, mun int64, controlIDs
 	for i, id := range controlIDs {
 		k, ok := a.soaKey(ctx, mun, id)
 		if !ok {
-			if len(controlIDs) == 1 {
+			if !asRows {
 				return nil, domain.NotFound()
 			}
 			bad = append(bad, RowError{Row: i + 1, ControlID: id, Message: "err.unknown_control"})
@@ -207,7 +214,7 @@ func (a *App) UpdateSoARows(ctx context.Context, c Caller, mun int64, controlIDs
 	today := a.Today()
 	rows, err := a.Store.UpdateSoA(ctx, c.actor(), mun, keys, func(i int, row *domain.ControlImpl) error {
 		err := a.applySoA(ctx, c, mun, row, ins[i], today)
-		if err == nil || len(controlIDs) == 1 {
+		if err == nil || !asRows {
 			return err
 		}
 		e := domain.AsError(err)

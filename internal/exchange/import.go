@@ -291,15 +291,9 @@ func Changes(current []app.SoARow, rows []ImportRow) []ImportRow {
 
 // WithLines makes an error of app.App.UpdateSoARows(ctx, c, mun, ids, ins, dryRun), where ids
 // and ins came from Inputs(rows), name spreadsheet lines: the row numbers of its
-// *app.RowsError (positions in rows, from 1) become the rows' lines. UpdateSoARows reports a
-// single row's problem as a plain error; WithLines turns that, when it is EInvalid or
-// ENotFound (an unknown control: the caller has read the statement already, see Changes),
-// into the same "err.rows_rejected" error a longer import gets. Other errors are returned as
-// they are.
+// *app.RowsError (positions in rows, from 1) become the rows' lines. Other errors are returned
+// as they are.
 func WithLines(err error, rows []ImportRow) error {
-	if err == nil {
-		return nil
-	}
 	var re *app.RowsError
 	if errors.As(err, &re) {
 		for i, r := range re.Rows {
@@ -307,19 +301,6 @@ func WithLines(err error, rows []ImportRow) error {
 				re.Rows[i].Row = rows[r.Row-1].Line
 			}
 		}
-		return err
 	}
-	var e *domain.Error
-	if len(rows) != 1 || !errors.As(err, &e) {
-		return err
-	}
-	row := app.RowError{Row: rows[0].Line, ControlID: rows[0].ControlID, Message: e.Message, Fields: e.Fields}
-	switch e.Code {
-	case domain.ENotFound:
-		row.Message, row.Fields = "err.unknown_control", nil
-	case domain.EInvalid:
-	default:
-		return err
-	}
-	return &domain.Error{Code: domain.EInvalid, Message: "err.rows_rejected", Err: &app.RowsError{Rows: []app.RowError{row}}}
+	return err
 }

@@ -152,7 +152,7 @@ func (s *Server) importSoA(c *gin.Context, mid int64, data []byte, dryRun bool) 
 	ids, ins := exchange.Inputs(rows)
 	after, err := s.app.UpdateSoARows(ctx, cl, mid, ids, ins, dryRun)
 	if err != nil {
-		return nil, importError(err, rows)
+		return nil, exchange.WithLines(err, rows)
 	}
 	before := map[string]app.SoARow{}
 	for _, r := range current {
@@ -179,17 +179,6 @@ func (s *Server) canImport(c *gin.Context, mid int64) error {
 		return domain.Forbidden()
 	}
 	return nil
-}
-
-// importError names the spreadsheet lines in an error of UpdateSoARows for rows. A row the
-// caller may not change is reported as a rejected row however many rows the import changes
-// (UpdateSoARows reports it so for several rows, but as a plain 403 for a single one).
-func importError(err error, rows []exchange.ImportRow) error {
-	if e := domain.AsError(err); e.Code == domain.EForbidden && len(rows) == 1 && rowErrors(err) == nil {
-		return &domain.Error{Code: domain.EInvalid, Message: "err.rows_rejected", Err: &app.RowsError{Rows: []app.RowError{
-			{Row: rows[0].Line, ControlID: rows[0].ControlID, Message: e.Message, Fields: e.Fields}}}}
-	}
-	return exchange.WithLines(err, rows)
 }
 
 // readImport reads the uploaded workbook: the multipart field "file", or else the raw body

@@ -90,7 +90,7 @@ func (s *Server) importApply(c *gin.Context) {
 	rows, err := s.app.UpdateSoARows(c.Request.Context(), s.caller(c), mid, ids, ins, false)
 	if err != nil {
 		// Name the spreadsheet lines the preview showed, not positions in the form.
-		s.renderImport(c, mid, nil, false, importError(err, confirmed))
+		s.renderImport(c, mid, nil, false, exchange.WithLines(err, confirmed))
 		return
 	}
 	changes := make([]ImportChange, len(rows))
