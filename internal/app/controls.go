@@ -393,3 +393,15 @@ func (a *App) CustomControls(ctx context.Context, c Caller, mun int64) ([]store.
 	}
 	return a.Store.ListCustomControls(ctx, mun)
 }
+
+// CanEditSoA checks that the caller may change at least some rows of mun's statement of
+// applicability (to offer and accept an import). Returns ENotFound, EForbidden.
+func (a *App) CanEditSoA(c Caller, mun int64) error {
+	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
+		return err
+	}
+	if !a.Authz.CanSome(c.P, mun, authz.ObjControl, authz.Update) {
+		return domain.Forbidden()
+	}
+	return nil
+}

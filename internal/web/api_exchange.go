@@ -11,7 +11,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/lisa-isms/lisa/internal/app"
-	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/catalog"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/exchange"
@@ -167,20 +166,6 @@ func (s *Server) importSoA(c *gin.Context, mid int64, data []byte, dryRun bool) 
 	return out, nil
 }
 
-// canImport answers whether the caller may import into mun's statement of applicability:
-// ENotFound outside their municipalities, EForbidden unless they may read it and update at
-// least some of its rows (coordinators every row, information owners the rows they own; each
-// row is checked again when the import is applied).
-func (s *Server) canImport(c *gin.Context, mid int64) error {
-	if _, err := s.app.SoA(c.Request.Context(), s.caller(c), mid); err != nil {
-		return err
-	}
-	if !s.app.CanSome(s.caller(c), mid, authz.ObjControl, authz.Update) {
-		return domain.Forbidden()
-	}
-	return nil
-}
-
 // readImport reads the uploaded workbook: the multipart field "file", or else the raw body
 // (any content type but multipart).
 func readImport(c *gin.Context) ([]byte, error) {
@@ -231,7 +216,7 @@ func (s *Server) apiImportSoA(c *gin.Context) (int, any, error) {
 	default:
 		return 0, nil, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"dry_run": "err.enum"}}
 	}
-	if err := s.canImport(c, mid); err != nil {
+	if err := s.app.CanEditSoA(s.caller(c), mid); err != nil {
 		return 0, nil, err
 	}
 	data, err := readImport(c)

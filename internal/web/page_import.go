@@ -35,7 +35,7 @@ func (s *Server) importForm(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.canImport(c, mid); err != nil {
+	if err := s.app.CanEditSoA(s.caller(c), mid); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -49,7 +49,7 @@ func (s *Server) importPreview(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.canImport(c, mid); err != nil {
+	if err := s.app.CanEditSoA(s.caller(c), mid); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -68,7 +68,7 @@ func (s *Server) importApply(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.canImport(c, mid); err != nil {
+	if err := s.app.CanEditSoA(s.caller(c), mid); err != nil {
 		s.fail(c, err)
 		return
 	}
