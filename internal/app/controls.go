@@ -193,13 +193,18 @@ func (a *App) UpdateSoARows(ctx context.Context, c Caller, mun int64, controlIDs
 // updateSoARows is UpdateSoARows; without asRows a row's problem is returned as it is (for
 // UpdateSoA: 404, 403, 400 naming the field).
 func (a *App) updateSoARows(ctx context.Context, c Caller, mun int64, controlIDs []string, ins []domain.SoAInput, dryRun, asRows bool) ([]domain.ControlImpl, error) {
-	if _, err := a.SoA(ctx, c, mun); err != nil { // membership, read permission, rows exist
+	current, err := a.SoA(ctx, c, mun) // membership, read permission, rows exist
+	if err != nil {
 		return nil, err
+	}
+	known := make(map[string][2]string, len(current))
+	for _, r := range current {
+		known[r.ControlID] = [2]string{r.CatalogID, r.ControlID}
 	}
 	keys := make([][2]string, len(controlIDs))
 	var bad []RowError
 	for i, id := range controlIDs {
-		k, ok := a.soaKey(ctx, mun, id)
+		k, ok := known[id]
 		if !ok {
 			if !asRows {
 				return nil, domain.NotFound()
