@@ -1,9 +1,26 @@
-// Package migrations embeds Lisa's SQL schema migrations, run by goose at start-up.
+// Package migrations embeds Lisa's SQL schema migrations, run by goose at start-up: one set
+// per database (sqlite/, postgres/) with the same version numbers, so a deployment moves
+// between them without renumbering. A test keeps the two sets in step.
 package migrations
 
-import "embed"
+import (
+	"embed"
+	"io/fs"
+)
 
-// FS holds the numbered migration files.
-//
-//go:embed *.sql
-var FS embed.FS
+//go:embed sqlite/*.sql postgres/*.sql
+var files embed.FS
+
+// SQLite holds the numbered migrations for the embedded database.
+var SQLite = sub("sqlite")
+
+// Postgres holds the numbered migrations for PostgreSQL.
+var Postgres = sub("postgres")
+
+func sub(dir string) fs.FS {
+	f, err := fs.Sub(files, dir)
+	if err != nil {
+		panic(err)
+	}
+	return f
+}

@@ -72,6 +72,12 @@ type SoAInput struct {
 	EvidenceIDs *[]int64 `json:"evidence_record_ids"`
 }
 
+// Core is the input's share of the record core (an SoA row's title is its control's).
+func (in SoAInput) Core() RecordInput {
+	return RecordInput{OrgUnitID: in.OrgUnitID, OwnerID: in.OwnerID, Status: in.Status,
+		ReviewIntervalMonths: in.ReviewIntervalMonths, LastReviewedAt: in.LastReviewedAt, NextReviewAt: in.NextReviewAt}
+}
+
 // Summarize is the municipality-level status of per-unit statuses: införd when införd
 // everywhere, ej påbörjad when nowhere started, delvis otherwise.
 func Summarize(us []UnitStatus) ControlStatus {
@@ -98,16 +104,10 @@ func Summarize(us []UnitStatus) ControlStatus {
 // municipality-level status. The unit and owner ids are checked by the caller.
 func ApplySoA(c *ControlImpl, in SoAInput, today Date) error {
 	p := Problems{}
-	if in.Status != nil {
-		st, ok := ParseControlStatus(*in.Status)
-		if !ok {
-			p.Add("status", "err.enum")
-		} else {
-			c.Status = string(st)
-			if in.Applicable == nil {
-				c.Applicable = st != CtlNotApplicable
-			}
-		}
+	c.Kind = KindControl
+	ApplyRecord(p, &c.Record, in.Core(), today)
+	if in.Status != nil && p["status"] == "" && in.Applicable == nil {
+		c.Applicable = c.Status != string(CtlNotApplicable)
 	}
 	if in.Applicable != nil {
 		c.Applicable = *in.Applicable
@@ -115,36 +115,6 @@ func ApplySoA(c *ControlImpl, in SoAInput, today Date) error {
 	if in.Justification != nil {
 		ValidateLongText(p, "justification", *in.Justification, false, 2000)
 		c.Justification = strings.TrimSpace(*in.Justification)
-	}
-	if in.OwnerID != nil {
-		if *in.OwnerID <= 0 {
-			c.OwnerID = nil
-		} else {
-			v := *in.OwnerID
-			c.OwnerID = &v
-		}
-	}
-	if in.OrgUnitID != nil {
-		if *in.OrgUnitID <= 0 {
-			p.Add("org_unit_id", "err.required")
-		}
-		c.OrgUnitID = *in.OrgUnitID
-	}
-	if in.ReviewIntervalMonths != nil {
-		n := *in.ReviewIntervalMonths
-		if n < MinReviewMonths || n > MaxReviewMonths {
-			p.Add("review_interval_months", "err.review_interval")
-		}
-		c.ReviewIntervalMonths = n
-	}
-	if in.LastReviewedAt != nil {
-		c.LastReviewedAt = optionalDate(p, "last_reviewed_at", *in.LastReviewedAt)
-		if c.LastReviewedAt != nil && c.LastReviewedAt.After(today) {
-			p.Add("last_reviewed_at", "err.date_future")
-		}
-	}
-	if in.NextReviewAt != nil {
-		c.NextReviewAt = optionalDate(p, "next_review_at", *in.NextReviewAt)
 	}
 	if in.UnitStatuses != nil {
 		c.UnitStatuses = []UnitStatus{}

@@ -117,38 +117,34 @@ func NormalizeEnum(s string) string {
 	return strings.NewReplacer("å", "a", "ä", "a", "ö", "o", " ", "_", "-", "_").Replace(s)
 }
 
-// ApplyDocument applies in to d (a new document when d.ID == 0) and validates the result.
-// today is the caller's current date, used for defaults. It returns EInvalid naming every
-// field in error; the unit and owner ids are checked against the database by the caller.
+// Core is the input's share of the record core.
+func (in DocumentInput) Core() RecordInput {
+	return RecordInput{Title: in.Title, OrgUnitID: in.OrgUnitID, OwnerID: in.OwnerID, Status: in.Status,
+		ReviewIntervalMonths: in.ReviewIntervalMonths, LastReviewedAt: in.LastReviewedAt, NextReviewAt: in.NextReviewAt}
+}
+
+// ApplyDocument applies in to d (a new document when d.ID == 0) and validates the result:
+// the core fields through ApplyRecord, the document's own fields here. today is the caller's
+// current date, used for defaults. It returns EInvalid naming every field in error; the unit
+// and owner ids are checked against the database by the caller.
 func ApplyDocument(d *Document, in DocumentInput, today Date) (versionNote string, err error) {
 	p := Problems{}
-	isNew := d.ID == 0
-	if isNew {
+	if d.ID == 0 {
 		d.Kind = KindDocument
 		d.Status = string(DocDraft)
-		d.ReviewIntervalMonths = DefaultReviewMonths
 		d.Scope = ScopeWholeExclCompanies
 		d.Version = "1.0"
 		if in.Type == nil {
 			p.Add("type", "err.required")
 		}
-		if in.Title == nil {
-			p.Add("title", "err.required")
-		}
-		if in.OrgUnitID == nil {
-			p.Add("org_unit_id", "err.required")
-		}
 	}
+	ApplyRecord(p, &d.Record, in.Core(), today)
 	if in.Type != nil {
 		t := DocType(NormalizeEnum(*in.Type))
 		if !oneOf(t, DocTypes) {
 			p.Add("type", "err.enum")
 		}
 		d.Type = t
-	}
-	if in.Title != nil {
-		ValidateText(p, "title", *in.Title, true, 200)
-		d.Title = strings.TrimSpace(*in.Title)
 	}
 	if in.Description != nil {
 		ValidateLongText(p, "description", *in.Description, false, 10000)
@@ -161,45 +157,6 @@ func ApplyDocument(d *Document, in DocumentInput, today Date) (versionNote strin
 	if in.VersionNote != nil {
 		ValidateLongText(p, "version_note", *in.VersionNote, false, 2000)
 		versionNote = strings.TrimSpace(*in.VersionNote)
-	}
-	if in.OrgUnitID != nil {
-		if *in.OrgUnitID <= 0 {
-			p.Add("org_unit_id", "err.required")
-		}
-		d.OrgUnitID = *in.OrgUnitID
-	}
-	if in.OwnerID != nil {
-		if *in.OwnerID <= 0 {
-			d.OwnerID = nil
-		} else {
-			v := *in.OwnerID
-			d.OwnerID = &v
-		}
-	}
-	if in.Status != nil {
-		s := DocStatus(NormalizeEnum(*in.Status))
-		if !oneOf(s, DocStatuses) {
-			p.Add("status", "err.enum")
-		}
-		d.Status = string(s)
-	}
-	intervalChanged := false
-	if in.ReviewIntervalMonths != nil {
-		n := *in.ReviewIntervalMonths
-		if n < MinReviewMonths || n > MaxReviewMonths {
-			p.Add("review_interval_months", "err.review_interval")
-		}
-		intervalChanged = n != d.ReviewIntervalMonths
-		d.ReviewIntervalMonths = n
-	}
-	if in.LastReviewedAt != nil {
-		d.LastReviewedAt = optionalDate(p, "last_reviewed_at", *in.LastReviewedAt)
-		if d.LastReviewedAt != nil && d.LastReviewedAt.After(today) {
-			p.Add("last_reviewed_at", "err.date_future")
-		}
-	}
-	if in.NextReviewAt != nil {
-		d.NextReviewAt = optionalDate(p, "next_review_at", *in.NextReviewAt)
 	}
 	if in.AdoptedBy != nil {
 		if strings.TrimSpace(*in.AdoptedBy) == "" {
@@ -245,15 +202,6 @@ func ApplyDocument(d *Document, in DocumentInput, today Date) (versionNote strin
 			t := today
 			d.AdoptedAt = &t
 		}
-	}
-	// The next review follows from the last review and the interval unless given explicitly.
-	if in.NextReviewAt == nil && p["review_interval_months"] == "" && (isNew || intervalChanged || in.LastReviewedAt != nil) {
-		base := today
-		if d.LastReviewedAt != nil {
-			base = *d.LastReviewedAt
-		}
-		n := NextReview(base, d.ReviewIntervalMonths)
-		d.NextReviewAt = &n
 	}
 	return versionNote, p.Err()
 }

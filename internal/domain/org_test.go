@@ -124,24 +124,26 @@ func TestErrors(t *testing.T) {
 func TestVisibility(t *testing.T) {
 	tests := []struct {
 		v      Visibility
+		kind   Kind
 		unit   int64
 		status string
 		want   bool
 	}{
-		{Visibility{All: true}, 1, "draft", true},
-		{Visibility{UnitIDs: []int64{1, 2}}, 2, "draft", true},
-		{Visibility{UnitIDs: []int64{1, 2}}, 3, "adopted", false},
-		{Visibility{Adopted: true}, 3, "adopted", true},
-		{Visibility{Adopted: true}, 3, "draft", false},
-		{Visibility{Adopted: true}, 3, "retired", false},
-		{Visibility{}, 1, "adopted", false},
+		{Visibility{All: true}, KindDocument, 1, "draft", true},
+		{Visibility{UnitIDs: []int64{1, 2}}, KindDocument, 2, "draft", true},
+		{Visibility{UnitIDs: []int64{1, 2}}, KindDocument, 3, "adopted", false},
+		{Visibility{Published: true}, KindDocument, 3, "adopted", true},
+		{Visibility{Published: true}, KindDocument, 3, "draft", false},
+		{Visibility{Published: true}, KindDocument, 3, "retired", false},
+		{Visibility{Published: true}, KindControl, 3, "implemented", false}, // SoA rows publish nothing
+		{Visibility{}, KindDocument, 1, "adopted", false},
 	}
 	for _, tc := range tests {
-		if got := tc.v.Allows(tc.unit, tc.status); got != tc.want {
-			t.Errorf("%+v.Allows(%d, %q) = %v", tc.v, tc.unit, tc.status, got)
+		if got := tc.v.Allows(tc.kind, tc.unit, tc.status); got != tc.want {
+			t.Errorf("%+v.Allows(%s, %d, %q) = %v", tc.v, tc.kind, tc.unit, tc.status, got)
 		}
 	}
-	if !(Visibility{}).None() || (Visibility{Adopted: true}).None() || (Visibility{UnitIDs: []int64{1}}).None() {
+	if !(Visibility{}).None() || (Visibility{Published: true}).None() || (Visibility{UnitIDs: []int64{1}}).None() {
 		t.Errorf("None wrong")
 	}
 }

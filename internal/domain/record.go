@@ -1,19 +1,16 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Kind names a kind of tracked record. Every kind shares the Record core: owner, org unit,
 // status, review interval and dates, reviews, evidence, comments and audit trail.
 type Kind string
 
-// The record kinds. New kinds (asset, risk, incident, plan, ...) add a constant, a table for
-// their own fields and their pages; the review logic stays here.
-const (
-	KindDocument Kind = "document"
-)
-
-// Kinds lists every record kind.
-var Kinds = []Kind{KindDocument, KindControl}
+// KindDocument is a governing document. Every kind is declared once in the registry (kind.go).
+const KindDocument Kind = "document"
 
 // Review interval bounds in months.
 const (
@@ -28,6 +25,7 @@ type Record struct {
 	ID                   int64     `db:"id" json:"id"`
 	MunicipalityID       int64     `db:"municipality_id" json:"municipality_id"`
 	Kind                 Kind      `db:"kind" json:"kind"`
+	Ref                  string    `db:"ref" json:"-"` // the URL key of kinds addressed by ref
 	Title                string    `db:"title" json:"title"`
 	OrgUnitID            int64     `db:"org_unit_id" json:"org_unit_id"`
 	OwnerID              *int64    `db:"owner_id" json:"owner_id"`
@@ -115,6 +113,7 @@ func (f DueFilter) Bounds(today Date) (from *Date, to *Date) {
 type DueItem struct {
 	Kind           Kind   `db:"kind" json:"kind"`
 	ID             int64  `db:"id" json:"id"`
+	Ref            string `db:"ref" json:"-"`
 	MunicipalityID int64  `db:"municipality_id" json:"municipality_id"`
 	Title          string `db:"title" json:"title"`
 	OwnerID        *int64 `db:"owner_id" json:"owner_id"`
@@ -186,20 +185,24 @@ var EvidenceTypes = map[string]bool{
 }
 
 // Visibility is the set of rows of one municipality a person may act on, as decided by
-// package authz: all rows, rows in some org units, and/or adopted governing documents.
+// package authz: all rows, rows in some org units, published rows (adopted governing
+// documents: the kinds' Published statuses) and/or rows the person owns.
 type Visibility struct {
-	All     bool
-	UnitIDs []int64
-	Adopted bool
-	OwnerID int64 // rows owned by this user (0: none)
+	All       bool
+	UnitIDs   []int64
+	Published bool
+	OwnerID   int64 // rows owned by this user (0: none)
 }
 
 // None reports whether nothing is visible.
-func (v Visibility) None() bool { return !v.All && len(v.UnitIDs) == 0 && !v.Adopted && v.OwnerID == 0 }
+func (v Visibility) None() bool {
+	return !v.All && len(v.UnitIDs) == 0 && !v.Published && v.OwnerID == 0
+}
 
-// Allows reports whether a row in org unit unit with status status is visible.
-func (v Visibility) Allows(unit int64, status string) bool {
-	if v.All || (v.Adopted && status == string(DocAdopted)) {
+// Allows reports whether a row of kind in org unit unit with status status is visible
+// (ownership is checked by the caller, who knows the owner).
+func (v Visibility) Allows(kind Kind, unit int64, status string) bool {
+	if v.All || (v.Published && IsPublished(kind, status)) {
 		return true
 	}
 	for _, u := range v.UnitIDs {
@@ -210,5 +213,103 @@ func (v Visibility) Allows(unit int64, status string) bool {
 	return false
 }
 
-// ClosedStatuses are statuses in which a record needs no more reviews (any kind).
-var ClosedStatuses = []string{string(DocRetired)}
+// RecordInput changes the core fields every kind shares; a nil field is "not given": on
+// create it takes its default, on update it keeps its value. A kind's input hands its core
+// fields over with a Core method.
+type RecordInput struct {
+	Title                *string
+	OrgUnitID            *int64
+	OwnerID              *int64
+	Status               *string
+	ReviewIntervalMonths *int
+	LastReviewedAt       *string
+	NextReviewAt         *string
+}
+
+// ApplyRecord applies the core fields of in to r (a new record when r.ID == 0; r.Kind is set)
+// and adds what is wrong with them to p: the one place where owner, org unit, status, review
+// interval and review dates are validated, for every kind. The next review follows from the
+// last review (or today) and the interval unless given explicitly, and is recomputed when the
+// interval or the last review changes. The unit and owner ids are checked against the
+// database by the caller.
+func ApplyRecord(p Problems, r *Record, in RecordInput, today Date) {
+	spec, _ := SpecOf(r.Kind)
+	isNew := r.ID == 0
+	if isNew {
+		if r.ReviewIntervalMonths == 0 {
+			r.ReviewIntervalMonths = DefaultReviewMonths
+		}
+		if r.Status == "" && len(spec.Statuses) > 0 {
+			r.Status = spec.Statuses[0]
+		}
+		if in.Title == nil && r.Title == "" {
+			p.Add("title", "err.required")
+		}
+		if in.OrgUnitID == nil && r.OrgUnitID == 0 {
+			p.Add("org_unit_id", "err.required")
+		}
+	}
+	if in.Title != nil {
+		ValidateText(p, "title", *in.Title, true, 200)
+		r.Title = strings.TrimSpace(*in.Title)
+	}
+	if in.OrgUnitID != nil {
+		if *in.OrgUnitID <= 0 {
+			p.Add("org_unit_id", "err.required")
+		}
+		r.OrgUnitID = *in.OrgUnitID
+	}
+	if in.OwnerID != nil {
+		if *in.OwnerID <= 0 {
+			r.OwnerID = nil
+		} else {
+			v := *in.OwnerID
+			r.OwnerID = &v
+		}
+	}
+	if in.Status != nil {
+		if st, ok := spec.ParseStatus(*in.Status); ok {
+			r.Status = st
+		} else {
+			p.Add("status", "err.enum")
+		}
+	}
+	intervalChanged := false
+	if in.ReviewIntervalMonths != nil {
+		n := *in.ReviewIntervalMonths
+		if n < MinReviewMonths || n > MaxReviewMonths {
+			p.Add("review_interval_months", "err.review_interval")
+		}
+		intervalChanged = n != r.ReviewIntervalMonths
+		r.ReviewIntervalMonths = n
+	}
+	if in.LastReviewedAt != nil {
+		r.LastReviewedAt = optionalDate(p, "last_reviewed_at", *in.LastReviewedAt)
+		if r.LastReviewedAt != nil && r.LastReviewedAt.After(today) {
+			p.Add("last_reviewed_at", "err.date_future")
+		}
+	}
+	if in.NextReviewAt != nil {
+		r.NextReviewAt = optionalDate(p, "next_review_at", *in.NextReviewAt)
+	}
+	if in.NextReviewAt == nil && p["review_interval_months"] == "" && (isNew || intervalChanged || in.LastReviewedAt != nil) {
+		base := today
+		if r.LastReviewedAt != nil {
+			base = *r.LastReviewedAt
+		}
+		n := NextReview(base, r.ReviewIntervalMonths)
+		r.NextReviewAt = &n
+	}
+}
+
+// ApplyReview records a "mark as reviewed" on r: reviewed on rv.ReviewedAt, next review one
+// interval later unless next is given. It sets rv.NextReviewAt.
+func ApplyReview(r *Record, rv *Review, next *Date) {
+	n := NextReview(rv.ReviewedAt, r.ReviewIntervalMonths)
+	if next != nil {
+		n = *next
+	}
+	at := rv.ReviewedAt
+	r.LastReviewedAt, r.NextReviewAt = &at, &n
+	rv.NextReviewAt = n
+}

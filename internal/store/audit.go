@@ -58,7 +58,7 @@ func (s *Store) appendAudit(ctx context.Context, tx *sqlx.Tx, a Actor, c Change)
 
 // Audit logs an event that changes nothing else (login, failed login, logout).
 func (s *Store) Audit(ctx context.Context, a Actor, c Change) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error { return s.appendAudit(ctx, tx, a, c) })
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error { return s.appendAudit(ctx, tx, a, c) })
 }
 
 // AuditFilter selects audit entries.
@@ -114,7 +114,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, er
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
 	var out []audit.Entry
-	if err := s.r.SelectContext(ctx, &out, s.r.Rebind(q), args...); err != nil {
+	if err := s.db(ctx).SelectContext(ctx, &out, s.rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
 	}
 	return out, nil
@@ -132,7 +132,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
 func (s *Store) VerifyAuditAnchored(ctx context.Context, anchor *audit.Anchor) (*audit.Verifier, error) {
 	v := audit.NewVerifier()
 	v.Anchor = anchor
-	rows, err := s.r.QueryxContext(ctx, `SELECT * FROM audit_log ORDER BY id`)
+	rows, err := s.db(ctx).QueryxContext(ctx, `SELECT * FROM audit_log ORDER BY id`)
 	if err != nil {
 		return v, fmt.Errorf("read audit: %w", err)
 	}
@@ -156,7 +156,7 @@ func (s *Store) VerifyAuditAnchored(ctx context.Context, anchor *audit.Anchor) (
 // auditor to note down as an anchor.
 func (s *Store) AuditHead(ctx context.Context) (audit.Anchor, error) {
 	var h audit.Anchor
-	err := s.r.QueryRowContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&h.ID, &h.Hash)
+	err := s.db(ctx).QueryRowxContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&h.ID, &h.Hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, nil
 	}

@@ -35,9 +35,9 @@ type CustomControl struct {
 
 // rootUnit returns the unit a municipality-wide row belongs to: the kommunstyrelse, else the
 // first top-level unit; 0 when the municipality has no units yet.
-func rootUnit(ctx context.Context, g getter, mun int64) (int64, error) {
+func (s *Store) rootUnit(ctx context.Context, mun int64) (int64, error) {
 	var ids []int64
-	err := g.SelectContext(ctx, &ids, g.Rebind(`SELECT id FROM org_units WHERE municipality_id = ? AND parent_id IS NULL
+	err := s.db(ctx).SelectContext(ctx, &ids, s.rebind(`SELECT id FROM org_units WHERE municipality_id = ? AND parent_id IS NULL
 		ORDER BY CASE kind WHEN 'kommunstyrelse' THEN 0 ELSE 1 END, id LIMIT 1`), mun)
 	if err != nil || len(ids) == 0 {
 		return 0, err
@@ -46,65 +46,63 @@ func rootUnit(ctx context.Context, g getter, mun int64) (int64, error) {
 }
 
 // EnsureSoA creates the missing rows of mun's statement of applicability (applicable, not
-// started, reviewed yearly, owned by nobody). It does nothing while the municipality has no
-// org units. It returns how many rows it created.
+// started, reviewed yearly, owned by nobody), each through the one save path with its audit
+// entry, in the transaction of ctx. It does nothing while the municipality has no org units.
+// It returns how many rows it created. Called when a municipality gets its first org unit and
+// at start-up (for catalogs added since); reading the statement never writes.
 func (s *Store) EnsureSoA(ctx context.Context, a Actor, mun int64, seeds []SoASeed) (int, error) {
-	var have []struct {
-		CatalogID string `db:"catalog_id"`
-		ControlID string `db:"control_id"`
-	}
-	if err := s.r.SelectContext(ctx, &have, s.r.Rebind(`SELECT catalog_id, control_id FROM control_impls WHERE municipality_id = ?`), mun); err != nil {
-		return 0, fmt.Errorf("list soa: %w", err)
-	}
-	exists := map[[2]string]bool{}
-	for _, h := range have {
-		exists[[2]string{h.CatalogID, h.ControlID}] = true
-	}
-	var missing []SoASeed
-	for _, sd := range seeds {
-		if !exists[[2]string{sd.CatalogID, sd.ControlID}] {
-			missing = append(missing, sd)
-		}
-	}
-	if len(missing) == 0 {
-		return 0, nil
-	}
 	n := 0
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		unit, err := rootUnit(ctx, tx, mun)
+	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		n = 0
+		unit, err := s.rootUnit(ctx, mun)
 		if err != nil || unit == 0 {
 			return err
 		}
+		var have []struct {
+			CatalogID string `db:"catalog_id"`
+			ControlID string `db:"control_id"`
+		}
+		if err := tx.SelectContext(ctx, &have, tx.Rebind(`SELECT catalog_id, control_id FROM control_impls WHERE municipality_id = ?`), mun); err != nil {
+			return fmt.Errorf("list soa: %w", err)
+		}
+		exists := map[[2]string]bool{}
+		for _, h := range have {
+			exists[[2]string{h.CatalogID, h.ControlID}] = true
+		}
 		next := domain.NextReview(s.Today(), domain.DefaultReviewMonths)
-		for _, sd := range missing {
-			r := domain.Record{MunicipalityID: mun, Kind: domain.KindControl, Title: sd.Title, OrgUnitID: unit,
-				Status: string(domain.CtlNotStarted), ReviewIntervalMonths: domain.DefaultReviewMonths, NextReviewAt: &next}
-			if err := s.insertRecord(ctx, tx, &r); err != nil {
-				return err
+		for _, sd := range seeds {
+			if exists[[2]string{sd.CatalogID, sd.ControlID}] {
+				continue
 			}
-			_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO control_impls (record_id, municipality_id, catalog_id, control_id, applicable, justification)
-				VALUES (?, ?, ?, ?, TRUE, '')`), r.ID, mun, sd.CatalogID, sd.ControlID)
-			if isUniqueViolation(err) {
-				continue // created meanwhile by another instance
-			}
+			c := domain.ControlImpl{Record: domain.Record{MunicipalityID: mun, Kind: domain.KindControl, Ref: sd.ControlID, Title: sd.Title, OrgUnitID: unit,
+				Status: string(domain.CtlNotStarted), ReviewIntervalMonths: domain.DefaultReviewMonths, NextReviewAt: &next},
+				CatalogID: sd.CatalogID, ControlID: sd.ControlID, Applicable: true, UnitStatuses: []domain.UnitStatus{}, EvidenceIDs: []int64{}}
+			err := s.saveRecord(ctx, a, &c.Record, audit.ActionCreate, nil, &c, func(ctx context.Context, tx *sqlx.Tx) error {
+				_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO control_impls (record_id, municipality_id, catalog_id, control_id, applicable, justification)
+					VALUES (?, ?, ?, ?, TRUE, '')`), c.ID, mun, sd.CatalogID, sd.ControlID)
+				if err != nil {
+					return fmt.Errorf("insert soa row: %w", err)
+				}
+				return nil
+			})
 			if err != nil {
-				return fmt.Errorf("insert soa row: %w", err)
+				return err
 			}
 			n++
 		}
-		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: string(domain.KindControl), Action: "soa_init", After: map[string]int{"rows": n}})
+		return nil
 	})
 	return n, err
 }
 
-const soaSelect = `SELECT r.*, c.catalog_id, c.control_id, c.applicable, c.justification
+const soaSelect = `SELECT ` + recordColumns + `, c.catalog_id, c.control_id, c.applicable, c.justification
 	FROM records r JOIN control_impls c ON c.record_id = r.id`
 
 // ListSoA returns every row of mun's statement of applicability with unit statuses and
 // evidence links, in no particular order (the caller orders by catalog).
 func (s *Store) ListSoA(ctx context.Context, mun int64) ([]domain.ControlImpl, error) {
 	rows := []domain.ControlImpl{}
-	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(soaSelect+` WHERE c.municipality_id = ?`), mun); err != nil {
+	if err := s.db(ctx).SelectContext(ctx, &rows, s.rebind(soaSelect+` WHERE c.municipality_id = ?`), mun); err != nil {
 		return nil, fmt.Errorf("list soa: %w", err)
 	}
 	// Up to rows × units statuses (7,440 for 93 controls in 80 units): aggregated to one
@@ -113,7 +111,7 @@ func (s *Store) ListSoA(ctx context.Context, mun int64) ([]domain.ControlImpl, e
 		RecordID int64  `db:"record_id"`
 		List     string `db:"list"`
 	}
-	if err := s.r.SelectContext(ctx, &units, s.r.Rebind(`SELECT u.record_id, `+aggregateText("u.org_unit_id || ':' || u.status")+` AS list
+	if err := s.db(ctx).SelectContext(ctx, &units, s.rebind(`SELECT u.record_id, `+s.d.aggregateText("u.org_unit_id || ':' || u.status")+` AS list
 		FROM control_unit_status u JOIN control_impls c ON c.record_id = u.record_id WHERE c.municipality_id = ? GROUP BY u.record_id`), mun); err != nil {
 		return nil, fmt.Errorf("list soa units: %w", err)
 	}
@@ -121,7 +119,7 @@ func (s *Store) ListSoA(ctx context.Context, mun int64) ([]domain.ControlImpl, e
 		RecordID int64 `db:"record_id"`
 		Linked   int64 `db:"linked_record_id"`
 	}
-	if err := s.r.SelectContext(ctx, &links, s.r.Rebind(`SELECT l.record_id, l.linked_record_id FROM record_links l
+	if err := s.db(ctx).SelectContext(ctx, &links, s.rebind(`SELECT l.record_id, l.linked_record_id FROM record_links l
 		JOIN control_impls c ON c.record_id = l.record_id WHERE c.municipality_id = ? ORDER BY l.record_id, l.linked_record_id`), mun); err != nil {
 		return nil, fmt.Errorf("list soa links: %w", err)
 	}
@@ -151,24 +149,21 @@ func (s *Store) ListSoA(ctx context.Context, mun int64) ([]domain.ControlImpl, e
 	return rows, nil
 }
 
-func (s *Store) getSoARow(ctx context.Context, g getter, mun int64, catalogID, controlID string) (domain.ControlImpl, error) {
+// GetSoARow returns one row of mun's statement of applicability. Returns ENotFound.
+func (s *Store) GetSoARow(ctx context.Context, mun int64, catalogID, controlID string) (domain.ControlImpl, error) {
 	var c domain.ControlImpl
-	if err := g.GetContext(ctx, &c, g.Rebind(soaSelect+` WHERE c.municipality_id = ? AND c.catalog_id = ? AND c.control_id = ?`), mun, catalogID, controlID); err != nil {
+	g := s.db(ctx)
+	if err := g.GetContext(ctx, &c, s.rebind(soaSelect+` WHERE c.municipality_id = ? AND c.catalog_id = ? AND c.control_id = ?`), mun, catalogID, controlID); err != nil {
 		return c, notFound(err, "get soa row")
 	}
 	c.UnitStatuses, c.EvidenceIDs = []domain.UnitStatus{}, []int64{}
-	if err := g.SelectContext(ctx, &c.UnitStatuses, g.Rebind(`SELECT org_unit_id, status FROM control_unit_status WHERE record_id = ? ORDER BY org_unit_id`), c.ID); err != nil {
+	if err := g.SelectContext(ctx, &c.UnitStatuses, s.rebind(`SELECT org_unit_id, status FROM control_unit_status WHERE record_id = ? ORDER BY org_unit_id`), c.ID); err != nil {
 		return c, fmt.Errorf("get soa units: %w", err)
 	}
-	if err := g.SelectContext(ctx, &c.EvidenceIDs, g.Rebind(`SELECT linked_record_id FROM record_links WHERE record_id = ? ORDER BY linked_record_id`), c.ID); err != nil {
+	if err := g.SelectContext(ctx, &c.EvidenceIDs, s.rebind(`SELECT linked_record_id FROM record_links WHERE record_id = ? ORDER BY linked_record_id`), c.ID); err != nil {
 		return c, fmt.Errorf("get soa links: %w", err)
 	}
 	return c, nil
-}
-
-// GetSoARow returns one row of mun's statement of applicability. Returns ENotFound.
-func (s *Store) GetSoARow(ctx context.Context, mun int64, catalogID, controlID string) (domain.ControlImpl, error) {
-	return s.getSoARow(ctx, s.r, mun, catalogID, controlID)
 }
 
 // UpdateSoA changes rows of mun's statement of applicability in one transaction: mutate is
@@ -177,9 +172,9 @@ func (s *Store) GetSoARow(ctx context.Context, mun int64, catalogID, controlID s
 // run makes finish fail on purpose). Returns ENotFound and whatever mutate or finish return.
 func (s *Store) UpdateSoA(ctx context.Context, a Actor, mun int64, keys [][2]string, mutate func(i int, c *domain.ControlImpl) error, finish func() error) ([]domain.ControlImpl, error) {
 	out := make([]domain.ControlImpl, 0, len(keys))
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		for i, k := range keys {
-			before, err := s.getSoARow(ctx, tx, mun, k[0], k[1])
+			before, err := s.GetSoARow(ctx, mun, k[0], k[1])
 			if err != nil {
 				return err
 			}
@@ -189,29 +184,29 @@ func (s *Store) UpdateSoA(ctx context.Context, a Actor, mun int64, keys [][2]str
 			if err := mutate(i, &c); err != nil {
 				return err
 			}
-			if err := s.updateRecord(ctx, tx, &c.Record); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE control_impls SET applicable = ?, justification = ? WHERE record_id = ?`), c.Applicable, c.Justification, c.ID); err != nil {
-				return fmt.Errorf("update soa row: %w", err)
-			}
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM control_unit_status WHERE record_id = ?`), c.ID); err != nil {
-				return fmt.Errorf("clear unit statuses: %w", err)
-			}
-			for _, u := range c.UnitStatuses {
-				if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO control_unit_status (record_id, org_unit_id, status) VALUES (?, ?, ?)`), c.ID, u.OrgUnitID, u.Status); err != nil {
-					return fmt.Errorf("insert unit status: %w", err)
+			err = s.saveRecord(ctx, a, &c.Record, audit.ActionUpdate, before, &c, func(ctx context.Context, tx *sqlx.Tx) error {
+				if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE control_impls SET applicable = ?, justification = ? WHERE record_id = ?`), c.Applicable, c.Justification, c.ID); err != nil {
+					return fmt.Errorf("update soa row: %w", err)
 				}
-			}
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM record_links WHERE record_id = ?`), c.ID); err != nil {
-				return fmt.Errorf("clear links: %w", err)
-			}
-			for _, l := range c.EvidenceIDs {
-				if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO record_links (record_id, linked_record_id) VALUES (?, ?)`), c.ID, l); err != nil {
-					return fmt.Errorf("insert link: %w", err)
+				if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM control_unit_status WHERE record_id = ?`), c.ID); err != nil {
+					return fmt.Errorf("clear unit statuses: %w", err)
 				}
-			}
-			if err := s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: string(domain.KindControl), RecordID: &c.ID, Action: audit.ActionUpdate, Before: before, After: c}); err != nil {
+				for _, u := range c.UnitStatuses {
+					if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO control_unit_status (record_id, org_unit_id, status) VALUES (?, ?, ?)`), c.ID, u.OrgUnitID, u.Status); err != nil {
+						return fmt.Errorf("insert unit status: %w", err)
+					}
+				}
+				if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM record_links WHERE record_id = ?`), c.ID); err != nil {
+					return fmt.Errorf("clear links: %w", err)
+				}
+				for _, l := range c.EvidenceIDs {
+					if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO record_links (record_id, linked_record_id) VALUES (?, ?)`), c.ID, l); err != nil {
+						return fmt.Errorf("insert link: %w", err)
+					}
+				}
+				return nil
+			})
+			if err != nil {
 				return err
 			}
 			out = append(out, c)
@@ -224,7 +219,7 @@ func (s *Store) UpdateSoA(ctx context.Context, a Actor, mun int64, keys [][2]str
 // ListCustomControls returns mun's own controls by id.
 func (s *Store) ListCustomControls(ctx context.Context, mun int64) ([]CustomControl, error) {
 	out := []CustomControl{}
-	err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT * FROM custom_controls WHERE municipality_id = ? ORDER BY id`), mun)
+	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(`SELECT * FROM custom_controls WHERE municipality_id = ? ORDER BY id`), mun)
 	if err != nil {
 		return nil, fmt.Errorf("list custom controls: %w", err)
 	}
@@ -233,10 +228,10 @@ func (s *Store) ListCustomControls(ctx context.Context, mun int64) ([]CustomCont
 
 // CreateCustomControl adds a control to mun's own catalog. Returns EConflict.
 func (s *Store) CreateCustomControl(ctx context.Context, a Actor, cc *CustomControl) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO custom_controls (municipality_id, id, theme, title, description, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
 			cc.MunicipalityID, cc.ID, cc.Theme, cc.Title, cc.Description, s.now())
-		if isUniqueViolation(err) {
+		if s.isUniqueViolation(err) {
 			return &domain.Error{Code: domain.EConflict, Message: "err.conflict", Fields: map[string]string{"id": "err.taken"}}
 		}
 		if err != nil {
@@ -244,18 +239,4 @@ func (s *Store) CreateCustomControl(ctx context.Context, a Actor, cc *CustomCont
 		}
 		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &cc.MunicipalityID, Kind: "custom_control", Action: audit.ActionCreate, After: cc})
 	})
-}
-
-// GetRecordAnyKind returns the core of record id in mun, whatever its kind. Returns ENotFound.
-func (s *Store) GetRecordAnyKind(ctx context.Context, mun, id int64) (domain.Record, error) {
-	var r domain.Record
-	err := s.r.GetContext(ctx, &r, s.r.Rebind(`SELECT * FROM records WHERE municipality_id = ? AND id = ?`), mun, id)
-	return r, notFound(err, "get record")
-}
-
-// ControlIDOf returns the control id of a statement-of-applicability row. Returns ENotFound.
-func (s *Store) ControlIDOf(ctx context.Context, record int64) (string, error) {
-	var id string
-	err := s.r.GetContext(ctx, &id, s.r.Rebind(`SELECT control_id FROM control_impls WHERE record_id = ?`), record)
-	return id, notFound(err, "get control id")
 }

@@ -2,12 +2,43 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/mattn/go-sqlite3" // the embedded database
+	"github.com/pressly/goose/v3"
+
+	"github.com/lisa-isms/lisa/migrations"
 )
 
-// This file holds everything specific to SQLite: the DSN with its pragmas, and the triggers
-// that make the audit trail append-only.
+// This file holds everything specific to SQLite: the DSN with its pragmas (so every pooled
+// connection gets them), one writer connection and a reader pool, error codes.
+
+var sqliteDialect = &dialect{
+	name:       "sqlite",
+	goose:      goose.DialectSQLite3,
+	migrations: migrations.SQLite,
+	open:       openSQLite,
+	setup: []string{
+		`CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+		 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
+		`CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+		 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
+	},
+	uniqueViolation: func(err error) bool {
+		var e sqlite3.Error
+		return errors.As(err, &e) && e.ExtendedCode == sqlite3.ErrConstraintUnique || errors.As(err, &e) && e.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	},
+	unavailable: func(err error) bool {
+		var e sqlite3.Error
+		return errors.As(err, &e) && (e.Code == sqlite3.ErrCantOpen || e.Code == sqlite3.ErrIoErr)
+	},
+	aggregateText: func(expr string) string { return "group_concat(" + expr + ", ',')" },
+}
 
 func sqliteDSN(path string, readOnly bool) string {
 	v := url.Values{}
@@ -24,19 +55,55 @@ func sqliteDSN(path string, readOnly bool) string {
 	return "file:" + path + "?" + v.Encode()
 }
 
-func (s *Store) dialectSetup(ctx context.Context) error {
-	for _, stmt := range []string{
-		`CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-		 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
-		`CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-		 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`,
-	} {
-		if _, err := s.w.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("create audit trigger: %w", err)
+func openSQLite(ctx context.Context, d *dialect, path string) (*Store, error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open database: invalid path %q", path)
+	}
+	w, err := sqlx.Open("sqlite3", sqliteDSN(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := migrateSQLite(ctx, d, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sqlx.Open("sqlite3", sqliteDSN(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open readers: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	return &Store{w: w, r: r}, nil
+}
+
+// migrateSQLite runs the migrations. SQLite has no session lock for goose: a second instance
+// starting at the same moment may lose the race to create goose's table, so it tries again
+// and then finds the migrations applied.
+func migrateSQLite(ctx context.Context, d *dialect, w *sqlx.DB) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = runMigrations(ctx, d, w); err == nil {
+			return nil
 		}
+		time.Sleep(time.Duration(50*(attempt+1)) * time.Millisecond)
+	}
+	return err
+}
+
+func runMigrations(ctx context.Context, d *dialect, db *sqlx.DB, opts ...goose.ProviderOption) error {
+	opts = append(opts, goose.WithDisableGlobalRegistry(true))
+	p, err := goose.NewProvider(d.goose, db.DB, d.migrations, opts...)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }
-
-// aggregateText joins expr over a group with commas (PostgreSQL: string_agg(expr, ',')).
-func aggregateText(expr string) string { return "group_concat(" + expr + ", ',')" }

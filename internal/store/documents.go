@@ -11,7 +11,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/domain"
 )
 
-const documentSelect = `SELECT r.*, d.doc_type, d.version, d.description, d.adopted_by, d.adopted_at, d.revision_in_progress, d.scope
+const documentSelect = `SELECT ` + recordColumns + `, d.doc_type, d.version, d.description, d.adopted_by, d.adopted_at, d.revision_in_progress, d.scope
 	FROM records r JOIN documents d ON d.record_id = r.id`
 
 // DocumentFilter narrows the document list.
@@ -22,7 +22,8 @@ type DocumentFilter struct {
 	Query     string // substring of the title
 }
 
-// ListDocuments returns the governing documents of mun that v lets through, by type and title.
+// ListDocuments returns the governing documents of mun (the title search ignores case, Å and
+// å alike, on both databases) that v lets through, by type and title.
 func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibility, f DocumentFilter) ([]domain.Document, error) {
 	args := []any{mun}
 	q := documentSelect + ` WHERE r.municipality_id = ?`
@@ -39,8 +40,8 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 		args = append(args, f.OrgUnitID)
 	}
 	if f.Query != "" {
-		q += ` AND LOWER(r.title) LIKE ?`
-		args = append(args, "%"+escapeLike(f.Query)+"%")
+		q += ` AND r.title_fold LIKE ?`
+		args = append(args, "%"+escapeLike(foldTitle(f.Query))+"%")
 	}
 	q += ` AND ` + visibilitySQL(v, &args) + ` ORDER BY CASE d.doc_type WHEN 'policy' THEN 1 WHEN 'riktlinje' THEN 2 WHEN 'rutin' THEN 3 ELSE 4 END, r.title, r.id`
 	query, a, err := s.in(q, args...)
@@ -48,7 +49,7 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 		return nil, err
 	}
 	out := []domain.Document{}
-	if err := s.r.SelectContext(ctx, &out, query, a...); err != nil {
+	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
 	return out, nil
@@ -67,22 +68,13 @@ func escapeLike(s string) string {
 
 // GetDocument returns one governing document of mun with its scope units. Returns ENotFound.
 func (s *Store) GetDocument(ctx context.Context, mun, id int64) (domain.Document, error) {
-	return s.getDocument(ctx, s.r, mun, id)
-}
-
-type getter interface {
-	GetContext(ctx context.Context, dest any, query string, args ...any) error
-	SelectContext(ctx context.Context, dest any, query string, args ...any) error
-	Rebind(string) string
-}
-
-func (s *Store) getDocument(ctx context.Context, g getter, mun, id int64) (domain.Document, error) {
 	var d domain.Document
-	if err := g.GetContext(ctx, &d, g.Rebind(documentSelect+` WHERE r.municipality_id = ? AND r.id = ?`), mun, id); err != nil {
+	g := s.db(ctx)
+	if err := g.GetContext(ctx, &d, s.rebind(documentSelect+` WHERE r.municipality_id = ? AND r.id = ?`), mun, id); err != nil {
 		return d, notFound(err, "get document")
 	}
 	d.ScopeUnitIDs = []int64{}
-	if err := g.SelectContext(ctx, &d.ScopeUnitIDs, g.Rebind(`SELECT org_unit_id FROM document_scope_units WHERE record_id = ? ORDER BY org_unit_id`), id); err != nil {
+	if err := g.SelectContext(ctx, &d.ScopeUnitIDs, s.rebind(`SELECT org_unit_id FROM document_scope_units WHERE record_id = ? ORDER BY org_unit_id`), id); err != nil {
 		return d, fmt.Errorf("get document scope: %w", err)
 	}
 	return d, nil
@@ -90,19 +82,13 @@ func (s *Store) getDocument(ctx context.Context, g getter, mun, id int64) (domai
 
 // CreateDocument stores a new governing document, its first version entry and its audit entry.
 func (s *Store) CreateDocument(ctx context.Context, a Actor, d *domain.Document, versionNote string) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		if err := s.insertRecord(ctx, tx, &d.Record); err != nil {
-			return err
-		}
+	return s.saveRecord(ctx, a, &d.Record, audit.ActionCreate, nil, d, func(ctx context.Context, tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO documents (record_id, doc_type, version, description, adopted_by, adopted_at, revision_in_progress, scope)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), d.ID, d.Type, d.Version, d.Description, d.AdoptedBy, d.AdoptedAt, d.RevisionInProgress, d.Scope)
 		if err != nil {
 			return fmt.Errorf("insert document: %w", err)
 		}
-		if err := s.saveDocumentDetails(ctx, tx, a, d, nil, versionNote); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &d.MunicipalityID, Kind: string(domain.KindDocument), RecordID: &d.ID, Action: audit.ActionCreate, After: d})
+		return s.saveDocumentDetails(ctx, tx, a, d, nil, versionNote)
 	})
 }
 
@@ -111,8 +97,8 @@ func (s *Store) CreateDocument(ctx context.Context, a Actor, d *domain.Document,
 // when the version, status or adoption changes. Returns ENotFound and whatever mutate returns.
 func (s *Store) UpdateDocument(ctx context.Context, a Actor, mun, id int64, mutate func(*domain.Document) (string, error)) (domain.Document, error) {
 	var d domain.Document
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		before, err := s.getDocument(ctx, tx, mun, id)
+	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		before, err := s.GetDocument(ctx, mun, id)
 		if err != nil {
 			return err
 		}
@@ -122,18 +108,14 @@ func (s *Store) UpdateDocument(ctx context.Context, a Actor, mun, id int64, muta
 		if err != nil {
 			return err
 		}
-		if err := s.updateRecord(ctx, tx, &d.Record); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE documents SET doc_type = ?, version = ?, description = ?, adopted_by = ?, adopted_at = ?,
-			revision_in_progress = ?, scope = ? WHERE record_id = ?`), d.Type, d.Version, d.Description, d.AdoptedBy, d.AdoptedAt, d.RevisionInProgress, d.Scope, d.ID)
-		if err != nil {
-			return fmt.Errorf("update document: %w", err)
-		}
-		if err := s.saveDocumentDetails(ctx, tx, a, &d, &before, note); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: string(domain.KindDocument), RecordID: &d.ID, Action: audit.ActionUpdate, Before: before, After: d})
+		return s.saveRecord(ctx, a, &d.Record, audit.ActionUpdate, before, &d, func(ctx context.Context, tx *sqlx.Tx) error {
+			_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE documents SET doc_type = ?, version = ?, description = ?, adopted_by = ?, adopted_at = ?,
+				revision_in_progress = ?, scope = ? WHERE record_id = ?`), d.Type, d.Version, d.Description, d.AdoptedBy, d.AdoptedAt, d.RevisionInProgress, d.Scope, d.ID)
+			if err != nil {
+				return fmt.Errorf("update document: %w", err)
+			}
+			return s.saveDocumentDetails(ctx, tx, a, &d, &before, note)
+		})
 	})
 	return d, err
 }
@@ -168,11 +150,13 @@ func eqPtr[T comparable](a, b *T) bool {
 	return *a == *b
 }
 
-// ListVersions returns a document's version history, newest first.
-func (s *Store) ListVersions(ctx context.Context, record int64) ([]domain.DocVersion, error) {
+// ListVersions returns the version history of document id in mun, newest first.
+func (s *Store) ListVersions(ctx context.Context, mun, record int64) ([]domain.DocVersion, error) {
 	out := []domain.DocVersion{}
-	err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT v.*, COALESCE(u.name, '') AS creator_name FROM document_versions v
-		LEFT JOIN users u ON u.id = v.created_by WHERE v.record_id = ? ORDER BY v.id DESC`), record)
+	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(`SELECT v.id, v.record_id, v.version, v.status, v.adopted_by, v.adopted_at, v.note,
+		COALESCE(v.created_by, 0) AS created_by, v.created_at, COALESCE(u.name, '') AS creator_name FROM document_versions v
+		JOIN records r ON r.id = v.record_id LEFT JOIN users u ON u.id = v.created_by
+		WHERE r.municipality_id = ? AND v.record_id = ? ORDER BY v.id DESC`), mun, record)
 	if err != nil {
 		return nil, fmt.Errorf("list versions: %w", err)
 	}
@@ -183,8 +167,8 @@ func (s *Store) ListVersions(ctx context.Context, record int64) ([]domain.DocVer
 // audit entry keeps what it was. check is called inside the transaction with the document.
 // Returns ENotFound and whatever check returns.
 func (s *Store) DeleteDocument(ctx context.Context, a Actor, mun, id int64, check func(domain.Document) error) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		d, err := s.getDocument(ctx, tx, mun, id)
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		d, err := s.GetDocument(ctx, mun, id)
 		if err != nil {
 			return err
 		}

@@ -112,7 +112,7 @@ func BenchmarkDuesOverdue(b *testing.B) {
 				b.Fatalf("%d items", len(items))
 			}
 			for i, it := range items {
-				if !it.NextReviewAt.Before(today) || it.Status == "retired" || !q.Visible.Allows(it.OrgUnitID, it.Status) ||
+				if !it.NextReviewAt.Before(today) || it.Status == "retired" || !q.Visible.Allows(it.Kind, it.OrgUnitID, it.Status) ||
 					(i > 0 && it.NextReviewAt.Before(*items[i-1].NextReviewAt)) {
 					b.Fatalf("bad item %d: %+v", i, it)
 				}

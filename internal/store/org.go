@@ -13,9 +13,9 @@ import (
 // CreateMunicipality adds a municipality. Returns EConflict when the name is taken.
 func (s *Store) CreateMunicipality(ctx context.Context, a Actor, m *domain.Municipality) error {
 	m.CreatedAt = s.now()
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &m.ID, tx.Rebind(`INSERT INTO municipalities (name, org_number, created_at) VALUES (?, ?, ?) RETURNING id`), m.Name, m.OrgNumber, m.CreatedAt)
-		if isUniqueViolation(err) {
+		if s.isUniqueViolation(err) {
 			return &domain.Error{Code: domain.EConflict, Message: "err.conflict", Fields: map[string]string{"name": "err.taken"}}
 		}
 		if err != nil {
@@ -39,7 +39,7 @@ func (s *Store) ListMunicipalities(ctx context.Context, all bool, ids []int64) (
 			return nil, err
 		}
 	}
-	if err := s.r.SelectContext(ctx, &out, q, args...); err != nil {
+	if err := s.db(ctx).SelectContext(ctx, &out, q, args...); err != nil {
 		return nil, fmt.Errorf("list municipalities: %w", err)
 	}
 	return out, nil
@@ -48,14 +48,14 @@ func (s *Store) ListMunicipalities(ctx context.Context, all bool, ids []int64) (
 // GetMunicipality returns one municipality. Returns ENotFound.
 func (s *Store) GetMunicipality(ctx context.Context, id int64) (domain.Municipality, error) {
 	var m domain.Municipality
-	err := s.r.GetContext(ctx, &m, s.r.Rebind(`SELECT * FROM municipalities WHERE id = ?`), id)
+	err := s.db(ctx).GetContext(ctx, &m, s.rebind(`SELECT * FROM municipalities WHERE id = ?`), id)
 	return m, notFound(err, "get municipality")
 }
 
 // ListOrgUnits returns a municipality's org units ordered as a tree (by kind rank, then name).
 func (s *Store) ListOrgUnits(ctx context.Context, mun int64) ([]domain.OrgUnit, error) {
 	out := []domain.OrgUnit{}
-	err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT * FROM org_units WHERE municipality_id = ? ORDER BY name`), mun)
+	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(`SELECT * FROM org_units WHERE municipality_id = ? ORDER BY name`), mun)
 	if err != nil {
 		return nil, fmt.Errorf("list org units: %w", err)
 	}
@@ -65,7 +65,7 @@ func (s *Store) ListOrgUnits(ctx context.Context, mun int64) ([]domain.OrgUnit, 
 // GetOrgUnit returns one org unit of mun. Returns ENotFound.
 func (s *Store) GetOrgUnit(ctx context.Context, mun, id int64) (domain.OrgUnit, error) {
 	var u domain.OrgUnit
-	err := s.r.GetContext(ctx, &u, s.r.Rebind(`SELECT * FROM org_units WHERE municipality_id = ? AND id = ?`), mun, id)
+	err := s.db(ctx).GetContext(ctx, &u, s.rebind(`SELECT * FROM org_units WHERE municipality_id = ? AND id = ?`), mun, id)
 	return u, notFound(err, "get org unit")
 }
 
@@ -73,7 +73,7 @@ func (s *Store) GetOrgUnit(ctx context.Context, mun, id int64) (domain.OrgUnit, 
 // municipality and not the unit itself or one of its descendants. Returns EInvalid, EConflict,
 // ENotFound.
 func (s *Store) SaveOrgUnit(ctx context.Context, a Actor, u *domain.OrgUnit) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		var before *domain.OrgUnit
 		if u.ID != 0 {
 			var old domain.OrgUnit
@@ -95,7 +95,7 @@ func (s *Store) SaveOrgUnit(ctx context.Context, a Actor, u *domain.OrgUnit) err
 			_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE org_units SET name = ?, kind = ?, parent_id = ? WHERE municipality_id = ? AND id = ?`),
 				u.Name, u.Kind, u.ParentID, u.MunicipalityID, u.ID)
 		}
-		if isUniqueViolation(err) {
+		if s.isUniqueViolation(err) {
 			return &domain.Error{Code: domain.EConflict, Message: "err.conflict", Fields: map[string]string{"name": "err.taken"}}
 		}
 		if err != nil {
@@ -131,7 +131,7 @@ func (s *Store) checkParent(ctx context.Context, tx *sqlx.Tx, u *domain.OrgUnit)
 // DeleteOrgUnit removes an org unit that has no children and no records. Returns ENotFound,
 // EConflict.
 func (s *Store) DeleteOrgUnit(ctx context.Context, a Actor, mun, id int64) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		var old domain.OrgUnit
 		if err := tx.GetContext(ctx, &old, tx.Rebind(`SELECT * FROM org_units WHERE municipality_id = ? AND id = ?`), mun, id); err != nil {
 			return notFound(err, "get org unit")
@@ -161,7 +161,7 @@ func (s *Store) UnitsExist(ctx context.Context, mun int64, ids []int64) (bool, e
 		return false, err
 	}
 	var n int
-	if err := s.r.GetContext(ctx, &n, q, args...); err != nil {
+	if err := s.db(ctx).GetContext(ctx, &n, q, args...); err != nil {
 		return false, fmt.Errorf("check units: %w", err)
 	}
 	return n == len(ids), nil

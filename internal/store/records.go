@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -11,9 +12,14 @@ import (
 	"github.com/lisa-isms/lisa/internal/domain"
 )
 
-// This file is the tracked-record core shared by every record kind: the records row,
-// reviews, comments, evidence and the cross-kind review list. Kind files (documents.go, ...)
-// add only their own table.
+// This file is the tracked-record core shared by every record kind: the records row and its
+// one save path (which appends the audit entry), reviews, comments, evidence and the
+// cross-kind review list. Kind files (documents.go, controls.go, ...) add only their own
+// table. Every read takes the municipality: a record id of another municipality finds nothing.
+
+// recordColumns are the columns of domain.Record, on records r.
+const recordColumns = `r.id, r.municipality_id, r.kind, r.ref, r.title, r.org_unit_id, r.owner_id, r.status,
+	r.review_interval_months, r.last_reviewed_at, r.next_review_at, r.created_at, r.updated_at`
 
 // visibilitySQL renders v as a condition on records r; it adds its arguments to args.
 func visibilitySQL(v domain.Visibility, args *[]any) string {
@@ -25,9 +31,13 @@ func visibilitySQL(v domain.Visibility, args *[]any) string {
 		parts = append(parts, "r.org_unit_id IN (?)")
 		*args = append(*args, v.UnitIDs)
 	}
-	if v.Adopted {
-		parts = append(parts, "(r.kind = ? AND r.status = ?)")
-		*args = append(*args, string(domain.KindDocument), string(domain.DocAdopted))
+	if v.Published {
+		for _, k := range domain.KindSpecs() {
+			if len(k.Published) > 0 {
+				parts = append(parts, "(r.kind = ? AND r.status IN (?))")
+				*args = append(*args, string(k.Kind), k.Published)
+			}
+		}
 	}
 	if v.OwnerID != 0 {
 		parts = append(parts, "r.owner_id = ?")
@@ -39,35 +49,93 @@ func visibilitySQL(v domain.Visibility, args *[]any) string {
 	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
-func (s *Store) insertRecord(ctx context.Context, tx *sqlx.Tx, r *domain.Record) error {
-	now := s.now()
-	r.CreatedAt, r.UpdatedAt = now, now
-	err := tx.GetContext(ctx, &r.ID, tx.Rebind(`INSERT INTO records
-		(municipality_id, kind, title, org_unit_id, owner_id, status, review_interval_months, last_reviewed_at, next_review_at, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		r.MunicipalityID, r.Kind, r.Title, r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.CreatedAt, r.UpdatedAt)
-	if err != nil {
-		return fmt.Errorf("insert record: %w", err)
+// openSQL is the condition "record r is open": in none of its kind's closed statuses.
+func openSQL(args *[]any) string {
+	var parts []string
+	for _, k := range domain.KindSpecs() {
+		if len(k.Closed) > 0 {
+			parts = append(parts, "(r.kind = ? AND r.status IN (?))")
+			*args = append(*args, string(k.Kind), k.Closed)
+		}
 	}
-	return nil
+	if len(parts) == 0 {
+		return "1=1"
+	}
+	return "NOT (" + strings.Join(parts, " OR ") + ")"
 }
 
-func (s *Store) updateRecord(ctx context.Context, tx *sqlx.Tx, r *domain.Record) error {
-	r.UpdatedAt = s.now()
-	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE records SET title = ?, org_unit_id = ?, owner_id = ?, status = ?,
-		review_interval_months = ?, last_reviewed_at = ?, next_review_at = ?, updated_at = ?
-		WHERE municipality_id = ? AND id = ?`),
-		r.Title, r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.UpdatedAt, r.MunicipalityID, r.ID)
-	if err != nil {
-		return fmt.Errorf("update record: %w", err)
+// SaveRecord is the one save path of every kind: it inserts (r.ID == 0) or updates the core
+// row of r, calls own to write the kind's own rows, and appends the audit entry (action with
+// before and after) — all in the transaction of ctx, so a kind's store code cannot forget the
+// audit entry nor leave a half-written record. after nil means r itself.
+func (s *Store) saveRecord(ctx context.Context, a Actor, r *domain.Record, action string, before, after any, own func(ctx context.Context, tx *sqlx.Tx) error) error {
+	if after == nil {
+		after = r
 	}
-	return nil
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		now := s.now()
+		r.UpdatedAt = now
+		if r.ID == 0 {
+			r.CreatedAt = now
+			err := tx.GetContext(ctx, &r.ID, tx.Rebind(`INSERT INTO records
+				(municipality_id, kind, ref, title, title_fold, org_unit_id, owner_id, status, review_interval_months, last_reviewed_at, next_review_at, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+				r.MunicipalityID, r.Kind, r.Ref, r.Title, foldTitle(r.Title), r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.CreatedAt, r.UpdatedAt)
+			if err != nil {
+				return fmt.Errorf("insert record: %w", err)
+			}
+		} else {
+			res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE records SET title = ?, title_fold = ?, org_unit_id = ?, owner_id = ?, status = ?,
+				review_interval_months = ?, last_reviewed_at = ?, next_review_at = ?, updated_at = ?
+				WHERE municipality_id = ? AND kind = ? AND id = ?`),
+				r.Title, foldTitle(r.Title), r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.UpdatedAt, r.MunicipalityID, r.Kind, r.ID)
+			if err != nil {
+				return fmt.Errorf("update record: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return domain.NotFound()
+			}
+		}
+		if own != nil {
+			if err := own(ctx, tx); err != nil {
+				return err
+			}
+		}
+		mun, id := r.MunicipalityID, r.ID
+		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: string(r.Kind), RecordID: &id, Action: action, Before: before, After: after})
+	})
 }
 
 // GetRecord returns the core of record id of kind in mun. Returns ENotFound.
 func (s *Store) GetRecord(ctx context.Context, mun int64, kind domain.Kind, id int64) (domain.Record, error) {
 	var r domain.Record
-	err := s.r.GetContext(ctx, &r, s.r.Rebind(`SELECT * FROM records WHERE municipality_id = ? AND kind = ? AND id = ?`), mun, kind, id)
+	err := s.db(ctx).GetContext(ctx, &r, s.rebind(`SELECT `+recordColumns+` FROM records r WHERE r.municipality_id = ? AND r.kind = ? AND r.id = ?`), mun, kind, id)
+	return r, notFound(err, "get record")
+}
+
+// GetRecordAnyKind returns the core of record id in mun, whatever its kind. Returns ENotFound.
+func (s *Store) GetRecordAnyKind(ctx context.Context, mun, id int64) (domain.Record, error) {
+	var r domain.Record
+	err := s.db(ctx).GetContext(ctx, &r, s.rebind(`SELECT `+recordColumns+` FROM records r WHERE r.municipality_id = ? AND r.id = ?`), mun, id)
+	return r, notFound(err, "get record")
+}
+
+// RecordByKey returns the core of the record of kind in mun that URLs name key: its ref for
+// kinds addressed by ref, else its id. Returns ENotFound.
+func (s *Store) RecordByKey(ctx context.Context, mun int64, kind domain.Kind, key string) (domain.Record, error) {
+	spec, ok := domain.SpecOf(kind)
+	if !ok {
+		return domain.Record{}, domain.NotFound()
+	}
+	if !spec.ByRef {
+		id, err := strconv.ParseInt(key, 10, 64)
+		if err != nil || id <= 0 {
+			return domain.Record{}, domain.NotFound()
+		}
+		return s.GetRecord(ctx, mun, kind, id)
+	}
+	var r domain.Record
+	err := s.db(ctx).GetContext(ctx, &r, s.rebind(`SELECT `+recordColumns+` FROM records r WHERE r.municipality_id = ? AND r.kind = ? AND r.ref = ? AND r.ref <> ''`), mun, kind, key)
 	return r, notFound(err, "get record")
 }
 
@@ -75,26 +143,25 @@ func (s *Store) GetRecord(ctx context.Context, mun int64, kind domain.Kind, id i
 // transaction with the current record) checks permission and sets the new dates.
 // Returns ENotFound and whatever mutate returns.
 func (s *Store) MarkReviewed(ctx context.Context, a Actor, mun int64, kind domain.Kind, id int64, rv *domain.Review, mutate func(*domain.Record) error) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
-		var r domain.Record
-		if err := tx.GetContext(ctx, &r, tx.Rebind(`SELECT * FROM records WHERE municipality_id = ? AND kind = ? AND id = ?`), mun, kind, id); err != nil {
-			return notFound(err, "get record")
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		r, err := s.GetRecord(ctx, mun, kind, id)
+		if err != nil {
+			return err
 		}
-		before := r
+		before := reviewSnapshot(r)
 		if err := mutate(&r); err != nil {
 			return err
 		}
-		if err := s.updateRecord(ctx, tx, &r); err != nil {
-			return err
-		}
-		rv.RecordID, rv.CreatedAt = id, s.now()
-		err := tx.GetContext(ctx, &rv.ID, tx.Rebind(`INSERT INTO reviews (record_id, reviewed_by, reviewed_at, next_review_at, comment, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), id, rv.ReviewedBy, rv.ReviewedAt, rv.NextReviewAt, rv.Comment, rv.CreatedAt)
-		if err != nil {
-			return fmt.Errorf("insert review: %w", err)
-		}
-		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: string(kind), RecordID: &id, Action: audit.ActionReview,
-			Before: reviewSnapshot(before), After: map[string]any{"last_reviewed_at": r.LastReviewedAt, "next_review_at": r.NextReviewAt, "comment": rv.Comment}})
+		after := map[string]any{"last_reviewed_at": r.LastReviewedAt, "next_review_at": r.NextReviewAt, "comment": rv.Comment}
+		return s.saveRecord(ctx, a, &r, audit.ActionReview, before, after, func(ctx context.Context, tx *sqlx.Tx) error {
+			rv.RecordID, rv.CreatedAt = id, s.now()
+			err := tx.GetContext(ctx, &rv.ID, tx.Rebind(`INSERT INTO reviews (record_id, reviewed_by, reviewed_at, next_review_at, comment, created_at)
+				VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), id, rv.ReviewedBy, rv.ReviewedAt, rv.NextReviewAt, rv.Comment, rv.CreatedAt)
+			if err != nil {
+				return fmt.Errorf("insert review: %w", err)
+			}
+			return nil
+		})
 	})
 }
 
@@ -102,20 +169,24 @@ func reviewSnapshot(r domain.Record) map[string]any {
 	return map[string]any{"last_reviewed_at": r.LastReviewedAt, "next_review_at": r.NextReviewAt}
 }
 
-// ListReviews returns a record's reviews, newest first.
-func (s *Store) ListReviews(ctx context.Context, record int64) ([]domain.Review, error) {
+// ListReviews returns the reviews of record id in mun, newest first.
+func (s *Store) ListReviews(ctx context.Context, mun, record int64) ([]domain.Review, error) {
 	out := []domain.Review{}
-	err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT v.*, u.name AS reviewer_name FROM reviews v JOIN users u ON u.id = v.reviewed_by
-		WHERE v.record_id = ? ORDER BY v.id DESC`), record)
+	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(`SELECT v.id, v.record_id, v.reviewed_by, v.reviewed_at, v.next_review_at, v.comment, v.created_at,
+		u.name AS reviewer_name FROM reviews v JOIN records r ON r.id = v.record_id JOIN users u ON u.id = v.reviewed_by
+		WHERE r.municipality_id = ? AND v.record_id = ? ORDER BY v.id DESC`), mun, record)
 	if err != nil {
 		return nil, fmt.Errorf("list reviews: %w", err)
 	}
 	return out, nil
 }
 
-// AddComment adds a comment to record id (of kind, in mun).
+// AddComment adds a comment to record c.RecordID (of kind, in mun). Returns ENotFound.
 func (s *Store) AddComment(ctx context.Context, a Actor, mun int64, kind domain.Kind, c *domain.Comment) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		if _, err := s.GetRecord(ctx, mun, kind, c.RecordID); err != nil {
+			return err
+		}
 		c.CreatedAt = s.now()
 		err := tx.GetContext(ctx, &c.ID, tx.Rebind(`INSERT INTO comments (record_id, author_id, body, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
 			c.RecordID, c.AuthorID, c.Body, c.CreatedAt)
@@ -126,20 +197,24 @@ func (s *Store) AddComment(ctx context.Context, a Actor, mun int64, kind domain.
 	})
 }
 
-// ListComments returns a record's comments, oldest first.
-func (s *Store) ListComments(ctx context.Context, record int64) ([]domain.Comment, error) {
+// ListComments returns the comments of record id in mun, oldest first.
+func (s *Store) ListComments(ctx context.Context, mun, record int64) ([]domain.Comment, error) {
 	out := []domain.Comment{}
-	err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT c.*, u.name AS author_name FROM comments c JOIN users u ON u.id = c.author_id
-		WHERE c.record_id = ? ORDER BY c.id`), record)
+	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(`SELECT c.id, c.record_id, c.author_id, c.body, c.created_at, u.name AS author_name
+		FROM comments c JOIN records r ON r.id = c.record_id JOIN users u ON u.id = c.author_id
+		WHERE r.municipality_id = ? AND c.record_id = ? ORDER BY c.id`), mun, record)
 	if err != nil {
 		return nil, fmt.Errorf("list comments: %w", err)
 	}
 	return out, nil
 }
 
-// AddEvidence stores an evidence file on a record.
+// AddEvidence stores an evidence file on record e.RecordID (of kind, in mun). Returns ENotFound.
 func (s *Store) AddEvidence(ctx context.Context, a Actor, mun int64, kind domain.Kind, e *domain.Evidence) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		if _, err := s.GetRecord(ctx, mun, kind, e.RecordID); err != nil {
+			return err
+		}
 		e.CreatedAt = s.now()
 		err := tx.GetContext(ctx, &e.ID, tx.Rebind(`INSERT INTO evidence (record_id, filename, content_type, size, sha256, data, uploaded_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), e.RecordID, e.Filename, e.ContentType, e.Size, e.SHA256, e.Data, e.UploadedBy, e.CreatedAt)
@@ -152,28 +227,31 @@ func (s *Store) AddEvidence(ctx context.Context, a Actor, mun int64, kind domain
 
 const evidenceMeta = `e.id, e.record_id, e.filename, e.content_type, e.size, e.sha256, e.uploaded_by, e.created_at, u.name AS uploader_name`
 
-// ListEvidence returns a record's evidence files without their contents.
-func (s *Store) ListEvidence(ctx context.Context, record int64) ([]domain.Evidence, error) {
+// ListEvidence returns the evidence files of record id in mun, without their contents.
+func (s *Store) ListEvidence(ctx context.Context, mun, record int64) ([]domain.Evidence, error) {
 	out := []domain.Evidence{}
-	err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT `+evidenceMeta+` FROM evidence e JOIN users u ON u.id = e.uploaded_by
-		WHERE e.record_id = ? ORDER BY e.id`), record)
+	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(`SELECT `+evidenceMeta+` FROM evidence e JOIN records r ON r.id = e.record_id
+		JOIN users u ON u.id = e.uploaded_by WHERE r.municipality_id = ? AND e.record_id = ? ORDER BY e.id`), mun, record)
 	if err != nil {
 		return nil, fmt.Errorf("list evidence: %w", err)
 	}
 	return out, nil
 }
 
-// GetEvidence returns one evidence file with its contents. Returns ENotFound.
-func (s *Store) GetEvidence(ctx context.Context, record, id int64) (domain.Evidence, error) {
+// GetEvidence returns one evidence file of record id in mun with its contents. Returns ENotFound.
+func (s *Store) GetEvidence(ctx context.Context, mun, record, id int64) (domain.Evidence, error) {
 	var e domain.Evidence
-	err := s.r.GetContext(ctx, &e, s.r.Rebind(`SELECT `+evidenceMeta+`, e.data FROM evidence e JOIN users u ON u.id = e.uploaded_by
-		WHERE e.record_id = ? AND e.id = ?`), record, id)
+	err := s.db(ctx).GetContext(ctx, &e, s.rebind(`SELECT `+evidenceMeta+`, e.data FROM evidence e JOIN records r ON r.id = e.record_id
+		JOIN users u ON u.id = e.uploaded_by WHERE r.municipality_id = ? AND e.record_id = ? AND e.id = ?`), mun, record, id)
 	return e, notFound(err, "get evidence")
 }
 
-// DeleteEvidence removes an evidence file. Returns ENotFound.
+// DeleteEvidence removes an evidence file of record id (of kind, in mun). Returns ENotFound.
 func (s *Store) DeleteEvidence(ctx context.Context, a Actor, mun int64, kind domain.Kind, record, id int64) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		if _, err := s.GetRecord(ctx, mun, kind, record); err != nil {
+			return err
+		}
 		var e domain.Evidence
 		if err := tx.GetContext(ctx, &e, tx.Rebind(`SELECT id, record_id, filename, content_type, size, sha256, uploaded_by, created_at FROM evidence WHERE record_id = ? AND id = ?`), record, id); err != nil {
 			return notFound(err, "get evidence")
@@ -195,15 +273,17 @@ type DueQuery struct {
 	Limit          int
 }
 
+const dueItemColumns = `r.kind, r.id, r.ref, r.municipality_id, r.title, r.owner_id, COALESCE(u.name, '') AS owner_name,
+		r.org_unit_id, o.name AS org_unit_name, r.status, r.next_review_at`
+
 // Dues returns tracked records of every kind by next review date, earliest first: the one
 // query behind the dashboard, the review list and the API's ?due= filter. Closed records
 // (retired documents, ...) are left out.
 func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) {
-	args := []any{q.MunicipalityID, domain.ClosedStatuses}
-	sql := `SELECT r.kind, r.id, r.municipality_id, r.title, r.owner_id, COALESCE(u.name, '') AS owner_name,
-		r.org_unit_id, o.name AS org_unit_name, r.status, r.next_review_at
+	args := []any{q.MunicipalityID}
+	sql := `SELECT ` + dueItemColumns + `
 		FROM records r JOIN org_units o ON o.id = r.org_unit_id LEFT JOIN users u ON u.id = r.owner_id
-		WHERE r.municipality_id = ? AND r.status NOT IN (?) AND r.next_review_at IS NOT NULL`
+		WHERE r.municipality_id = ? AND r.next_review_at IS NOT NULL AND ` + openSQL(&args)
 	if q.From != nil {
 		sql += ` AND r.next_review_at >= ?`
 		args = append(args, *q.From)
@@ -229,7 +309,7 @@ func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) 
 		return nil, err
 	}
 	out := []domain.DueItem{}
-	if err := s.r.SelectContext(ctx, &out, query, a...); err != nil {
+	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list dues: %w", err)
 	}
 	return out, nil

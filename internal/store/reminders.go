@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,11 +79,27 @@ type Notification struct {
 	MunicipalityID int64        `db:"municipality_id" json:"municipality_id"`
 	RecordID       *int64       `db:"record_id" json:"record_id"`
 	RecordKind     string       `db:"record_kind" json:"record_kind,omitempty"`
+	RecordRef      string       `db:"record_ref" json:"-"`
 	Kind           string       `db:"kind" json:"kind"`
-	Message        string       `db:"message" json:"message"`
+	MessageKey     string       `db:"message" json:"-"`   // a text-catalog key (older rows: the Swedish text)
+	ArgsJSON       string       `db:"args_json" json:"-"` // the key's arguments, a JSON array of strings
+	Message        string       `db:"-" json:"message"`   // rendered in the reader's language by Render
 	DueDate        *domain.Date `db:"due_date" json:"due_date"`
 	CreatedAt      time.Time    `db:"created_at" json:"created_at"`
 	ReadAt         *time.Time   `db:"read_at" json:"read_at"`
+}
+
+// Args returns the arguments of the message key.
+func (n Notification) Args() []any {
+	var ss []string
+	if n.ArgsJSON != "" {
+		_ = json.Unmarshal([]byte(n.ArgsJSON), &ss)
+	}
+	out := make([]any, len(ss))
+	for i, v := range ss {
+		out[i] = v
+	}
+	return out
 }
 
 // WeeklySummary is what one coordinator is told about one municipality once a week.
@@ -138,9 +156,6 @@ func inTx(tx *sqlx.Tx, query string, args ...any) (string, []any, error) {
 	return tx.Rebind(q), a, nil
 }
 
-const dueItemColumns = `r.kind, r.id, r.municipality_id, r.title, r.owner_id, COALESCE(u.name, '') AS owner_name,
-		r.org_unit_id, o.name AS org_unit_name, r.status, r.next_review_at`
-
 // PlanReminders queues review reminders due on day today, in one write transaction. A record
 // is reminded when it is open (status not closed), has an owner with an e-mail address who is
 // not disabled, and its review date falls within a threshold (next_review_at <= today+t for
@@ -156,14 +171,16 @@ func (s *Store) PlanReminders(ctx context.Context, today domain.Date, thresholds
 	ts := reminderThresholds(thresholds)
 	horizon := today.AddDays(ts[len(ts)-1])
 	queued := 0
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		queued = 0
 		now := s.now()
+		args := []any{}
+		open := openSQL(&args)
 		q, args, err := inTx(tx, `SELECT `+dueItemColumns+`
 			FROM records r JOIN users u ON u.id = r.owner_id JOIN org_units o ON o.id = r.org_unit_id
-			WHERE r.status NOT IN (?) AND r.next_review_at IS NOT NULL AND r.next_review_at <= ?
+			WHERE `+open+` AND r.next_review_at IS NOT NULL AND r.next_review_at <= ?
 			AND (u.email <> '' OR ?) AND u.disabled = ?
-			ORDER BY r.owner_id, r.next_review_at, r.id`, domain.ClosedStatuses, horizon, render == nil, false)
+			ORDER BY r.owner_id, r.next_review_at, r.id`, append(args, horizon, render == nil, false)...)
 		if err != nil {
 			return err
 		}
@@ -259,11 +276,11 @@ func (s *Store) PlanReminders(ctx context.Context, today domain.Date, thresholds
 					outboxID, it.ID, *it.NextReviewAt, claimedT[i]); err != nil {
 					return fmt.Errorf("link reminder: %w", err)
 				}
-				kind, msg := NotifyReviewDue, fmt.Sprintf("Granskas senast %s: %s", it.NextReviewAt, it.Title)
+				kind := NotifyReviewDue
 				if claimedT[i] == 0 {
-					kind, msg = NotifyReviewOverdue, fmt.Sprintf("Granskningen är försenad (%s): %s", it.NextReviewAt, it.Title)
+					kind = NotifyReviewOverdue
 				}
-				if err := s.insertNotification(ctx, tx, owner, it.MunicipalityID, &it.ID, kind, msg, it.NextReviewAt, now); err != nil {
+				if err := s.insertNotification(ctx, tx, owner, it.MunicipalityID, &it.ID, kind, []string{it.NextReviewAt.String(), it.Title}, it.NextReviewAt, now); err != nil {
 					return err
 				}
 			}
@@ -280,7 +297,7 @@ func (s *Store) PlanReminders(ctx context.Context, today domain.Date, thresholds
 func (s *Store) insertReminder(ctx context.Context, tx *sqlx.Tx, it domain.DueItem, threshold int, user int64, now time.Time) (bool, error) {
 	res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO reminders (record_id, due_date, threshold, user_id, created_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), it.ID, *it.NextReviewAt, threshold, user, now)
-	if isUniqueViolation(err) {
+	if s.isUniqueViolation(err) {
 		return false, nil
 	}
 	if err != nil {
@@ -303,9 +320,15 @@ func (s *Store) queueMail(ctx context.Context, tx *sqlx.Tx, u domain.User, subje
 	return id, nil
 }
 
-func (s *Store) insertNotification(ctx context.Context, tx *sqlx.Tx, user, mun int64, record *int64, kind, msg string, due *domain.Date, now time.Time) error {
-	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO notifications (user_id, municipality_id, record_id, kind, message, due_date, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`), user, mun, record, kind, msg, due, now)
+// insertNotification stores a notification of kind whose text is the catalog key
+// "notify."+kind with args, rendered when read in the reader's language.
+func (s *Store) insertNotification(ctx context.Context, tx *sqlx.Tx, user, mun int64, record *int64, kind string, args []string, due *domain.Date, now time.Time) error {
+	b, err := json.Marshal(args)
+	if err != nil {
+		return fmt.Errorf("encode notification: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, tx.Rebind(`INSERT INTO notifications (user_id, municipality_id, record_id, kind, message, args_json, due_date, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), user, mun, record, kind, "notify."+kind, string(b), due, now)
 	if err != nil {
 		return fmt.Errorf("insert notification: %w", err)
 	}
@@ -320,7 +343,7 @@ func (s *Store) insertNotification(ctx context.Context, tx *sqlx.Tx, user, mun i
 func (s *Store) PlanWeeklySummaries(ctx context.Context, today domain.Date, render func(WeeklySummary) (subject, body string)) (int, error) {
 	week := ISOWeek(today)
 	queued := 0
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		queued = 0
 		now := s.now()
 		var coords []struct {
@@ -343,7 +366,7 @@ func (s *Store) PlanWeeklySummaries(ctx context.Context, today domain.Date, rend
 		for _, c := range coords {
 			res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO summaries (user_id, municipality_id, week, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 				c.UserID, c.MunicipalityID, week, now)
-			if isUniqueViolation(err) {
+			if s.isUniqueViolation(err) {
 				continue
 			}
 			if err != nil {
@@ -386,8 +409,8 @@ func (s *Store) PlanWeeklySummaries(ctx context.Context, today domain.Date, rend
 				outboxID, c.UserID, c.MunicipalityID, week); err != nil {
 				return fmt.Errorf("link summary: %w", err)
 			}
-			msg := fmt.Sprintf("Veckosammanfattning %s: %d försenade, %d inom %d dagar", week, len(md.overdue), len(md.dueSoon), domain.DueSoonDays)
-			if err := s.insertNotification(ctx, tx, c.UserID, c.MunicipalityID, nil, NotifyWeeklySummary, msg, nil, now); err != nil {
+			args := []string{week, strconv.Itoa(len(md.overdue)), strconv.Itoa(len(md.dueSoon)), strconv.Itoa(domain.DueSoonDays)}
+			if err := s.insertNotification(ctx, tx, c.UserID, c.MunicipalityID, nil, NotifyWeeklySummary, args, nil, now); err != nil {
 				return err
 			}
 		}
@@ -403,8 +426,9 @@ func (s *Store) PlanWeeklySummaries(ctx context.Context, today domain.Date, rend
 func dueItemsTx(ctx context.Context, tx *sqlx.Tx, mun int64, from, to *domain.Date) ([]domain.DueItem, error) {
 	query := `SELECT ` + dueItemColumns + `
 		FROM records r JOIN org_units o ON o.id = r.org_unit_id LEFT JOIN users u ON u.id = r.owner_id
-		WHERE r.municipality_id = ? AND r.status NOT IN (?) AND r.next_review_at IS NOT NULL`
-	args := []any{mun, domain.ClosedStatuses}
+		WHERE r.municipality_id = ? AND r.next_review_at IS NOT NULL`
+	args := []any{mun}
+	query += ` AND ` + openSQL(&args)
 	if from != nil {
 		query += ` AND r.next_review_at >= ?`
 		args = append(args, *from)
@@ -435,7 +459,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease
 	now = now.UTC().Truncate(time.Microsecond)
 	until := now.Add(lease)
 	var out []OutboxMail
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		out = nil
 		var ids []int64
 		err := tx.SelectContext(ctx, &ids, tx.Rebind(fmt.Sprintf(`SELECT id FROM mail_outbox
@@ -475,7 +499,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease
 
 // MarkSent records that a claimed mail was delivered at now.
 func (s *Store) MarkSent(ctx context.Context, id int64, now time.Time) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE mail_outbox SET status = ?, sent_at = ?, attempts = attempts + 1, locked_until = NULL
 			WHERE id = ? AND status = ?`), OutboxSent, now.UTC().Truncate(time.Microsecond), id, OutboxPending)
 		if err != nil {
@@ -492,7 +516,7 @@ func (s *Store) MarkFailed(ctx context.Context, id int64, sendErr string, now ti
 	now = now.UTC().Truncate(time.Microsecond)
 	sendErr = truncateUTF8(strings.TrimSpace(sendErr), 1000)
 	var m OutboxMail
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &m, tx.Rebind(`SELECT * FROM mail_outbox WHERE id = ?`), id); err != nil {
 			return notFound(err, "get mail")
 		}
@@ -547,7 +571,7 @@ func (s *Store) ListOutbox(ctx context.Context, status string, limit int) ([]Out
 	}
 	q += fmt.Sprintf(` ORDER BY id DESC LIMIT %d`, limit)
 	out := []OutboxMail{}
-	if err := s.r.SelectContext(ctx, &out, s.r.Rebind(q), args...); err != nil {
+	if err := s.db(ctx).SelectContext(ctx, &out, s.rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("list outbox: %w", err)
 	}
 	return out, nil
@@ -559,7 +583,8 @@ func (s *Store) Notifications(ctx context.Context, user int64, limit int) ([]Not
 		limit = 50
 	}
 	out := []Notification{}
-	err := s.r.SelectContext(ctx, &out, s.r.Rebind(fmt.Sprintf(`SELECT n.*, COALESCE(r.kind, '') AS record_kind
+	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(fmt.Sprintf(`SELECT n.id, n.user_id, n.municipality_id, n.record_id, n.kind, n.message, n.args_json, n.due_date, n.created_at, n.read_at,
+		COALESCE(r.kind, '') AS record_kind, COALESCE(r.ref, '') AS record_ref
 		FROM notifications n LEFT JOIN records r ON r.id = n.record_id
 		WHERE n.user_id = ? ORDER BY n.id DESC LIMIT %d`, limit)), user)
 	if err != nil {
@@ -571,7 +596,7 @@ func (s *Store) Notifications(ctx context.Context, user int64, limit int) ([]Not
 // UnreadNotifications counts a user's unread notifications.
 func (s *Store) UnreadNotifications(ctx context.Context, user int64) (int, error) {
 	var n int
-	if err := s.r.GetContext(ctx, &n, s.r.Rebind(`SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`), user); err != nil {
+	if err := s.db(ctx).GetContext(ctx, &n, s.rebind(`SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`), user); err != nil {
 		return 0, fmt.Errorf("count notifications: %w", err)
 	}
 	return n, nil
@@ -580,7 +605,7 @@ func (s *Store) UnreadNotifications(ctx context.Context, user int64) (int, error
 // MarkNotificationRead marks one of user's notifications read (again: no change). Returns
 // ENotFound for another user's or a missing notification.
 func (s *Store) MarkNotificationRead(ctx context.Context, user, id int64) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		var readAt *time.Time
 		if err := tx.GetContext(ctx, &readAt, tx.Rebind(`SELECT read_at FROM notifications WHERE id = ? AND user_id = ?`), id, user); err != nil {
 			return notFound(err, "get notification")
@@ -599,7 +624,7 @@ func (s *Store) MarkNotificationRead(ctx context.Context, user, id int64) error 
 // (which stops working), and returns it. Only its hash is stored.
 func (s *Store) CreateCalendarToken(ctx context.Context, a Actor, user int64) (string, error) {
 	token := rand.Text()
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM calendar_tokens WHERE user_id = ?`), user)
 		if err != nil {
 			return fmt.Errorf("replace calendar token: %w", err)
@@ -620,7 +645,7 @@ func (s *Store) CreateCalendarToken(ctx context.Context, a Actor, user int64) (s
 
 // RevokeCalendarToken ends user's calendar feed token; without one it does nothing.
 func (s *Store) RevokeCalendarToken(ctx context.Context, a Actor, user int64) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM calendar_tokens WHERE user_id = ?`), user)
 		if err != nil {
 			return fmt.Errorf("revoke calendar token: %w", err)
@@ -635,7 +660,7 @@ func (s *Store) RevokeCalendarToken(ctx context.Context, a Actor, user int64) er
 // CalendarTokenCreated returns when user's calendar token was made, nil without one.
 func (s *Store) CalendarTokenCreated(ctx context.Context, user int64) (*time.Time, error) {
 	var t time.Time
-	err := s.r.GetContext(ctx, &t, s.r.Rebind(`SELECT created_at FROM calendar_tokens WHERE user_id = ?`), user)
+	err := s.db(ctx).GetContext(ctx, &t, s.rebind(`SELECT created_at FROM calendar_tokens WHERE user_id = ?`), user)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -648,7 +673,7 @@ func (s *Store) CalendarTokenCreated(ctx context.Context, user int64) (*time.Tim
 // UserByCalendarToken returns the enabled user a calendar token belongs to. Returns ENotFound.
 func (s *Store) UserByCalendarToken(ctx context.Context, token string) (domain.User, error) {
 	var u domain.User
-	err := s.r.GetContext(ctx, &u, s.r.Rebind(`SELECT u.* FROM users u JOIN calendar_tokens c ON c.user_id = u.id
+	err := s.db(ctx).GetContext(ctx, &u, s.rebind(`SELECT u.* FROM users u JOIN calendar_tokens c ON c.user_id = u.id
 		WHERE c.token_hash = ? AND u.disabled = ?`), HashToken(token), false)
 	return u, notFound(err, "get calendar token user")
 }
@@ -661,8 +686,9 @@ func (s *Store) OwnedDues(ctx context.Context, user domain.User, limit int) ([]d
 	}
 	query := `SELECT ` + dueItemColumns + `
 		FROM records r JOIN org_units o ON o.id = r.org_unit_id LEFT JOIN users u ON u.id = r.owner_id
-		WHERE r.owner_id = ? AND r.status NOT IN (?) AND r.next_review_at IS NOT NULL`
-	args := []any{user.ID, domain.ClosedStatuses}
+		WHERE r.owner_id = ? AND r.next_review_at IS NOT NULL`
+	args := []any{user.ID}
+	query += ` AND ` + openSQL(&args)
 	if !user.IsAdmin {
 		query += ` AND r.municipality_id IN (SELECT municipality_id FROM role_assignments WHERE user_id = ?)`
 		args = append(args, user.ID)
@@ -672,7 +698,7 @@ func (s *Store) OwnedDues(ctx context.Context, user domain.User, limit int) ([]d
 		return nil, err
 	}
 	out := []domain.DueItem{}
-	if err := s.r.SelectContext(ctx, &out, q, a...); err != nil {
+	if err := s.db(ctx).SelectContext(ctx, &out, q, a...); err != nil {
 		return nil, fmt.Errorf("list owned dues: %w", err)
 	}
 	return out, nil

@@ -2,9 +2,7 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
 // rmEnv is a real SQLite store with a clock the test moves, and a municipality with one unit.
@@ -30,7 +29,7 @@ type rmEnv struct {
 
 func newRmEnv(t *testing.T) *rmEnv {
 	t.Helper()
-	e := &rmEnv{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), "lisa.db"),
+	e := &rmEnv{t: t, ctx: context.Background(), path: storetest.DSN(t),
 		clock: time.Date(2025, time.May, 10, 7, 0, 0, 0, time.UTC)} // a Saturday
 	e.s = e.open()
 	m := domain.Municipality{Name: "Ankeby kommun"}
@@ -113,19 +112,14 @@ func (e *rmEnv) record(title string, owner int64, next, status string) int64 {
 	return d.ID
 }
 
-func (e *rmEnv) db() *sql.DB {
+func (e *rmEnv) db() *storetest.RawDB {
 	e.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+e.path+"?_busy_timeout=5000")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.Raw(e.t, e.path)
 }
 
 func (e *rmEnv) raw(q string, args ...any) {
 	e.t.Helper()
-	if _, err := e.db().ExecContext(e.ctx, q, args...); err != nil {
+	if _, err := e.db().Exec(q, args...); err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -238,7 +232,7 @@ func TestPlanRemindersTightestThresholdOnce(t *testing.T) {
 	var kinds []string
 	for _, n := range ns {
 		kinds = append(kinds, n.Kind+":"+n.DueDate.String()+":"+n.RecordKind)
-		if n.MunicipalityID != e.mun || n.RecordID == nil || n.ReadAt != nil || n.Message == "" {
+		if n.MunicipalityID != e.mun || n.RecordID == nil || n.ReadAt != nil || n.MessageKey != "notify."+n.Kind || len(n.Args()) != 2 {
 			t.Errorf("notification %+v", n)
 		}
 	}
@@ -598,11 +592,11 @@ func TestCalendarTokens(t *testing.T) {
 		t.Errorf("created: %v, %v", c, err)
 	}
 	// A disabled account's feed stops.
-	e.raw(`UPDATE users SET disabled = 1 WHERE id = ?`, anna)
+	e.raw(`UPDATE users SET disabled = TRUE WHERE id = ?`, anna)
 	if _, err := e.s.UserByCalendarToken(e.ctx, tok2); code(err) != domain.ENotFound {
 		t.Errorf("disabled user's token works: %v", err)
 	}
-	e.raw(`UPDATE users SET disabled = 0 WHERE id = ?`, anna)
+	e.raw(`UPDATE users SET disabled = FALSE WHERE id = ?`, anna)
 	if err := e.s.RevokeCalendarToken(e.ctx, actor, anna); err != nil {
 		t.Fatal(err)
 	}

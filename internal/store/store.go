@@ -1,7 +1,9 @@
 // Package store keeps Lisa's data in SQL: the sqlx statements for every table, transactions,
 // and the audit trail row that each change appends in the same transaction. It decides which
 // rows exist for a caller (municipality and row filters); whether the caller may act is
-// decided before, in package authz.
+// decided before, in package authz. The same statements run on SQLite (the embedded default)
+// and PostgreSQL (shared deployments); what differs lives in dialect_sqlite.go and
+// dialect_postgres.go.
 package store
 
 import (
@@ -13,75 +15,119 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/mattn/go-sqlite3" // the embedded database
-	"github.com/pressly/goose/v3"
 
 	"github.com/lisa-isms/lisa/internal/domain"
-	"github.com/lisa-isms/lisa/migrations"
 )
 
-// Store is Lisa's database: one writer connection and a pool of readers.
+// Store is Lisa's database. On SQLite it holds one writer connection and a pool of readers;
+// on PostgreSQL one pool serves both.
 type Store struct {
-	w   *sqlx.DB // the single writer (SQLite allows one at a time; queueing here beats SQLITE_BUSY)
-	r   *sqlx.DB // readers
+	d   *dialect
+	w   *sqlx.DB // writes: on SQLite the single writer (queueing here beats SQLITE_BUSY)
+	r   *sqlx.DB // reads outside a transaction
 	Now func() time.Time
 }
 
-// Open opens (creating if needed) the SQLite database at path and runs the migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
-	if path == "" || strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("open database: invalid path %q", path)
+// Open opens the database named by dsn and runs the migrations: a postgres:// (or
+// postgresql://) URL selects PostgreSQL, anything else is the path of an SQLite file
+// (created when missing). Two instances opening one database at once migrate it once.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	var d *dialect
+	switch {
+	case strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"):
+		d = postgresDialect
+	case strings.Contains(dsn, "://"):
+		return nil, fmt.Errorf("database %q is neither a file path nor a postgres:// URL", redact(dsn))
+	default:
+		d = sqliteDialect
 	}
-	w, err := sqlx.Open("sqlite3", sqliteDSN(path, false))
+	s, err := d.open(ctx, d, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open writer: %w", err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetConnMaxIdleTime(0)
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	s := &Store{w: w, Now: func() time.Time { return time.Now().UTC() }}
-	if err := s.migrate(ctx); err != nil {
-		w.Close()
 		return nil, err
 	}
-	r, err := sqlx.Open("sqlite3", sqliteDSN(path, true))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open readers: %w", err)
+	s.d = d
+	if s.Now == nil {
+		s.Now = func() time.Time { return time.Now().UTC() }
 	}
-	r.SetMaxOpenConns(8)
-	s.r = r
+	for _, q := range d.setup {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("set up database: %w", err)
+		}
+	}
+	if err := s.backfillTitleFold(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
-// Close closes both pools.
+// Dialect names the database in use: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name }
+
+// Close closes the pools.
 func (s *Store) Close() error {
+	if s.r == s.w {
+		return s.w.Close()
+	}
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
-func (s *Store) migrate(ctx context.Context) error {
-	goose.SetBaseFS(migrations.FS)
-	goose.SetLogger(goose.NopLogger())
-	if err := goose.SetDialect("sqlite3"); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if err := goose.UpContext(ctx, s.w.DB, "."); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return s.dialectSetup(ctx)
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
+
+// ext is what statements run on: the transaction in the context, or a pool.
+type ext interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+	NamedExecContext(ctx context.Context, query string, arg any) (sql.Result, error)
 }
 
-// tx runs fn in a write transaction, committing when fn returns nil.
-func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+// txKey carries a store's open transaction in a context; the store is part of the key, so
+// two stores (two databases) never share one.
+type txKey struct{ s *Store }
+
+func (s *Store) txOf(ctx context.Context) *sqlx.Tx {
+	tx, _ := ctx.Value(txKey{s}).(*sqlx.Tx)
+	return tx
+}
+
+// db returns the transaction ctx carries, else the reader pool: a check inside a transaction
+// reads what the transaction has written.
+func (s *Store) db(ctx context.Context) ext {
+	if tx := s.txOf(ctx); tx != nil {
+		return tx
+	}
+	return s.r
+}
+
+// InTx runs fn in one write transaction: every store method called with the context fn gets
+// joins it, so changes that belong together (and their audit entries) commit together or not
+// at all. Nested calls join the outer transaction.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.tx(ctx, func(ctx context.Context, _ *sqlx.Tx) error { return fn(ctx) })
+}
+
+// tx runs fn in the write transaction ctx carries, or in a new one committed when fn
+// returns nil. On PostgreSQL a new transaction first takes the writers' advisory lock, so
+// writers are serialised as on SQLite: the audit chain stays one unforked chain and a
+// read-check-write in one transaction is not overtaken by another instance.
+func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx *sqlx.Tx) error) error {
+	if tx := s.txOf(ctx); tx != nil {
+		return fn(ctx, tx)
+	}
 	tx, err := s.w.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if s.d.beginWrite != "" {
+		if _, err := tx.ExecContext(ctx, s.d.beginWrite); err != nil {
+			return fmt.Errorf("lock writers: %w", err)
+		}
+	}
+	if err := fn(context.WithValue(ctx, txKey{s}, tx), tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -107,6 +153,9 @@ func notFound(err error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
+// rebind turns ? placeholders into the database's.
+func (s *Store) rebind(q string) string { return s.r.Rebind(q) }
+
 // in expands a query with IN (?) lists and rebinds it for the database.
 func (s *Store) in(query string, args ...any) (string, []any, error) {
 	q, a, err := sqlx.In(query, args...)
@@ -116,6 +165,49 @@ func (s *Store) in(query string, args ...any) (string, []any, error) {
 	return s.r.Rebind(q), a, nil
 }
 
-func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+func (s *Store) isUniqueViolation(err error) bool { return err != nil && s.d.uniqueViolation(err) }
+
+// IsUnavailable reports whether err means the database cannot be reached (a lost
+// connection, a server shutting down or refusing connections): the request may succeed later.
+func IsUnavailable(err error) bool {
+	return err != nil && (sqliteDialect.unavailable(err) || postgresDialect.unavailable(err))
 }
+
+// redact hides the password of a URL-like DSN.
+func redact(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		rest := dsn[i+3:]
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			cred := rest[:at]
+			if u, _, ok := strings.Cut(cred, ":"); ok {
+				return dsn[:i+3] + u + ":***" + rest[at:]
+			}
+		}
+	}
+	return dsn
+}
+
+// backfillTitleFold fills title_fold for rows written before it existed.
+func (s *Store) backfillTitleFold(ctx context.Context) error {
+	var rows []struct {
+		ID    int64  `db:"id"`
+		Title string `db:"title"`
+	}
+	if err := s.r.SelectContext(ctx, &rows, `SELECT id, title FROM records WHERE title_fold = '' AND title <> ''`); err != nil {
+		return fmt.Errorf("read titles: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		for _, r := range rows {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE records SET title_fold = ? WHERE id = ?`), foldTitle(r.Title), r.ID); err != nil {
+				return fmt.Errorf("fold title: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// foldTitle is the search form of a title: Unicode lower case, the same on every database.
+func foldTitle(s string) string { return strings.ToLower(s) }

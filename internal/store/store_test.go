@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -10,11 +9,10 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3"
-
 	"github.com/lisa-isms/lisa/internal/audit"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
 var now = time.Date(2025, time.May, 10, 9, 30, 0, 123456789, time.UTC)
@@ -24,7 +22,7 @@ var actor = store.Actor{Name: "test", IP: "local"}
 type env struct {
 	t      *testing.T
 	ctx    context.Context
-	path   string
+	path   string // the database: an SQLite file or a PostgreSQL URL
 	s      *store.Store
 	writer *int64 // the user documents are created as (made on first use)
 }
@@ -41,22 +39,16 @@ func open(t testing.TB, path string) *store.Store {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), "lisa.db")}
+	e := &env{t: t, ctx: context.Background(), path: storetest.DSN(t)}
 	e.s = open(t, e.path)
 	t.Cleanup(func() { e.s.Close() })
 	return e
 }
 
-// raw opens the database file directly, bypassing the store, as someone with file access would.
-func (e *env) raw() *sql.DB {
+// raw opens the database directly, bypassing the store, as someone with file access would.
+func (e *env) raw() *storetest.RawDB {
 	e.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+e.path+"?_busy_timeout=5000")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	db.SetMaxOpenConns(1)
-	e.t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.Raw(e.t, e.path)
 }
 
 func (e *env) municipality(name string) int64 {
@@ -168,7 +160,7 @@ func TestGettersFoundAndNotFound(t *testing.T) {
 		"record wrong kind": func() error { _, err := e.s.GetRecord(e.ctx, mun, "risk", d.ID); return err }(),
 		"record wrong mun":  func() error { _, err := e.s.GetRecord(e.ctx, mun+1, domain.KindDocument, d.ID); return err }(),
 		"document":          func() error { _, err := e.s.GetDocument(e.ctx, mun+1, d.ID); return err }(),
-		"evidence":          func() error { _, err := e.s.GetEvidence(e.ctx, d.ID, 1); return err }(),
+		"evidence":          func() error { _, err := e.s.GetEvidence(e.ctx, mun, d.ID, 1); return err }(),
 		"session":           func() error { _, err := e.s.GetSession(e.ctx, "nope"); return err }(),
 		"api token":         func() error { _, err := e.s.UserByAPIToken(e.ctx, "nope"); return err }(),
 	} {
@@ -282,8 +274,8 @@ func TestVisibilityInLists(t *testing.T) {
 		{domain.Visibility{All: true}, []string{"Antagen U3", "Pensionerad U3", "Utkast U1", "Utkast U2"}, []string{"Antagen U3", `Risk U3 "adopted"`, "Utkast U1", "Utkast U2"}},
 		{domain.Visibility{}, []string{}, []string{}},
 		{domain.Visibility{UnitIDs: []int64{u1}}, []string{"Utkast U1"}, []string{"Utkast U1"}},
-		{domain.Visibility{Adopted: true}, []string{"Antagen U3"}, []string{"Antagen U3"}}, // a risk "adopted" is not a governing document
-		{domain.Visibility{UnitIDs: []int64{u1, u2}, Adopted: true}, []string{"Antagen U3", "Utkast U1", "Utkast U2"}, []string{"Antagen U3", "Utkast U1", "Utkast U2"}},
+		{domain.Visibility{Published: true}, []string{"Antagen U3"}, []string{"Antagen U3"}}, // a risk "adopted" is not a governing document
+		{domain.Visibility{UnitIDs: []int64{u1, u2}, Published: true}, []string{"Antagen U3", "Utkast U1", "Utkast U2"}, []string{"Antagen U3", "Utkast U1", "Utkast U2"}},
 	} {
 		if got := titles(tc.v); !slices.Equal(got, tc.docs) {
 			t.Errorf("ListDocuments(%+v) = %q, want %q", tc.v, got, tc.docs)
@@ -372,9 +364,7 @@ func TestVerifyAuditDetectsUpdatedRow(t *testing.T) {
 			e := newEnv(t)
 			seedTrail(e)
 			raw := e.raw()
-			if _, err := raw.Exec(`DROP TRIGGER audit_log_no_update`); err != nil {
-				t.Fatal(err)
-			}
+			raw.DisableAuditTrigger(t, "update")
 			if _, err := raw.Exec(`UPDATE audit_log SET ` + tc.column + ` = ` + tc.value + ` WHERE id = 5`); err != nil { // the document's creation
 				t.Fatal(err)
 			}
@@ -390,9 +380,7 @@ func TestVerifyAuditDetectsDeletedRow(t *testing.T) {
 	e := newEnv(t)
 	seedTrail(e)
 	raw := e.raw()
-	if _, err := raw.Exec(`DROP TRIGGER audit_log_no_delete`); err != nil {
-		t.Fatal(err)
-	}
+	raw.DisableAuditTrigger(t, "delete")
 	if _, err := raw.Exec(`DELETE FROM audit_log WHERE id = 5`); err != nil {
 		t.Fatal(err)
 	}
@@ -407,9 +395,7 @@ func TestVerifyAuditDetectsRewrittenChainLink(t *testing.T) {
 	e := newEnv(t)
 	seedTrail(e)
 	raw := e.raw()
-	if _, err := raw.Exec(`DROP TRIGGER audit_log_no_update`); err != nil {
-		t.Fatal(err)
-	}
+	raw.DisableAuditTrigger(t, "update")
 	var en audit.Entry
 	row := raw.QueryRow(`SELECT id, at, actor_id, actor, municipality_id, kind, record_id, action, before_json, after_json, ip, prev_hash FROM audit_log WHERE id = 3`)
 	if err := row.Scan(&en.ID, &en.At, &en.ActorID, &en.Actor, &en.MunicipalityID, &en.Kind, &en.RecordID, &en.Action, &en.Before, &en.After, &en.IP, &en.PrevHash); err != nil {
@@ -428,12 +414,8 @@ func TestReopenRestoresAuditTriggers(t *testing.T) {
 	e := newEnv(t)
 	seedTrail(e)
 	raw := e.raw()
-	if _, err := raw.Exec(`DROP TRIGGER audit_log_no_update`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec(`DROP TRIGGER audit_log_no_delete`); err != nil {
-		t.Fatal(err)
-	}
+	raw.DisableAuditTrigger(t, "update")
+	raw.DisableAuditTrigger(t, "delete")
 	s := open(t, e.path)
 	defer s.Close()
 	if _, err := raw.Exec(`UPDATE audit_log SET actor = 'x' WHERE id = 1`); err == nil {

@@ -15,10 +15,10 @@ import (
 // CreateUser adds an account. Returns EConflict when the username is taken.
 func (s *Store) CreateUser(ctx context.Context, a Actor, u *domain.User) error {
 	u.CreatedAt = s.now()
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		err := tx.GetContext(ctx, &u.ID, tx.Rebind(`INSERT INTO users (username, name, email, password_hash, is_admin, disabled, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), u.Username, u.Name, u.Email, u.PasswordHash, u.IsAdmin, u.Disabled, u.CreatedAt)
-		if isUniqueViolation(err) {
+		if s.isUniqueViolation(err) {
 			return &domain.Error{Code: domain.EConflict, Message: "err.conflict", Fields: map[string]string{"username": "err.taken"}}
 		}
 		if err != nil {
@@ -31,7 +31,7 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, u *domain.User) error {
 // UpdateUser changes name, email, admin flag and disabled flag (and the password hash when
 // not empty). Returns ENotFound.
 func (s *Store) UpdateUser(ctx context.Context, a Actor, u *domain.User) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		var old domain.User
 		if err := tx.GetContext(ctx, &old, tx.Rebind(`SELECT * FROM users WHERE id = ?`), u.ID); err != nil {
 			return notFound(err, "get user")
@@ -57,21 +57,21 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, u *domain.User) error {
 // GetUser returns one user. Returns ENotFound.
 func (s *Store) GetUser(ctx context.Context, id int64) (domain.User, error) {
 	var u domain.User
-	err := s.r.GetContext(ctx, &u, s.r.Rebind(`SELECT * FROM users WHERE id = ?`), id)
+	err := s.db(ctx).GetContext(ctx, &u, s.rebind(`SELECT * FROM users WHERE id = ?`), id)
 	return u, notFound(err, "get user")
 }
 
 // GetUserByUsername returns one user. Returns ENotFound.
 func (s *Store) GetUserByUsername(ctx context.Context, username string) (domain.User, error) {
 	var u domain.User
-	err := s.r.GetContext(ctx, &u, s.r.Rebind(`SELECT * FROM users WHERE username = ?`), username)
+	err := s.db(ctx).GetContext(ctx, &u, s.rebind(`SELECT * FROM users WHERE username = ?`), username)
 	return u, notFound(err, "get user")
 }
 
 // ListUsers returns every user (for administrators) ordered by name.
 func (s *Store) ListUsers(ctx context.Context) ([]domain.User, error) {
 	out := []domain.User{}
-	if err := s.r.SelectContext(ctx, &out, `SELECT * FROM users ORDER BY name, username`); err != nil {
+	if err := s.db(ctx).SelectContext(ctx, &out, `SELECT * FROM users ORDER BY name, username`); err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	return out, nil
@@ -80,7 +80,7 @@ func (s *Store) ListUsers(ctx context.Context) ([]domain.User, error) {
 // ListMembers returns the users holding any role in mun, ordered by name.
 func (s *Store) ListMembers(ctx context.Context, mun int64) ([]domain.User, error) {
 	out := []domain.User{}
-	err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT * FROM users WHERE id IN
+	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(`SELECT * FROM users WHERE id IN
 		(SELECT user_id FROM role_assignments WHERE municipality_id = ?) ORDER BY name, username`), mun)
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
@@ -91,7 +91,7 @@ func (s *Store) ListMembers(ctx context.Context, mun int64) ([]domain.User, erro
 // IsMember reports whether user holds any role in mun.
 func (s *Store) IsMember(ctx context.Context, mun, user int64) (bool, error) {
 	var n int
-	err := s.r.GetContext(ctx, &n, s.r.Rebind(`SELECT COUNT(*) FROM role_assignments WHERE municipality_id = ? AND user_id = ?`), mun, user)
+	err := s.db(ctx).GetContext(ctx, &n, s.rebind(`SELECT COUNT(*) FROM role_assignments WHERE municipality_id = ? AND user_id = ?`), mun, user)
 	if err != nil {
 		return false, fmt.Errorf("check member: %w", err)
 	}
@@ -101,14 +101,14 @@ func (s *Store) IsMember(ctx context.Context, mun, user int64) (bool, error) {
 // Assignments returns every role a user holds, with the org units of each.
 func (s *Store) Assignments(ctx context.Context, user int64) ([]domain.RoleAssignment, error) {
 	out := []domain.RoleAssignment{}
-	if err := s.r.SelectContext(ctx, &out, s.r.Rebind(`SELECT * FROM role_assignments WHERE user_id = ? ORDER BY municipality_id, role`), user); err != nil {
+	if err := s.db(ctx).SelectContext(ctx, &out, s.rebind(`SELECT * FROM role_assignments WHERE user_id = ? ORDER BY municipality_id, role`), user); err != nil {
 		return nil, fmt.Errorf("list roles: %w", err)
 	}
 	var units []struct {
 		AssignmentID int64 `db:"assignment_id"`
 		OrgUnitID    int64 `db:"org_unit_id"`
 	}
-	err := s.r.SelectContext(ctx, &units, s.r.Rebind(`SELECT ru.assignment_id, ru.org_unit_id FROM role_assignment_units ru
+	err := s.db(ctx).SelectContext(ctx, &units, s.rebind(`SELECT ru.assignment_id, ru.org_unit_id FROM role_assignment_units ru
 		JOIN role_assignments ra ON ra.id = ru.assignment_id WHERE ra.user_id = ? ORDER BY ru.org_unit_id`), user)
 	if err != nil {
 		return nil, fmt.Errorf("list role units: %w", err)
@@ -132,7 +132,7 @@ func (s *Store) GrantRole(ctx context.Context, a Actor, ra domain.RoleAssignment
 	} else if !ok {
 		return &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"org_unit_ids": "err.unknown_unit"}}
 	}
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		var n int
 		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM users WHERE id = ?`), ra.UserID); err != nil || n == 0 {
 			return domain.NotFound()
@@ -159,7 +159,7 @@ func (s *Store) GrantRole(ctx context.Context, a Actor, ra domain.RoleAssignment
 
 // RevokeRole removes a role from a user in a municipality. Returns ENotFound.
 func (s *Store) RevokeRole(ctx context.Context, a Actor, user, mun int64, role domain.Role) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM role_assignments WHERE user_id = ? AND municipality_id = ? AND role = ?`), user, mun, role)
 		if err != nil {
 			return fmt.Errorf("delete role: %w", err)
@@ -192,7 +192,7 @@ type Session struct {
 func (s *Store) CreateSession(ctx context.Context, token, csrf string, user int64, ttl time.Duration) (Session, error) {
 	now := s.now()
 	ss := Session{TokenHash: HashToken(token), UserID: user, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		_, err := tx.NamedExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
 			VALUES (:token_hash, :user_id, :csrf_token, :created_at, :expires_at)`, ss)
 		if err != nil {
@@ -207,13 +207,13 @@ func (s *Store) CreateSession(ctx context.Context, token, csrf string, user int6
 // GetSession returns the live session for token. Returns ENotFound (also when expired).
 func (s *Store) GetSession(ctx context.Context, token string) (Session, error) {
 	var ss Session
-	err := s.r.GetContext(ctx, &ss, s.r.Rebind(`SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?`), HashToken(token), s.now())
+	err := s.db(ctx).GetContext(ctx, &ss, s.rebind(`SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?`), HashToken(token), s.now())
 	return ss, notFound(err, "get session")
 }
 
 // DeleteSession ends a session.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE token_hash = ?`), HashToken(token))
 		return err
 	})
@@ -221,7 +221,7 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 
 // CreateAPIToken stores a bearer token for user under a name.
 func (s *Store) CreateAPIToken(ctx context.Context, a Actor, user int64, name, token string) error {
-	return s.tx(ctx, func(tx *sqlx.Tx) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		var id int64
 		err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
 			user, name, HashToken(token), s.now())
@@ -235,7 +235,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, a Actor, user int64, name, t
 // UserByAPIToken returns the user of a live bearer token. Returns ENotFound.
 func (s *Store) UserByAPIToken(ctx context.Context, token string) (domain.User, error) {
 	var u domain.User
-	err := s.r.GetContext(ctx, &u, s.r.Rebind(`SELECT u.* FROM users u JOIN api_tokens t ON t.user_id = u.id
+	err := s.db(ctx).GetContext(ctx, &u, s.rebind(`SELECT u.* FROM users u JOIN api_tokens t ON t.user_id = u.id
 		WHERE t.token_hash = ? AND t.revoked_at IS NULL`), HashToken(token))
 	return u, notFound(err, "get token user")
 }

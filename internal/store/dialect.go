@@ -1,0 +1,29 @@
+package store
+
+import (
+	"context"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+)
+
+// dialect is everything that differs between the databases; the statements elsewhere in this
+// package run on both.
+type dialect struct {
+	name       string
+	goose      goose.Dialect
+	migrations fs.FS
+	// open connects, migrates and returns the pools.
+	open func(ctx context.Context, d *dialect, dsn string) (*Store, error)
+	// setup runs at every start: it restores what someone with database access may have
+	// removed (the audit trail's append-only triggers).
+	setup []string
+	// beginWrite runs first in every write transaction ("" for none).
+	beginWrite string
+	// uniqueViolation reports whether err is a unique-constraint violation.
+	uniqueViolation func(err error) bool
+	// unavailable reports whether err means the database cannot be reached.
+	unavailable func(err error) bool
+	// aggregateText joins expr over a group with commas.
+	aggregateText func(expr string) string
+}

@@ -1,0 +1,298 @@
+// Package storetest gives tests fresh databases: an SQLite file under t.TempDir() by default,
+// or a new database on a PostgreSQL server when LISA_TEST_DB=postgres. The server is
+// LISA_TEST_POSTGRES (an admin URL such as postgres://postgres@127.0.0.1:5432/postgres); the
+// tests that need PostgreSQL whatever the suite runs on call Postgres. When LISA_REQUIRE_POSTGRES=1
+// (as in CI) a missing server fails those tests instead of skipping them.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/migrations"
+)
+
+// OnPostgres reports whether the suites run on PostgreSQL (LISA_TEST_DB=postgres).
+func OnPostgres() bool { return os.Getenv("LISA_TEST_DB") == "postgres" }
+
+// Dialect is the database the suites run on: "sqlite" or "postgres".
+func Dialect() string {
+	if OnPostgres() {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// DSN returns the name of a fresh, empty database of the suite's dialect, removed when the
+// test ends.
+func DSN(t testing.TB) string {
+	t.Helper()
+	if OnPostgres() {
+		return Postgres(t)
+	}
+	return filepath.Join(t.TempDir(), "lisa.db")
+}
+
+// Open opens a fresh migrated store of the suite's dialect, closed when the test ends.
+func Open(t testing.TB) *store.Store {
+	t.Helper()
+	return OpenDSN(t, DSN(t))
+}
+
+// OpenDSN opens the store at dsn, closed when the test ends.
+func OpenDSN(t testing.TB, dsn string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// RawDB is a database opened directly, bypassing the store, as someone with access to the
+// database would; its statements use ? placeholders on both databases.
+type RawDB struct {
+	*sql.DB
+	dsn string
+}
+
+// Exec runs q with ? placeholders.
+func (r *RawDB) Exec(q string, args ...any) (sql.Result, error) { return r.DB.Exec(Rebind(r.dsn, q), args...) }
+
+// QueryRow runs q with ? placeholders.
+func (r *RawDB) QueryRow(q string, args ...any) *sql.Row { return r.DB.QueryRow(Rebind(r.dsn, q), args...) }
+
+// Query runs q with ? placeholders.
+func (r *RawDB) Query(q string, args ...any) (*sql.Rows, error) { return r.DB.Query(Rebind(r.dsn, q), args...) }
+
+// QueryContext runs q with ? placeholders.
+func (r *RawDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return r.DB.QueryContext(ctx, Rebind(r.dsn, q), args...)
+}
+
+// QueryRowContext runs q with ? placeholders.
+func (r *RawDB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return r.DB.QueryRowContext(ctx, Rebind(r.dsn, q), args...)
+}
+
+// ExecContext runs q with ? placeholders.
+func (r *RawDB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return r.DB.ExecContext(ctx, Rebind(r.dsn, q), args...)
+}
+
+// Postgres reports whether the database is PostgreSQL.
+func (r *RawDB) Postgres() bool { return strings.HasPrefix(r.dsn, "postgres") }
+
+// DisableAuditTrigger lets UPDATE (or DELETE) through on audit_log, as an attacker with
+// write access to the database could, until the store is opened again.
+func (r *RawDB) DisableAuditTrigger(t testing.TB, op string) {
+	t.Helper()
+	q := `DROP TRIGGER audit_log_no_` + op
+	if r.Postgres() {
+		q = `ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`
+	}
+	if _, err := r.DB.Exec(q); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Raw opens dsn directly.
+func Raw(t testing.TB, dsn string) *RawDB {
+	t.Helper()
+	var db *sql.DB
+	var err error
+	if strings.HasPrefix(dsn, "postgres") {
+		db, err = sql.Open("pgx", dsn)
+	} else {
+		db, err = sql.Open("sqlite3", "file:"+dsn+"?_busy_timeout=5000")
+		db.SetMaxOpenConns(1)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &RawDB{DB: db, dsn: dsn}
+}
+
+// Rebind turns ? placeholders into dsn's database's, for statements sent through Raw.
+func Rebind(dsn, q string) string {
+	if !strings.HasPrefix(dsn, "postgres") {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Server returns the PostgreSQL admin URL, or "" (having skipped or failed t) when none is set.
+func Server(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("LISA_TEST_POSTGRES")
+	if u == "" {
+		if os.Getenv("LISA_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("LISA_REQUIRE_POSTGRES=1 but LISA_TEST_POSTGRES names no PostgreSQL server")
+		}
+		t.Skip("no PostgreSQL server: set LISA_TEST_POSTGRES to run this test")
+	}
+	return u
+}
+
+// Postgres creates a fresh migrated database on the test server and returns its URL; the
+// database is dropped when the test ends. Databases are copied from a template migrated once
+// per set of migration files, so a test pays for a CREATE DATABASE, not for the migrations.
+func Postgres(t testing.TB) string {
+	t.Helper()
+	admin := Server(t)
+	db, err := adminDB(admin)
+	if err != nil {
+		t.Fatalf("connect to PostgreSQL: %v", err)
+	}
+	tpl, err := template(admin, db)
+	if err != nil {
+		t.Fatalf("prepare template database: %v", err)
+	}
+	name := "lisa_t_" + randomHex(8)
+	var cerr error
+	for attempt := 0; attempt < 20; attempt++ {
+		if _, cerr = db.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + tpl); cerr == nil {
+			break
+		}
+		if !strings.Contains(cerr.Error(), "being accessed by other users") {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if cerr != nil {
+		t.Fatalf("create test database: %v", cerr)
+	}
+	t.Cleanup(func() {
+		if _, err := db.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
+			t.Logf("drop test database %s: %v", name, err)
+		}
+	})
+	return withDatabase(admin, name)
+}
+
+var (
+	adminMu  sync.Mutex
+	adminDBs = map[string]*sql.DB{}
+	tplMu    sync.Mutex
+	tplNames = map[string]string{}
+)
+
+func adminDB(admin string) (*sql.DB, error) {
+	adminMu.Lock()
+	defer adminMu.Unlock()
+	if db := adminDBs[admin]; db != nil {
+		return db, nil
+	}
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(4)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	adminDBs[admin] = db
+	return db, nil
+}
+
+// template returns the name of the template database for the current migrations, building it
+// under an advisory lock (test binaries of several packages run at once).
+func template(admin string, db *sql.DB) (string, error) {
+	tplMu.Lock()
+	defer tplMu.Unlock()
+	if n := tplNames[admin]; n != "" {
+		return n, nil
+	}
+	name := "lisa_tpl_" + migrationsHash()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(4242)`); err != nil {
+		return "", err
+	}
+	defer conn.ExecContext(ctx, `SELECT pg_advisory_unlock(4242)`)
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_database WHERE datname = $1`, name).Scan(&n); err != nil {
+		return "", err
+	}
+	if n == 0 {
+		build := name + "_build"
+		if _, err := conn.ExecContext(ctx, `DROP DATABASE IF EXISTS `+build+` WITH (FORCE)`); err != nil {
+			return "", err
+		}
+		if _, err := conn.ExecContext(ctx, `CREATE DATABASE `+build); err != nil {
+			return "", err
+		}
+		s, err := store.Open(ctx, withDatabase(admin, build))
+		if err != nil {
+			return "", err
+		}
+		s.Close()
+		if _, err := conn.ExecContext(ctx, `ALTER DATABASE `+build+` RENAME TO `+name); err != nil {
+			return "", err
+		}
+	}
+	tplNames[admin] = name
+	return name, nil
+}
+
+func migrationsHash() string {
+	h := sha256.New()
+	_ = fs.WalkDir(migrations.Postgres, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(migrations.Postgres, p)
+		h.Write([]byte(p))
+		h.Write(b)
+		return err
+	})
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+func withDatabase(admin, name string) string {
+	u, err := url.Parse(admin)
+	if err != nil {
+		return admin
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
