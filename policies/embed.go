@@ -1,5 +1,5 @@
 // Package policies embeds the casbin model and the role permissions: which role may do which
-// action on which kind of object, and in what scope (all, own_units, adopted).
+// action on which kind of object, and in what scope (all, own_units, published, own_records).
 package policies
 
 import _ "embed"

@@ -41,7 +41,7 @@ func (a *App) CreateMunicipality(ctx context.Context, c Caller, in MunicipalityI
 		return domain.Municipality{}, err
 	}
 	m := domain.Municipality{Name: strings.TrimSpace(in.Name), OrgNumber: strings.TrimSpace(in.OrgNumber)}
-	err := a.Store.CreateMunicipality(ctx, c.actor(), &m)
+	err := a.db.CreateMunicipality(ctx, c.actor(), &m)
 	return m, err
 }
 
@@ -58,7 +58,7 @@ func (a *App) SaveOrgUnit(ctx context.Context, c Caller, mun, id int64, in OrgUn
 	if err := a.require(c, mun, authz.ObjOrg, authz.Write); err != nil {
 		return domain.OrgUnit{}, err
 	}
-	if _, err := a.Store.GetMunicipality(ctx, mun); err != nil {
+	if _, err := a.db.GetMunicipality(ctx, mun); err != nil {
 		return domain.OrgUnit{}, err
 	}
 	p := domain.Problems{}
@@ -74,7 +74,17 @@ func (a *App) SaveOrgUnit(ctx context.Context, c Caller, mun, id int64, in OrgUn
 	if in.ParentID != nil && *in.ParentID > 0 {
 		u.ParentID = in.ParentID
 	}
-	err := a.Store.SaveOrgUnit(ctx, c.actor(), &u)
+	// A municipality's first org unit is where its statement of applicability hangs: the unit
+	// and the statement's rows are stored together.
+	err := a.db.InTx(ctx, func(ctx context.Context) error {
+		if err := a.db.SaveOrgUnit(ctx, c.actor(), &u); err != nil {
+			return err
+		}
+		if id != 0 {
+			return nil
+		}
+		return a.ensureSoA(ctx, c.actor(), mun)
+	})
 	return u, err
 }
 
@@ -83,7 +93,7 @@ func (a *App) DeleteOrgUnit(ctx context.Context, c Caller, mun, id int64) error 
 	if err := a.require(c, mun, authz.ObjOrg, authz.Write); err != nil {
 		return err
 	}
-	return a.Store.DeleteOrgUnit(ctx, c.actor(), mun, id)
+	return a.db.DeleteOrgUnit(ctx, c.actor(), mun, id)
 }
 
 // Users returns every account. Returns EForbidden.
@@ -91,7 +101,7 @@ func (a *App) Users(ctx context.Context, c Caller) ([]domain.User, error) {
 	if err := a.requireAdmin(c); err != nil {
 		return nil, err
 	}
-	return a.Store.ListUsers(ctx)
+	return a.db.ListUsers(ctx)
 }
 
 // UserDetail returns one account with its role assignments. Returns EForbidden, ENotFound.
@@ -99,11 +109,11 @@ func (a *App) UserDetail(ctx context.Context, c Caller, id int64) (domain.User, 
 	if err := a.requireAdmin(c); err != nil {
 		return domain.User{}, nil, err
 	}
-	u, err := a.Store.GetUser(ctx, id)
+	u, err := a.db.GetUser(ctx, id)
 	if err != nil {
 		return u, nil, err
 	}
-	as, err := a.Store.Assignments(ctx, id)
+	as, err := a.db.Assignments(ctx, id)
 	return u, as, err
 }
 
@@ -159,7 +169,7 @@ func (a *App) CreateUser(ctx context.Context, c Caller, in UserInput) (domain.Us
 	if err != nil {
 		return u, err
 	}
-	err = a.Store.CreateUser(ctx, c.actor(), &u)
+	err = a.db.CreateUser(ctx, c.actor(), &u)
 	return u, err
 }
 
@@ -177,7 +187,7 @@ func (a *App) UpdateUser(ctx context.Context, c Caller, id int64, in UserInput) 
 		return u, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"is_admin": "err.self_lockout"}}
 	}
 	u.ID = id
-	err = a.Store.UpdateUser(ctx, c.actor(), &u)
+	err = a.db.UpdateUser(ctx, c.actor(), &u)
 	return u, err
 }
 
@@ -199,7 +209,7 @@ func (a *App) GrantRole(ctx context.Context, c Caller, user int64, in RoleInput)
 	if !r.Valid() {
 		p.Add("role", "err.enum")
 	}
-	if _, err := a.Store.GetMunicipality(ctx, in.MunicipalityID); err != nil {
+	if _, err := a.db.GetMunicipality(ctx, in.MunicipalityID); err != nil {
 		p.Add("municipality_id", "err.unknown_municipality")
 	}
 	units := in.OrgUnitIDs
@@ -212,7 +222,7 @@ func (a *App) GrantRole(ctx context.Context, c Caller, user int64, in RoleInput)
 	if err := p.Err(); err != nil {
 		return err
 	}
-	return a.Store.GrantRole(ctx, c.actor(), domain.RoleAssignment{UserID: user, MunicipalityID: in.MunicipalityID, Role: r, OrgUnitIDs: units})
+	return a.db.GrantRole(ctx, c.actor(), domain.RoleAssignment{UserID: user, MunicipalityID: in.MunicipalityID, Role: r, OrgUnitIDs: units})
 }
 
 // RevokeRole removes a role. Returns EForbidden, ENotFound.
@@ -220,7 +230,7 @@ func (a *App) RevokeRole(ctx context.Context, c Caller, user, mun int64, role st
 	if err := a.requireAdmin(c); err != nil {
 		return err
 	}
-	return a.Store.RevokeRole(ctx, c.actor(), user, mun, domain.Role(role))
+	return a.db.RevokeRole(ctx, c.actor(), user, mun, domain.Role(role))
 }
 
 // CreateUserCLI creates an account from the command line (the first administrator).
@@ -230,6 +240,6 @@ func (a *App) CreateUserCLI(ctx context.Context, in UserInput) (domain.User, err
 	if err != nil {
 		return u, err
 	}
-	err = a.Store.CreateUser(ctx, SystemActor("cli"), &u)
+	err = a.db.CreateUser(ctx, SystemActor("cli"), &u)
 	return u, err
 }

@@ -14,21 +14,36 @@ import (
 	"github.com/lisa-isms/lisa/internal/store"
 )
 
-// App holds the services' dependencies.
+// App holds the services' dependencies. They are unexported: pages and the API reach the
+// data only through the services, which decide authorization and scope every read to the
+// caller's municipality.
 type App struct {
-	Store    *store.Store
-	Authz    *authz.Authorizer
+	db  *store.Store
+	az  *authz.Authorizer
+	cat *catalog.Set // the shipped control catalogs and their mappings
+
 	Hasher   auth.Hasher
 	Throttle *auth.Throttle
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
-	// Catalog holds the shipped control catalogs and their mappings.
-	Catalog *catalog.Set
 }
 
-// New wires an App with the embedded policy.
-func New(s *store.Store) (*App, error) {
-	az, err := authz.New()
+// Option changes how New wires an App.
+type Option func(*options)
+
+type options struct{ policy []string }
+
+// WithPolicy adds policy lines (role, object, action, scope) to the embedded policy: for a
+// kind that a test declares on its own.
+func WithPolicy(lines ...string) Option { return func(o *options) { o.policy = append(o.policy, lines...) } }
+
+// New wires an App on s with the embedded policy and catalogs.
+func New(s *store.Store, opts ...Option) (*App, error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	az, err := authz.New(o.policy...)
 	if err != nil {
 		return nil, err
 	}
@@ -38,8 +53,11 @@ func New(s *store.Store) (*App, error) {
 	}
 	th := auth.NewThrottle()
 	th.Now = func() time.Time { return s.Now() } // follows the store clock even when it is replaced later
-	return &App{Store: s, Authz: az, Throttle: th, SessionTTL: 12 * time.Hour, Catalog: cat}, nil
+	return &App{db: s, az: az, Throttle: th, SessionTTL: 12 * time.Hour, cat: cat}, nil
 }
+
+// Now is the current time on the store's clock.
+func (a *App) Now() time.Time { return a.db.Now() }
 
 // Caller is who is asking, and from where.
 type Caller struct {
@@ -59,7 +77,7 @@ func (c Caller) actor() store.Actor {
 func SystemActor(name string) store.Actor { return store.Actor{Name: name, IP: "local"} }
 
 // Today is the current date on the store's clock.
-func (a *App) Today() domain.Date { return a.Store.Today() }
+func (a *App) Today() domain.Date { return a.db.Today() }
 
 // member returns ENotFound unless the caller holds a role in mun: a municipality one has no
 // part in does not exist for them.
@@ -78,7 +96,7 @@ func (a *App) require(c Caller, mun int64, obj authz.Object, act authz.Action) e
 	if err := a.member(c, mun); err != nil {
 		return err
 	}
-	if !a.Authz.Can(c.P, mun, obj, act, nil) {
+	if !a.az.Can(c.P, mun, obj, act, nil) {
 		return domain.Forbidden()
 	}
 	return nil
@@ -87,12 +105,12 @@ func (a *App) require(c Caller, mun int64, obj authz.Object, act authz.Action) e
 // Can reports whether the caller may do act on obj in mun for target t (nil: any object).
 // Pages use it to show or hide buttons; the services check again.
 func (a *App) Can(c Caller, mun int64, obj authz.Object, act authz.Action, t *authz.Target) bool {
-	return c.P != nil && a.Authz.Can(c.P, mun, obj, act, t)
+	return c.P != nil && a.az.Can(c.P, mun, obj, act, t)
 }
 
 // CanSome reports whether the caller may do act on at least some objects of obj in mun.
 func (a *App) CanSome(c Caller, mun int64, obj authz.Object, act authz.Action) bool {
-	return c.P != nil && a.Authz.CanSome(c.P, mun, obj, act)
+	return c.P != nil && a.az.CanSome(c.P, mun, obj, act)
 }
 
 // Municipalities returns the municipalities the caller holds a role in (all, for admins).
@@ -104,7 +122,7 @@ func (a *App) Municipalities(ctx context.Context, c Caller) ([]domain.Municipali
 	for _, r := range c.P.Assignments {
 		ids = append(ids, r.MunicipalityID)
 	}
-	return a.Store.ListMunicipalities(ctx, c.P.User.IsAdmin, ids)
+	return a.db.ListMunicipalities(ctx, c.P.User.IsAdmin, ids)
 }
 
 // Municipality returns one municipality the caller is part of. Returns ENotFound.
@@ -112,7 +130,7 @@ func (a *App) Municipality(ctx context.Context, c Caller, mun int64) (domain.Mun
 	if err := a.member(c, mun); err != nil {
 		return domain.Municipality{}, err
 	}
-	return a.Store.GetMunicipality(ctx, mun)
+	return a.db.GetMunicipality(ctx, mun)
 }
 
 // OrgUnits returns the org tree of mun. Returns ENotFound, EForbidden.
@@ -120,7 +138,7 @@ func (a *App) OrgUnits(ctx context.Context, c Caller, mun int64) ([]domain.OrgUn
 	if err := a.require(c, mun, authz.ObjOrg, authz.Read); err != nil {
 		return nil, err
 	}
-	return a.Store.ListOrgUnits(ctx, mun)
+	return a.db.ListOrgUnits(ctx, mun)
 }
 
 // Members returns the people holding a role in mun (to choose owners). Returns ENotFound,
@@ -129,5 +147,5 @@ func (a *App) Members(ctx context.Context, c Caller, mun int64) ([]domain.User, 
 	if err := a.require(c, mun, authz.ObjUser, authz.Read); err != nil {
 		return nil, err
 	}
-	return a.Store.ListMembers(ctx, mun)
+	return a.db.ListMembers(ctx, mun)
 }

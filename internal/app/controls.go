@@ -5,8 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"slices"
-	"strconv"
-	"strings"
+		"strings"
 
 	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/catalog"
@@ -32,7 +31,7 @@ func (a *App) Catalogs(c Caller) ([]CatalogInfo, error) {
 		return nil, domain.Errorf(domain.EUnauthorized, "err.unauthorized")
 	}
 	out := []CatalogInfo{}
-	for _, cat := range a.Catalog.Catalogs {
+	for _, cat := range a.cat.Catalogs {
 		out = append(out, CatalogInfo{cat.ID, cat.Name, cat.NameSV, cat.Version, len(cat.Controls)})
 	}
 	return out, nil
@@ -49,16 +48,16 @@ func (a *App) CatalogControls(c Caller, id string) (*catalog.Catalog, []CatalogC
 	if c.P == nil {
 		return nil, nil, domain.Errorf(domain.EUnauthorized, "err.unauthorized")
 	}
-	cat := a.Catalog.Catalog(id)
+	cat := a.cat.Catalog(id)
 	if cat == nil {
 		return nil, nil, domain.NotFound()
 	}
 	out := make([]CatalogControl, 0, len(cat.Controls))
 	for _, ctl := range cat.Controls {
 		m := map[string][]string{}
-		for _, other := range a.Catalog.Catalogs {
+		for _, other := range a.cat.Catalogs {
 			if other.ID != id {
-				m[other.ID] = append([]string{}, a.Catalog.MappedIn(catalog.Ref{Catalog: id, Control: ctl.ID}, other.ID)...)
+				m[other.ID] = append([]string{}, a.cat.MappedIn(catalog.Ref{Catalog: id, Control: ctl.ID}, other.ID)...)
 			}
 		}
 		out = append(out, CatalogControl{Control: ctl, Mappings: m})
@@ -79,7 +78,7 @@ type SoARow struct {
 // soaControls returns the controls mun's statement of applicability lists, in order: Annex A,
 // then the municipality's own controls.
 func (a *App) soaControls(ctx context.Context, mun int64) ([]catalog.Ref, map[catalog.Ref]catalog.Control, error) {
-	iso := a.Catalog.Catalog(catalog.ISO)
+	iso := a.cat.Catalog(catalog.ISO)
 	refs := make([]catalog.Ref, 0, len(iso.Controls))
 	info := make(map[catalog.Ref]catalog.Control, len(iso.Controls))
 	for _, ctl := range iso.Controls {
@@ -87,7 +86,7 @@ func (a *App) soaControls(ctx context.Context, mun int64) ([]catalog.Ref, map[ca
 		refs = append(refs, r)
 		info[r] = ctl
 	}
-	custom, err := a.Store.ListCustomControls(ctx, mun)
+	custom, err := a.db.ListCustomControls(ctx, mun)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -99,8 +98,9 @@ func (a *App) soaControls(ctx context.Context, mun int64) ([]catalog.Ref, map[ca
 	return refs, info, nil
 }
 
-// SoA returns mun's statement of applicability, one row per control, creating missing rows
-// first. Returns ENotFound, EForbidden.
+// SoA returns mun's statement of applicability, one row per control. Reading writes nothing:
+// the rows exist from when the municipality got its first org unit (or the control was
+// added). Returns ENotFound, EForbidden.
 func (a *App) SoA(ctx context.Context, c Caller, mun int64) ([]SoARow, error) {
 	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
 		return nil, err
@@ -109,21 +109,9 @@ func (a *App) SoA(ctx context.Context, c Caller, mun int64) ([]SoARow, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := a.Store.ListSoA(ctx, mun)
+	rows, err := a.db.ListSoA(ctx, mun)
 	if err != nil {
 		return nil, err
-	}
-	if len(rows) < len(refs) {
-		seeds := make([]store.SoASeed, 0, len(refs))
-		for _, r := range refs {
-			seeds = append(seeds, store.SoASeed{CatalogID: r.Catalog, ControlID: r.Control, Title: r.Control + " " + info[r].TitleSV})
-		}
-		if _, err := a.Store.EnsureSoA(ctx, c.actor(), mun, seeds); err != nil {
-			return nil, err
-		}
-		if rows, err = a.Store.ListSoA(ctx, mun); err != nil {
-			return nil, err
-		}
 	}
 	byRef := make(map[catalog.Ref]domain.ControlImpl, len(rows))
 	for _, r := range rows {
@@ -144,10 +132,10 @@ func (a *App) SoA(ctx context.Context, c Caller, mun int64) ([]SoARow, error) {
 
 // soaKey finds the catalog of a control id in mun's statement of applicability.
 func (a *App) soaKey(ctx context.Context, mun int64, controlID string) ([2]string, bool) {
-	if a.Catalog.Control(catalog.Ref{Catalog: catalog.ISO, Control: controlID}) != nil {
+	if a.cat.Control(catalog.Ref{Catalog: catalog.ISO, Control: controlID}) != nil {
 		return [2]string{catalog.ISO, controlID}, true
 	}
-	custom, err := a.Store.ListCustomControls(ctx, mun)
+	custom, err := a.db.ListCustomControls(ctx, mun)
 	if err == nil {
 		for _, cc := range custom {
 			if cc.ID == controlID {
@@ -217,7 +205,7 @@ func (a *App) updateSoARows(ctx context.Context, c Caller, mun int64, controlIDs
 		return nil, rowsError(bad)
 	}
 	today := a.Today()
-	rows, err := a.Store.UpdateSoA(ctx, c.actor(), mun, keys, func(i int, row *domain.ControlImpl) error {
+	rows, err := a.db.UpdateSoA(ctx, c.actor(), mun, keys, func(i int, row *domain.ControlImpl) error {
 		err := a.applySoA(ctx, c, mun, row, ins[i], today)
 		if err == nil || !asRows {
 			return err
@@ -250,17 +238,17 @@ func rowsError(rows []RowError) error {
 }
 
 func (a *App) applySoA(ctx context.Context, c Caller, mun int64, row *domain.ControlImpl, in domain.SoAInput, today domain.Date) error {
-	if !a.Authz.Can(c.P, mun, authz.ObjControl, authz.Read, target(row.Record)) {
+	if !a.az.Can(c.P, mun, authz.ObjControl, authz.Read, target(row.Record)) {
 		return domain.NotFound()
 	}
-	if !a.Authz.Can(c.P, mun, authz.ObjControl, authz.Update, target(row.Record)) {
+	if !a.az.Can(c.P, mun, authz.ObjControl, authz.Update, target(row.Record)) {
 		return domain.Forbidden()
 	}
 	before := *row
 	if err := domain.ApplySoA(row, in, today); err != nil {
 		return err
 	}
-	if !eqPtr(before.OwnerID, row.OwnerID) && !a.Authz.Can(c.P, mun, authz.ObjControl, authz.AssignOwner, target(before.Record)) {
+	if !eqPtr(before.OwnerID, row.OwnerID) && !a.az.Can(c.P, mun, authz.ObjControl, authz.AssignOwner, target(before.Record)) {
 		return forbiddenField("owner_id", "err.assign_owner")
 	}
 	p := domain.Problems{}
@@ -268,13 +256,13 @@ func (a *App) applySoA(ctx context.Context, c Caller, mun int64, row *domain.Con
 	for _, u := range row.UnitStatuses {
 		units = append(units, u.OrgUnitID)
 	}
-	if ok, err := a.Store.UnitsExist(ctx, mun, units); err != nil {
+	if ok, err := a.db.UnitsExist(ctx, mun, units); err != nil {
 		return err
 	} else if !ok {
 		p.Add("unit_statuses", "err.unknown_unit")
 	}
 	if row.OwnerID != nil {
-		if ok, err := a.Store.IsMember(ctx, mun, *row.OwnerID); err != nil {
+		if ok, err := a.db.IsMember(ctx, mun, *row.OwnerID); err != nil {
 			return err
 		} else if !ok {
 			p.Add("owner_id", "err.unknown_owner")
@@ -290,8 +278,8 @@ func (a *App) applySoA(ctx context.Context, c Caller, mun int64, row *domain.Con
 		if slices.Contains(before.EvidenceIDs, id) {
 			continue
 		}
-		r, err := a.Store.GetRecordAnyKind(ctx, mun, id)
-		if domain.ErrorCode(err) == domain.ENotFound || err == nil && !a.Authz.Can(c.P, mun, authz.ObjectOf(r.Kind), authz.Read, target(r)) {
+		r, err := a.db.GetRecordAnyKind(ctx, mun, id)
+		if domain.ErrorCode(err) == domain.ENotFound || err == nil && !a.az.Can(c.P, mun, authz.ObjectOf(r.Kind), authz.Read, target(r)) {
 			p.Add("evidence_record_ids", "err.unknown_record")
 			break
 		}
@@ -339,56 +327,44 @@ func (a *App) CreateCustomControl(ctx context.Context, c Caller, mun int64, in C
 		return store.CustomControl{}, err
 	}
 	cc := store.CustomControl{MunicipalityID: mun, ID: in.ID, Theme: theme, Title: strings.TrimSpace(in.Title), Description: strings.TrimSpace(in.Description)}
-	if err := a.Store.CreateCustomControl(ctx, c.actor(), &cc); err != nil {
-		return cc, err
-	}
-	_, err := a.Store.EnsureSoA(ctx, c.actor(), mun, []store.SoASeed{{CatalogID: CustomCatalog, ControlID: cc.ID, Title: cc.ID + " " + cc.Title}})
+	err := a.db.InTx(ctx, func(ctx context.Context) error { // the control and its SoA row, or neither
+		if err := a.db.CreateCustomControl(ctx, c.actor(), &cc); err != nil {
+			return err
+		}
+		_, err := a.db.EnsureSoA(ctx, c.actor(), mun, []store.SoASeed{{CatalogID: CustomCatalog, ControlID: cc.ID, Title: cc.ID + " " + cc.Title}})
+		return err
+	})
 	return cc, err
 }
 
-// ControlRecordID returns the record id of the statement-of-applicability row for controlID
-// in mun (creating the statement's rows when needed). Returns ENotFound, and EForbidden when
-// the caller may read no row of the statement at all (as SoA does, whether or not the rows
-// exist yet).
-func (a *App) ControlRecordID(ctx context.Context, c Caller, mun int64, controlID string) (int64, error) {
-	if err := a.member(c, mun); err != nil {
-		return 0, err
+// ensureSoA creates the missing rows of mun's statement of applicability (none while the
+// municipality has no org unit), in the transaction of ctx.
+func (a *App) ensureSoA(ctx context.Context, actor store.Actor, mun int64) error {
+	refs, info, err := a.soaControls(ctx, mun)
+	if err != nil {
+		return err
 	}
-	if !a.Authz.CanSome(c.P, mun, authz.ObjControl, authz.Read) {
-		return 0, domain.Forbidden()
+	seeds := make([]store.SoASeed, 0, len(refs))
+	for _, r := range refs {
+		seeds = append(seeds, store.SoASeed{CatalogID: r.Catalog, ControlID: r.Control, Title: r.Control + " " + info[r].TitleSV})
 	}
-	k, ok := a.soaKey(ctx, mun, controlID)
-	if !ok {
-		return 0, domain.NotFound()
-	}
-	row, err := a.Store.GetSoARow(ctx, mun, k[0], k[1])
-	if domain.ErrorCode(err) == domain.ENotFound {
-		if _, err := a.SoA(ctx, c, mun); err != nil {
-			return 0, err
-		}
-		row, err = a.Store.GetSoARow(ctx, mun, k[0], k[1])
-	}
-	return row.ID, err
+	_, err = a.db.EnsureSoA(ctx, actor, mun, seeds)
+	return err
 }
 
-// RecordKey tells which kind a readable record of mun is and the key its pages use (the
-// record id, or the control id for statement-of-applicability rows). Returns ENotFound.
-func (a *App) RecordKey(ctx context.Context, c Caller, mun, id int64) (domain.Kind, string, error) {
-	if err := a.member(c, mun); err != nil {
-		return "", "", err
-	}
-	r, err := a.Store.GetRecordAnyKind(ctx, mun, id)
+// EnsureStatements gives every municipality the statement-of-applicability rows of controls
+// added to the shipped catalogs since it was set up (run at start-up, by the system).
+func (a *App) EnsureStatements(ctx context.Context) error {
+	ms, err := a.db.ListMunicipalities(ctx, true, nil)
 	if err != nil {
-		return "", "", err
+		return err
 	}
-	if !a.Authz.Can(c.P, mun, authz.ObjectOf(r.Kind), authz.Read, target(r)) {
-		return "", "", domain.NotFound()
+	for _, m := range ms {
+		if err := a.ensureSoA(ctx, SystemActor("lisa"), m.ID); err != nil {
+			return err
+		}
 	}
-	if r.Kind == domain.KindControl {
-		ctl, err := a.Store.ControlIDOf(ctx, id)
-		return r.Kind, ctl, err
-	}
-	return r.Kind, strconv.FormatInt(id, 10), nil
+	return nil
 }
 
 // CustomControls lists mun's own controls. Returns ENotFound, EForbidden.
@@ -396,7 +372,7 @@ func (a *App) CustomControls(ctx context.Context, c Caller, mun int64) ([]store.
 	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
 		return nil, err
 	}
-	return a.Store.ListCustomControls(ctx, mun)
+	return a.db.ListCustomControls(ctx, mun)
 }
 
 // CanEditSoA checks that the caller may change at least some rows of mun's statement of
@@ -405,7 +381,7 @@ func (a *App) CanEditSoA(c Caller, mun int64) error {
 	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
 		return err
 	}
-	if !a.Authz.CanSome(c.P, mun, authz.ObjControl, authz.Update) {
+	if !a.az.CanSome(c.P, mun, authz.ObjControl, authz.Update) {
 		return domain.Forbidden()
 	}
 	return nil

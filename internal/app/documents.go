@@ -14,11 +14,11 @@ func (a *App) Documents(ctx context.Context, c Caller, mun int64, f store.Docume
 	if err := a.member(c, mun); err != nil {
 		return nil, err
 	}
-	v := a.Authz.Filter(c.P, mun, authz.ObjDocument, authz.Read)
+	v := a.az.Filter(c.P, mun, authz.ObjDocument, authz.Read)
 	if v.None() {
 		return nil, domain.Forbidden()
 	}
-	ds, err := a.Store.ListDocuments(ctx, mun, v, f)
+	ds, err := a.db.ListDocuments(ctx, mun, v, f)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +26,7 @@ func (a *App) Documents(ctx context.Context, c Caller, mun int64, f store.Docume
 		// The list query leaves out the scope units; the few documents scoped to units get
 		// theirs, so a listed document reads the same as the one fetched alone.
 		if ds[i].Scope == domain.ScopeUnits {
-			full, err := a.Store.GetDocument(ctx, mun, ds[i].ID)
+			full, err := a.db.GetDocument(ctx, mun, ds[i].ID)
 			if err != nil {
 				return nil, err
 			}
@@ -50,18 +50,18 @@ func (a *App) Document(ctx context.Context, c Caller, mun, id int64) (domain.Doc
 	if err := a.member(c, mun); err != nil {
 		return domain.Document{}, err
 	}
-	d, err := a.Store.GetDocument(ctx, mun, id)
+	d, err := a.db.GetDocument(ctx, mun, id)
 	if err != nil {
 		return d, err
 	}
-	if !a.Authz.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
+	if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
 		return domain.Document{}, domain.NotFound()
 	}
 	return d, nil
 }
 
 func target(r domain.Record) *authz.Target {
-	return &authz.Target{OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
+	return &authz.Target{Kind: r.Kind, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
 }
 
 // CreateDocument validates and stores a new governing document. The owner defaults to the
@@ -70,7 +70,7 @@ func (a *App) CreateDocument(ctx context.Context, c Caller, mun int64, in domain
 	if err := a.member(c, mun); err != nil {
 		return domain.Document{}, err
 	}
-	if !a.Authz.CanSome(c.P, mun, authz.ObjDocument, authz.Create) {
+	if !a.az.CanSome(c.P, mun, authz.ObjDocument, authz.Create) {
 		return domain.Document{}, domain.Forbidden()
 	}
 	d := domain.Document{Record: domain.Record{MunicipalityID: mun}}
@@ -84,7 +84,7 @@ func (a *App) CreateDocument(ctx context.Context, c Caller, mun int64, in domain
 	if err := a.checkDocument(ctx, c, nil, &d); err != nil {
 		return d, err
 	}
-	if err := a.Store.CreateDocument(ctx, c.actor(), &d, note); err != nil {
+	if err := a.db.CreateDocument(ctx, c.actor(), &d, note); err != nil {
 		return d, err
 	}
 	scopeList(&d)
@@ -97,8 +97,8 @@ func (a *App) UpdateDocument(ctx context.Context, c Caller, mun, id int64, in do
 	if err := a.member(c, mun); err != nil {
 		return domain.Document{}, err
 	}
-	d, err := a.Store.UpdateDocument(ctx, c.actor(), mun, id, func(d *domain.Document) (string, error) {
-		if !a.Authz.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
+	d, err := a.db.UpdateDocument(ctx, c.actor(), mun, id, func(d *domain.Document) (string, error) {
+		if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
 			return "", domain.NotFound()
 		}
 		before := *d
@@ -118,7 +118,7 @@ func (a *App) UpdateDocument(ctx context.Context, c Caller, mun, id int64, in do
 func (a *App) checkDocument(ctx context.Context, c Caller, before, d *domain.Document) error {
 	mun := d.MunicipalityID
 	can := func(act authz.Action, r domain.Record) bool {
-		return a.Authz.Can(c.P, mun, authz.ObjDocument, act, target(r))
+		return a.az.Can(c.P, mun, authz.ObjDocument, act, target(r))
 	}
 	adoptionChanged := before == nil && d.Status == string(domain.DocAdopted) ||
 		before != nil && (before.Status != d.Status && (before.Status == string(domain.DocAdopted) || d.Status == string(domain.DocAdopted)) ||
@@ -154,17 +154,17 @@ func (a *App) checkDocument(ctx context.Context, c Caller, before, d *domain.Doc
 		return forbiddenField("owner_id", "err.assign_owner")
 	}
 	p := domain.Problems{}
-	if ok, err := a.Store.UnitsExist(ctx, mun, append([]int64{d.OrgUnitID}, d.ScopeUnitIDs...)); err != nil {
+	if ok, err := a.db.UnitsExist(ctx, mun, append([]int64{d.OrgUnitID}, d.ScopeUnitIDs...)); err != nil {
 		return err
 	} else if !ok {
-		if ok, _ := a.Store.UnitsExist(ctx, mun, []int64{d.OrgUnitID}); !ok {
+		if ok, _ := a.db.UnitsExist(ctx, mun, []int64{d.OrgUnitID}); !ok {
 			p.Add("org_unit_id", "err.unknown_unit")
 		} else {
 			p.Add("scope_unit_ids", "err.unknown_unit")
 		}
 	}
 	if d.OwnerID != nil {
-		if ok, err := a.Store.IsMember(ctx, mun, *d.OwnerID); err != nil {
+		if ok, err := a.db.IsMember(ctx, mun, *d.OwnerID); err != nil {
 			return err
 		} else if !ok {
 			p.Add("owner_id", "err.unknown_owner")
@@ -219,11 +219,11 @@ func (a *App) DeleteDocument(ctx context.Context, c Caller, mun, id int64) error
 	if err := a.member(c, mun); err != nil {
 		return err
 	}
-	return a.Store.DeleteDocument(ctx, c.actor(), mun, id, func(d domain.Document) error {
-		if !a.Authz.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
+	return a.db.DeleteDocument(ctx, c.actor(), mun, id, func(d domain.Document) error {
+		if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
 			return domain.NotFound()
 		}
-		if !a.Authz.Can(c.P, mun, authz.ObjDocument, authz.Delete, target(d.Record)) {
+		if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Delete, target(d.Record)) {
 			return domain.Forbidden()
 		}
 		return nil
@@ -235,5 +235,5 @@ func (a *App) DocumentVersions(ctx context.Context, c Caller, mun, id int64) ([]
 	if _, err := a.Document(ctx, c, mun, id); err != nil {
 		return nil, err
 	}
-	return a.Store.ListVersions(ctx, id)
+	return a.db.ListVersions(ctx, mun, id)
 }

@@ -92,7 +92,7 @@ func TestDocumentRoundTrip(t *testing.T) {
 	_, err = f.app.Document(f.ctx, f.coord, f.munA, created.ID)
 	wantCode(t, err, domain.ENotFound)
 	wantCode(t, f.app.DeleteDocument(f.ctx, f.coord, f.munA, created.ID), domain.ENotFound)
-	if vs, err := f.store.ListVersions(f.ctx, created.ID); err != nil || len(vs) != 0 {
+	if vs, err := f.store.ListVersions(f.ctx, f.munA, created.ID); err != nil || len(vs) != 0 {
 		t.Errorf("versions left after delete: %d, %v", len(vs), err)
 	}
 }

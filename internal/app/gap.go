@@ -79,7 +79,7 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 		status[catalog.Ref{Catalog: r.CatalogID, Control: r.ControlID}] = domain.ControlStatus(r.Status)
 	}
 	rep := GapReport{Catalogs: []GapCatalog{}, Units: []GapGroup{}}
-	for _, cat := range a.Catalog.Catalogs {
+	for _, cat := range a.cat.Catalogs {
 		gc := GapCatalog{CatalogID: cat.ID, Name: cat.Name, NameSV: cat.NameSV}
 		themes := map[string]*GapGroup{}
 		for _, t := range cat.Themes {
@@ -103,7 +103,7 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 			gc.Total.add(st)
 			if mapped {
 				g := GapGroup{ID: ctl.ID, Title: ctl.ID + " " + ctl.Title, TitleSV: ctl.ID + " " + ctl.TitleSV}
-				for _, m := range a.Catalog.Mapped(ref) {
+				for _, m := range a.cat.Mapped(ref) {
 					if st, ok := status[m]; ok && m.Catalog == catalog.ISO {
 						g.add(st)
 					}
@@ -128,7 +128,7 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 		}
 		rep.Catalogs = append(rep.Catalogs, gc)
 	}
-	units, err := a.Store.ListOrgUnits(ctx, mun)
+	units, err := a.db.ListOrgUnits(ctx, mun)
 	if err != nil {
 		return rep, err
 	}
@@ -154,7 +154,7 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 // derivedStatus is the status of a control of a mapped catalog from the Annex A rows.
 func (a *App) derivedStatus(ref catalog.Ref, status map[catalog.Ref]domain.ControlStatus) domain.ControlStatus {
 	var us []domain.UnitStatus
-	for _, m := range a.Catalog.Mapped(ref) {
+	for _, m := range a.cat.Mapped(ref) {
 		if m.Catalog != catalog.ISO {
 			continue
 		}

@@ -2,13 +2,10 @@ package app_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/lisa-isms/lisa/internal/app"
@@ -16,6 +13,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
 // The fixed "now" of every test: a Saturday morning in May, UTC.
@@ -52,7 +50,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{t: t, ctx: ctx, path: filepath.Join(t.TempDir(), "lisa.db"), now: start}
+	f := &fixture{t: t, ctx: ctx, path: storetest.DSN(t), now: start}
 	s, err := store.Open(ctx, f.path)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
@@ -169,15 +167,10 @@ func (f *fixture) adoptedDoc(title string, unit int64) domain.Document {
 	return d
 }
 
-// db opens the database file directly, as someone with file access would.
-func (f *fixture) db() *sql.DB {
+// db opens the database directly, as someone with file access would.
+func (f *fixture) db() *storetest.RawDB {
 	f.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+f.path+"?_busy_timeout=5000")
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	f.t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.Raw(f.t, f.path)
 }
 
 // auditRows returns the audit trail in order, optionally only the entries of one kind.

@@ -19,16 +19,52 @@ import (
 // These services work on the tracked-record core of any kind: reviews, comments, evidence,
 // history, and the review list across kinds.
 
+// RecordID resolves the record of kind that URLs name key (its id, or its ref for kinds
+// addressed by ref) in mun. Returns ENotFound, and EForbidden when the caller may read no
+// record of the kind at all.
+func (a *App) RecordID(ctx context.Context, c Caller, mun int64, kind domain.Kind, key string) (int64, error) {
+	if err := a.member(c, mun); err != nil {
+		return 0, err
+	}
+	if !a.az.CanSome(c.P, mun, authz.ObjectOf(kind), authz.Read) {
+		return 0, domain.Forbidden()
+	}
+	r, err := a.db.RecordByKey(ctx, mun, kind, key)
+	if err != nil {
+		return 0, err
+	}
+	if !a.az.Can(c.P, mun, authz.ObjectOf(kind), authz.Read, target(r)) {
+		return 0, domain.NotFound()
+	}
+	return r.ID, nil
+}
+
+// RecordPath returns the page of a readable record of mun of any kind (the links of the
+// cross-kind review lists). Returns ENotFound.
+func (a *App) RecordPath(ctx context.Context, c Caller, mun, id int64) (string, error) {
+	if err := a.member(c, mun); err != nil {
+		return "", err
+	}
+	r, err := a.db.GetRecordAnyKind(ctx, mun, id)
+	if err != nil {
+		return "", err
+	}
+	if !a.az.Can(c.P, mun, authz.ObjectOf(r.Kind), authz.Read, target(r)) || r.Path() == "" {
+		return "", domain.NotFound()
+	}
+	return r.Path(), nil
+}
+
 // record returns the core of a record the caller may read. Returns ENotFound.
 func (a *App) record(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64) (domain.Record, error) {
 	if err := a.member(c, mun); err != nil {
 		return domain.Record{}, err
 	}
-	r, err := a.Store.GetRecord(ctx, mun, kind, id)
+	r, err := a.db.GetRecord(ctx, mun, kind, id)
 	if err != nil {
 		return r, err
 	}
-	if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Read, target(r)) {
+	if !a.az.Can(c.P, mun, authz.ObjectOf(kind), authz.Read, target(r)) {
 		return domain.Record{}, domain.NotFound()
 	}
 	return r, nil
@@ -77,22 +113,17 @@ func (a *App) MarkReviewed(ctx context.Context, c Caller, mun int64, kind domain
 		rv.Comment = strings.TrimSpace(*in.Comment)
 	}
 	var out domain.Record
-	err := a.Store.MarkReviewed(ctx, c.actor(), mun, kind, id, &rv, func(r *domain.Record) error {
-		if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Read, target(*r)) {
+	err := a.db.MarkReviewed(ctx, c.actor(), mun, kind, id, &rv, func(r *domain.Record) error {
+		if !a.az.Can(c.P, mun, authz.ObjectOf(kind), authz.Read, target(*r)) {
 			return domain.NotFound()
 		}
-		if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Review, target(*r)) {
+		if !a.az.Can(c.P, mun, authz.ObjectOf(kind), authz.Review, target(*r)) {
 			return domain.Forbidden()
 		}
 		if err := p.Err(); err != nil {
 			return err
 		}
-		n := domain.NextReview(rv.ReviewedAt, r.ReviewIntervalMonths)
-		if next != nil {
-			n = *next
-		}
-		r.LastReviewedAt, r.NextReviewAt = &rv.ReviewedAt, &n
-		rv.NextReviewAt = n
+		domain.ApplyReview(r, &rv, next)
 		out = *r
 		return nil
 	})
@@ -104,7 +135,7 @@ func (a *App) Reviews(ctx context.Context, c Caller, mun int64, kind domain.Kind
 	if _, err := a.record(ctx, c, mun, kind, id); err != nil {
 		return nil, err
 	}
-	return a.Store.ListReviews(ctx, id)
+	return a.db.ListReviews(ctx, mun, id)
 }
 
 // AddComment adds a comment to a record. Returns ENotFound, EForbidden, EInvalid.
@@ -113,7 +144,7 @@ func (a *App) AddComment(ctx context.Context, c Caller, mun int64, kind domain.K
 	if err != nil {
 		return domain.Comment{}, err
 	}
-	if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Comment, target(r)) {
+	if !a.az.Can(c.P, mun, authz.ObjectOf(kind), authz.Comment, target(r)) {
 		return domain.Comment{}, domain.Forbidden()
 	}
 	p := domain.Problems{}
@@ -122,7 +153,7 @@ func (a *App) AddComment(ctx context.Context, c Caller, mun int64, kind domain.K
 		return domain.Comment{}, err
 	}
 	cm := domain.Comment{RecordID: id, AuthorID: c.P.User.ID, AuthorName: c.P.User.Name, Body: strings.TrimSpace(body)}
-	err = a.Store.AddComment(ctx, c.actor(), mun, kind, &cm)
+	err = a.db.AddComment(ctx, c.actor(), mun, kind, &cm)
 	return cm, err
 }
 
@@ -131,7 +162,7 @@ func (a *App) Comments(ctx context.Context, c Caller, mun int64, kind domain.Kin
 	if _, err := a.record(ctx, c, mun, kind, id); err != nil {
 		return nil, err
 	}
-	return a.Store.ListComments(ctx, id)
+	return a.db.ListComments(ctx, mun, id)
 }
 
 // AddEvidence attaches a file to a record the caller may update. The content type is sniffed
@@ -142,7 +173,7 @@ func (a *App) AddEvidence(ctx context.Context, c Caller, mun int64, kind domain.
 	if err != nil {
 		return domain.Evidence{}, err
 	}
-	if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Update, target(r)) {
+	if !a.az.Can(c.P, mun, authz.ObjectOf(kind), authz.Update, target(r)) {
 		return domain.Evidence{}, domain.Forbidden()
 	}
 	if len(data) > domain.MaxEvidenceBytes {
@@ -173,7 +204,7 @@ func (a *App) AddEvidence(ctx context.Context, c Caller, mun int64, kind domain.
 	sum := sha256.Sum256(data)
 	e := domain.Evidence{RecordID: id, Filename: name, ContentType: base, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]),
 		Data: data, UploadedBy: c.P.User.ID, UploaderName: c.P.User.Name}
-	if err := a.Store.AddEvidence(ctx, c.actor(), mun, kind, &e); err != nil {
+	if err := a.db.AddEvidence(ctx, c.actor(), mun, kind, &e); err != nil {
 		return domain.Evidence{}, err
 	}
 	e.Data = nil
@@ -216,7 +247,7 @@ func (a *App) EvidenceList(ctx context.Context, c Caller, mun int64, kind domain
 	if _, err := a.record(ctx, c, mun, kind, id); err != nil {
 		return nil, err
 	}
-	return a.Store.ListEvidence(ctx, id)
+	return a.db.ListEvidence(ctx, mun, id)
 }
 
 // EvidenceFile returns one evidence file with its contents, for those who may read the record.
@@ -225,7 +256,7 @@ func (a *App) EvidenceFile(ctx context.Context, c Caller, mun int64, kind domain
 	if _, err := a.record(ctx, c, mun, kind, id); err != nil {
 		return domain.Evidence{}, err
 	}
-	return a.Store.GetEvidence(ctx, id, eid)
+	return a.db.GetEvidence(ctx, mun, id, eid)
 }
 
 // DeleteEvidence removes an evidence file from a record the caller may update. Returns
@@ -235,10 +266,10 @@ func (a *App) DeleteEvidence(ctx context.Context, c Caller, mun int64, kind doma
 	if err != nil {
 		return err
 	}
-	if !a.Authz.Can(c.P, mun, authz.ObjectOf(kind), authz.Update, target(r)) {
+	if !a.az.Can(c.P, mun, authz.ObjectOf(kind), authz.Update, target(r)) {
 		return domain.Forbidden()
 	}
-	return a.Store.DeleteEvidence(ctx, c.actor(), mun, kind, id, eid)
+	return a.db.DeleteEvidence(ctx, c.actor(), mun, kind, id, eid)
 }
 
 // History returns a record's audit entries, for those who follow up reviews on it (not staff,
@@ -248,10 +279,10 @@ func (a *App) History(ctx context.Context, c Caller, mun int64, kind domain.Kind
 	if err != nil {
 		return nil, err
 	}
-	if !a.Authz.Can(c.P, mun, authz.ObjReview, authz.Read, target(r)) {
+	if !a.az.Can(c.P, mun, authz.ObjReview, authz.Read, target(r)) {
 		return nil, domain.Forbidden()
 	}
-	return auditList(a.Store.ListAudit(ctx, store.AuditFilter{MunicipalityID: mun, Kind: string(kind), RecordID: id, Limit: 200}))
+	return auditList(a.db.ListAudit(ctx, store.AuditFilter{MunicipalityID: mun, Kind: string(kind), RecordID: id, Limit: 200}))
 }
 
 // Dues returns the review list across every record kind: the records the caller follows up
@@ -261,7 +292,7 @@ func (a *App) Dues(ctx context.Context, c Caller, mun int64, due domain.DueFilte
 	if err := a.member(c, mun); err != nil {
 		return nil, err
 	}
-	v := a.Authz.Filter(c.P, mun, authz.ObjReview, authz.Read)
+	v := a.az.Filter(c.P, mun, authz.ObjReview, authz.Read)
 	q := store.DueQuery{MunicipalityID: mun, Visible: v, Limit: limit}
 	if mine {
 		// One's own records are always one's own to follow up.
@@ -270,7 +301,7 @@ func (a *App) Dues(ctx context.Context, c Caller, mun int64, due domain.DueFilte
 		return nil, domain.Forbidden()
 	}
 	q.From, q.To = due.Bounds(a.Today())
-	return a.Store.Dues(ctx, q)
+	return a.db.Dues(ctx, q)
 }
 
 // AuditLog returns the municipality's audit trail for auditors. Returns ENotFound, EForbidden.
@@ -278,7 +309,7 @@ func (a *App) AuditLog(ctx context.Context, c Caller, f store.AuditFilter) ([]au
 	if err := a.require(c, f.MunicipalityID, authz.ObjAudit, authz.Read); err != nil {
 		return nil, err
 	}
-	return auditList(a.Store.ListAudit(ctx, f))
+	return auditList(a.db.ListAudit(ctx, f))
 }
 
 // auditList makes an empty trail an empty list (the API answers [] rather than null).

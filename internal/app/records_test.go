@@ -193,6 +193,9 @@ func TestDues(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, err)
 			continue
 		}
+		// The statement-of-applicability rows (all due a year after set-up, after these)
+		// are left out here; the SoA tests follow them.
+		items = slices.DeleteFunc(items, func(it domain.DueItem) bool { return it.Kind == domain.KindControl && tc.limit == 0 })
 		if got := dueTitles(items); !slices.Equal(got, tc.want) {
 			t.Errorf("%s:\n got %q\nwant %q", tc.name, got, tc.want)
 		}

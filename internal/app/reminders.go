@@ -24,7 +24,7 @@ func (a *App) CreateCalendarToken(ctx context.Context, c Caller) (string, error)
 	if err := c.loggedIn(); err != nil {
 		return "", err
 	}
-	return a.Store.CreateCalendarToken(ctx, c.actor(), c.P.User.ID)
+	return a.db.CreateCalendarToken(ctx, c.actor(), c.P.User.ID)
 }
 
 // RevokeCalendarToken ends the caller's calendar feed (nothing to end is no error).
@@ -33,7 +33,7 @@ func (a *App) RevokeCalendarToken(ctx context.Context, c Caller) error {
 	if err := c.loggedIn(); err != nil {
 		return err
 	}
-	return a.Store.RevokeCalendarToken(ctx, c.actor(), c.P.User.ID)
+	return a.db.RevokeCalendarToken(ctx, c.actor(), c.P.User.ID)
 }
 
 // maxCalendarToken bounds what is looked up: a token is 26 characters.
@@ -59,11 +59,11 @@ func (a *App) CalendarFeed(ctx context.Context, token string) (domain.User, []do
 	if !validCalendarToken(token) {
 		return domain.User{}, nil, domain.NotFound()
 	}
-	u, err := a.Store.UserByCalendarToken(ctx, token)
+	u, err := a.db.UserByCalendarToken(ctx, token)
 	if err != nil {
 		return domain.User{}, nil, err
 	}
-	items, err := a.Store.OwnedDues(ctx, u, 0)
+	items, err := a.db.OwnedDues(ctx, u, 0)
 	if err != nil {
 		return domain.User{}, nil, err
 	}
@@ -76,11 +76,11 @@ func (a *App) Notifications(ctx context.Context, c Caller, limit int) ([]store.N
 	if err := c.loggedIn(); err != nil {
 		return nil, 0, err
 	}
-	ns, err := a.Store.Notifications(ctx, c.P.User.ID, limit)
+	ns, err := a.db.Notifications(ctx, c.P.User.ID, limit)
 	if err != nil {
 		return nil, 0, err
 	}
-	unread, err := a.Store.UnreadNotifications(ctx, c.P.User.ID)
+	unread, err := a.db.UnreadNotifications(ctx, c.P.User.ID)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -93,7 +93,7 @@ func (a *App) ReadNotification(ctx context.Context, c Caller, id int64) error {
 	if err := c.loggedIn(); err != nil {
 		return err
 	}
-	return a.Store.MarkNotificationRead(ctx, c.P.User.ID, id)
+	return a.db.MarkNotificationRead(ctx, c.P.User.ID, id)
 }
 
 // Outbox lists queued mails (newest first, without bodies) for an administrator; status is
@@ -105,5 +105,5 @@ func (a *App) Outbox(ctx context.Context, c Caller, status string, limit int) ([
 	if !c.P.User.IsAdmin {
 		return nil, domain.Forbidden()
 	}
-	return a.Store.ListOutbox(ctx, status, limit)
+	return a.db.ListOutbox(ctx, status, limit)
 }

@@ -37,10 +37,10 @@ func (a *App) Login(ctx context.Context, ip, username, password string) (LoginRe
 		return LoginResult{}, err
 	}
 	if blocked, _ := a.Throttle.Blocked(strings.ToLower(username), ip); blocked {
-		_ = a.Store.Audit(ctx, store.Actor{Name: username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLoginFailed, After: map[string]string{"reason": "throttled"}})
+		_ = a.db.Audit(ctx, store.Actor{Name: username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLoginFailed, After: map[string]string{"reason": "throttled"}})
 		return LoginResult{}, domain.Errorf(domain.ETooManyRequests, "err.throttled")
 	}
-	u, err := a.Store.GetUserByUsername(ctx, username)
+	u, err := a.db.GetUserByUsername(ctx, username)
 	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
 		return LoginResult{}, err
 	}
@@ -50,36 +50,44 @@ func (a *App) Login(ctx context.Context, ip, username, password string) (LoginRe
 		if u.ID != 0 {
 			uid = &u.ID
 		}
-		_ = a.Store.Audit(ctx, store.Actor{ID: uid, Name: username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLoginFailed})
+		_ = a.db.Audit(ctx, store.Actor{ID: uid, Name: username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLoginFailed})
 		return LoginResult{}, domain.Errorf(domain.EUnauthorized, "err.bad_login")
 	}
 	a.Throttle.Succeed(strings.ToLower(username))
 	res := LoginResult{Token: auth.NewToken(), CSRFToken: auth.NewToken(), User: u}
-	ss, err := a.Store.CreateSession(ctx, res.Token, res.CSRFToken, u.ID, a.SessionTTL)
+	err = a.db.InTx(ctx, func(ctx context.Context) error { // the session and its audit entry, or neither
+		ss, err := a.db.CreateSession(ctx, res.Token, res.CSRFToken, u.ID, a.SessionTTL)
+		if err != nil {
+			return err
+		}
+		res.Expires = ss.ExpiresAt
+		return a.db.Audit(ctx, store.Actor{ID: &u.ID, Name: u.Username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLogin})
+	})
 	if err != nil {
-		return LoginResult{}, err
-	}
-	res.Expires = ss.ExpiresAt
-	if err := a.Store.Audit(ctx, store.Actor{ID: &u.ID, Name: u.Username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLogin}); err != nil {
 		return LoginResult{}, err
 	}
 	return res, nil
 }
 
+// EndSession ends a session without an audit entry (the session a new login replaces).
+func (a *App) EndSession(ctx context.Context, token string) error { return a.db.DeleteSession(ctx, token) }
+
 // Logout ends the session.
 func (a *App) Logout(ctx context.Context, c Caller, token string) error {
-	if err := a.Store.DeleteSession(ctx, token); err != nil {
-		return err
-	}
-	if c.P != nil {
-		return a.Store.Audit(ctx, c.actor(), store.Change{Kind: "session", Action: audit.ActionLogout})
-	}
-	return nil
+	return a.db.InTx(ctx, func(ctx context.Context) error {
+		if err := a.db.DeleteSession(ctx, token); err != nil {
+			return err
+		}
+		if c.P != nil {
+			return a.db.Audit(ctx, c.actor(), store.Change{Kind: "session", Action: audit.ActionLogout})
+		}
+		return nil
+	})
 }
 
 // SessionPrincipal returns the person and CSRF token of a live session. Returns ENotFound.
 func (a *App) SessionPrincipal(ctx context.Context, token string) (*authz.Principal, string, error) {
-	ss, err := a.Store.GetSession(ctx, token)
+	ss, err := a.db.GetSession(ctx, token)
 	if err != nil {
 		return nil, "", err
 	}
@@ -89,7 +97,7 @@ func (a *App) SessionPrincipal(ctx context.Context, token string) (*authz.Princi
 
 // TokenPrincipal returns the person of a bearer API token. Returns ENotFound.
 func (a *App) TokenPrincipal(ctx context.Context, token string) (*authz.Principal, error) {
-	u, err := a.Store.UserByAPIToken(ctx, token)
+	u, err := a.db.UserByAPIToken(ctx, token)
 	if err != nil {
 		return nil, err
 	}
@@ -97,14 +105,14 @@ func (a *App) TokenPrincipal(ctx context.Context, token string) (*authz.Principa
 }
 
 func (a *App) principal(ctx context.Context, user int64) (*authz.Principal, error) {
-	u, err := a.Store.GetUser(ctx, user)
+	u, err := a.db.GetUser(ctx, user)
 	if err != nil {
 		return nil, err
 	}
 	if u.Disabled {
 		return nil, domain.NotFound()
 	}
-	as, err := a.Store.Assignments(ctx, user)
+	as, err := a.db.Assignments(ctx, user)
 	if err != nil {
 		return nil, err
 	}
@@ -114,12 +122,12 @@ func (a *App) principal(ctx context.Context, user int64) (*authz.Principal, erro
 // CreateAPIToken makes a bearer token for username (command line: lisa token create). The
 // token is shown once; only its hash is stored. Returns ENotFound.
 func (a *App) CreateAPIToken(ctx context.Context, username, name string) (string, error) {
-	u, err := a.Store.GetUserByUsername(ctx, username)
+	u, err := a.db.GetUserByUsername(ctx, username)
 	if err != nil {
 		return "", fmt.Errorf("find user %q: %w", username, err)
 	}
 	tok := "lisa_" + auth.NewToken()
-	if err := a.Store.CreateAPIToken(ctx, SystemActor("cli"), u.ID, name, tok); err != nil {
+	if err := a.db.CreateAPIToken(ctx, SystemActor("cli"), u.ID, name, tok); err != nil {
 		return "", err
 	}
 	return tok, nil

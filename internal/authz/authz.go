@@ -29,8 +29,13 @@ const (
 	ObjAudit    Object = "audit"
 )
 
-// ObjectOf returns the permission object of a record kind.
-func ObjectOf(k domain.Kind) Object { return Object(k) }
+// ObjectOf returns the permission object of a record kind, as its registration names it.
+func ObjectOf(k domain.Kind) Object {
+	if s, ok := domain.SpecOf(k); ok {
+		return Object(s.Object)
+	}
+	return Object(k)
+}
 
 // Action is what is done to an object.
 type Action string
@@ -52,10 +57,10 @@ const (
 type scope string
 
 const (
-	scopeAll      scope = "all"
-	scopeOwnUnits scope = "own_units"
-	scopeAdopted  scope = "adopted"
-	scopeOwned    scope = "own_records"
+	scopeAll       scope = "all"
+	scopeOwnUnits  scope = "own_units"
+	scopePublished scope = "published"
+	scopeOwned     scope = "own_records"
 )
 
 // Principal is the person acting, with every role they hold.
@@ -92,8 +97,9 @@ func (p *Principal) Member(mun int64) bool { return len(p.Roles(mun)) > 0 }
 
 // Target describes one object for a yes/no decision.
 type Target struct {
+	Kind      domain.Kind // with Status, matters for the published scope
 	OrgUnitID int64
-	Status    string // "adopted" matters for the adopted scope
+	Status    string
 	OwnerID   *int64 // matters for the own_records scope
 }
 
@@ -105,9 +111,9 @@ type Authorizer struct {
 	e *casbin.Enforcer
 }
 
-// New loads the embedded model and policy.
-func New() (*Authorizer, error) {
-	return NewFromText(policies.Model, policies.Policy)
+// New loads the embedded model and policy, plus extra policy lines (a test's own kind).
+func New(extra ...string) (*Authorizer, error) {
+	return NewFromText(policies.Model, policies.Policy+"\n"+strings.Join(extra, "\n"))
 }
 
 // NewFromText loads a model and policy given as text.
@@ -155,8 +161,8 @@ func (a *Authorizer) Filter(p *Principal, mun int64, obj Object, act Action) Fil
 				}
 			}
 		}
-		if a.allowed(r.Role, obj, act, scopeAdopted) {
-			f.Adopted = true
+		if a.allowed(r.Role, obj, act, scopePublished) {
+			f.Published = true
 		}
 		if a.allowed(r.Role, obj, act, scopeOwned) {
 			f.OwnerID = p.User.ID
@@ -166,7 +172,7 @@ func (a *Authorizer) Filter(p *Principal, mun int64, obj Object, act Action) Fil
 }
 
 // Can reports whether p may do act on obj in municipality mun. t describes the object for
-// grants limited to own units or adopted documents; nil means "any object of this kind"
+// grants limited to own units or published records; nil means "any object of this kind"
 // (so only an all-scope grant says yes).
 func (a *Authorizer) Can(p *Principal, mun int64, obj Object, act Action, t *Target) bool {
 	f := a.Filter(p, mun, obj, act)
@@ -176,7 +182,7 @@ func (a *Authorizer) Can(p *Principal, mun int64, obj Object, act Action, t *Tar
 	if t == nil {
 		return false
 	}
-	return f.Allows(t.OrgUnitID, t.Status) || (f.OwnerID != 0 && t.OwnerID != nil && *t.OwnerID == f.OwnerID)
+	return f.Allows(t.Kind, t.OrgUnitID, t.Status) || (f.OwnerID != 0 && t.OwnerID != nil && *t.OwnerID == f.OwnerID)
 }
 
 // CanSome reports whether p may do act on at least some objects of kind obj in mun

@@ -34,10 +34,10 @@ func holder(role domain.Role, units ...int64) *Principal {
 func admin() *Principal { return &Principal{User: domain.User{ID: 1, Username: "root", IsAdmin: true}} }
 
 var (
-	draftA   = &Target{OrgUnitID: unitA, Status: "draft"}
-	draftB   = &Target{OrgUnitID: unitB, Status: "draft"}
-	adoptedB = &Target{OrgUnitID: unitB, Status: "adopted"}
-	retiredB = &Target{OrgUnitID: unitB, Status: "retired"}
+	draftA   = &Target{Kind: domain.KindDocument, OrgUnitID: unitA, Status: "draft"}
+	draftB   = &Target{Kind: domain.KindDocument, OrgUnitID: unitB, Status: "draft"}
+	adoptedB = &Target{Kind: domain.KindDocument, OrgUnitID: unitB, Status: "adopted"}
+	retiredB = &Target{Kind: domain.KindDocument, OrgUnitID: unitB, Status: "retired"}
 )
 
 // TestPolicyTable is the permission matrix of the governing-document workflow, written out.
@@ -194,14 +194,14 @@ func TestFilter(t *testing.T) {
 		want Filter
 	}{
 		{"coordinator reads all", holder(domain.RoleCoordinator), ObjDocument, Read, Filter{All: true}},
-		{"owner reads units and adopted", holder(domain.RoleInformationOwner, unitA, unitC), ObjDocument, Read, Filter{UnitIDs: []int64{unitA, unitC}, Adopted: true}},
+		{"owner reads units and adopted", holder(domain.RoleInformationOwner, unitA, unitC), ObjDocument, Read, Filter{UnitIDs: []int64{unitA, unitC}, Published: true}},
 		{"owner updates units only", holder(domain.RoleInformationOwner, unitA), ObjDocument, Update, Filter{UnitIDs: []int64{unitA}}},
 		{"owner follows up own units", holder(domain.RoleInformationOwner, unitA), ObjReview, Read, Filter{UnitIDs: []int64{unitA}}},
-		{"staff reads adopted", holder(domain.RoleStaff), ObjDocument, Read, Filter{Adopted: true}},
+		{"staff reads adopted", holder(domain.RoleStaff), ObjDocument, Read, Filter{Published: true}},
 		{"staff updates nothing", holder(domain.RoleStaff), ObjDocument, Update, Filter{}},
 		{"admin reads no documents", admin(), ObjDocument, Read, Filter{}},
 		{"auditor reads the audit trail", holder(domain.RoleAuditor), ObjAudit, Read, Filter{All: true}},
-		{"two roles merge, other municipality ignored", two, ObjDocument, Read, Filter{UnitIDs: []int64{unitA, unitC}, Adopted: true}},
+		{"two roles merge, other municipality ignored", two, ObjDocument, Read, Filter{UnitIDs: []int64{unitA, unitC}, Published: true}},
 		{"management with an owner role reads all", &Principal{Assignments: []domain.RoleAssignment{
 			{MunicipalityID: mun, Role: domain.RoleInformationOwner, OrgUnitIDs: []int64{unitA}},
 			{MunicipalityID: mun, Role: domain.RoleManagement}}}, ObjDocument, Read, Filter{All: true}},
@@ -210,7 +210,7 @@ func TestFilter(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got := a.Filter(tc.p, mun, tc.obj, tc.act)
-		if got.All != tc.want.All || got.Adopted != tc.want.Adopted || !slices.Equal(got.UnitIDs, tc.want.UnitIDs) {
+		if got.All != tc.want.All || got.Published != tc.want.Published || !slices.Equal(got.UnitIDs, tc.want.UnitIDs) {
 			t.Errorf("%s: Filter = %+v, want %+v", tc.name, got, tc.want)
 		}
 	}
@@ -258,7 +258,7 @@ func TestPolicyFileVocabulary(t *testing.T) {
 	for _, a := range []Action{Read, Write, Create, Update, Delete, Review, Adopt, AssignOwner, Comment} {
 		acts[string(a)] = true
 	}
-	scopes := map[string]bool{string(scopeAll): true, string(scopeOwnUnits): true, string(scopeAdopted): true, string(scopeOwned): true}
+	scopes := map[string]bool{string(scopeAll): true, string(scopeOwnUnits): true, string(scopePublished): true, string(scopeOwned): true}
 	n := 0
 	for _, line := range strings.Split(stripComments(policies.Policy), "\n") {
 		if line == "" {
@@ -282,7 +282,7 @@ func TestNewFromTextErrors(t *testing.T) {
 	if _, err := NewFromText("not a model", policies.Policy); err == nil {
 		t.Error("bad model accepted")
 	}
-	a, err := NewFromText(policies.Model, "# only a comment\n\np, staff, document, read, adopted\n")
+	a, err := NewFromText(policies.Model, "# only a comment\n\np, staff, document, read, published\n")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,13 +74,19 @@ type RawDB struct {
 }
 
 // Exec runs q with ? placeholders.
-func (r *RawDB) Exec(q string, args ...any) (sql.Result, error) { return r.DB.Exec(Rebind(r.dsn, q), args...) }
+func (r *RawDB) Exec(q string, args ...any) (sql.Result, error) {
+	return r.DB.Exec(Rebind(r.dsn, q), args...)
+}
 
 // QueryRow runs q with ? placeholders.
-func (r *RawDB) QueryRow(q string, args ...any) *sql.Row { return r.DB.QueryRow(Rebind(r.dsn, q), args...) }
+func (r *RawDB) QueryRow(q string, args ...any) *sql.Row {
+	return r.DB.QueryRow(Rebind(r.dsn, q), args...)
+}
 
 // Query runs q with ? placeholders.
-func (r *RawDB) Query(q string, args ...any) (*sql.Rows, error) { return r.DB.Query(Rebind(r.dsn, q), args...) }
+func (r *RawDB) Query(q string, args ...any) (*sql.Rows, error) {
+	return r.DB.Query(Rebind(r.dsn, q), args...)
+}
 
 // QueryContext runs q with ? placeholders.
 func (r *RawDB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
