@@ -9,6 +9,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/auth"
 	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
 )
 
 // The administrator's services: municipalities, the org tree, accounts and role assignments.
@@ -242,4 +243,37 @@ func (a *App) CreateUserCLI(ctx context.Context, in UserInput) (domain.User, err
 	}
 	err = a.db.CreateUser(ctx, SystemActor("cli"), &u)
 	return u, err
+}
+
+// HasUser reports whether an account named username exists (the command line and the demo
+// ask before they create one).
+func (a *App) HasUser(ctx context.Context, username string) (bool, error) {
+	_, err := a.db.GetUserByUsername(ctx, username)
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// CallerFor returns user as a caller with every role they hold, for the command line and the
+// demo, which act as a person without a session. Returns ENotFound (also for a disabled user).
+func (a *App) CallerFor(ctx context.Context, user int64, ip string) (Caller, error) {
+	p, err := a.principal(ctx, user)
+	if err != nil {
+		return Caller{}, err
+	}
+	return Caller{P: p, IP: ip}, nil
+}
+
+// ImportUser stores an account made outside the password rules, with its password already
+// hashed: for the demo's well-known password and for migrating accounts. Only the command
+// line and the demo call it. Returns EInvalid, EConflict.
+func (a *App) ImportUser(ctx context.Context, actor store.Actor, u *domain.User) error {
+	p := domain.Problems{}
+	domain.ValidateUsername(p, "username", u.Username)
+	domain.ValidateText(p, "name", u.Name, true, 120)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return a.db.CreateUser(ctx, actor, u)
 }

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"slices"
-		"strings"
+	"strings"
 
 	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/catalog"
@@ -385,4 +385,32 @@ func (a *App) CanEditSoA(c Caller, mun int64) error {
 		return domain.Forbidden()
 	}
 	return nil
+}
+
+// MappedControl is a control of another catalog that a control maps to.
+type MappedControl struct {
+	Catalog, CatalogName, CatalogNameSV string
+	ID, Title, TitleSV                  string
+}
+
+// Mapped lists the controls of the other catalogs (MSB, NIS2) that Annex A control id maps to.
+func (a *App) Mapped(catalogID, controlID string) []MappedControl {
+	var out []MappedControl
+	for _, m := range a.cat.Mapped(catalog.Ref{Catalog: catalogID, Control: controlID}) {
+		cat, ctl := a.cat.Catalog(m.Catalog), a.cat.Control(m)
+		if cat == nil || ctl == nil {
+			continue
+		}
+		out = append(out, MappedControl{Catalog: m.Catalog, CatalogName: cat.Name, CatalogNameSV: cat.NameSV, ID: m.Control, Title: ctl.Title, TitleSV: ctl.TitleSV})
+	}
+	return out
+}
+
+// CatalogSet returns the shipped catalogs with their mappings (reference data, the same for
+// every municipality), for exports. Returns EUnauthorized.
+func (a *App) CatalogSet(c Caller) (*catalog.Set, error) {
+	if c.P == nil {
+		return nil, domain.Errorf(domain.EUnauthorized, "err.unauthorized")
+	}
+	return a.cat, nil
 }

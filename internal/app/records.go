@@ -20,13 +20,19 @@ import (
 // history, and the review list across kinds.
 
 // RecordID resolves the record of kind that URLs name key (its id, or its ref for kinds
-// addressed by ref) in mun. Returns ENotFound, and EForbidden when the caller may read no
-// record of the kind at all.
+// addressed by ref) in mun. Returns ENotFound; and EForbidden when the caller may read no
+// record of a kind addressed by ref: a ref such as control id 5.24 is public (every
+// municipality's statement has that row), so refusing reveals nothing, while a record id
+// answers "not found" whenever the caller may not read that record.
 func (a *App) RecordID(ctx context.Context, c Caller, mun int64, kind domain.Kind, key string) (int64, error) {
 	if err := a.member(c, mun); err != nil {
 		return 0, err
 	}
-	if !a.az.CanSome(c.P, mun, authz.ObjectOf(kind), authz.Read) {
+	spec, ok := domain.SpecOf(kind)
+	if !ok {
+		return 0, domain.NotFound()
+	}
+	if spec.ByRef && !a.az.CanSome(c.P, mun, authz.ObjectOf(kind), authz.Read) {
 		return 0, domain.Forbidden()
 	}
 	r, err := a.db.RecordByKey(ctx, mun, kind, key)
@@ -318,4 +324,13 @@ func auditList(es []audit.Entry, err error) ([]audit.Entry, error) {
 		es = []audit.Entry{}
 	}
 	return es, err
+}
+
+// AuditHead returns the newest entry of the audit chain, for an auditor of mun to note down
+// as an anchor. Returns ENotFound, EForbidden.
+func (a *App) AuditHead(ctx context.Context, c Caller, mun int64) (audit.Anchor, error) {
+	if err := a.require(c, mun, authz.ObjAudit, authz.Read); err != nil {
+		return audit.Anchor{}, err
+	}
+	return a.db.AuditHead(ctx)
 }

@@ -70,7 +70,9 @@ func (a *App) Login(ctx context.Context, ip, username, password string) (LoginRe
 }
 
 // EndSession ends a session without an audit entry (the session a new login replaces).
-func (a *App) EndSession(ctx context.Context, token string) error { return a.db.DeleteSession(ctx, token) }
+func (a *App) EndSession(ctx context.Context, token string) error {
+	return a.db.DeleteSession(ctx, token)
+}
 
 // Logout ends the session.
 func (a *App) Logout(ctx context.Context, c Caller, token string) error {

@@ -10,7 +10,6 @@ import (
 	"sort"
 
 	"github.com/lisa-isms/lisa/internal/app"
-	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
 )
 
@@ -43,11 +42,7 @@ func PrintLogins(w io.Writer, url string) {
 
 // Seeded reports whether the demo data is already there.
 func Seeded(ctx context.Context, a *app.App) (bool, error) {
-	_, err := a.Store.GetUserByUsername(ctx, "samordnare")
-	if domain.ErrorCode(err) == domain.ENotFound {
-		return false, nil
-	}
-	return err == nil, err
+	return a.HasUser(ctx, "samordnare")
 }
 
 type unitSpec struct {
@@ -57,17 +52,19 @@ type unitSpec struct {
 
 // Seed loads the demo data into an empty database. It stops at the first error.
 func Seed(ctx context.Context, a *app.App) error {
-	h := a.Hasher
-	hash, err := h.Hash(Password)
+	hash, err := a.Hasher.Hash(Password)
 	if err != nil {
 		return err
 	}
 	sys := app.SystemActor("demo")
 	adminUser := domain.User{Username: "admin", Name: "Alva Admin", Email: "admin@exempelkommun.se", PasswordHash: hash, IsAdmin: true}
-	if err := a.Store.CreateUser(ctx, sys, &adminUser); err != nil {
+	if err := a.ImportUser(ctx, sys, &adminUser); err != nil {
 		return fmt.Errorf("seed admin: %w", err)
 	}
-	admin := app.Caller{P: &authz.Principal{User: adminUser}, IP: "demo"}
+	admin, err := a.CallerFor(ctx, adminUser.ID, "demo")
+	if err != nil {
+		return err
+	}
 
 	units := map[string]int64{}
 	mkMun := func(name, orgNr string, specs []unitSpec) (int64, error) {
@@ -134,7 +131,7 @@ func Seed(ctx context.Context, a *app.App) error {
 	ids := map[string]int64{}
 	for _, p := range people {
 		u := domain.User{Username: p.username, Name: p.name, Email: p.username + "@exempelkommun.se", PasswordHash: hash}
-		if err := a.Store.CreateUser(ctx, sys, &u); err != nil {
+		if err := a.ImportUser(ctx, sys, &u); err != nil {
 			return fmt.Errorf("seed user %s: %w", p.username, err)
 		}
 		ids[p.username] = u.ID
@@ -194,14 +191,7 @@ func Seed(ctx context.Context, a *app.App) error {
 			Type: str("policy"), Title: str("Informationssäkerhetspolicy för Grannkommun"), Version: str("0.1"),
 			ReviewIntervalMonths: months(12), NextReviewAt: date(-3)}},
 	}
-	caller := func(who string) (app.Caller, error) {
-		as, err := a.Store.Assignments(ctx, ids[who])
-		if err != nil {
-			return app.Caller{}, err
-		}
-		u, err := a.Store.GetUser(ctx, ids[who])
-		return app.Caller{P: &authz.Principal{User: u, Assignments: as}, IP: "demo"}, err
-	}
+	caller := func(who string) (app.Caller, error) { return a.CallerFor(ctx, ids[who], "demo") }
 	docIDs := map[string]int64{}
 	for _, d := range docs {
 		c, err := caller(d.who)

@@ -60,7 +60,7 @@ func TestTranslationsAreComplete(t *testing.T) {
 	enums := map[string][]string{
 		"doctype.": strs(domain.DocTypes), "docstatus.": strs(domain.DocStatuses), "adopter.": strs(domain.Adopters),
 		"scope.": strs(domain.DocScopes), "ctlstatus.": strs(domain.ControlStatuses), "role.": strs(domain.MunicipalRoles),
-		"orgkind.": strs(domain.OrgUnitKinds), "kind.": strs(domain.Kinds), "due.state.": {"overdue", "soon", "ok", "none"},
+		"orgkind.": strs(domain.OrgUnitKinds), "kind.": strs(domain.Kinds()), "due.state.": {"overdue", "soon", "ok", "none"},
 		"theme.": {"organizational", "people", "physical", "technological"},
 	}
 	for prefix, values := range enums {

@@ -274,7 +274,11 @@ func TestSoAValidates(t *testing.T) {
 	if len(rows) != 94 {
 		t.Fatalf("%d rows", len(rows))
 	}
-	iso := a.Catalog.Catalog(catalog.ISO)
+	set, err := a.CatalogSet(caller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iso := set.Catalog(catalog.ISO)
 	b, err := oscal.SoA(mun, rows, iso, now)
 	if err != nil {
 		t.Fatal(err)

@@ -43,10 +43,20 @@ func Dialect() string {
 // test ends.
 func DSN(t testing.TB) string {
 	t.Helper()
+	var dsn string
 	if OnPostgres() {
-		return Postgres(t)
+		if os.Getenv("LISA_TEST_POSTGRES") == "" {
+			t.Fatal("LISA_TEST_DB=postgres needs LISA_TEST_POSTGRES, the URL of a PostgreSQL server")
+		}
+		dsn = Postgres(t)
+	} else {
+		dsn = filepath.Join(t.TempDir(), "lisa.db")
 	}
-	return filepath.Join(t.TempDir(), "lisa.db")
+	rawMu.Lock()
+	owned[dsn] = true
+	rawMu.Unlock()
+	t.Cleanup(func() { closeRaw(dsn) }) // before the database is dropped
+	return dsn
 }
 
 // Open opens a fresh migrated store of the suite's dialect, closed when the test ends.
@@ -119,22 +129,53 @@ func (r *RawDB) DisableAuditTrigger(t testing.TB, op string) {
 	}
 }
 
-// Raw opens dsn directly.
+// Raw opens dsn directly (one handle per database, shared by the test's calls and closed
+// when the database's test ends).
 func Raw(t testing.TB, dsn string) *RawDB {
 	t.Helper()
+	rawMu.Lock()
+	defer rawMu.Unlock()
+	if r := raws[dsn]; r != nil {
+		return r
+	}
 	var db *sql.DB
 	var err error
 	if strings.HasPrefix(dsn, "postgres") {
 		db, err = sql.Open("pgx", dsn)
+		if err == nil {
+			db.SetMaxOpenConns(2)
+		}
 	} else {
 		db, err = sql.Open("sqlite3", "file:"+dsn+"?_busy_timeout=5000")
-		db.SetMaxOpenConns(1)
+		if err == nil {
+			db.SetMaxOpenConns(1)
+		}
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	return &RawDB{DB: db, dsn: dsn}
+	r := &RawDB{DB: db, dsn: dsn}
+	raws[dsn] = r
+	if !owned[dsn] { // a database not made by DSN: close with this test
+		t.Cleanup(func() { closeRaw(dsn) })
+	}
+	return r
+}
+
+var (
+	rawMu sync.Mutex
+	raws  = map[string]*RawDB{}
+	owned = map[string]bool{}
+)
+
+func closeRaw(dsn string) {
+	rawMu.Lock()
+	defer rawMu.Unlock()
+	if r := raws[dsn]; r != nil {
+		r.DB.Close()
+		delete(raws, dsn)
+	}
+	delete(owned, dsn)
 }
 
 // Rebind turns ? placeholders into dsn's database's, for statements sent through Raw.

@@ -89,7 +89,7 @@ func (s *Server) apiLogin(c *gin.Context) (int, any, error) {
 // The session the request came with, if any, ends: a login always yields a new session id.
 func (s *Server) startSession(c *gin.Context, res app.LoginResult) {
 	if old, err := c.Cookie(sessionCookie); err == nil && old != "" {
-		_ = s.app.Store.DeleteSession(c.Request.Context(), old)
+		_ = s.app.EndSession(c.Request.Context(), old)
 	}
 	s.setCookie(c, sessionCookie, res.Token, int(time.Until(res.Expires).Seconds()), http.SameSiteLaxMode)
 }

@@ -93,7 +93,12 @@ func (s *Server) soaOSCAL(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	b, err := oscal.SoA(mun, rows, s.app.Catalog.Catalog(catalog.ISO), s.app.Store.Now())
+	set, err := s.app.CatalogSet(s.caller(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	b, err := oscal.SoA(mun, rows, set.Catalog(catalog.ISO), s.app.Now())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -107,7 +112,12 @@ func (s *Server) catalogOSCAL(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	b, err := oscal.Catalog(cat, s.app.Catalog, time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC))
+	set, err := s.app.CatalogSet(s.caller(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	b, err := oscal.Catalog(cat, set, time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		s.fail(c, err)
 		return

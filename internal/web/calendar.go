@@ -64,7 +64,7 @@ func (s *Server) calendarFeed(c *gin.Context) {
 		c.String(http.StatusInternalServerError, "internal error\n")
 		return
 	}
-	body := remind.ICS(items, u, s.requestBase(c), s.app.Store.Now())
+	body := remind.ICS(items, u, s.requestBase(c), s.app.Now())
 	c.Header("Content-Disposition", `inline; filename="lisa.ics"`)
 	c.Data(http.StatusOK, "text/calendar; charset=utf-8", body)
 }
@@ -93,6 +93,7 @@ func (s *Server) apiNotifications(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	s.localize(c, ns)
 	return http.StatusOK, gin.H{"unread": unread, "notifications": ns}, nil
 }
 

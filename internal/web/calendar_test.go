@@ -114,6 +114,24 @@ func TestNotificationAndOutboxRoutes(t *testing.T) {
 	if res.Code != http.StatusOK || json.Unmarshal(res.Body.Bytes(), &out) != nil || out.Unread != len(ns) || len(out.Notifications) != len(ns) {
 		t.Fatalf("notifications: %d %s", res.Code, res.Body)
 	}
+	// The text is rendered in the reader's language from the stored key and arguments.
+	var first struct {
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(out.Notifications[0], &first); err != nil || !strings.HasPrefix(first.Message, "Granska") || !strings.Contains(first.Message, ": ") {
+		t.Errorf("Swedish notification %s (%v)", out.Notifications[0], err)
+	}
+	agare.header.Set("Accept-Language", "en")
+	if err := json.Unmarshal(agare.get("/api/v1/me/notifications").Body.Bytes(), &out); err != nil ||
+		json.Unmarshal(out.Notifications[0], &first) != nil || !strings.HasPrefix(first.Message, "Review") {
+		t.Errorf("English notification %s (%v)", out.Notifications[0], err)
+	}
+	agare.cookies[langCookie] = "en" // the pages speak the chosen language
+	page := agare.get(fmt.Sprintf("/m/%d", env.ex)).Body.String()
+	if !strings.Contains(page, "Review due by") && !strings.Contains(page, "Review overdue") {
+		t.Errorf("the English dashboard does not show the notifications in English")
+	}
+	agare.header.Del("Accept-Language")
 	if res := env.client().get("/api/v1/me/notifications"); res.Code != http.StatusUnauthorized {
 		t.Errorf("anonymous: %d", res.Code)
 	}

@@ -323,7 +323,7 @@ func FuzzParseSoAForm(f *testing.F) {
 		if len(p) > 0 {
 			return
 		}
-		c := domain.ControlImpl{Record: domain.Record{Status: "not_started", ReviewIntervalMonths: 12}, Applicable: true}
+		c := domain.ControlImpl{Record: domain.Record{ID: 1, Status: "not_started", ReviewIntervalMonths: 12}, Applicable: true} // SoA rows exist from set-up
 		if err := domain.ApplySoA(&c, in, domain.NewDate(2026, 11, 27)); err != nil {
 			e := domain.AsError(err)
 			if e.Code != domain.EInvalid || len(e.Fields) == 0 {

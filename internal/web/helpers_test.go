@@ -7,7 +7,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,19 +14,19 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	_ "github.com/mattn/go-sqlite3"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/auth"
 	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/catalog"
 	"github.com/lisa-isms/lisa/internal/demo"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
 // testEnv is a server on its own database with the demo data.
@@ -57,7 +56,7 @@ const (
 func newTestServer(t testing.TB) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	env := &testEnv{t: t, ctx: ctx, path: filepath.Join(t.TempDir(), "lisa.db")}
+	env := &testEnv{t: t, ctx: ctx, path: storetest.DSN(t)}
 	s, err := store.Open(ctx, env.path)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
@@ -181,11 +180,7 @@ func (e *testEnv) newEvidence(username string, mun, doc int64) domain.Evidence {
 // count runs a COUNT(*) query on the database file directly.
 func (e *testEnv) count(query string, args ...any) int {
 	e.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+e.path+"?_query_only=true&_busy_timeout=5000")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.Raw(e.t, e.path)
 	var n int
 	if err := db.QueryRowContext(e.ctx, query, args...).Scan(&n); err != nil {
 		e.t.Fatalf("%s: %v", query, err)
@@ -398,3 +393,13 @@ func tDecode(t testing.TB, res *httptest.ResponseRecorder, status int, v any) {
 func tPtr[T any](v T) *T { return &v }
 
 func tItoa(n int64) string { return itoa(n) }
+
+// catalogs returns the shipped control catalogs.
+func (e *testEnv) catalogs(t testing.TB) *catalog.Set {
+	t.Helper()
+	set, err := e.app.CatalogSet(e.caller("samordnare"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}

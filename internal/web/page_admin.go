@@ -264,7 +264,7 @@ func adminPrefixed(f formState, prefix string) formState {
 // renderAdminOrg shows a municipality's org tree. formName says which form failed: "new",
 // "unit-<id>" or "delete-<id>"; f holds its input and errors.
 func (s *Server) renderAdminOrg(c *gin.Context, status int, mid int64, formName string, f formState) {
-	m, err := s.app.Store.GetMunicipality(c.Request.Context(), mid)
+	m, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -340,7 +340,7 @@ func (s *Server) adminUnitIDs(c *gin.Context) (mid, uid int64, ok bool) {
 		uid, err = idParam(c, "uid")
 	}
 	if err == nil {
-		_, err = s.app.Store.GetMunicipality(c.Request.Context(), mid)
+		_, err = s.app.Municipality(c.Request.Context(), s.caller(c), mid)
 	}
 	if err != nil {
 		s.fail(c, err)

@@ -13,6 +13,8 @@ import (
 	"github.com/lisa-isms/lisa/internal/store"
 )
 
+func init() { registerRecordPage(domain.KindDocument, (*Server).renderDocument) }
+
 // documentFields are the document form's fields in form order (for the error summary).
 var documentFields = []string{"type", "title", "description", "org_unit_id", "owner_id", "status", "version", "version_note",
 	"adopted_by", "adopted_at", "revision_in_progress", "scope", "scope_unit_ids", "review_interval_months", "last_reviewed_at", "next_review_at"}
@@ -160,11 +162,11 @@ func (s *Server) renderDocumentForm(c *gin.Context, status int, mid int64, isNew
 		}
 	} else {
 		// Without the right to assign owners, only units one may write in are offered.
-		f := s.app.Authz.Filter(cl.P, mid, authz.ObjDocument, authz.Create)
+		f := s.app.Scope(cl, mid, authz.ObjDocument, authz.Create)
 		if !f.All {
 			kept := units[:0:0]
 			for _, u := range units {
-				if f.Allows(u.ID, "") {
+				if f.Allows(domain.KindDocument, u.ID, "") {
 					kept = append(kept, u)
 				}
 			}
@@ -312,7 +314,7 @@ func (s *Server) renderDocument(c *gin.Context, status int, mid, id int64, formN
 	}
 	pg.Units = unitNames(units)
 	pg.UnitName = pg.Units[d.OrgUnitID]
-	pg.OwnerName = s.userName(c, d.OwnerID)
+	pg.OwnerName = s.userName(c, mid, d.OwnerID)
 	if pg.Versions, err = s.app.DocumentVersions(ctx, cl, mid, id); err != nil {
 		s.fail(c, err)
 		return

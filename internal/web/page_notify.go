@@ -55,6 +55,7 @@ func (s *Server) unreadNotifications(c *gin.Context, mid int64) []store.Notifica
 	if err != nil {
 		return nil
 	}
+	s.localize(c, ns)
 	out := ns[:0:0]
 	for _, n := range ns {
 		if n.ReadAt == nil && n.MunicipalityID == mid {
@@ -62,4 +63,17 @@ func (s *Server) unreadNotifications(c *gin.Context, mid int64) []store.Notifica
 		}
 	}
 	return out
+}
+
+// localize renders each notification's text in the reader's language from its catalog key
+// and arguments (rows written before notifications kept keys hold their Swedish text).
+func (s *Server) localize(c *gin.Context, ns []store.Notification) {
+	tr := s.i18n.For(lang(c))
+	for i := range ns {
+		if tr.Has(ns[i].MessageKey) {
+			ns[i].Message = tr.T(ns[i].MessageKey, ns[i].Args()...)
+		} else {
+			ns[i].Message = ns[i].MessageKey
+		}
+	}
 }

@@ -24,7 +24,7 @@ type recordRights struct {
 
 func (s *Server) rights(c *gin.Context, mid int64, kind domain.Kind, r domain.Record) recordRights {
 	cl := s.caller(c)
-	t := &authz.Target{OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
+	t := &authz.Target{Kind: r.Kind, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
 	obj := authz.ObjectOf(kind)
 	return recordRights{
 		Edit:    s.app.Can(cl, mid, obj, authz.Update, t),
@@ -73,26 +73,12 @@ func (s *Server) loadRecordParts(c *gin.Context, mid int64, kind domain.Kind, r 
 	return rp, err
 }
 
-// userName is the display name of a user id, or "".
-func (s *Server) userName(c *gin.Context, id *int64) string {
+// userName is the display name of a member of mun, or "".
+func (s *Server) userName(c *gin.Context, mid int64, id *int64) string {
 	if id == nil {
 		return ""
 	}
-	if u, err := s.app.Store.GetUser(c.Request.Context(), *id); err == nil {
-		return u.Name
-	}
-	return ""
-}
-
-// recordPage re-renders the page of a record of kind with an inline form's errors.
-func (s *Server) recordPage(kind domain.Kind) func(c *gin.Context, status int, mid, id int64, form string, f formState) {
-	switch kind {
-	case domain.KindDocument:
-		return s.renderDocument
-	case domain.KindControl:
-		return s.renderSoARow
-	}
-	panic("no page for record kind " + string(kind))
+	return s.app.MemberName(c.Request.Context(), s.caller(c), mid, *id)
 }
 
 // inlineFail re-renders the record page for validation errors, the error page otherwise.
@@ -104,7 +90,7 @@ func (s *Server) inlineFail(c *gin.Context, kind domain.Kind, mid, id int64, for
 	}
 	f := formFromPost(c)
 	f.setErr(s.i18n.For(lang(c)), err)
-	s.recordPage(kind)(c, statusOf(e.Code), mid, id, form, f)
+	recordPage(kind)(s, c, statusOf(e.Code), mid, id, form, f)
 }
 
 // recordForm is an inline form posted under a record page of kind: do makes the change;
@@ -262,7 +248,7 @@ func (s *Server) auditList(c *gin.Context) {
 		return
 	}
 	pg := auditPage{Entries: es, Query: map[string]string{}}
-	if pg.Head, err = s.app.Store.AuditHead(c.Request.Context()); err != nil {
+	if pg.Head, err = s.app.AuditHead(c.Request.Context(), s.caller(c), mid); err != nil {
 		s.fail(c, err)
 		return
 	}

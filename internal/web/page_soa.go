@@ -17,6 +17,8 @@ import (
 	"github.com/lisa-isms/lisa/internal/store"
 )
 
+func init() { registerRecordPage(domain.KindControl, (*Server).renderSoARow) }
+
 // The statement of applicability (tillämplighetsförklaring), its rows, the gap analysis and
 // the review calendar.
 
@@ -72,7 +74,7 @@ func (s *Server) renderSoAList(c *gin.Context, status int, f formState) {
 	// row's own page shows.
 	for _, r := range pg.Rows {
 		if r.OwnerID != nil && pg.Owners[*r.OwnerID] == "" {
-			pg.Owners[*r.OwnerID] = s.userName(c, r.OwnerID)
+			pg.Owners[*r.OwnerID] = s.userName(c, mid, r.OwnerID)
 		}
 	}
 	pg.Base = s.base(c, s.i18n.T(lang(c), "soa.title"))
@@ -156,13 +158,12 @@ func (s *Server) renderSoARow(c *gin.Context, status int, mid, _ int64, formName
 	pg.CanEdit = pg.Can.Edit
 	pg.CanAssign = s.app.Can(cl, mid, authz.ObjControl, authz.AssignOwner, nil)
 	if row.CatalogID == catalog.ISO {
-		for _, m := range s.app.Catalog.Mapped(catalog.Ref{Catalog: row.CatalogID, Control: row.ControlID}) {
-			cat, ctl := s.app.Catalog.Catalog(m.Catalog), s.app.Catalog.Control(m)
-			name, title := cat.Name, ctl.Title
+		for _, m := range s.app.Mapped(row.CatalogID, row.ControlID) {
+			name, title := m.CatalogName, m.Title
 			if lang(c) == "sv" {
-				name, title = cat.NameSV, ctl.TitleSV
+				name, title = m.CatalogNameSV, m.TitleSV
 			}
-			pg.Mapped = append(pg.Mapped, mappedRef{Catalog: m.Catalog, CatalogName: name, ID: m.Control, Title: title})
+			pg.Mapped = append(pg.Mapped, mappedRef{Catalog: m.Catalog, CatalogName: name, ID: m.ID, Title: title})
 		}
 	}
 	if pg.Units, err = s.app.OrgUnits(ctx, cl, mid); err != nil {
@@ -170,7 +171,7 @@ func (s *Server) renderSoARow(c *gin.Context, status int, mid, _ int64, formName
 		return
 	}
 	pg.UnitNames = unitNames(pg.Units)
-	pg.OwnerName = s.userName(c, row.OwnerID)
+	pg.OwnerName = s.userName(c, mid, row.OwnerID)
 	if pg.CanAssign {
 		if pg.Members, err = s.app.Members(ctx, cl, mid); err != nil {
 			s.fail(c, err)

@@ -10,9 +10,9 @@ import (
 	"github.com/lisa-isms/lisa/ui"
 )
 
-// routes registers every route. Record kinds get the shared record routes (review,
-// comments, evidence, history) from recordRoutes; a new kind adds its own list/form routes
-// and one recordRoutes call.
+// routes registers every route. Every registered record kind gets the shared record routes
+// (review, comments, evidence, history) from kindRoutes; a kind's own list and form routes
+// are registered here.
 func (s *Server) routes() {
 	e := s.engine
 	e.Use(s.logRequests, s.recoverPanics, securityHeaders)
@@ -54,7 +54,6 @@ func (s *Server) routes() {
 	authed.PUT("/municipalities/:mid/documents/:id", s.api(s.apiUpdateDocument))
 	authed.DELETE("/municipalities/:mid/documents/:id", s.api(s.apiDeleteDocument))
 	authed.GET("/municipalities/:mid/documents/:id/versions", s.api(s.apiDocumentVersions))
-	s.apiRecordRoutes(authed.Group("/municipalities/:mid/documents/:id"), domain.KindDocument)
 	authed.GET("/catalogs", s.api(s.apiCatalogs))
 	authed.GET("/catalogs/:cat/controls", s.api(s.apiCatalogControls))
 	authed.GET("/catalogs/:cat/oscal.json", s.catalogOSCAL)
@@ -64,7 +63,6 @@ func (s *Server) routes() {
 	authed.POST("/municipalities/:mid/soa.xlsx", s.api(s.apiImportSoA))
 	authed.GET("/municipalities/:mid/soa.csv", s.soaCSV)
 	authed.GET("/municipalities/:mid/soa.oscal.json", s.soaOSCAL)
-	s.apiRecordRoutes(authed.Group("/municipalities/:mid/soa/:ctl"), domain.KindControl)
 	authed.GET("/municipalities/:mid/gap", s.api(s.apiGap))
 	authed.GET("/municipalities/:mid/own-controls", s.api(s.apiOwnControls))
 	authed.POST("/municipalities/:mid/own-controls", s.api(s.apiCreateOwnControl))
@@ -95,12 +93,10 @@ func (s *Server) routes() {
 	user.POST("/m/:mid/documents/:id", s.documentUpdate)
 	user.POST("/m/:mid/documents/:id/delete", s.documentDelete)
 	user.POST("/m/:mid/documents/:id/adopt", s.documentAdopt)
-	s.pageRecordRoutes(user.Group("/m/:mid/documents/:id"), domain.KindDocument)
 	user.GET("/m/:mid/records/:id", s.recordRedirect)
 	user.GET("/m/:mid/soa", s.soaList)
 	user.GET("/m/:mid/soa/:ctl", s.soaRow)
 	user.POST("/m/:mid/soa/:ctl", s.soaUpdate)
-	s.pageRecordRoutes(user.Group("/m/:mid/soa/:ctl"), domain.KindControl)
 	user.POST("/m/:mid/own-controls", s.ownControlCreate)
 	user.GET("/m/:mid/soa-import", s.importForm)
 	user.POST("/m/:mid/soa-import", s.importPreview)
@@ -125,6 +121,9 @@ func (s *Server) routes() {
 	user.POST("/admin/users/:uid", s.adminUpdateUser)
 	user.POST("/admin/users/:uid/roles", s.adminGrantRole)
 	user.POST("/admin/users/:uid/roles/delete", s.adminRevokeRole)
+
+	// The shared record routes of every registered kind.
+	s.kindRoutes(authed, user)
 }
 
 // apiRecordRoutes adds the tracked-record core's API routes under a record of kind.

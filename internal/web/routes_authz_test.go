@@ -6,7 +6,6 @@ package web
 
 import (
 	"bytes"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +20,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/demo"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/exchange"
+	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
 // The roles of the table, in the order of a want.
@@ -103,17 +103,9 @@ func (x *rctx) freshNotification() {
 	if user == "" {
 		user = "samordnare"
 	}
-	db, err := sql.Open("sqlite3", "file:"+x.env.path+"?_busy_timeout=5000")
-	if err != nil {
-		x.t.Fatal(err)
-	}
-	defer db.Close()
-	res, err := db.ExecContext(x.env.ctx, `INSERT INTO notifications (user_id, municipality_id, kind, message, created_at) VALUES (?, ?, 'reminder', ?, ?)`,
-		x.env.users[user], x.env.ex, fmt.Sprintf("Påminnelse %d", x.seq), time.Now().UTC())
-	if err != nil {
-		x.t.Fatal(err)
-	}
-	if x.nid, err = res.LastInsertId(); err != nil {
+	db := storetest.Raw(x.t, x.env.path)
+	if err := db.QueryRowContext(x.env.ctx, `INSERT INTO notifications (user_id, municipality_id, kind, message, created_at) VALUES (?, ?, 'reminder', ?, ?) RETURNING id`,
+		x.env.users[user], x.env.ex, fmt.Sprintf("Påminnelse %d", x.seq), time.Now().UTC()).Scan(&x.nid); err != nil {
 		x.t.Fatal(err)
 	}
 }
@@ -567,10 +559,10 @@ func TestRoutesAuthz(t *testing.T) {
 		}
 		x.freshUnit()
 		x.freshEvidence()
-		// The statement of applicability's rows are made on first read; the target row 5.24
-		// is owned by nobody and carries one evidence file.
+		// The target row 5.24 of the statement of applicability is owned by nobody and
+		// carries one evidence file.
 		x.ctl = "5.24"
-		rec, err := env.app.ControlRecordID(env.ctx, env.caller(x.coordUser()), x.mun, x.ctl)
+		rec, err := env.app.RecordID(env.ctx, env.caller(x.coordUser()), x.mun, domain.KindControl, x.ctl)
 		if err != nil {
 			t.Fatal(err)
 		}

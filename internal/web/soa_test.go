@@ -171,7 +171,7 @@ func TestSoACatalogs(t *testing.T) {
 		t.Errorf("5.1 maps to %+v", first.Mappings)
 	}
 	for _, id := range first.Mappings["nis2-art21"] {
-		if env.app.Catalog.Control(catalog.Ref{Catalog: "nis2-art21", Control: id}) == nil {
+		if env.catalogs(t).Control(catalog.Ref{Catalog: "nis2-art21", Control: id}) == nil {
 			t.Errorf("5.1 maps to unknown NIS2 measure %q", id)
 		}
 	}
@@ -941,7 +941,7 @@ func TestSoAPages(t *testing.T) {
 	coord := env.login("samordnare")
 	base := fmt.Sprintf("/m/%d", env.ex)
 	title := func(id string) string {
-		return id + " " + env.app.Catalog.Control(catalog.Ref{Catalog: catalog.ISO, Control: id}).TitleSV
+		return id + " " + env.catalogs(t).Control(catalog.Ref{Catalog: catalog.ISO, Control: id}).TitleSV
 	}
 
 	for _, tc := range []struct {
