@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -36,6 +37,9 @@ type KindSpec struct {
 	// entry in the navigation ("" when it has none).
 	Label string
 	Nav   string
+	// APIName names the kind in the OpenAPI operation ids of its shared routes
+	// ("markDocumentReviewed"; default: the kind with a capital letter).
+	APIName string
 }
 
 var (
@@ -68,6 +72,9 @@ func RegisterKind(s KindSpec) {
 	}
 	if s.Label == "" {
 		s.Label = "kind." + string(s.Kind)
+	}
+	if s.APIName == "" {
+		s.APIName = strings.ToUpper(string(s.Kind[:1])) + string(s.Kind[1:])
 	}
 	kinds[s.Kind] = s
 	order = append(order, s.Kind)
@@ -167,7 +174,7 @@ func stringsOf[T ~string](vs []T) []string {
 func init() {
 	RegisterKind(KindSpec{Kind: KindDocument, Table: "documents", Section: "documents",
 		Statuses: stringsOf(DocStatuses), Closed: []string{string(DocRetired)}, Published: []string{string(DocAdopted)},
-		Label: "kind.document", Nav: "nav.documents"})
+		Label: "kind.document", Nav: "nav.documents", APIName: "Document"})
 	RegisterKind(KindSpec{Kind: KindControl, Table: "control_impls", Section: "soa", Param: "ctl", ByRef: true,
-		Statuses: stringsOf(ControlStatuses), Parse: func(v string) (string, bool) { st, ok := ParseControlStatus(v); return string(st), ok }, Label: "kind.control", Nav: "nav.soa"})
+		Statuses: stringsOf(ControlStatuses), Parse: func(v string) (string, bool) { st, ok := ParseControlStatus(v); return string(st), ok }, Label: "kind.control", Nav: "nav.soa", APIName: "SoARow"})
 }

@@ -314,3 +314,28 @@ func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) 
 	}
 	return out, nil
 }
+
+// Tx is what a kind's own-rows function writes through: statements with ? placeholders, run
+// in the transaction of the record they belong to.
+type Tx interface {
+	Exec(ctx context.Context, query string, args ...any) error
+}
+
+type sqlxTx struct{ tx *sqlx.Tx }
+
+func (t sqlxTx) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := t.tx.ExecContext(ctx, t.tx.Rebind(query), args...)
+	return err
+}
+
+// SaveRecord is the one save path for kinds whose store code lives outside this package:
+// it inserts (r.ID == 0) or updates the core row, calls own to write the kind's own rows and
+// appends the audit entry (action, before, after; after nil is r), in one transaction.
+// Returns ENotFound for an update of a record that is not in r.MunicipalityID.
+func (s *Store) SaveRecord(ctx context.Context, a Actor, r *domain.Record, action string, before, after any, own func(ctx context.Context, tx Tx) error) error {
+	var wrapped func(ctx context.Context, tx *sqlx.Tx) error
+	if own != nil {
+		wrapped = func(ctx context.Context, tx *sqlx.Tx) error { return own(ctx, sqlxTx{tx}) }
+	}
+	return s.saveRecord(ctx, a, r, action, before, after, wrapped)
+}

@@ -9,35 +9,45 @@ import (
 	"github.com/lisa-isms/lisa/internal/domain"
 )
 
-// The kind registry's web half. A kind's page file registers how its record page is drawn
-// (registerRecordPage in an init function); the shared record routes (review, comments,
-// evidence, history) of every registered kind, their links and their OpenAPI description
-// come from domain.KindSpecs. A new kind adds files; it does not edit this one.
+// The kind registry's web half. A kind's page file registers, in an init function, how its
+// record page is drawn and which routes of its own it has (registerKindWeb); the shared record
+// routes (review, comments, evidence, history) of every registered kind, their links and their
+// OpenAPI description come from domain.KindSpecs. A new kind adds files; it does not edit
+// this one or routes.go.
 
 // recordPageFunc draws the page of record id of a kind, with the input and errors f of the
 // inline form named form (re-rendered after a validation error) and the given status.
 type recordPageFunc func(s *Server, c *gin.Context, status int, mid, id int64, form string, f formState)
 
+// kindWeb is a kind's pages: its record page and its own routes (api is /api/v1 behind a
+// login, pages the pages behind a login).
+type kindWeb struct {
+	page   recordPageFunc
+	routes func(s *Server, api, pages *gin.RouterGroup)
+}
+
 var (
-	pagesMu     sync.RWMutex
-	recordPages = map[domain.Kind]recordPageFunc{}
+	kindWebMu sync.RWMutex
+	kindWebs  = map[domain.Kind]kindWeb{}
 )
 
-// registerRecordPage declares how the record page of kind is drawn.
-func registerRecordPage(kind domain.Kind, f recordPageFunc) {
-	pagesMu.Lock()
-	defer pagesMu.Unlock()
-	if _, dup := recordPages[kind]; dup {
-		panic(fmt.Sprintf("record page of %q registered twice", kind))
+// registerKindWeb declares a kind's pages and routes.
+func registerKindWeb(kind domain.Kind, w kindWeb) {
+	kindWebMu.Lock()
+	defer kindWebMu.Unlock()
+	if _, dup := kindWebs[kind]; dup {
+		panic(fmt.Sprintf("pages of kind %q registered twice", kind))
 	}
-	recordPages[kind] = f
+	kindWebs[kind] = w
 }
 
-func recordPage(kind domain.Kind) recordPageFunc {
-	pagesMu.RLock()
-	defer pagesMu.RUnlock()
-	return recordPages[kind]
+func webOf(kind domain.Kind) kindWeb {
+	kindWebMu.RLock()
+	defer kindWebMu.RUnlock()
+	return kindWebs[kind]
 }
+
+func recordPage(kind domain.Kind) recordPageFunc { return webOf(kind).page }
 
 func spec(kind domain.Kind) domain.KindSpec {
 	s, ok := domain.SpecOf(kind)
@@ -81,13 +91,17 @@ func (s *Server) recordRedirect(c *gin.Context) {
 	c.Redirect(303, path)
 }
 
-// kindRoutes registers the shared record routes of every registered kind: the API under
-// /api/v1/municipalities/:mid/{section}/:{param} and the inline forms under the record page
-// /m/:mid/{section}/:{param}.
+// kindRoutes registers, for every registered kind, its own routes and the shared record
+// routes: the API under /api/v1/municipalities/:mid/{section}/:{param} and the inline forms
+// under the record page /m/:mid/{section}/:{param}. A kind without pages has the API only.
 func (s *Server) kindRoutes(api, pages *gin.RouterGroup) {
 	for _, k := range domain.KindSpecs() {
+		w := webOf(k.Kind)
+		if w.routes != nil {
+			w.routes(s, api, pages)
+		}
 		s.apiRecordRoutes(api.Group("/municipalities/:mid/"+k.Section+"/:"+k.Param), k.Kind)
-		if recordPage(k.Kind) != nil {
+		if w.page != nil {
 			s.pageRecordRoutes(pages.Group("/m/:mid/"+k.Section+"/:"+k.Param), k.Kind)
 		}
 	}

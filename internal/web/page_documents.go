@@ -13,7 +13,27 @@ import (
 	"github.com/lisa-isms/lisa/internal/store"
 )
 
-func init() { registerRecordPage(domain.KindDocument, (*Server).renderDocument) }
+func init() {
+	registerKindWeb(domain.KindDocument, kindWeb{page: (*Server).renderDocument, routes: (*Server).documentRoutes})
+}
+
+// documentRoutes registers the governing documents' own API routes (under /api/v1) and pages.
+func (s *Server) documentRoutes(api, pages *gin.RouterGroup) {
+	api.GET("/municipalities/:mid/documents", s.api(s.apiDocuments))
+	api.POST("/municipalities/:mid/documents", s.api(s.apiCreateDocument))
+	api.GET("/municipalities/:mid/documents/:id", s.api(s.apiDocument))
+	api.PUT("/municipalities/:mid/documents/:id", s.api(s.apiUpdateDocument))
+	api.DELETE("/municipalities/:mid/documents/:id", s.api(s.apiDeleteDocument))
+	api.GET("/municipalities/:mid/documents/:id/versions", s.api(s.apiDocumentVersions))
+	pages.GET("/m/:mid/documents", s.documentList)
+	pages.GET("/m/:mid/documents/new", s.documentNew)
+	pages.POST("/m/:mid/documents", s.documentCreate)
+	pages.GET("/m/:mid/documents/:id", s.documentShow)
+	pages.GET("/m/:mid/documents/:id/edit", s.documentEdit)
+	pages.POST("/m/:mid/documents/:id", s.documentUpdate)
+	pages.POST("/m/:mid/documents/:id/delete", s.documentDelete)
+	pages.POST("/m/:mid/documents/:id/adopt", s.documentAdopt)
+}
 
 // documentFields are the document form's fields in form order (for the error summary).
 var documentFields = []string{"type", "title", "description", "org_unit_id", "owner_id", "status", "version", "version_note",

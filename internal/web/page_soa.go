@@ -17,7 +17,33 @@ import (
 	"github.com/lisa-isms/lisa/internal/store"
 )
 
-func init() { registerRecordPage(domain.KindControl, (*Server).renderSoARow) }
+func init() {
+	registerKindWeb(domain.KindControl, kindWeb{page: (*Server).renderSoARow, routes: (*Server).soaRoutes})
+}
+
+// soaRoutes registers the routes of the statement of applicability, its catalogs, exports, import and gap analysis: the API (under /api/v1) and the pages.
+func (s *Server) soaRoutes(api, pages *gin.RouterGroup) {
+	api.GET("/catalogs", s.api(s.apiCatalogs))
+	api.GET("/catalogs/:cat/controls", s.api(s.apiCatalogControls))
+	api.GET("/catalogs/:cat/oscal.json", s.catalogOSCAL)
+	api.GET("/municipalities/:mid/soa", s.api(s.apiSoA))
+	api.PUT("/municipalities/:mid/soa/:ctl", s.api(s.apiUpdateSoA))
+	api.GET("/municipalities/:mid/soa.xlsx", s.soaXLSX)
+	api.POST("/municipalities/:mid/soa.xlsx", s.api(s.apiImportSoA))
+	api.GET("/municipalities/:mid/soa.csv", s.soaCSV)
+	api.GET("/municipalities/:mid/soa.oscal.json", s.soaOSCAL)
+	api.GET("/municipalities/:mid/gap", s.api(s.apiGap))
+	api.GET("/municipalities/:mid/own-controls", s.api(s.apiOwnControls))
+	api.POST("/municipalities/:mid/own-controls", s.api(s.apiCreateOwnControl))
+	pages.GET("/m/:mid/soa", s.soaList)
+	pages.GET("/m/:mid/soa/:ctl", s.soaRow)
+	pages.POST("/m/:mid/soa/:ctl", s.soaUpdate)
+	pages.POST("/m/:mid/own-controls", s.ownControlCreate)
+	pages.GET("/m/:mid/soa-import", s.importForm)
+	pages.POST("/m/:mid/soa-import", s.importPreview)
+	pages.POST("/m/:mid/soa-import/apply", s.importApply)
+	pages.GET("/m/:mid/gap", s.gapPage)
+}
 
 // The statement of applicability (tillämplighetsförklaring), its rows, the gap analysis and
 // the review calendar.

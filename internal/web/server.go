@@ -37,6 +37,9 @@ type Server struct {
 	i18n   *i18n.Catalog
 	pages  map[string]*template.Template
 	engine *gin.Engine
+	// openAPI is the OpenAPI description served at /api/v1/openapi.json, assembled at start
+	// from openapi.json and the shared record routes of every registered kind.
+	openAPI []byte
 }
 
 // New builds the server: translations and page templates are parsed once here.
@@ -49,6 +52,9 @@ func New(a *app.App, opts Options) (*Server, error) {
 		opts.Logger = slog.Default()
 	}
 	s := &Server{app: a, opts: opts, log: opts.Logger, i18n: cat}
+	if s.openAPI, err = buildOpenAPI(); err != nil {
+		return nil, err
+	}
 	if err := s.parsePages(); err != nil {
 		return nil, err
 	}
