@@ -334,3 +334,9 @@ func (a *App) AuditHead(ctx context.Context, c Caller, mun int64) (audit.Anchor,
 	}
 	return a.db.AuditHead(ctx)
 }
+
+// RecordCore returns the core of a record of kind the caller may read: a kind's page needs
+// no more to show the shared parts. Returns ENotFound.
+func (a *App) RecordCore(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64) (domain.Record, error) {
+	return a.record(ctx, c, mun, kind, id)
+}

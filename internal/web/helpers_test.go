@@ -42,7 +42,15 @@ type testEnv struct {
 	units  map[string]int64 // "Exempelkommun/Socialförvaltningen" -> id
 	users  map[string]int64 // username -> id
 	docs   map[string]int64 // demo document title -> id
+	extra  map[string]int64 // fixtures of the kinds that tests declare (kind_widget_test.go)
 }
+
+// Kinds declared in test files add their policy lines and their fixtures (their own table,
+// their records) to every test server.
+var (
+	tKindPolicy []string
+	tKindSetup  []func(e *testEnv)
+)
 
 // The demo documents the tests lean on.
 const (
@@ -62,7 +70,7 @@ func newTestServer(t testing.TB) *testEnv {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
-	a, err := app.New(s)
+	a, err := app.New(s, app.WithPolicy(tKindPolicy...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +125,10 @@ func newTestServer(t testing.TB) *testEnv {
 		if env.docs[title] == 0 {
 			t.Fatalf("demo document %q missing", title)
 		}
+	}
+	env.extra = map[string]int64{}
+	for _, f := range tKindSetup {
+		f(env)
 	}
 	return env
 }

@@ -55,6 +55,21 @@ func buildOpenAPI() ([]byte, error) {
 				"description": "Names one record of kind " + string(k.Kind) + ".", "schema": map[string]any{"type": "string"}}
 		}
 	}
+	// The kind of a record or a due item is one of the registered kinds.
+	kinds := []any{}
+	for _, k := range domain.Kinds() {
+		kinds = append(kinds, string(k))
+	}
+	schemas, _ := comps["schemas"].(map[string]any)
+	for _, name := range []string{"Record", "DueItem"} {
+		props, _ := schemas[name].(map[string]any)["properties"].(map[string]any)
+		kind, ok := props["kind"].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("openapi.json: %s has no kind", name)
+		}
+		kind["enum"] = kinds
+		delete(kind, "description")
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -54,19 +54,20 @@ type rctx struct {
 	env      *testEnv
 	t        *testing.T
 	role     string
-	other    bool   // the other municipality (Grannkommun) instead of the caller's own
-	mun      int64  // :mid
-	doc      int64  // :id, a draft in Socialförvaltningen (own) or in Grannkommun (other)
-	unit     int64  // org unit to create documents in (Socialförvaltningen / Kommunkontoret)
-	ev       int64  // :eid, evidence on doc
-	editUnit int64  // :uid under /org-units, a unit nothing depends on
-	user     int64  // :uid under /users, an account made for the test
-	ctl      string // :ctl, a statement-of-applicability row nobody owns (5.24)
-	ctlRec   int64  // its record id (:id under /m/:mid/records)
-	ctlEv    int64  // :eid under /soa/:ctl, evidence on that row
-	nid      int64  // :nid, a notification of the caller (or of samordnare, for anonymous)
-	calFile  string // :file, samordnare's calendar feed (token.ics)
-	seq      int    // unique per request
+	other    bool             // the other municipality (Grannkommun) instead of the caller's own
+	mun      int64            // :mid
+	doc      int64            // :id, a draft in Socialförvaltningen (own) or in Grannkommun (other)
+	unit     int64            // org unit to create documents in (Socialförvaltningen / Kommunkontoret)
+	ev       int64            // :eid, evidence on doc
+	editUnit int64            // :uid under /org-units, a unit nothing depends on
+	user     int64            // :uid under /users, an account made for the test
+	ctl      string           // :ctl, a statement-of-applicability row nobody owns (5.24)
+	ctlRec   int64            // its record id (:id under /m/:mid/records)
+	ctlEv    int64            // :eid under /soa/:ctl, evidence on that row
+	nid      int64            // :nid, a notification of the caller (or of samordnare, for anonymous)
+	calFile  string           // :file, samordnare's calendar feed (token.ics)
+	ext      map[string]int64 // targets of kinds that tests declare (copy before changing)
+	seq      int              // unique per request
 	client   *testClient
 }
 
@@ -192,8 +193,6 @@ func routeTable() map[string]routeCase {
 	// changes only the rows they own.
 	ctlWriters := want{x403, x2xx, x403, x403, x403, x403, x401}
 	ctlPageWriters := want{x403, x303, x403, x403, x403, x403, xLogin}
-	// Commenting: coordinators, management and auditors on every row, owners on their own.
-	ctlCommenters := want{x403, x2xx, x403, x2xx, x2xx, x403, x401}
 	loggedIn := want{x2xx, x2xx, x2xx, x2xx, x2xx, x2xx, x401}
 	// workbook is an unchanged export of the target municipality's statement (an import of
 	// it changes nothing).
@@ -216,7 +215,7 @@ func routeTable() map[string]routeCase {
 		return tMultipart(fields, "soa.xlsx", workbook(x))
 	}
 
-	return map[string]routeCase{
+	table := map[string]routeCase{
 		// ---- The JSON API ----
 		"GET /api/v1/openapi.json": {own: everyone},
 		"POST /api/v1/login": {own: want{x2xx, x2xx, x2xx, x2xx, x2xx, x2xx, x401}, session: "none", body: func(x *rctx) ([]byte, string) {
@@ -255,22 +254,9 @@ func routeTable() map[string]routeCase {
 		}},
 		"DELETE /api/v1/municipalities/:mid/documents/:id":       {own: want{x404, x2xx, x2xx, x403, x403, x404, x401}, other: otherAPI, setup: (*rctx).freshDoc},
 		"GET /api/v1/municipalities/:mid/documents/:id/versions": {own: readers, other: otherAPI},
-		"POST /api/v1/municipalities/:mid/documents/:id/review": {own: want{x404, x2xx, x2xx, x403, x403, x404, x401}, other: otherAPI, body: func(x *rctx) ([]byte, string) {
-			return x.json(map[string]string{})
-		}},
-		"GET /api/v1/municipalities/:mid/documents/:id/reviews":  {own: readers, other: otherAPI},
-		"GET /api/v1/municipalities/:mid/documents/:id/comments": {own: readers, other: otherAPI},
-		"POST /api/v1/municipalities/:mid/documents/:id/comments": {own: want{x404, x2xx, x2xx, x2xx, x2xx, x404, x401}, other: otherAPI, body: func(x *rctx) ([]byte, string) {
-			return x.json(map[string]string{"body": fmt.Sprintf("Synpunkt %d", x.seq)})
-		}},
-		"GET /api/v1/municipalities/:mid/documents/:id/evidence":         {own: readers, other: otherAPI},
-		"POST /api/v1/municipalities/:mid/documents/:id/evidence":        {own: want{x404, x2xx, x2xx, x403, x403, x404, x401}, other: otherAPI, body: pdf},
-		"GET /api/v1/municipalities/:mid/documents/:id/evidence/:eid":    {own: readers, other: otherAPI},
-		"DELETE /api/v1/municipalities/:mid/documents/:id/evidence/:eid": {own: want{x404, x2xx, x2xx, x403, x403, x404, x401}, other: otherAPI, setup: (*rctx).freshEvidence},
-		"GET /api/v1/municipalities/:mid/documents/:id/history":          {own: readers, other: otherAPI},
-		"GET /api/v1/municipalities/:mid/reviews":                        {own: want{x403, x2xx, x2xx, x2xx, x2xx, x403, x401}, other: otherMunDeny},
-		"GET /api/v1/municipalities/:mid/audit":                          {own: want{x403, x403, x403, x403, x2xx, x403, x401}, other: otherMunDeny},
-		"GET /api/v1/municipalities/:mid/audit.csv":                      {own: want{x403, x403, x403, x403, x2xx, x403, x401}, other: otherMunDeny},
+		"GET /api/v1/municipalities/:mid/reviews":                {own: want{x403, x2xx, x2xx, x2xx, x2xx, x403, x401}, other: otherMunDeny},
+		"GET /api/v1/municipalities/:mid/audit":                  {own: want{x403, x403, x403, x403, x2xx, x403, x401}, other: otherMunDeny},
+		"GET /api/v1/municipalities/:mid/audit.csv":              {own: want{x403, x403, x403, x403, x2xx, x403, x401}, other: otherMunDeny},
 		// The catalogs are reference data: anyone logged in.
 		"GET /api/v1/catalogs":                           {own: loggedIn},
 		"GET /api/v1/catalogs/:cat/controls":             {own: loggedIn},
@@ -289,23 +275,10 @@ func routeTable() map[string]routeCase {
 		"PUT /api/v1/municipalities/:mid/soa/:ctl": {own: ctlWriters, other: otherMunDeny, body: func(x *rctx) ([]byte, string) {
 			return x.json(map[string]any{"status": "partial", "justification": fmt.Sprintf("Motivering %d", x.seq)})
 		}},
-		"POST /api/v1/municipalities/:mid/soa/:ctl/review": {own: ctlWriters, other: otherMunDeny, body: func(x *rctx) ([]byte, string) {
-			return x.json(map[string]string{})
-		}},
-		"GET /api/v1/municipalities/:mid/soa/:ctl/reviews":  {own: ctlReaders, other: otherMunDeny},
-		"GET /api/v1/municipalities/:mid/soa/:ctl/comments": {own: ctlReaders, other: otherMunDeny},
-		"POST /api/v1/municipalities/:mid/soa/:ctl/comments": {own: ctlCommenters, other: otherMunDeny, body: func(x *rctx) ([]byte, string) {
-			return x.json(map[string]string{"body": fmt.Sprintf("Synpunkt på raden %d", x.seq)})
-		}},
-		"GET /api/v1/municipalities/:mid/soa/:ctl/evidence":         {own: ctlReaders, other: otherMunDeny},
-		"POST /api/v1/municipalities/:mid/soa/:ctl/evidence":        {own: ctlWriters, other: otherMunDeny, body: pdf},
-		"GET /api/v1/municipalities/:mid/soa/:ctl/evidence/:eid":    {own: ctlReaders, other: otherMunDeny},
-		"DELETE /api/v1/municipalities/:mid/soa/:ctl/evidence/:eid": {own: ctlWriters, other: otherMunDeny, setup: (*rctx).freshCtlEvidence},
 		// The history of a row is for those who follow up its reviews: the information owner
 		// only of rows in their units or their own.
-		"GET /api/v1/municipalities/:mid/soa/:ctl/history": {own: want{x403, x2xx, x403, x2xx, x2xx, x403, x401}, other: otherMunDeny},
-		"GET /api/v1/municipalities/:mid/gap":              {own: ctlReaders, other: otherMunDeny},
-		"GET /api/v1/municipalities/:mid/own-controls":     {own: ctlReaders, other: otherMunDeny},
+		"GET /api/v1/municipalities/:mid/gap":          {own: ctlReaders, other: otherMunDeny},
+		"GET /api/v1/municipalities/:mid/own-controls": {own: ctlReaders, other: otherMunDeny},
 		"POST /api/v1/municipalities/:mid/own-controls": {own: ctlWriters, other: otherMunDeny, body: func(x *rctx) ([]byte, string) {
 			return x.json(map[string]string{"id": fmt.Sprintf("A%d", x.seq), "title": fmt.Sprintf("Egen åtgärd %d", x.seq)})
 		}},
@@ -361,14 +334,6 @@ func routeTable() map[string]routeCase {
 			body: func(x *rctx) ([]byte, string) {
 				return x.form("status", "adopted", "adopted_by", "kommunstyrelse", "adopted_at", x.env.app.Today().String())
 			}},
-		"POST /m/:mid/documents/:id/review": {own: want{x404, x303, x303, x403, x403, x404, xLogin}, other: otherPage,
-			body: func(x *rctx) ([]byte, string) { return x.form("reviewed_at", "", "next_review_at", "", "comment", "") }},
-		"POST /m/:mid/documents/:id/comments": {own: want{x404, x303, x303, x303, x303, x404, xLogin}, other: otherPage,
-			body: func(x *rctx) ([]byte, string) { return x.form("body", fmt.Sprintf("Sidans synpunkt %d", x.seq)) }},
-		"POST /m/:mid/documents/:id/evidence":     {own: want{x404, x303, x303, x403, x403, x404, xLogin}, other: otherPage, body: pdf},
-		"GET /m/:mid/documents/:id/evidence/:eid": {own: pageReaders, other: otherPage},
-		"POST /m/:mid/documents/:id/evidence/:eid/delete": {own: want{x404, x303, x303, x403, x403, x404, xLogin}, other: otherPage, setup: (*rctx).freshEvidence,
-			body: func(x *rctx) ([]byte, string) { return x.form() }},
 		// The links of the review lists: to the record's own page, for those who may read it.
 		"GET /m/:mid/records/:id": {own: want{x404, x303, x303, x303, x303, x404, xLogin}, other: otherPage},
 		"GET /m/:mid/soa":         {own: ctlPageReaders, other: otherMunPageDeny},
@@ -376,16 +341,6 @@ func routeTable() map[string]routeCase {
 		"POST /m/:mid/soa/:ctl": {own: ctlPageWriters, other: otherMunPageDeny, body: func(x *rctx) ([]byte, string) {
 			return x.form("status", "implemented")
 		}},
-		"POST /m/:mid/soa/:ctl/review": {own: ctlPageWriters, other: otherMunPageDeny,
-			body: func(x *rctx) ([]byte, string) { return x.form("reviewed_at", "", "next_review_at", "", "comment", "") }},
-		"POST /m/:mid/soa/:ctl/comments": {own: want{x403, x303, x403, x303, x303, x403, xLogin}, other: otherMunPageDeny,
-			body: func(x *rctx) ([]byte, string) {
-				return x.form("body", fmt.Sprintf("Sidans synpunkt på raden %d", x.seq))
-			}},
-		"POST /m/:mid/soa/:ctl/evidence":     {own: ctlPageWriters, other: otherMunPageDeny, body: pdf},
-		"GET /m/:mid/soa/:ctl/evidence/:eid": {own: ctlPageReaders, other: otherMunPageDeny},
-		"POST /m/:mid/soa/:ctl/evidence/:eid/delete": {own: ctlPageWriters, other: otherMunPageDeny, setup: (*rctx).freshCtlEvidence,
-			body: func(x *rctx) ([]byte, string) { return x.form() }},
 		"POST /m/:mid/own-controls": {own: ctlPageWriters, other: otherMunPageDeny, body: func(x *rctx) ([]byte, string) {
 			return x.form("id", fmt.Sprintf("K%d", x.seq), "title", fmt.Sprintf("Sidans egna åtgärd %d", x.seq), "theme", "organizational")
 		}},
@@ -434,13 +389,138 @@ func routeTable() map[string]routeCase {
 			return x.form("municipality_id", tItoa(x.env.ex), "role", "staff")
 		}},
 	}
+	addKindRoutes(table, pdf)
+	return table
+}
+
+// kindRouteCase is what the route × role table needs of a registered record kind to check its
+// shared record routes (review, reviews, comments, evidence, history; API and page forms): the
+// target record and evidence in the context's municipality, and who may do what with them. A
+// kind registered without one leaves its routes without entries, which
+// TestRoutesAuthzTableCoversEveryRoute reports.
+type kindRouteCase struct {
+	key           func(x *rctx) string // the target record's URL key
+	evidence      func(x *rctx) int64  // the target evidence file (:eid)
+	freshEvidence func(x *rctx)        // replaces it, for the requests that delete it
+	routes        map[string]routeCase // the kind's own routes
+
+	// API outcomes in the caller's municipality, and anything in the other one.
+	read, review, comment, update, history, other want
+}
+
+// tKindRoutes holds the cases of the kinds; a kind's test file adds its own.
+var tKindRoutes = map[domain.Kind]kindRouteCase{
+	domain.KindDocument: {
+		key: func(x *rctx) string { return tItoa(x.doc) }, evidence: func(x *rctx) int64 { return x.ev }, freshEvidence: (*rctx).freshEvidence,
+		// The target is a draft in Socialförvaltningen: staff read only adopted documents.
+		read:    want{x404, x2xx, x2xx, x2xx, x2xx, x404, x401},
+		review:  want{x404, x2xx, x2xx, x403, x403, x404, x401},
+		comment: want{x404, x2xx, x2xx, x2xx, x2xx, x404, x401},
+		update:  want{x404, x2xx, x2xx, x403, x403, x404, x401},
+		history: want{x404, x2xx, x2xx, x2xx, x2xx, x404, x401},
+		other:   want{x404, x404, x404, x404, x404, x404, x401},
+	},
+	domain.KindControl: {
+		// Row 5.24, owned by nobody: coordinators change it, an information owner only rows
+		// they own; staff and administrators read no row (403: control ids are public).
+		key: func(x *rctx) string { return x.ctl }, evidence: func(x *rctx) int64 { return x.ctlEv }, freshEvidence: (*rctx).freshCtlEvidence,
+		read:    want{x403, x2xx, x2xx, x2xx, x2xx, x403, x401},
+		review:  want{x403, x2xx, x403, x403, x403, x403, x401},
+		comment: want{x403, x2xx, x403, x2xx, x2xx, x403, x401},
+		update:  want{x403, x2xx, x403, x403, x403, x403, x401},
+		// The history is for those who follow up its reviews: the information owner only of
+		// rows in their units or their own.
+		history: want{x403, x2xx, x403, x2xx, x2xx, x403, x401},
+		other:   want{x403, x404, x404, x404, x404, x404, x401},
+	},
+}
+
+// asPage turns API outcomes into those of a page: 2xx of a form is a redirect (x303 for
+// posts), anonymous callers are sent to the login page.
+func asPage(w want, post bool) want {
+	for i, v := range w {
+		switch {
+		case v == x401:
+			w[i] = xLogin
+		case v == x2xx && post:
+			w[i] = x303
+		}
+	}
+	return w
+}
+
+// addKindRoutes adds the shared record routes of every registered kind to the table, from the
+// registry and the kind's case.
+func addKindRoutes(table map[string]routeCase, pdf func(x *rctx) ([]byte, string)) {
+	for _, k := range domain.KindSpecs() {
+		kc, ok := tKindRoutes[k.Kind]
+		if !ok {
+			continue
+		}
+		for route, rc := range kc.routes {
+			table[route] = rc
+		}
+		api := "/api/v1/municipalities/:mid/" + k.Section + "/:" + k.Param
+		page := "/m/:mid/" + k.Section + "/:" + k.Param
+		other, otherPage := kc.other, asPage(kc.other, false)
+		fresh := kc.freshEvidence
+		table["POST "+api+"/review"] = routeCase{own: kc.review, other: other, body: func(x *rctx) ([]byte, string) { return x.json(map[string]string{}) }}
+		table["GET "+api+"/reviews"] = routeCase{own: kc.read, other: other}
+		table["GET "+api+"/comments"] = routeCase{own: kc.read, other: other}
+		table["POST "+api+"/comments"] = routeCase{own: kc.comment, other: other, body: func(x *rctx) ([]byte, string) {
+			return x.json(map[string]string{"body": fmt.Sprintf("Synpunkt %d", x.seq)})
+		}}
+		table["GET "+api+"/evidence"] = routeCase{own: kc.read, other: other}
+		table["POST "+api+"/evidence"] = routeCase{own: kc.update, other: other, body: pdf}
+		table["GET "+api+"/evidence/:eid"] = routeCase{own: kc.read, other: other}
+		table["DELETE "+api+"/evidence/:eid"] = routeCase{own: kc.update, other: other, setup: fresh}
+		table["GET "+api+"/history"] = routeCase{own: kc.history, other: other}
+		if webOf(k.Kind).page == nil {
+			continue
+		}
+		otherPost := asPage(kc.other, true)
+		table["POST "+page+"/review"] = routeCase{own: asPage(kc.review, true), other: otherPost,
+			body: func(x *rctx) ([]byte, string) { return x.form("reviewed_at", "", "next_review_at", "", "comment", "") }}
+		table["POST "+page+"/comments"] = routeCase{own: asPage(kc.comment, true), other: otherPost,
+			body: func(x *rctx) ([]byte, string) { return x.form("body", fmt.Sprintf("Sidans synpunkt %d", x.seq)) }}
+		table["POST "+page+"/evidence"] = routeCase{own: asPage(kc.update, true), other: otherPost, body: pdf}
+		table["GET "+page+"/evidence/:eid"] = routeCase{own: asPage(kc.read, false), other: otherPage}
+		table["POST "+page+"/evidence/:eid/delete"] = routeCase{own: asPage(kc.update, true), other: otherPost, setup: fresh,
+			body: func(x *rctx) ([]byte, string) { return x.form() }}
+	}
+}
+
+// routeKind is the registered kind whose section the route is under ("" for none).
+func routeKind(route string) (domain.KindSpec, bool) {
+	rest, ok := strings.CutPrefix(route, "/api/v1/municipalities/:mid/")
+	if !ok {
+		rest, ok = strings.CutPrefix(route, "/m/:mid/")
+	}
+	if !ok {
+		return domain.KindSpec{}, false
+	}
+	section, _, _ := strings.Cut(rest, "/")
+	for _, k := range domain.KindSpecs() {
+		if k.Section == section {
+			return k, true
+		}
+	}
+	return domain.KindSpec{}, false
 }
 
 var tRouteParam = regexp.MustCompile(`:[a-z]+|\*[a-z]+`)
 
 // fill puts the context's ids into a gin route.
 func (x *rctx) fill(route string) string {
+	k, isKind := routeKind(route)
+	kc := tKindRoutes[k.Kind]
 	return tRouteParam.ReplaceAllStringFunc(route, func(p string) string {
+		switch {
+		case isKind && kc.key != nil && p == ":"+k.Param:
+			return kc.key(x)
+		case isKind && kc.evidence != nil && p == ":eid":
+			return tItoa(kc.evidence(x))
+		}
 		switch p {
 		case ":mid":
 			return tItoa(x.mun)
@@ -534,7 +614,8 @@ func TestRoutesAuthzTableRules(t *testing.T) {
 				if manages && role != "admin" && role != "anonymous" && (got == x2xx || got == x303) {
 					t.Errorf("%s: %s may manage accounts or the org tree", key, role)
 				}
-				isContent := strings.Contains(path, "/documents") || strings.Contains(path, "/audit") || strings.Contains(path, "/reviews") ||
+				_, ofKind := routeKind(path) // every registered kind's records are ISMS content
+				isContent := ofKind || strings.Contains(path, "/audit") || strings.Contains(path, "/reviews") ||
 					strings.Contains(path, "/soa") || strings.Contains(path, "/gap") || strings.Contains(path, "/own-controls") ||
 					strings.HasPrefix(path, "/m/:mid/records/") || strings.HasPrefix(path, "/m/:mid/calendar")
 				if isContent && role == "admin" && (got == x2xx || got == x303) {
@@ -556,6 +637,10 @@ func TestRoutesAuthz(t *testing.T) {
 		x := &rctx{env: env, t: t, other: other, mun: env.ex, doc: env.doc(tDocSocDraft), unit: env.unit("Exempelkommun/Socialförvaltningen")}
 		if other {
 			x.mun, x.doc, x.unit = env.gr, env.doc(tDocGrPolicy), env.unit("Grannkommun/Kommunkontoret")
+		}
+		x.ext = map[string]int64{}
+		for k, v := range env.extra {
+			x.ext[k] = v
 		}
 		x.freshUnit()
 		x.freshEvidence()
