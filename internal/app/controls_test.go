@@ -246,3 +246,53 @@ func TestSoAEvidenceMustBeReadable(t *testing.T) {
 		t.Errorf("owner saving a row with the coordinator's link: %+v %v", c, err)
 	}
 }
+
+// Changing a row's review interval moves its next review, as it does for a document (the
+// SoA rule was once a copy that forgot it).
+func TestSoAIntervalChangeMovesNextReview(t *testing.T) {
+	f := newFixture(t)
+	six := 6
+	c, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.12", domain.SoAInput{ReviewIntervalMonths: &six})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := f.today().AddMonths(6); c.NextReviewAt == nil || *c.NextReviewAt != want {
+		t.Errorf("next review %v, want %s", c.NextReviewAt, want)
+	}
+	rows, err := f.app.SoA(f.ctx, f.coord, f.munA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.ControlID == "5.12" && (r.ReviewIntervalMonths != 6 || *r.NextReviewAt != f.today().AddMonths(6)) {
+			t.Errorf("stored row %+v", r.Record)
+		}
+	}
+}
+
+// Reading the statement writes nothing: its rows exist from the municipality's first org
+// unit, and an auditor's first look adds no records and no audit entries.
+func TestSoAReadHasNoSideEffects(t *testing.T) {
+	f := newFixture(t)
+	before := len(f.auditRows(""))
+	rows, err := f.app.SoA(f.ctx, f.auditor, f.munA)
+	if err != nil || len(rows) != 93 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	if after := len(f.auditRows("")); after != before {
+		t.Errorf("reading the SoA appended %d audit entries", after-before)
+	}
+	// The rows were made, in the administrator's name, with the first unit.
+	creates := 0
+	for _, r := range f.auditRows(string(domain.KindControl)) {
+		if r.Action == "create" && r.Mun == f.munA {
+			creates++
+			if r.Actor != "root" {
+				t.Errorf("row created by %q", r.Actor)
+			}
+		}
+	}
+	if creates != 93 {
+		t.Errorf("%d SoA rows created in the audit trail, want 93", creates)
+	}
+}

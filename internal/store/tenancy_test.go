@@ -1,0 +1,93 @@
+package store_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// The schema keeps tenants apart: a row that joins two tenant rows cannot join rows of two
+// municipalities, whoever writes it (here: someone with direct database access).
+func TestSchemaRefusesRowsAcrossMunicipalities(t *testing.T) {
+	e := newEnv(t)
+	a, b := e.municipality("Ankeby"), e.municipality("Borgby")
+	ua, ub := e.unit(a, "KS", nil), e.unit(b, "KS", nil)
+	da, db := e.doc(a, ua, "Policy A", "draft", "2026-06-01"), e.doc(b, ub, "Policy B", "draft", "2026-06-01")
+	uid := e.user("anna")
+	if err := e.s.GrantRole(e.ctx, actor, domain.RoleAssignment{UserID: uid, MunicipalityID: a, Role: domain.RoleInformationOwner, OrgUnitIDs: []int64{ua}}); err != nil {
+		t.Fatal(err)
+	}
+	var assignment int64
+	raw := e.raw()
+	if err := raw.QueryRow(`SELECT id FROM role_assignments WHERE user_id = ?`, uid).Scan(&assignment); err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		q    string
+		args []any
+	}{
+		"record in another municipality's unit":   {`INSERT INTO records (municipality_id, kind, title, org_unit_id, status, review_interval_months, created_at, updated_at) VALUES (?, 'document', 'x', ?, 'draft', 12, ?, ?)`, []any{a, ub, now, now}},
+		"record moved to another's unit":          {`UPDATE records SET org_unit_id = ? WHERE id = ?`, []any{ub, da.ID}},
+		"link to another municipality's record":   {`INSERT INTO record_links (record_id, linked_record_id) VALUES (?, ?)`, []any{da.ID, db.ID}},
+		"unit status in another's unit":           {`INSERT INTO control_unit_status (record_id, org_unit_id, status) VALUES (?, ?, 'partial')`, []any{da.ID, ub}},
+		"document scope in another's unit":        {`INSERT INTO document_scope_units (record_id, org_unit_id) VALUES (?, ?)`, []any{da.ID, ub}},
+		"role unit in another municipality":       {`INSERT INTO role_assignment_units (assignment_id, org_unit_id) VALUES (?, ?)`, []any{assignment, ub}},
+		"notification of another's record":        {`INSERT INTO notifications (user_id, municipality_id, record_id, kind, message, created_at) VALUES (?, ?, ?, 'x', 'x', ?)`, []any{uid, a, db.ID, now}},
+		"SoA row in another municipality's record": {`INSERT INTO control_impls (record_id, municipality_id, catalog_id, control_id) VALUES (?, ?, 'c', '1')`, []any{db.ID, a}},
+	} {
+		_, err := raw.Exec(tc.q, tc.args...)
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+			continue
+		}
+		if msg := err.Error(); !strings.Contains(msg, "tenancy") && !strings.Contains(msg, "foreign key") && !strings.Contains(msg, "FOREIGN KEY") {
+			t.Errorf("%s: refused for another reason: %v", name, err)
+		}
+	}
+	// Within one municipality the same rows are fine.
+	if _, err := raw.Exec(`INSERT INTO document_scope_units (record_id, org_unit_id) VALUES (?, ?)`, da.ID, ua); err != nil {
+		t.Errorf("scope unit in the own municipality: %v", err)
+	}
+}
+
+// Reads of a record's children take the municipality: a record id of another municipality
+// finds nothing.
+func TestChildReadsAreScopedToTheMunicipality(t *testing.T) {
+	e := newEnv(t)
+	a, b := e.municipality("Ankeby"), e.municipality("Borgby")
+	ua := e.unit(a, "KS", nil)
+	d := e.doc(a, ua, "Policy", "draft", "2026-06-01")
+	uid := e.user("anna")
+	c := domain.Comment{RecordID: d.ID, AuthorID: uid, Body: "Hej"}
+	if err := e.s.AddComment(e.ctx, actor, a, domain.KindDocument, &c); err != nil {
+		t.Fatal(err)
+	}
+	ev := domain.Evidence{RecordID: d.ID, Filename: "a.pdf", ContentType: "application/pdf", Size: 1, SHA256: "x", Data: []byte("x"), UploadedBy: uid}
+	if err := e.s.AddEvidence(e.ctx, actor, a, domain.KindDocument, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if cs, err := e.s.ListComments(e.ctx, a, d.ID); err != nil || len(cs) != 1 {
+		t.Fatalf("own comments %v %v", cs, err)
+	}
+	if cs, _ := e.s.ListComments(e.ctx, b, d.ID); len(cs) != 0 {
+		t.Errorf("comments through another municipality: %v", cs)
+	}
+	if es, _ := e.s.ListEvidence(e.ctx, b, d.ID); len(es) != 0 {
+		t.Errorf("evidence through another municipality: %v", es)
+	}
+	if _, err := e.s.GetEvidence(e.ctx, b, d.ID, ev.ID); code(err) != domain.ENotFound {
+		t.Errorf("evidence file through another municipality: %v", err)
+	}
+	if vs, _ := e.s.ListVersions(e.ctx, b, d.ID); len(vs) != 0 {
+		t.Errorf("versions through another municipality: %v", vs)
+	}
+	if err := e.s.DeleteEvidence(e.ctx, actor, b, domain.KindDocument, d.ID, ev.ID); code(err) != domain.ENotFound {
+		t.Errorf("delete through another municipality: %v", err)
+	}
+	// Writing a child onto another municipality's record is refused too.
+	c2 := domain.Comment{RecordID: d.ID, AuthorID: uid, Body: "Intrång"}
+	if err := e.s.AddComment(e.ctx, actor, b, domain.KindDocument, &c2); code(err) != domain.ENotFound {
+		t.Errorf("comment through another municipality: %v", err)
+	}
+}
