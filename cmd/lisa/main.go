@@ -21,9 +21,11 @@ import (
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/audit"
 	"github.com/lisa-isms/lisa/internal/demo"
+	"github.com/lisa-isms/lisa/internal/i18n"
 	"github.com/lisa-isms/lisa/internal/remind"
 	"github.com/lisa-isms/lisa/internal/store"
 	"github.com/lisa-isms/lisa/internal/web"
+	"github.com/lisa-isms/lisa/ui"
 )
 
 const usage = `Lisa – informationssäkerhet för kommuner (ISMS)
@@ -168,6 +170,10 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 	if err != nil {
 		return err
 	}
+	texts, err := i18n.Load(ui.FS) // the words of the reminder mails
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
@@ -180,7 +186,7 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// Reminders always come as in-app notifications; by email too when SMTP is configured.
-	sch := &remind.Scheduler{Store: s, Clock: func() time.Time { return s.Now() }, Config: rcfg, Logger: log.With("component", "remind")}
+	sch := &remind.Scheduler{Store: s, Clock: func() time.Time { return s.Now() }, Config: rcfg, Logger: log.With("component", "remind"), Texts: texts}
 	if mailer != nil {
 		sch.Mailer = mailer
 		log.Info("email reminders on", "smtp", mailer.Host, "days", rcfg.Thresholds)

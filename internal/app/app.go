@@ -176,3 +176,7 @@ func (a *App) Scope(c Caller, mun int64, obj authz.Object, act authz.Action) dom
 	}
 	return a.az.Filter(c.P, mun, obj, act)
 }
+
+// IsUnavailable reports whether err means the database cannot be reached right now (the
+// request may succeed if tried again): pages and the API answer 503.
+func IsUnavailable(err error) bool { return store.IsUnavailable(err) }

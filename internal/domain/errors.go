@@ -21,6 +21,7 @@ const (
 	EConflict        Code = "conflict"          // duplicate or stale: 409
 	ETooLarge        Code = "too_large"         // body or file over the limit: 413
 	ETooManyRequests Code = "too_many_requests" // throttled: 429
+	EUnavailable     Code = "unavailable"       // the database cannot be reached: 503, try again
 	EInternal        Code = "internal"          // everything else: 500
 )
 

@@ -19,7 +19,10 @@ const bom = "\uFEFF"
 // no room for it) but is taken for symmetry with WriteXLSX.
 func WriteCSV(w io.Writer, mun domain.Municipality, rows []app.SoARow, owners map[int64]string, evidence map[int64]string, lang string) error {
 	_ = mun
-	l := labelsFor(lang)
+	l, err := labelsFor(lang)
+	if err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(bom); err != nil {
 		return fmt.Errorf("csv: write: %w", err)

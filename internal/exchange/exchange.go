@@ -3,12 +3,15 @@
 package exchange
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/catalog"
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/i18n"
+	"github.com/lisa-isms/lisa/ui"
 )
 
 // MaxRows is the number of data rows an import accepts; callers pass it to ReadXLSX.
@@ -16,9 +19,8 @@ const MaxRows = 5000
 
 // column is one column of the exported statement of applicability.
 type column struct {
-	key    string
-	sv, en string  // header in each language
-	width  float64 // XLSX column width in characters
+	key   string  // translation key of the header (export.col.*), in every language
+	width float64 // XLSX column width in characters
 }
 
 // The columns, in file order. Only Tillämplig, Motivering and Status are read back on import;
@@ -37,63 +39,54 @@ const (
 	numColumns
 )
 
+// The headers are their own keys, not those of the pages: they are the file format the
+// import reads back, and must not change with the wording of a page.
 var columns = [numColumns]column{
-	colID:            {"id", "Id", "Id", 10},
-	colTitle:         {"title", "Titel", "Title", 48},
-	colTheme:         {"theme", "Tema", "Theme", 22},
-	colApplicable:    {"applicable", "Tillämplig", "Applicable", 13},
-	colJustification: {"justification", "Motivering", "Justification", 60},
-	colStatus:        {"status", "Status", "Status", 16},
-	colOwner:         {"owner", "Ägare", "Owner", 26},
-	colEvidence:      {"evidence", "Bevis", "Evidence", 44},
-	colLastReviewed:  {"last_reviewed", "Senast granskad", "Last reviewed", 16},
-	colNextReview:    {"next_review", "Nästa granskning", "Next review", 17},
+	colID:            {"export.col.id", 10},
+	colTitle:         {"export.col.title", 48},
+	colTheme:         {"export.col.theme", 22},
+	colApplicable:    {"export.col.applicable", 13},
+	colJustification: {"export.col.justification", 60},
+	colStatus:        {"export.col.status", 16},
+	colOwner:         {"export.col.owner", 26},
+	colEvidence:      {"export.col.evidence", 44},
+	colLastReviewed:  {"export.col.last_reviewed", 16},
+	colNextReview:    {"export.col.next_review", 17},
 }
 
-// labels holds the words of one export language.
+// texts are the translations embedded in the binary (ui/locales), loaded once.
+var texts = sync.OnceValues(func() (*i18n.Catalog, error) { return i18n.Load(ui.FS) })
+
+// statusKeyPrefix makes the key of a status's word in exports (export.status.implemented):
+// lower case, as the import reads it back.
+const statusKeyPrefix = "export.status."
+
+// labels are the words of one export language.
 type labels struct {
-	en                bool
-	sheet, aboutSheet string
-	yes, no           string
-	status            map[string]string
+	c    *i18n.Catalog
+	lang string // "sv" or "en"
+	en   bool
 }
-
-var (
-	svLabels = labels{
-		sheet: "Tillämplighetsförklaring", aboutSheet: "Om", yes: "Ja", no: "Nej",
-		status: map[string]string{
-			string(domain.CtlNotStarted):    "ej påbörjad",
-			string(domain.CtlPartial):       "delvis",
-			string(domain.CtlImplemented):   "införd",
-			string(domain.CtlNotApplicable): "ej tillämplig",
-		},
-	}
-	enLabels = labels{
-		en: true, sheet: "Statement of applicability", aboutSheet: "About", yes: "Yes", no: "No",
-		status: map[string]string{
-			string(domain.CtlNotStarted):    "not started",
-			string(domain.CtlPartial):       "partial",
-			string(domain.CtlImplemented):   "implemented",
-			string(domain.CtlNotApplicable): "not applicable",
-		},
-	}
-)
 
 // labelsFor picks English for "en", "en-GB" and the like, Swedish for anything else.
-func labelsFor(lang string) labels {
+func labelsFor(lang string) (labels, error) {
+	c, err := texts()
+	if err != nil {
+		return labels{}, fmt.Errorf("exchange: load translations: %w", err)
+	}
 	l := strings.ToLower(strings.TrimSpace(lang))
 	if l == "en" || strings.HasPrefix(l, "en-") || strings.HasPrefix(l, "en_") {
-		return enLabels
+		return labels{c: c, lang: "en", en: true}, nil
 	}
-	return svLabels
+	return labels{c: c, lang: "sv"}, nil
 }
 
-func (l labels) header(i int) string {
-	if l.en {
-		return columns[i].en
-	}
-	return columns[i].sv
-}
+func (l labels) t(key string, args ...any) string { return l.c.T(l.lang, key, args...) }
+
+func (l labels) sheet() string      { return l.t("soa.title") }
+func (l labels) aboutSheet() string { return l.t("xlsx.about") }
+
+func (l labels) header(i int) string { return l.t(columns[i].key) }
 
 func (l labels) headers() []string {
 	out := make([]string, numColumns)
@@ -106,23 +99,26 @@ func (l labels) headers() []string {
 func (l labels) statuses() []string {
 	out := make([]string, 0, len(domain.ControlStatuses))
 	for _, s := range domain.ControlStatuses {
-		out = append(out, l.status[string(s)])
+		out = append(out, l.statusLabel(string(s)))
 	}
 	return out
 }
 
 func (l labels) statusLabel(s string) string {
-	if v, ok := l.status[s]; ok {
-		return v
+	if l.c.Has(l.lang, statusKeyPrefix+s) {
+		return l.t(statusKeyPrefix + s)
 	}
 	return s
 }
 
+func (l labels) yes() string { return l.t("common.yes") }
+func (l labels) no() string  { return l.t("common.no") }
+
 func (l labels) bool(b bool) string {
 	if b {
-		return l.yes
+		return l.yes()
 	}
-	return l.no
+	return l.no()
 }
 
 // themeTitles maps the theme ids of Annex A (which the municipalities' own controls reuse) to

@@ -703,3 +703,42 @@ func BenchmarkWriteXLSX(b *testing.B) {
 	b.Run("rows=93", func(b *testing.B) { benchmarkWriteXLSX(b, 93) })
 	b.Run("rows=5000", func(b *testing.B) { benchmarkWriteXLSX(b, 5000) })
 }
+
+// The headers are a file format: files written before the words moved to the translation
+// files, in either language, still import, with the export's words for yes, no and status.
+func TestXLSXHeadersOfEarlierExports(t *testing.T) {
+	headersEN := []string{"Id", "Title", "Theme", "Applicable", "Justification", "Status", "Owner", "Evidence", "Last reviewed", "Next review"}
+	for name, tc := range map[string]struct {
+		head []string
+		rows [][]any
+	}{
+		"Swedish": {headersSV, [][]any{{"5.1", "", "", "Ja", "", "ej påbörjad"}, {"5.2", "", "", "Nej", "Ingen", ""}, {"5.3", "", "", "Ja", "", "ej tillämplig"}}},
+		"English": {headersEN, [][]any{{"5.1", "", "", "Yes", "", "not started"}, {"5.2", "", "", "No", "None", ""}, {"5.3", "", "", "Yes", "", "not applicable"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			x := excelize.NewFile()
+			defer x.Close()
+			head := make([]any, len(tc.head))
+			for i, h := range tc.head {
+				head[i] = h
+			}
+			x.SetSheetRow("Sheet1", "A1", &head)
+			for i, r := range tc.rows {
+				x.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+2), &r)
+			}
+			rows, err := exchange.ReadXLSX(bytes.NewReader(save(t, x)), exchange.MaxRows)
+			if err != nil || len(rows) != 3 {
+				t.Fatalf("%d rows, %v", len(rows), err)
+			}
+			if in := rows[0].Input; !*in.Applicable || in.Status == nil || *in.Status != string(domain.CtlNotStarted) {
+				t.Errorf("row 1 = %+v", in)
+			}
+			if in := rows[1].Input; *in.Applicable || in.Status != nil {
+				t.Errorf("row 2 = %+v", in)
+			}
+			if in := rows[2].Input; in.Status == nil || *in.Status != string(domain.CtlNotApplicable) {
+				t.Errorf("row 3 = %+v", in)
+			}
+		})
+	}
+}

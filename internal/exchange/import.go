@@ -8,11 +8,13 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/i18n"
 )
 
 // ImportRow is one data row of an imported statement of applicability: the spreadsheet line
@@ -43,6 +45,10 @@ const maxUnzipped = 256 << 20
 func ReadXLSX(r io.Reader, maxRows int) ([]ImportRow, error) {
 	if maxRows <= 0 {
 		maxRows = MaxRows
+	}
+	words, err := vocabulary()
+	if err != nil {
+		return nil, err
 	}
 	b, err := io.ReadAll(r)
 	if err != nil {
@@ -81,7 +87,7 @@ func ReadXLSX(r io.Reader, maxRows int) ([]ImportRow, error) {
 		}
 		cells = trimTail(cells)
 		if line == 1 {
-			if pos, err = headerPositions(cells); err != nil {
+			if pos, err = headerPositions(words, cells); err != nil {
 				return nil, err
 			}
 			continue
@@ -96,7 +102,7 @@ func ReadXLSX(r io.Reader, maxRows int) ([]ImportRow, error) {
 			return nil, &domain.Error{Code: domain.EInvalid, Message: "err.xlsx_too_many_rows",
 				Fields: map[string]string{"file": "err.xlsx_too_many_rows"}}
 		}
-		row, rowErr := parseRow(line, cells, pos)
+		row, rowErr := parseRow(words, line, cells, pos)
 		if row.ControlID != "" {
 			ids = append(ids, ImportRow{Line: line, ControlID: row.ControlID})
 		}
@@ -158,14 +164,38 @@ func trimTail(cells []string) []string {
 
 func normHeader(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
+// vocab is what an import understands: the export's words in every language.
+type vocab struct {
+	headers  map[string]int    // normalised header -> column
+	yesNo    map[string]bool   // normalised yes or no -> its value
+	statuses map[string]string // normalised status word -> status
+}
+
+// vocabulary is built once from the translations.
+var vocabulary = sync.OnceValues(func() (vocab, error) {
+	c, err := texts()
+	if err != nil {
+		return vocab{}, fmt.Errorf("exchange: load translations: %w", err)
+	}
+	v := vocab{headers: map[string]int{}, yesNo: map[string]bool{}, statuses: map[string]string{}}
+	for _, lang := range i18n.Languages {
+		l := labels{c: c, lang: lang, en: lang == "en"}
+		for i := range columns {
+			v.headers[normHeader(l.header(i))] = i
+		}
+		v.yesNo[normHeader(l.yes())] = true
+		v.yesNo[normHeader(l.no())] = false
+		for _, s := range domain.ControlStatuses {
+			v.statuses[normHeader(l.statusLabel(string(s)))] = string(s)
+		}
+	}
+	return v, nil
+})
+
 // headerPositions maps each export column to its position in the header row. Every column
 // must be there exactly once (in either language, in any case); nothing else may be.
-func headerPositions(cells []string) ([]int, error) {
-	byName := map[string]int{}
-	for i, c := range columns {
-		byName[normHeader(c.sv)] = i
-		byName[normHeader(c.en)] = i
-	}
+func headerPositions(words vocab, cells []string) ([]int, error) {
+	byName := words.headers
 	pos := make([]int, numColumns)
 	for i := range pos {
 		pos[i] = -1
@@ -184,7 +214,7 @@ func headerPositions(cells []string) ([]int, error) {
 }
 
 // parseRow reads the importable cells of one data row.
-func parseRow(line int, cells []string, pos []int) (ImportRow, *app.RowError) {
+func parseRow(words vocab, line int, cells []string, pos []int) (ImportRow, *app.RowError) {
 	cell := func(c int) string {
 		if p := pos[c]; p < len(cells) {
 			return strings.TrimSpace(cells[p])
@@ -196,7 +226,7 @@ func parseRow(line int, cells []string, pos []int) (ImportRow, *app.RowError) {
 	if row.ControlID == "" {
 		fields["control_id"] = "err.required"
 	}
-	applicable, ok := parseYesNo(cell(colApplicable))
+	applicable, ok := parseYesNo(words, cell(colApplicable))
 	if !ok {
 		if cell(colApplicable) == "" {
 			fields["applicable"] = "err.required"
@@ -212,11 +242,13 @@ func parseRow(line int, cells []string, pos []int) (ImportRow, *app.RowError) {
 	case s == "":
 		fields["status"] = "err.required"
 	default:
-		if st, known := domain.ParseControlStatus(s); !known {
-			fields["status"] = "err.enum"
-		} else {
+		if st, known := domain.ParseControlStatus(s); known {
 			v := string(st)
 			status = &v
+		} else if v, known := words.statuses[normHeader(s)]; known { // as an export words it
+			status = &v
+		} else {
+			fields["status"] = "err.enum"
 		}
 	}
 	if len(fields) > 0 {
@@ -226,15 +258,17 @@ func parseRow(line int, cells []string, pos []int) (ImportRow, *app.RowError) {
 	return row, nil
 }
 
-// parseYesNo reads Ja/Nej, Yes/No, true/false (and Swedish Excel's SANT/FALSKT), 1/0.
-func parseYesNo(s string) (value, ok bool) {
+// parseYesNo reads Ja/Nej, Yes/No, true/false (and Swedish Excel's SANT/FALSKT), 1/0, and
+// the yes and no of the exports in every language.
+func parseYesNo(words vocab, s string) (value, ok bool) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "ja", "yes", "true", "sant", "1":
 		return true, true
 	case "nej", "no", "false", "falskt", "0":
 		return false, true
 	}
-	return false, false
+	value, ok = words.yesNo[normHeader(s)]
+	return value, ok
 }
 
 // duplicates reports every line of a control id that occurs more than once.

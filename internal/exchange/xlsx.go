@@ -22,10 +22,13 @@ var now = time.Now
 // writes English headers and values, anything else Swedish. The rows are streamed, so large
 // statements stay fast.
 func WriteXLSX(w io.Writer, mun domain.Municipality, rows []app.SoARow, owners map[int64]string, evidence map[int64]string, lang string) error {
-	l := labelsFor(lang)
+	l, err := labelsFor(lang)
+	if err != nil {
+		return err
+	}
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetSheetName(f.GetSheetName(0), l.sheet); err != nil {
+	if err := f.SetSheetName(f.GetSheetName(0), l.sheet()); err != nil {
 		return fmt.Errorf("xlsx: name sheet: %w", err)
 	}
 	if err := writeSoASheet(f, l, rows, owners, evidence); err != nil {
@@ -40,7 +43,7 @@ func WriteXLSX(w io.Writer, mun domain.Municipality, rows []app.SoARow, owners m
 	if l.en {
 		language = "en"
 	}
-	if err := f.SetDocProps(&excelize.DocProperties{Title: l.sheet + " – " + mun.Name, Creator: "Lisa", LastModifiedBy: "Lisa",
+	if err := f.SetDocProps(&excelize.DocProperties{Title: l.sheet() + " – " + mun.Name, Creator: "Lisa", LastModifiedBy: "Lisa",
 		Created: stamp, Modified: stamp, Language: language}); err != nil {
 		return fmt.Errorf("xlsx: properties: %w", err)
 	}
@@ -80,7 +83,8 @@ func writeSoASheet(f *excelize.File, l labels, rows []app.SoARow, owners, eviden
 	if err != nil {
 		return fmt.Errorf("xlsx: styles: %w", err)
 	}
-	sw, err := f.NewStreamWriter(l.sheet)
+	sheet := l.sheet()
+	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return fmt.Errorf("xlsx: stream: %w", err)
 	}
@@ -88,14 +92,14 @@ func writeSoASheet(f *excelize.File, l labels, rows []app.SoARow, owners, eviden
 	lastCol, _ := excelize.ColumnNumberToName(int(numColumns))
 	// The filter and the drop-down lists are parts of the worksheet written when the stream is
 	// flushed, so they are set now, on the worksheet the stream writer holds.
-	if err := f.AutoFilter(l.sheet, "A1:"+lastCol+strconv.Itoa(last), nil); err != nil {
+	if err := f.AutoFilter(sheet, "A1:"+lastCol+strconv.Itoa(last), nil); err != nil {
 		return fmt.Errorf("xlsx: autofilter: %w", err)
 	}
 	if len(rows) > 0 {
-		if err := addDropList(f, l.sheet, colApplicable, last, []string{l.yes, l.no}); err != nil {
+		if err := addDropList(f, sheet, colApplicable, last, []string{l.yes(), l.no()}); err != nil {
 			return err
 		}
-		if err := addDropList(f, l.sheet, colStatus, last, l.statuses()); err != nil {
+		if err := addDropList(f, sheet, colStatus, last, l.statuses()); err != nil {
 			return err
 		}
 	}
@@ -164,7 +168,8 @@ func addDropList(f *excelize.File, sheet string, col, lastRow int, values []stri
 }
 
 func writeAboutSheet(f *excelize.File, l labels, mun domain.Municipality, rows []app.SoARow) error {
-	if _, err := f.NewSheet(l.aboutSheet); err != nil {
+	sheet := l.aboutSheet()
+	if _, err := f.NewSheet(sheet); err != nil {
 		return fmt.Errorf("xlsx: about sheet: %w", err)
 	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
@@ -185,34 +190,17 @@ func writeAboutSheet(f *excelize.File, l labels, mun domain.Municipality, rows [
 	}
 	exported := now().In(domain.Sweden).Format("2006-01-02 15:04")
 	type line struct{ k, v string }
-	var lines []line
-	if l.en {
-		lines = []line{
-			{"Municipality", mun.Name},
-			{"Organisation number", mun.OrgNumber},
-			{"Exported", exported},
-			{"Controls", strconv.Itoa(len(rows))},
-			{"Applicable", strconv.Itoa(applicable)},
-		}
-	} else {
-		lines = []line{
-			{"Kommun", mun.Name},
-			{"Organisationsnummer", mun.OrgNumber},
-			{"Exporterad", exported},
-			{"Säkerhetsåtgärder", strconv.Itoa(len(rows))},
-			{"Tillämpliga", strconv.Itoa(applicable)},
-		}
+	lines := []line{
+		{l.t("xlsx.about.municipality"), mun.Name},
+		{l.t("xlsx.about.org_number"), mun.OrgNumber},
+		{l.t("xlsx.about.exported"), exported},
+		{l.t("xlsx.about.controls"), strconv.Itoa(len(rows))},
+		{l.t("xlsx.about.applicable"), strconv.Itoa(applicable)},
 	}
 	for _, s := range domain.ControlStatuses {
 		lines = append(lines, line{l.statusLabel(string(s)), strconv.Itoa(counts[string(s)])})
 	}
-	note := "Kolumnerna Tillämplig, Motivering och Status kan ändras och läsas in i Lisa igen. " +
-		"Övriga kolumner läses inte in men måste finnas kvar. Ändra inte rubrikraden."
-	if l.en {
-		note = "The columns Applicable, Justification and Status may be edited and imported into Lisa again. " +
-			"The other columns are not imported but must stay. Do not change the header row."
-	}
-	sheet := l.aboutSheet
+	note := l.t("xlsx.about.note")
 	set := func(cell string, v any, style int) error {
 		if err := f.SetCellValue(sheet, cell, v); err != nil {
 			return err
@@ -222,7 +210,7 @@ func writeAboutSheet(f *excelize.File, l labels, mun domain.Municipality, rows [
 		}
 		return nil
 	}
-	if err := set("A1", l.sheet, title); err != nil {
+	if err := set("A1", l.sheet(), title); err != nil {
 		return fmt.Errorf("xlsx: about sheet: %w", err)
 	}
 	for i, ln := range lines {

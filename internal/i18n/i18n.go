@@ -64,8 +64,12 @@ func Supported(lang string) string {
 }
 
 // T translates key into lang, formatting args into it; a missing key falls back to Swedish,
-// then to the key itself (which a test catches).
+// then to the key itself (which a test catches). A nil catalog (one that failed to load)
+// answers every key with the key itself: it never panics.
 func (c *Catalog) T(lang, key string, args ...any) string {
+	if c == nil {
+		return key
+	}
 	s, ok := c.msgs[lang][key]
 	if !ok {
 		s, ok = c.msgs[Default][key]
@@ -81,12 +85,18 @@ func (c *Catalog) T(lang, key string, args ...any) string {
 
 // Has reports whether key exists in lang.
 func (c *Catalog) Has(lang, key string) bool {
+	if c == nil {
+		return false
+	}
 	_, ok := c.msgs[lang][key]
 	return ok
 }
 
 // Keys returns the keys of lang.
 func (c *Catalog) Keys(lang string) []string {
+	if c == nil {
+		return nil
+	}
 	out := make([]string, 0, len(c.msgs[lang]))
 	for k := range c.msgs[lang] {
 		out = append(out, k)

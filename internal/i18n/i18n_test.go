@@ -2,6 +2,8 @@ package i18n_test
 
 import (
 	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -61,12 +63,68 @@ func TestTranslationsAreComplete(t *testing.T) {
 		"doctype.": strs(domain.DocTypes), "docstatus.": strs(domain.DocStatuses), "adopter.": strs(domain.Adopters),
 		"scope.": strs(domain.DocScopes), "ctlstatus.": strs(domain.ControlStatuses), "role.": strs(domain.MunicipalRoles),
 		"orgkind.": strs(domain.OrgUnitKinds), "kind.": strs(domain.Kinds()), "due.state.": {"overdue", "soon", "ok", "none"},
-		"theme.": {"organizational", "people", "physical", "technological"},
+		"theme.": {"organizational", "people", "physical", "technological"}, "export.status.": strs(domain.ControlStatuses),
 	}
 	for prefix, values := range enums {
 		for _, v := range values {
 			if !c.Has("sv", prefix+v) {
 				t.Errorf("no translation %s%s", prefix, v)
+			}
+		}
+	}
+}
+
+// The mails, the calendar feed and the spreadsheets (packages remind and exchange) word
+// everything from the catalog: every key their Go code names, and every kind's label, exists
+// in Swedish and in English.
+func TestMailFeedAndExportKeys(t *testing.T) {
+	c, err := i18n.Load(ui.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A key is a string literal whose first segment is one the catalog uses (mail, ical,
+	// export, err…), which leaves out host names such as "lisa.invalid".
+	literal := regexp.MustCompile(`"([a-z_]+)((?:\.[a-z0-9_]+)+)"`)
+	namespaces := map[string]bool{}
+	for _, k := range c.Keys("sv") {
+		ns, _, _ := strings.Cut(k, ".")
+		namespaces[ns] = true
+	}
+	for _, dir := range []string{"../remind", "../exchange"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := 0
+		for _, file := range files {
+			if strings.HasSuffix(file, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+				if !namespaces[m[1]] {
+					continue
+				}
+				key := m[1] + m[2]
+				keys++
+				for _, lang := range i18n.Languages {
+					if !c.Has(lang, key) {
+						t.Errorf("%s uses %q, which %s.txt lacks", file, key, lang)
+					}
+				}
+			}
+		}
+		if keys < 20 {
+			t.Errorf("%s: only %d keys found; has the code stopped naming its keys literally?", dir, keys)
+		}
+	}
+	for _, s := range domain.KindSpecs() {
+		for _, lang := range i18n.Languages {
+			if !c.Has(lang, s.Label) {
+				t.Errorf("kind %s: no %s translation of its label %q", s.Kind, lang, s.Label)
 			}
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/i18n"
 	"github.com/lisa-isms/lisa/internal/store"
 )
 
@@ -45,13 +46,17 @@ type Config struct {
 	BatchSize int
 }
 
-// Scheduler plans reminders and sends the outbox. Store and Mailer are required.
+// Scheduler plans reminders and sends the outbox. Store is required; without a Mailer it
+// reminds in the app only.
 type Scheduler struct {
 	Store  *store.Store
 	Mailer Mailer
 	Clock  func() time.Time // default time.Now
 	Config Config
 	Logger *slog.Logger // default slog.Default()
+	// Texts are the words of the mails (keys mail.*; default: the translations embedded in
+	// the binary, loaded once).
+	Texts *i18n.Catalog
 }
 
 func (s *Scheduler) now() time.Time {
@@ -89,11 +94,20 @@ func (s *Scheduler) RunOnce(ctx context.Context) error {
 	if s.Store == nil {
 		return errors.New("remind: scheduler needs a store")
 	}
+	texts := s.Texts
+	if texts == nil && s.Mailer != nil {
+		var err error
+		if texts, err = defaultTexts(); err != nil { // plan no mail without words (a test loads them)
+			return fmt.Errorf("remind: the texts of the mails: %w", err)
+		}
+	}
 	now := s.now()
 	today := domain.DateOf(now.In(domain.Sweden))
 	base := strings.TrimRight(s.Config.BaseURL, "/")
 	var errs []error
-	render := func(u domain.User, items []domain.DueItem) (string, string) { return Digest(u, items, today, base) }
+	render := func(u domain.User, items []domain.DueItem) (string, string) {
+		return Digest(texts, u, items, today, base)
+	}
 	if s.Mailer == nil {
 		render = nil // no SMTP: in-app notifications only
 	}
@@ -107,7 +121,7 @@ func (s *Scheduler) RunOnce(ctx context.Context) error {
 		s.log().Info("reminders planned", "mails", n, "day", today.String())
 	}
 	n, err = s.Store.PlanWeeklySummaries(ctx, today, func(ws store.WeeklySummary) (string, string) {
-		return Summary(ws, base)
+		return Summary(texts, ws, base)
 	})
 	if err != nil {
 		errs = append(errs, fmt.Errorf("plan weekly summaries: %w", err))

@@ -3,44 +3,45 @@ package remind
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/i18n"
 	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/ui"
 )
 
-// The words of the mails, Swedish first and English below. Mail goes out in the background,
-// where no request says which language a person reads, so every mail carries both.
+// The words of the mails and of the calendar feed come from the translation files
+// (ui/locales/*.txt, keys mail.* and ical.*; kind names from each kind's Label). Mail goes out
+// in the background, where no request says which language a person reads, so every mail
+// carries both: Swedish first, then English below a separator.
 
-// kindPaths maps a record kind to the path segment of its pages: /m/{mun}/{path}/{id}.
-var kindPaths = map[domain.Kind]string{
-	domain.KindDocument: "documents",
-	domain.KindControl:  "soa",
-}
+// mailLanguages are the parts of every mail, in order.
+var mailLanguages = []string{"sv", "en"}
 
-var kindNames = map[domain.Kind][2]string{ // Swedish, English
-	domain.KindDocument: {"Styrande dokument", "Governing document"},
-	domain.KindControl:  {"Säkerhetsåtgärd", "Control"},
-}
+// defaultTexts is the catalog embedded in the binary, loaded once, for callers that pass none.
+var defaultTexts = sync.OnceValues(func() (*i18n.Catalog, error) { return i18n.Load(ui.FS) })
 
-// KindName is a record kind's name in Swedish ("sv") or English ("en").
-func KindName(k domain.Kind, lang string) string {
-	n, ok := kindNames[k]
-	if !ok {
+// KindName is a record kind's name in lang ("sv" or "en"): the translation of the kind's
+// Label. A kind that is not registered, or whose label has no translation, shows its raw name.
+func KindName(texts *i18n.Catalog, k domain.Kind, lang string) string {
+	s, ok := domain.SpecOf(k)
+	if !ok || !(texts.Has(lang, s.Label) || texts.Has(i18n.Default, s.Label)) {
 		return string(k)
 	}
-	if lang == "en" {
-		return n[1]
-	}
-	return n[0]
+	return texts.T(lang, s.Label)
 }
 
-// RecordURL is the link to a record's page: baseURL/m/{mun}/{kind path}/{id}.
+// RecordURL is the link to a record's page: baseURL + it.Path() (/m/{mun}/{section}/{key},
+// the control id for a statement-of-applicability row). A kind without pages of its own, or a
+// record addressed by a ref it lacks, links to /m/{mun}/records/{id}, which redirects to the
+// record's page.
 func RecordURL(baseURL string, it domain.DueItem) string {
-	p, ok := kindPaths[it.Kind]
-	if !ok {
-		p = string(it.Kind) + "s"
+	p := it.Path()
+	if p == "" || strings.HasSuffix(p, "/") {
+		p = fmt.Sprintf("/m/%d/records/%d", it.MunicipalityID, it.ID)
 	}
-	return fmt.Sprintf("%s/m/%d/%s/%d", strings.TrimRight(baseURL, "/"), it.MunicipalityID, p, it.ID)
+	return strings.TrimRight(baseURL, "/") + p
 }
 
 // daysUntil is the number of days from today to d (negative when d has passed).
@@ -50,81 +51,75 @@ func daysUntil(d, today domain.Date) int {
 
 // DueText says where a review date stands against today: "försenad sedan 3 dagar",
 // "förfaller i dag", "förfaller om 5 dagar" (or the English).
-func DueText(next, today domain.Date, lang string) string {
+func DueText(texts *i18n.Catalog, next, today domain.Date, lang string) string {
 	n := daysUntil(next, today)
-	if lang == "en" {
-		switch {
-		case n < 0:
-			return "overdue by " + plural(-n, "day", "days")
-		case n == 0:
-			return "due today"
-		}
-		return "due in " + plural(n, "day", "days")
-	}
 	switch {
 	case n < 0:
-		return "försenad sedan " + plural(-n, "dag", "dagar")
+		return texts.T(lang, "mail.due.overdue", plural(texts, lang, -n, "mail.days.one", "mail.days.many"))
 	case n == 0:
-		return "förfaller i dag"
+		return texts.T(lang, "mail.due.today")
 	}
-	return "förfaller om " + plural(n, "dag", "dagar")
+	return texts.T(lang, "mail.due.in", plural(texts, lang, n, "mail.days.one", "mail.days.many"))
 }
 
-func plural(n int, one, many string) string {
+// plural is n formatted into the key one (n == 1) or many.
+func plural(texts *i18n.Catalog, lang string, n int, one, many string) string {
 	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
+		return texts.T(lang, one, n)
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return texts.T(lang, many, n)
 }
 
 const separator = "------------------------------------------------------------"
 
+// writePart starts the part of a mail in the i-th of mailLanguages: after the first, a
+// separator and the part's heading ("In English").
+func writePart(b *strings.Builder, texts *i18n.Catalog, i int, lang string) {
+	if i > 0 {
+		b.WriteString("\n" + separator + "\n" + texts.T(lang, "mail.part_heading") + "\n\n")
+	}
+}
+
 // Digest renders an owner's reminder mail about items on day today.
-func Digest(user domain.User, items []domain.DueItem, today domain.Date, baseURL string) (subject, body string) {
+func Digest(texts *i18n.Catalog, user domain.User, items []domain.DueItem, today domain.Date, baseURL string) (subject, body string) {
 	overdue := 0
 	for _, it := range items {
 		if it.NextReviewAt != nil && it.NextReviewAt.Before(today) {
 			overdue++
 		}
 	}
-	subject = fmt.Sprintf("Lisa: %s att granska", plural(len(items), "post", "poster"))
-	en := fmt.Sprintf("%s to review", plural(len(items), "record", "records"))
-	if overdue > 0 {
-		subject += fmt.Sprintf(", %d försenad", overdue)
-		if overdue > 1 {
-			subject += "e"
+	subjects := make([]string, len(mailLanguages))
+	for i, lang := range mailLanguages {
+		records := plural(texts, lang, len(items), "mail.digest.records.one", "mail.digest.records.many")
+		if overdue > 0 {
+			subjects[i] = texts.T(lang, "mail.digest.subject_overdue", records,
+				plural(texts, lang, overdue, "mail.digest.overdue.one", "mail.digest.overdue.many"))
+		} else {
+			subjects[i] = texts.T(lang, "mail.digest.subject", records)
 		}
-		en += fmt.Sprintf(", %d overdue", overdue)
 	}
-	subject += " / " + en
+	subject = "Lisa: " + strings.Join(subjects, " / ")
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hej %s!\n\n", user.Name)
-	b.WriteString("Det är dags att granska följande i Lisa, kommunens ledningssystem för informationssäkerhet:\n\n")
-	writeItems(&b, items, today, baseURL, "sv")
-	b.WriteString("Öppna posten, gå igenom den och markera den som granskad. Då flyttas nästa granskningsdatum fram.\n\n")
-	b.WriteString("Du får det här meddelandet för att du är ansvarig för posterna. Det skickades automatiskt av Lisa; svara inte på det.\n\n")
-	b.WriteString(separator + "\nIn English\n\n")
-	fmt.Fprintf(&b, "Hello %s,\n\n", user.Name)
-	b.WriteString("The following records in Lisa, the municipality's information security management system, are due for review:\n\n")
-	writeItems(&b, items, today, baseURL, "en")
-	b.WriteString("Open each record, go through it and mark it as reviewed; its next review date then moves on.\n\n")
-	b.WriteString("You receive this message because you own these records. It was sent automatically by Lisa; please do not reply.\n")
+	for i, lang := range mailLanguages {
+		writePart(&b, texts, i, lang)
+		b.WriteString(texts.T(lang, "mail.greeting", user.Name) + "\n\n")
+		b.WriteString(texts.T(lang, "mail.digest.intro") + "\n\n")
+		writeItems(&b, texts, items, today, baseURL, lang)
+		b.WriteString(texts.T(lang, "mail.digest.action") + "\n\n")
+		b.WriteString(texts.T(lang, "mail.digest.why") + "\n")
+	}
 	return subject, b.String()
 }
 
-func writeItems(b *strings.Builder, items []domain.DueItem, today domain.Date, baseURL, lang string) {
-	unit, by := "Enhet", "Granskas senast"
-	if lang == "en" {
-		unit, by = "Unit", "Review by"
-	}
+func writeItems(b *strings.Builder, texts *i18n.Catalog, items []domain.DueItem, today domain.Date, baseURL, lang string) {
 	for _, it := range items {
-		fmt.Fprintf(b, "- %s: %s\n", KindName(it.Kind, lang), it.Title)
+		fmt.Fprintf(b, "- %s: %s\n", KindName(texts, it.Kind, lang), it.Title)
 		if it.OrgUnitName != "" {
-			fmt.Fprintf(b, "  %s: %s\n", unit, it.OrgUnitName)
+			b.WriteString("  " + texts.T(lang, "mail.unit", it.OrgUnitName) + "\n")
 		}
 		if it.NextReviewAt != nil {
-			fmt.Fprintf(b, "  %s: %s (%s)\n", by, it.NextReviewAt, DueText(*it.NextReviewAt, today, lang))
+			b.WriteString("  " + texts.T(lang, "mail.review_by", it.NextReviewAt, DueText(texts, *it.NextReviewAt, today, lang)) + "\n")
 		}
 		fmt.Fprintf(b, "  %s\n\n", RecordURL(baseURL, it))
 	}
@@ -134,53 +129,44 @@ func writeItems(b *strings.Builder, items []domain.DueItem, today domain.Date, b
 const maxSummaryItems = 25
 
 // Summary renders a coordinator's weekly summary.
-func Summary(ws store.WeeklySummary, baseURL string) (subject, body string) {
-	subject = fmt.Sprintf("Lisa: veckosammanfattning för %s, vecka %s (försenade: %d, inom %d dagar: %d) / weekly summary",
+func Summary(texts *i18n.Catalog, ws store.WeeklySummary, baseURL string) (subject, body string) {
+	subject = "Lisa: " + texts.T(mailLanguages[0], "mail.summary.subject",
 		ws.Municipality.Name, ws.Week, len(ws.Overdue), domain.DueSoonDays, len(ws.DueSoon))
+	for _, lang := range mailLanguages[1:] {
+		subject += " / " + texts.T(lang, "mail.summary.subject_short")
+	}
 	reviews := strings.TrimRight(baseURL, "/") + fmt.Sprintf("/m/%d/reviews", ws.Municipality.ID)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hej %s!\n\n", ws.User.Name)
-	fmt.Fprintf(&b, "Så här ser granskningarna ut i %s vecka %s:\n\n", ws.Municipality.Name, ws.Week)
-	fmt.Fprintf(&b, "Försenade granskningar: %d\nGranskningar inom %d dagar: %d\n\n", len(ws.Overdue), domain.DueSoonDays, len(ws.DueSoon))
-	writeSummaryList(&b, "Försenade", ws.Overdue, ws.Today, baseURL, "sv")
-	writeSummaryList(&b, fmt.Sprintf("Inom %d dagar", domain.DueSoonDays), ws.DueSoon, ws.Today, baseURL, "sv")
-	fmt.Fprintf(&b, "Hela granskningslistan: %s\n\n", reviews)
-	b.WriteString("Du får sammanfattningen för att du är informationssäkerhetssamordnare. Den skickades automatiskt av Lisa; svara inte på den.\n\n")
-	b.WriteString(separator + "\nIn English\n\n")
-	fmt.Fprintf(&b, "Hello %s,\n\n", ws.User.Name)
-	fmt.Fprintf(&b, "This is where reviews stand in %s in week %s:\n\n", ws.Municipality.Name, ws.Week)
-	fmt.Fprintf(&b, "Overdue reviews: %d\nReviews due within %d days: %d\n\n", len(ws.Overdue), domain.DueSoonDays, len(ws.DueSoon))
-	writeSummaryList(&b, "Overdue", ws.Overdue, ws.Today, baseURL, "en")
-	writeSummaryList(&b, fmt.Sprintf("Within %d days", domain.DueSoonDays), ws.DueSoon, ws.Today, baseURL, "en")
-	fmt.Fprintf(&b, "The whole review list: %s\n\n", reviews)
-	b.WriteString("You receive this summary because you are an information security coordinator. It was sent automatically by Lisa; please do not reply.\n")
+	for i, lang := range mailLanguages {
+		writePart(&b, texts, i, lang)
+		b.WriteString(texts.T(lang, "mail.greeting", ws.User.Name) + "\n\n")
+		b.WriteString(texts.T(lang, "mail.summary.intro", ws.Municipality.Name, ws.Week) + "\n\n")
+		b.WriteString(texts.T(lang, "mail.summary.overdue_count", len(ws.Overdue)) + "\n")
+		b.WriteString(texts.T(lang, "mail.summary.soon_count", domain.DueSoonDays, len(ws.DueSoon)) + "\n\n")
+		writeSummaryList(&b, texts, texts.T(lang, "mail.summary.overdue"), ws.Overdue, ws.Today, baseURL, lang)
+		writeSummaryList(&b, texts, texts.T(lang, "mail.summary.soon", domain.DueSoonDays), ws.DueSoon, ws.Today, baseURL, lang)
+		b.WriteString(texts.T(lang, "mail.summary.all", reviews) + "\n\n")
+		b.WriteString(texts.T(lang, "mail.summary.why") + "\n")
+	}
 	return subject, b.String()
 }
 
-func writeSummaryList(b *strings.Builder, title string, items []domain.DueItem, today domain.Date, baseURL, lang string) {
+func writeSummaryList(b *strings.Builder, texts *i18n.Catalog, title string, items []domain.DueItem, today domain.Date, baseURL, lang string) {
 	if len(items) == 0 {
 		return
 	}
 	fmt.Fprintf(b, "%s:\n", title)
-	owner, none := "ansvarig", "ingen ansvarig"
-	if lang == "en" {
-		owner, none = "owner", "no owner"
-	}
 	for i, it := range items {
 		if i == maxSummaryItems {
-			if lang == "en" {
-				fmt.Fprintf(b, "… and %d more\n", len(items)-i)
-			} else {
-				fmt.Fprintf(b, "… och %d till\n", len(items)-i)
-			}
+			b.WriteString(texts.T(lang, "mail.summary.more", len(items)-i) + "\n")
 			break
 		}
-		who := none
+		who := texts.T(lang, "mail.summary.no_owner")
 		if it.OwnerName != "" {
-			who = owner + " " + it.OwnerName
+			who = texts.T(lang, "mail.summary.owner", it.OwnerName)
 		}
-		fmt.Fprintf(b, "- %s: %s (%s, %s; %s)\n  %s\n", KindName(it.Kind, lang), it.Title, it.NextReviewAt,
-			DueText(*it.NextReviewAt, today, lang), who, RecordURL(baseURL, it))
+		fmt.Fprintf(b, "- %s: %s (%s, %s; %s)\n  %s\n", KindName(texts, it.Kind, lang), it.Title, it.NextReviewAt,
+			DueText(texts, *it.NextReviewAt, today, lang), who, RecordURL(baseURL, it))
 	}
 	b.WriteString("\n")
 }

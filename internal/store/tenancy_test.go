@@ -27,13 +27,13 @@ func TestSchemaRefusesRowsAcrossMunicipalities(t *testing.T) {
 		q    string
 		args []any
 	}{
-		"record in another municipality's unit":   {`INSERT INTO records (municipality_id, kind, title, org_unit_id, status, review_interval_months, created_at, updated_at) VALUES (?, 'document', 'x', ?, 'draft', 12, ?, ?)`, []any{a, ub, now, now}},
-		"record moved to another's unit":          {`UPDATE records SET org_unit_id = ? WHERE id = ?`, []any{ub, da.ID}},
-		"link to another municipality's record":   {`INSERT INTO record_links (record_id, linked_record_id) VALUES (?, ?)`, []any{da.ID, db.ID}},
-		"unit status in another's unit":           {`INSERT INTO control_unit_status (record_id, org_unit_id, status) VALUES (?, ?, 'partial')`, []any{da.ID, ub}},
-		"document scope in another's unit":        {`INSERT INTO document_scope_units (record_id, org_unit_id) VALUES (?, ?)`, []any{da.ID, ub}},
-		"role unit in another municipality":       {`INSERT INTO role_assignment_units (assignment_id, org_unit_id) VALUES (?, ?)`, []any{assignment, ub}},
-		"notification of another's record":        {`INSERT INTO notifications (user_id, municipality_id, record_id, kind, message, created_at) VALUES (?, ?, ?, 'x', 'x', ?)`, []any{uid, a, db.ID, now}},
+		"record in another municipality's unit":    {`INSERT INTO records (municipality_id, kind, title, org_unit_id, status, review_interval_months, created_at, updated_at) VALUES (?, 'document', 'x', ?, 'draft', 12, ?, ?)`, []any{a, ub, now, now}},
+		"record moved to another's unit":           {`UPDATE records SET org_unit_id = ? WHERE id = ?`, []any{ub, da.ID}},
+		"link to another municipality's record":    {`INSERT INTO record_links (record_id, linked_record_id) VALUES (?, ?)`, []any{da.ID, db.ID}},
+		"unit status in another's unit":            {`INSERT INTO control_unit_status (record_id, org_unit_id, status) VALUES (?, ?, 'partial')`, []any{da.ID, ub}},
+		"document scope in another's unit":         {`INSERT INTO document_scope_units (record_id, org_unit_id) VALUES (?, ?)`, []any{da.ID, ub}},
+		"role unit in another municipality":        {`INSERT INTO role_assignment_units (assignment_id, org_unit_id) VALUES (?, ?)`, []any{assignment, ub}},
+		"notification of another's record":         {`INSERT INTO notifications (user_id, municipality_id, record_id, kind, message, created_at) VALUES (?, ?, ?, 'x', 'x', ?)`, []any{uid, a, db.ID, now}},
 		"SoA row in another municipality's record": {`INSERT INTO control_impls (record_id, municipality_id, catalog_id, control_id) VALUES (?, ?, 'c', '1')`, []any{db.ID, a}},
 	} {
 		_, err := raw.Exec(tc.q, tc.args...)

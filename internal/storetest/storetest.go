@@ -12,7 +12,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -243,6 +245,102 @@ func Postgres(t testing.TB) string {
 		}
 	})
 	return withDatabase(admin, name)
+}
+
+// EmptyPostgres creates a new empty database (no migrations) on the test server, dropped
+// when the test ends, and returns its URL.
+func EmptyPostgres(t testing.TB) string {
+	t.Helper()
+	admin := Server(t)
+	db, err := adminDB(admin)
+	if err != nil {
+		t.Fatalf("connect to PostgreSQL: %v", err)
+	}
+	name := "lisa_e_" + randomHex(8)
+	if _, err := db.Exec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() { _, _ = db.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
+	return withDatabase(admin, name)
+}
+
+// Proxy is a TCP proxy in front of the test server: Stop cuts every connection and refuses
+// new ones (the database "goes away"), Start lets them through again.
+type Proxy struct {
+	target string
+	ln     net.Listener
+	addr   string
+	mu     sync.Mutex
+	conns  map[net.Conn]bool
+}
+
+// NewProxy starts a proxy to the host:port of dsn and returns it with the DSN through it.
+func NewProxy(t testing.TB, dsn string) (*Proxy, string) {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Proxy{target: u.Host, conns: map[net.Conn]bool{}}
+	p.Start(t)
+	u.Host = p.addr
+	t.Cleanup(p.Stop)
+	return p, u.String()
+}
+
+// Start accepts connections again, on the same address.
+func (p *Proxy) Start(t testing.TB) {
+	t.Helper()
+	addr := p.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	var ln net.Listener
+	var err error
+	for i := 0; i < 50; i++ { // the old listener's port may take a moment to free
+		if ln, err = net.Listen("tcp", addr); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	p.ln, p.addr = ln, ln.Addr().String()
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns[c], p.conns[up] = true, true
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(up, c); up.Close() }()
+			go func() { _, _ = io.Copy(c, up); c.Close() }()
+		}
+	}()
+}
+
+// Stop closes the listener and every connection through the proxy.
+func (p *Proxy) Stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for c := range p.conns {
+		c.Close()
+	}
+	p.conns = map[net.Conn]bool{}
 }
 
 var (

@@ -64,7 +64,7 @@ func (s *Server) calendarFeed(c *gin.Context) {
 		c.String(http.StatusInternalServerError, "internal error\n")
 		return
 	}
-	body := remind.ICS(items, u, s.requestBase(c), s.app.Now())
+	body := remind.ICS(s.i18n, items, u, s.requestBase(c), s.app.Now())
 	c.Header("Content-Disposition", `inline; filename="lisa.ics"`)
 	c.Data(http.StatusOK, "text/calendar; charset=utf-8", body)
 }

@@ -29,6 +29,8 @@ func statusOf(code domain.Code) int {
 		return http.StatusRequestEntityTooLarge
 	case domain.ETooManyRequests:
 		return http.StatusTooManyRequests
+	case domain.EUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -52,6 +54,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		e = &domain.Error{Code: domain.ETooLarge, Message: "err.too_large"}
+	}
+	if e.Code == domain.EInternal && app.IsUnavailable(err) {
+		s.logInternal(c, err)
+		e = &domain.Error{Code: domain.EUnavailable, Message: "err.unavailable"}
+		c.Header("Retry-After", "5")
 	}
 	if e.Code == domain.EInternal {
 		s.logInternal(c, err)

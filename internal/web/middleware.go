@@ -104,6 +104,11 @@ func (s *Server) authenticate(c *gin.Context) {
 			return
 		}
 		p, err := s.app.TokenPrincipal(c.Request.Context(), strings.TrimSpace(tok))
+		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+			s.fail(c, err) // the database, not the token, is the trouble
+			c.Abort()
+			return
+		}
 		if err != nil {
 			s.fail(c, domain.Errorf(domain.EUnauthorized, "err.bad_token"))
 			c.Abort()
