@@ -32,12 +32,13 @@ const usage = `Lisa – informationssäkerhet för kommuner (ISMS)
 
 Usage:
   lisa demo   [--addr ADDR] [--db PATH]   start with demo data (creates or reuses PATH)
-  lisa serve  [--addr ADDR] [--db PATH]   start the server
-  lisa migrate [--db PATH]                create or upgrade the database
+  lisa serve  [--addr ADDR] [--db DB]     start the server
+  lisa migrate [--db DB]                  create or upgrade the database
   lisa user create --username U --name N [--admin] [--db PATH]   (password read from LISA_PASSWORD or stdin)
   lisa token create --user U [--name LABEL] [--db PATH]          print a new API token
   lisa audit verify [--db PATH]           check the audit trail's hash chain
 
+DB is an SQLite file (default lisa.db) or a PostgreSQL URL: postgres://user:pass@host:5432/lisa.
 Environment: LISA_ADDR, LISA_DB, LISA_SECURE_COOKIES=1 (behind a TLS proxy),
 LISA_TRUSTED_PROXIES=10.0.0.1,10.1.0.0/16 (whose X-Forwarded-For to believe), LISA_LOG=json|text.
 Review reminders by email (off unless LISA_SMTP_HOST is set): LISA_SMTP_HOST, LISA_SMTP_PORT (587),
@@ -65,7 +66,7 @@ func parseConfig(name string, args []string, defDB string, extra func(*flag.Flag
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	c := config{}
 	fs.StringVar(&c.Addr, "addr", env("LISA_ADDR", "127.0.0.1:8080"), "listen address")
-	fs.StringVar(&c.DB, "db", env("LISA_DB", defDB), "SQLite database file")
+	fs.StringVar(&c.DB, "db", env("LISA_DB", defDB), "database: an SQLite file path, or a postgres:// URL")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("LISA_SECURE_COOKIES", "") == "1", "mark cookies Secure (behind a TLS proxy)")
 	fs.StringVar(&c.LogFormat, "log", env("LISA_LOG", "text"), "log format: text or json")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("LISA_TRUSTED_PROXIES", ""), "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is trusted")
@@ -111,7 +112,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "migrated", c.DB)
+		fmt.Fprintln(stdout, "migrated", store.Redact(c.DB))
 		return s.Close()
 	case "user":
 		return userCmd(ctx, rest, stdin, stdout)
@@ -144,6 +145,11 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 	a, err := app.New(s)
 	if err != nil {
 		return err
+	}
+	// Every municipality has a statement-of-applicability row for each shipped control,
+	// including controls added to the catalogs since it was set up.
+	if err := a.EnsureStatements(ctx); err != nil {
+		return fmt.Errorf("statements of applicability: %w", err)
 	}
 	if withDemo {
 		seeded, err := demo.Seeded(ctx, a)
@@ -182,7 +188,7 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 	if withDemo {
 		demo.PrintLogins(stdout, "http://"+ln.Addr().String())
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "db", c.DB)
+	log.Info("listening", "addr", ln.Addr().String(), "db", store.Redact(c.DB), "database", s.Dialect())
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// Reminders always come as in-app notifications; by email too when SMTP is configured.
@@ -311,8 +317,10 @@ func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		anchor = &a
 	}
-	if _, err := os.Stat(c.DB); err != nil {
-		return fmt.Errorf("open %s: %w", c.DB, err)
+	if !strings.Contains(c.DB, "://") {
+		if _, err := os.Stat(c.DB); err != nil { // verifying must not create an empty database
+			return fmt.Errorf("open %s: %w", c.DB, err)
+		}
 	}
 	s, err := store.Open(ctx, c.DB)
 	if err != nil {

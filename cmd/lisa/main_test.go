@@ -14,6 +14,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/auth"
 	"github.com/lisa-isms/lisa/internal/demo"
 	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
 // seededDB makes a demo database file and returns its path.
@@ -162,5 +163,33 @@ func TestAuditVerifyAnchorDetectsTruncation(t *testing.T) {
 	}
 	if _, err := runCmd("audit", "verify", "--db", path, "--anchor", "nonsense"); err == nil {
 		t.Fatal("bad anchor accepted")
+	}
+}
+
+// A database setting that is neither a file path nor a postgres:// URL, and a PostgreSQL that
+// cannot be reached, are clear errors (main prints them and exits 1), not panics; the message
+// names the host and never the password.
+func TestBadDatabaseSettings(t *testing.T) {
+	if out, err := runCmd("migrate", "--db", "mysql://lisa@db/lisa"); err == nil || !strings.Contains(err.Error(), "neither a file path nor a postgres:// URL") {
+		t.Errorf("mysql URL: %v %s", err, out)
+	}
+	_, err := runCmd("migrate", "--db", "postgres://lisa:hemligt@127.0.0.1:1/lisa?connect_timeout=2")
+	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:1") || strings.Contains(err.Error(), "hemligt") {
+		t.Errorf("unreachable PostgreSQL: %v", err)
+	}
+	t.Setenv("LISA_DB", "postgres://lisa:hemligt@127.0.0.1:1/lisa?connect_timeout=2")
+	if _, err := runCmd("serve", "--addr", "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "cannot reach PostgreSQL at 127.0.0.1:1") {
+		t.Errorf("serve on unreachable PostgreSQL: %v", err)
+	}
+}
+
+// lisa migrate and lisa audit verify work on PostgreSQL too.
+func TestCommandsOnPostgres(t *testing.T) {
+	dsn := storetest.EmptyPostgres(t)
+	if out, err := runCmd("migrate", "--db", dsn); err != nil || !strings.Contains(out, "migrated") || strings.Contains(out, "@") && strings.Contains(dsn, ":pw@") {
+		t.Fatalf("migrate: %v %s", err, out)
+	}
+	if out, err := runCmd("audit", "verify", "--db", dsn); err != nil || !strings.Contains(out, "intact: 0 entries") {
+		t.Errorf("verify: %v %s", err, out)
 	}
 }

@@ -10,11 +10,12 @@ import (
 	"github.com/lisa-isms/lisa/internal/auth"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
 func TestSeedBuildsTheDemoAndIsDetected(t *testing.T) {
 	ctx := context.Background()
-	s, err := store.Open(ctx, t.TempDir()+"/demo.db")
+	s, err := store.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

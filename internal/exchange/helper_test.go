@@ -3,7 +3,6 @@ package exchange_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
 // The fixed "now" of the tests.
@@ -46,7 +46,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{t: t, ctx: ctx, owners: map[int64]string{}, evidence: map[int64]string{}}
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "lisa.db"))
+	s, err := store.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

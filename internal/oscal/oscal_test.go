@@ -22,6 +22,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/oscal"
 	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
 var now = time.Date(2025, time.May, 10, 9, 30, 0, 0, time.UTC)
@@ -360,7 +361,7 @@ func TestSoAValidates(t *testing.T) {
 func newApp(t *testing.T) (*app.App, app.Caller, domain.Municipality) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "lisa.db"))
+	s, err := store.Open(ctx, storetest.DSN(t))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -12,7 +12,6 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +25,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/remind"
 	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
 // ---- an SMTP server in the test process ----
@@ -204,7 +204,7 @@ var sys = store.Actor{Name: "test", IP: "local"}
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), "lisa.db"),
+	e := &env{t: t, ctx: context.Background(), path: storetest.DSN(t),
 		clock: time.Date(2025, time.May, 10, 6, 0, 0, 0, time.UTC)} // Saturday 10 May, 08:00 in Sweden
 	e.s = e.open()
 	m := domain.Municipality{Name: "Ankeby kommun"}

@@ -55,7 +55,7 @@ var postgresDialect = &dialect{
 func openPostgres(ctx context.Context, d *dialect, dsn string) (*Store, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("database URL %q: %w", redact(dsn), err)
+		return nil, fmt.Errorf("database URL %q: %w", Redact(dsn), err)
 	}
 	db, err := sqlx.Open("pgx", dsn)
 	if err != nil {

@@ -37,7 +37,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	case strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"):
 		d = postgresDialect
 	case strings.Contains(dsn, "://"):
-		return nil, fmt.Errorf("database %q is neither a file path nor a postgres:// URL", redact(dsn))
+		return nil, fmt.Errorf("database %q is neither a file path nor a postgres:// URL", Redact(dsn))
 	default:
 		d = sqliteDialect
 	}
@@ -173,8 +173,8 @@ func IsUnavailable(err error) bool {
 	return err != nil && (sqliteDialect.unavailable(err) || postgresDialect.unavailable(err))
 }
 
-// redact hides the password of a URL-like DSN.
-func redact(dsn string) string {
+// Redact hides the password of a URL-like DSN, for logs and messages.
+func Redact(dsn string) string {
 	if i := strings.Index(dsn, "://"); i >= 0 {
 		rest := dsn[i+3:]
 		if at := strings.LastIndex(rest, "@"); at >= 0 {

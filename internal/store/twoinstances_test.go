@@ -1,0 +1,130 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/storetest"
+)
+
+// openTogether opens n stores on one empty database at the same moment, as n servers of a
+// shared deployment starting at once would: the migrations run once and every one starts.
+func openTogether(t *testing.T, dsn string, n int) []*store.Store {
+	t.Helper()
+	out := make([]*store.Store, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			out[i], errs[i] = store.Open(context.Background(), dsn)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		t.Cleanup(func() { out[i].Close() })
+	}
+	return out
+}
+
+func TestTwoInstancesStartOnAnEmptyPostgres(t *testing.T) {
+	dsn := storetest.EmptyPostgres(t)
+	openTogether(t, dsn, 3)
+	var versions, distinct int
+	raw := storetest.Raw(t, dsn)
+	if err := raw.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT version_id) FROM goose_db_version WHERE version_id > 0`).Scan(&versions, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if versions != distinct || versions < 4 {
+		t.Errorf("%d migrations applied (%d distinct)", versions, distinct)
+	}
+}
+
+func TestTwoInstancesStartOnAnEmptySQLiteFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lisa.db")
+	ss := openTogether(t, path, 3)
+	m := domain.Municipality{Name: "Ankeby"}
+	if err := ss[1].CreateMunicipality(context.Background(), actor, &m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ss[2].GetMunicipality(context.Background(), m.ID); err != nil {
+		t.Errorf("the third instance does not see the second's write: %v", err)
+	}
+}
+
+// Two instances writing at once on one PostgreSQL keep one unforked audit chain: every entry
+// follows the one before it.
+func TestAuditChainStaysOneChainWithTwoInstances(t *testing.T) {
+	dsn := storetest.Postgres(t)
+	a, b := storetest.OpenDSN(t, dsn), storetest.OpenDSN(t, dsn)
+	const each = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*each)
+	for i, s := range []*store.Store{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range each {
+				m := domain.Municipality{Name: fmt.Sprintf("Kommun %d-%d", i, j)}
+				if err := s.CreateMunicipality(context.Background(), actor, &m); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	n, err := a.VerifyAudit(context.Background())
+	if err != nil || n != 2*each {
+		t.Fatalf("VerifyAudit = %d, %v; want %d entries, intact", n, err, 2*each)
+	}
+}
+
+// Title search ignores case on both databases, also for å, ä and ö.
+func TestTitleSearchFoldsSwedishLetters(t *testing.T) {
+	e := newEnv(t)
+	a := e.municipality("Örebro")
+	u := e.unit(a, "KS", nil)
+	e.doc(a, u, "Åtgärdsplan för Ärendehantering", "draft", "2026-06-01")
+	e.doc(a, u, "Rutin för öppna data", "draft", "2026-06-01")
+	for q, want := range map[string]int{"åtgärd": 1, "ÅTGÄRDSPLAN": 1, "ärende": 1, "ÖPPNA": 1, "för": 2, "atgard": 0} {
+		docs, err := e.s.ListDocuments(e.ctx, a, domain.Visibility{All: true}, store.DocumentFilter{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(docs) != want {
+			t.Errorf("search %q found %d, want %d", q, len(docs), want)
+		}
+	}
+}
+
+// A unique violation is found by its error code on both databases: a duplicate name is a
+// conflict, not an internal error, and the transaction is left usable.
+func TestUniqueViolationIsAConflict(t *testing.T) {
+	e := newEnv(t)
+	e.municipality("Ankeby")
+	m := domain.Municipality{Name: "Ankeby"}
+	err := e.s.CreateMunicipality(e.ctx, actor, &m)
+	if code(err) != domain.EConflict || !strings.Contains(fmt.Sprint(domain.AsError(err).Fields), "name") {
+		t.Errorf("duplicate municipality: %v", err)
+	}
+	if _, err := e.s.VerifyAudit(e.ctx); err != nil {
+		t.Errorf("after the conflict: %v", err)
+	}
+}
