@@ -5,7 +5,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -45,9 +47,11 @@ var postgresDialect = &dialect{
 			// 08: connection exception; 57P01-03: admin/crash shutdown, cannot connect now.
 			return pe.Code[:2] == "08" || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
 		}
+		// A connection that broke mid-statement, or none to be had.
 		var ce *pgconn.ConnectError
 		var ne net.Error
-		return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err)
+		return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err) ||
+			errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 	},
 	aggregateText: func(expr string) string { return "string_agg(" + expr + ", ',')" },
 }
