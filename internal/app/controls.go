@@ -205,7 +205,7 @@ func (a *App) updateSoARows(ctx context.Context, c Caller, mun int64, controlIDs
 		return nil, rowsError(bad)
 	}
 	today := a.Today()
-	rows, err := a.db.UpdateSoA(ctx, c.actor(), mun, keys, func(i int, row *domain.ControlImpl) error {
+	rows, err := a.db.UpdateSoA(ctx, c.actor(), mun, keys, func(ctx context.Context, i int, row *domain.ControlImpl) error {
 		err := a.applySoA(ctx, c, mun, row, ins[i], today)
 		if err == nil || !asRows {
 			return err

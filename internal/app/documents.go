@@ -97,7 +97,7 @@ func (a *App) UpdateDocument(ctx context.Context, c Caller, mun, id int64, in do
 	if err := a.member(c, mun); err != nil {
 		return domain.Document{}, err
 	}
-	d, err := a.db.UpdateDocument(ctx, c.actor(), mun, id, func(d *domain.Document) (string, error) {
+	d, err := a.db.UpdateDocument(ctx, c.actor(), mun, id, func(ctx context.Context, d *domain.Document) (string, error) {
 		if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
 			return "", domain.NotFound()
 		}
@@ -219,7 +219,7 @@ func (a *App) DeleteDocument(ctx context.Context, c Caller, mun, id int64) error
 	if err := a.member(c, mun); err != nil {
 		return err
 	}
-	return a.db.DeleteDocument(ctx, c.actor(), mun, id, func(d domain.Document) error {
+	return a.db.DeleteDocument(ctx, c.actor(), mun, id, func(_ context.Context, d domain.Document) error {
 		if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
 			return domain.NotFound()
 		}

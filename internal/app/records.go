@@ -119,7 +119,7 @@ func (a *App) MarkReviewed(ctx context.Context, c Caller, mun int64, kind domain
 		rv.Comment = strings.TrimSpace(*in.Comment)
 	}
 	var out domain.Record
-	err := a.db.MarkReviewed(ctx, c.actor(), mun, kind, id, &rv, func(r *domain.Record) error {
+	err := a.db.MarkReviewed(ctx, c.actor(), mun, kind, id, &rv, func(_ context.Context, r *domain.Record) error {
 		if !a.az.Can(c.P, mun, authz.ObjectOf(kind), authz.Read, target(*r)) {
 			return domain.NotFound()
 		}

@@ -138,7 +138,7 @@ func TestReviewedRecordIsNotRemindedForItsOldDate(t *testing.T) {
 		t.Fatalf("%d mails", n)
 	}
 	rv := domain.Review{ReviewedBy: anna, ReviewedAt: e.s.Today()}
-	err := e.s.MarkReviewed(e.ctx, sys, e.mun, domain.KindDocument, id, &rv, func(r *domain.Record) error {
+	err := e.s.MarkReviewed(e.ctx, sys, e.mun, domain.KindDocument, id, &rv, func(_ context.Context, r *domain.Record) error {
 		next := domain.NewDate(2026, time.May, 30)
 		r.NextReviewAt, rv.NextReviewAt = &next, next
 		return nil

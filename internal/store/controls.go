@@ -167,10 +167,10 @@ func (s *Store) GetSoARow(ctx context.Context, mun int64, catalogID, controlID s
 }
 
 // UpdateSoA changes rows of mun's statement of applicability in one transaction: mutate is
-// called with each current row (inside the transaction) and applies the change; finish is
+// called with the transaction's context (its checks read through it) and each current row and applies the change; finish is
 // called after the last row, before commit. When any call fails nothing is stored (a dry
 // run makes finish fail on purpose). Returns ENotFound and whatever mutate or finish return.
-func (s *Store) UpdateSoA(ctx context.Context, a Actor, mun int64, keys [][2]string, mutate func(i int, c *domain.ControlImpl) error, finish func() error) ([]domain.ControlImpl, error) {
+func (s *Store) UpdateSoA(ctx context.Context, a Actor, mun int64, keys [][2]string, mutate func(ctx context.Context, i int, c *domain.ControlImpl) error, finish func() error) ([]domain.ControlImpl, error) {
 	out := make([]domain.ControlImpl, 0, len(keys))
 	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		for i, k := range keys {
@@ -181,7 +181,7 @@ func (s *Store) UpdateSoA(ctx context.Context, a Actor, mun int64, keys [][2]str
 			c := before
 			c.UnitStatuses = append([]domain.UnitStatus{}, before.UnitStatuses...)
 			c.EvidenceIDs = append([]int64{}, before.EvidenceIDs...)
-			if err := mutate(i, &c); err != nil {
+			if err := mutate(ctx, i, &c); err != nil {
 				return err
 			}
 			err = s.saveRecord(ctx, a, &c.Record, audit.ActionUpdate, before, &c, func(ctx context.Context, tx *sqlx.Tx) error {

@@ -95,7 +95,7 @@ func (s *Store) CreateDocument(ctx context.Context, a Actor, d *domain.Document,
 // UpdateDocument changes governing document id of mun: mutate gets the current document inside
 // the transaction, checks permission and applies the change. A new version entry is written
 // when the version, status or adoption changes. Returns ENotFound and whatever mutate returns.
-func (s *Store) UpdateDocument(ctx context.Context, a Actor, mun, id int64, mutate func(*domain.Document) (string, error)) (domain.Document, error) {
+func (s *Store) UpdateDocument(ctx context.Context, a Actor, mun, id int64, mutate func(context.Context, *domain.Document) (string, error)) (domain.Document, error) {
 	var d domain.Document
 	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		before, err := s.GetDocument(ctx, mun, id)
@@ -104,7 +104,7 @@ func (s *Store) UpdateDocument(ctx context.Context, a Actor, mun, id int64, muta
 		}
 		d = before
 		d.ScopeUnitIDs = append([]int64(nil), before.ScopeUnitIDs...)
-		note, err := mutate(&d)
+		note, err := mutate(ctx, &d)
 		if err != nil {
 			return err
 		}
@@ -166,13 +166,13 @@ func (s *Store) ListVersions(ctx context.Context, mun, record int64) ([]domain.D
 // DeleteDocument removes a governing document with its reviews, comments and evidence; the
 // audit entry keeps what it was. check is called inside the transaction with the document.
 // Returns ENotFound and whatever check returns.
-func (s *Store) DeleteDocument(ctx context.Context, a Actor, mun, id int64, check func(domain.Document) error) error {
+func (s *Store) DeleteDocument(ctx context.Context, a Actor, mun, id int64, check func(context.Context, domain.Document) error) error {
 	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		d, err := s.GetDocument(ctx, mun, id)
 		if err != nil {
 			return err
 		}
-		if err := check(d); err != nil {
+		if err := check(ctx, d); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM records WHERE municipality_id = ? AND id = ?`), mun, id); err != nil {

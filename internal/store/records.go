@@ -142,14 +142,14 @@ func (s *Store) RecordByKey(ctx context.Context, mun int64, kind domain.Kind, ke
 // MarkReviewed records a review of a record of any kind: mutate (called inside the
 // transaction with the current record) checks permission and sets the new dates.
 // Returns ENotFound and whatever mutate returns.
-func (s *Store) MarkReviewed(ctx context.Context, a Actor, mun int64, kind domain.Kind, id int64, rv *domain.Review, mutate func(*domain.Record) error) error {
+func (s *Store) MarkReviewed(ctx context.Context, a Actor, mun int64, kind domain.Kind, id int64, rv *domain.Review, mutate func(context.Context, *domain.Record) error) error {
 	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		r, err := s.GetRecord(ctx, mun, kind, id)
 		if err != nil {
 			return err
 		}
 		before := reviewSnapshot(r)
-		if err := mutate(&r); err != nil {
+		if err := mutate(ctx, &r); err != nil {
 			return err
 		}
 		after := map[string]any{"last_reviewed_at": r.LastReviewedAt, "next_review_at": r.NextReviewAt, "comment": rv.Comment}

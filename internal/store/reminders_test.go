@@ -279,7 +279,7 @@ func TestPlanRemindersFollowsTheReviewDate(t *testing.T) {
 	// Reviewed: the next review is a year on. Nothing about the old date comes any more.
 	rv := domain.Review{ReviewedBy: anna, ReviewedAt: e.today()}
 	next := domain.NewDate(2026, time.May, 10)
-	err := e.s.MarkReviewed(e.ctx, actor, e.mun, domain.KindDocument, id, &rv, func(r *domain.Record) error {
+	err := e.s.MarkReviewed(e.ctx, actor, e.mun, domain.KindDocument, id, &rv, func(_ context.Context, r *domain.Record) error {
 		r.NextReviewAt = &next
 		rv.NextReviewAt = next
 		return nil

@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -89,5 +91,48 @@ func TestChildReadsAreScopedToTheMunicipality(t *testing.T) {
 	c2 := domain.Comment{RecordID: d.ID, AuthorID: uid, Body: "Intrång"}
 	if err := e.s.AddComment(e.ctx, actor, b, domain.KindDocument, &c2); code(err) != domain.ENotFound {
 		t.Errorf("comment through another municipality: %v", err)
+	}
+}
+
+// Store methods called inside InTx join its transaction: what they write commits together
+// (with its audit entries) or not at all, and checks inside it see what it has written.
+func TestTransactionsCompose(t *testing.T) {
+	e := newEnv(t)
+	mun := e.municipality("Ankeby")
+	before, err := e.s.VerifyAudit(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	var unit int64
+	err = e.s.InTx(e.ctx, func(ctx context.Context) error {
+		u := domain.OrgUnit{MunicipalityID: mun, Name: "IT", Kind: domain.UnitEnhet}
+		if err := e.s.SaveOrgUnit(ctx, actor, &u); err != nil {
+			return err
+		}
+		unit = u.ID
+		if ok, err := e.s.UnitsExist(ctx, mun, []int64{u.ID}); err != nil || !ok {
+			t.Errorf("a check inside the transaction does not see its unit: %v %v", ok, err)
+		}
+		if ok, _ := e.s.UnitsExist(e.ctx, mun, []int64{u.ID}); ok {
+			t.Error("a read outside the transaction sees its uncommitted unit")
+		}
+		m := domain.Municipality{Name: "Borgby"}
+		if err := e.s.CreateMunicipality(ctx, actor, &m); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("InTx = %v", err)
+	}
+	if _, err := e.s.GetOrgUnit(e.ctx, mun, unit); code(err) != domain.ENotFound {
+		t.Errorf("the unit of a rolled-back transaction exists: %v", err)
+	}
+	if ms, _ := e.s.ListMunicipalities(e.ctx, true, nil); len(ms) != 1 {
+		t.Errorf("municipalities after the rollback: %+v", ms)
+	}
+	if after, err := e.s.VerifyAudit(e.ctx); err != nil || after != before {
+		t.Errorf("audit entries %d → %d (%v): the rolled-back changes left entries", before, after, err)
 	}
 }
