@@ -6,6 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
 )
 
@@ -24,6 +26,8 @@ type recordPageFunc func(s *Server, c *gin.Context, status int, mid, id int64, f
 type kindWeb struct {
 	page   recordPageFunc
 	routes func(s *Server, api, pages *gin.RouterGroup)
+	// navExtra are menu entries after the kind's own (path below /m/{mid}/, text key).
+	navExtra []NavLink
 }
 
 var (
@@ -55,6 +59,23 @@ func spec(kind domain.Kind) domain.KindSpec {
 		panic(fmt.Sprintf("kind %q is not registered", kind))
 	}
 	return s
+}
+
+// kindNav is the menu of the registered kinds with a menu entry (KindSpec.Nav) whose records
+// the caller may read in mid.
+func (s *Server) kindNav(cl app.Caller, mid int64) []NavLink {
+	var out []NavLink
+	base := "/m/" + itoa(mid) + "/"
+	for _, k := range domain.KindSpecs() {
+		if k.Nav == "" || !s.app.CanSome(cl, mid, authz.ObjectOf(k.Kind), authz.Read) {
+			continue
+		}
+		out = append(out, NavLink{Href: base + k.Section, Label: k.Nav})
+		for _, l := range webOf(k.Kind).navExtra {
+			out = append(out, NavLink{Href: base + l.Href, Label: l.Label})
+		}
+	}
+	return out
 }
 
 // recordRef resolves the municipality and record id of a record route of kind (its :param

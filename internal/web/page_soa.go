@@ -18,7 +18,8 @@ import (
 )
 
 func init() {
-	registerKindWeb(domain.KindControl, kindWeb{page: (*Server).renderSoARow, routes: (*Server).soaRoutes})
+	registerKindWeb(domain.KindControl, kindWeb{page: (*Server).renderSoARow, routes: (*Server).soaRoutes,
+		navExtra: []NavLink{{Href: "gap", Label: "nav.gap"}}})
 }
 
 // soaRoutes registers the routes of the statement of applicability, its catalogs, exports, import and gap analysis: the API (under /api/v1) and the pages.

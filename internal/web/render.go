@@ -30,10 +30,16 @@ type Base struct {
 	Nav       Nav
 }
 
-// Nav says which menu entries the user may follow in the current municipality.
+// Nav says which menu entries the user may follow in the current municipality: one or more
+// per registered kind whose records they may read (from the registry), then the review
+// list, the audit trail and the administration.
 type Nav struct {
-	Documents, Controls, Reviews, Audit, Admin bool
+	Kinds                 []NavLink
+	Reviews, Audit, Admin bool
 }
+
+// NavLink is one menu entry: its path and the translation key of its text.
+type NavLink struct{ Href, Label string }
 
 // T translates a key in the page's language: {{$.T "key"}} in templates.
 func (b Base) T(key string, args ...any) string { return b.tr.T(key, args...) }
@@ -63,10 +69,9 @@ func (s *Server) base(c *gin.Context, title string) Base {
 		}
 		if b.Mun != nil {
 			b.Nav = Nav{
-				Documents: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Read),
-				Controls:  s.app.CanSome(cl, mid, authz.ObjControl, authz.Read),
-				Reviews:   s.app.CanSome(cl, mid, authz.ObjReview, authz.Read),
-				Audit:     s.app.CanSome(cl, mid, authz.ObjAudit, authz.Read),
+				Kinds:   s.kindNav(cl, mid),
+				Reviews: s.app.CanSome(cl, mid, authz.ObjReview, authz.Read),
+				Audit:   s.app.CanSome(cl, mid, authz.ObjAudit, authz.Read),
 			}
 		}
 	}
