@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gin-gonic/gin"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/i18n"
 )
@@ -124,4 +125,27 @@ func formInterval(v url.Values, p domain.Problems) *int {
 		return nil
 	}
 	return &n
+}
+
+// formFail is the one decision after a failed form post: re-render the form with the user's
+// input and the errors — for what the user can put right on the form: invalid or too large
+// input, a conflict (a name taken, a unit in use), a refusal that names a field — or show the
+// error page for anything else (not found, forbidden, internal). order lists the form's fields
+// for the error summary (nil: as posted). It reports false when it has shown the error page.
+func (s *Server) formFail(c *gin.Context, err error, order []string) (formState, int, bool) {
+	e := domain.AsError(err)
+	switch {
+	case e.Code == domain.EInvalid, e.Code == domain.ETooLarge, e.Code == domain.EConflict:
+	case e.Code == domain.EForbidden && len(e.Fields) > 0:
+	default:
+		s.fail(c, err)
+		return formState{}, 0, false
+	}
+	f := formFromPost(c)
+	delete(f.Values, "password") // never sent back
+	f.setErr(s.i18n.For(lang(c)), err)
+	if order != nil {
+		f.Order = orderFields(f.Order, order)
+	}
+	return f, statusOf(e.Code), true
 }

@@ -44,28 +44,6 @@ func (s *Server) adminParseForm(c *gin.Context) bool {
 	return true
 }
 
-// adminOnForm reports whether err belongs on the form (bad input, or a conflict naming a
-// field such as a taken name) rather than on the error page.
-func adminOnForm(err error) bool {
-	e := domain.AsError(err)
-	return e.Code == domain.EInvalid || (e.Code == domain.EConflict && len(e.Fields) > 0)
-}
-
-// adminFormFromPost keeps the posted input (never a password) with err's messages, the
-// fields in error in form order.
-func (s *Server) adminFormFromPost(c *gin.Context, err error, order []string) formState {
-	f := formFromPost(c)
-	delete(f.Values, "password")
-	for _, v := range c.Request.PostForm["org_unit_ids"] {
-		if n, perr := strconv.ParseInt(v, 10, 64); perr == nil {
-			f.Multi["org_unit_ids"] = append(f.Multi["org_unit_ids"], n)
-		}
-	}
-	f.setErr(s.i18n.For(lang(c)), err)
-	f.Order = orderFields(f.Order, order)
-	return f
-}
-
 // adminParseID reads an optional id field: empty is 0, anything but a positive integer is
 // a field error.
 func adminParseID(v url.Values, name string, p domain.Problems) int64 {
@@ -126,11 +104,11 @@ func (s *Server) adminCreateMunicipality(c *gin.Context) {
 	v := c.Request.PostForm
 	m, err := s.app.CreateMunicipality(c.Request.Context(), s.caller(c), app.MunicipalityInput{Name: v.Get("name"), OrgNumber: v.Get("org_number")})
 	if err != nil {
-		if !adminOnForm(err) {
-			s.fail(c, err)
+		f, status, ok := s.formFail(c, err, adminMunicipalityFields)
+		if !ok {
 			return
 		}
-		s.renderAdminHome(c, statusOf(domain.ErrorCode(err)), s.adminFormFromPost(c, err, adminMunicipalityFields))
+		s.renderAdminHome(c, status, f)
 		return
 	}
 	s.redirect(c, adminMunURL(m.ID), "flash.municipality_created")
@@ -378,15 +356,15 @@ func (s *Server) adminSaveOrgUnit(c *gin.Context) {
 		u, err = s.app.SaveOrgUnit(c.Request.Context(), s.caller(c), mid, uid, in)
 	}
 	if err != nil {
-		if !adminOnForm(err) {
-			s.fail(c, err)
+		f, status, ok := s.formFail(c, err, adminUnitFields)
+		if !ok {
 			return
 		}
 		formName := "new"
 		if uid != 0 {
 			formName = "unit-" + itoa(uid)
 		}
-		s.renderAdminOrg(c, statusOf(domain.ErrorCode(err)), mid, formName, s.adminFormFromPost(c, err, adminUnitFields))
+		s.renderAdminOrg(c, status, mid, formName, f)
 		return
 	}
 	s.redirect(c, adminMunURL(mid)+"#u-"+itoa(u.ID), "flash.saved")
@@ -402,13 +380,9 @@ func (s *Server) adminDeleteOrgUnit(c *gin.Context) {
 		return
 	}
 	if err := s.app.DeleteOrgUnit(c.Request.Context(), s.caller(c), mid, uid); err != nil {
-		if domain.ErrorCode(err) != domain.EConflict {
-			s.fail(c, err)
-			return
+		if f, status, ok := s.formFail(c, err, nil); ok { // a unit in use stays, with why
+			s.renderAdminOrg(c, status, mid, "delete-"+itoa(uid), f)
 		}
-		f := newForm()
-		f.setErr(s.i18n.For(lang(c)), err)
-		s.renderAdminOrg(c, http.StatusConflict, mid, "delete-"+itoa(uid), f)
 		return
 	}
 	s.redirect(c, adminMunURL(mid), "flash.deleted")
@@ -454,11 +428,11 @@ func (s *Server) adminCreateUser(c *gin.Context) {
 	in.Disabled = false // the create form has no such field
 	u, err := s.app.CreateUser(c.Request.Context(), s.caller(c), in)
 	if err != nil {
-		if !adminOnForm(err) {
-			s.fail(c, err)
+		f, status, ok := s.formFail(c, err, adminUserFields)
+		if !ok {
 			return
 		}
-		s.renderAdminUsers(c, statusOf(domain.ErrorCode(err)), s.adminFormFromPost(c, err, adminUserFields))
+		s.renderAdminUsers(c, status, f)
 		return
 	}
 	s.redirect(c, adminUserURL(u.ID), "flash.user_created")
@@ -584,11 +558,11 @@ func (s *Server) adminUpdateUser(c *gin.Context) {
 		return
 	}
 	if _, err := s.app.UpdateUser(c.Request.Context(), s.caller(c), uid, parseAdminUserForm(c.Request.PostForm)); err != nil {
-		if !adminOnForm(err) {
-			s.fail(c, err)
+		f, status, ok := s.formFail(c, err, adminUserFields)
+		if !ok {
 			return
 		}
-		s.renderAdminUser(c, statusOf(domain.ErrorCode(err)), uid, "edit", s.adminFormFromPost(c, err, adminUserFields))
+		s.renderAdminUser(c, status, uid, "edit", f)
 		return
 	}
 	s.redirect(c, adminUserURL(uid), "flash.saved")
@@ -631,11 +605,11 @@ func (s *Server) adminGrantRole(c *gin.Context) {
 		err = s.app.GrantRole(c.Request.Context(), s.caller(c), uid, in)
 	}
 	if err != nil {
-		if !adminOnForm(err) {
-			s.fail(c, err)
+		f, status, ok := s.formFail(c, err, adminGrantFields)
+		if !ok {
 			return
 		}
-		s.renderAdminUser(c, statusOf(domain.ErrorCode(err)), uid, "grant", s.adminFormFromPost(c, err, adminGrantFields))
+		s.renderAdminUser(c, status, uid, "grant", f)
 		return
 	}
 	s.redirect(c, adminUserURL(uid)+"#roles", "flash.role_granted")

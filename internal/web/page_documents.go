@@ -160,7 +160,7 @@ func formFromPost(c *gin.Context) formState {
 			f.Values[k] = vs[0]
 		}
 	}
-	for _, name := range []string{"scope_unit_ids", "evidence_record_ids"} {
+	for _, name := range []string{"scope_unit_ids", "evidence_record_ids", "org_unit_ids"} {
 		f.Multi[name] = formIDs(c.Request.PostForm, name, domain.Problems{})
 	}
 	return f
@@ -247,26 +247,12 @@ func (s *Server) documentCreate(c *gin.Context) {
 		d, err = s.app.CreateDocument(c.Request.Context(), s.caller(c), mid, in)
 	}
 	if err != nil {
-		s.formError(c, err, func(f formState) {
-			s.renderDocumentForm(c, statusOf(domain.ErrorCode(err)), mid, true, "/m/"+itoa(mid)+"/documents", f)
-		})
+		if f, status, ok := s.formFail(c, err, documentFields); ok {
+			s.renderDocumentForm(c, status, mid, true, "/m/"+itoa(mid)+"/documents", f)
+		}
 		return
 	}
 	s.redirect(c, docURL(mid, d.ID), "flash.doc_created")
-}
-
-// formError re-renders a form with the user's input and the errors for validation and
-// permission-on-a-field errors; anything else goes to the error page.
-func (s *Server) formError(c *gin.Context, err error, rerender func(formState)) {
-	e := domain.AsError(err)
-	if e.Code != domain.EInvalid && !(e.Code == domain.EForbidden && len(e.Fields) > 0) {
-		s.fail(c, err)
-		return
-	}
-	f := formFromPost(c)
-	f.setErr(s.i18n.For(lang(c)), err)
-	f.Order = orderFields(f.Order, documentFields)
-	rerender(f)
 }
 
 // orderFields sorts fields in error into the form's order.
@@ -377,9 +363,9 @@ func (s *Server) documentUpdate(c *gin.Context) {
 		_, err = s.app.UpdateDocument(c.Request.Context(), s.caller(c), mid, id, in)
 	}
 	if err != nil {
-		s.formError(c, err, func(f formState) {
-			s.renderDocumentForm(c, statusOf(domain.ErrorCode(err)), mid, false, docURL(mid, id), f)
-		})
+		if f, status, ok := s.formFail(c, err, documentFields); ok {
+			s.renderDocumentForm(c, status, mid, false, docURL(mid, id), f)
+		}
 		return
 	}
 	s.redirect(c, docURL(mid, id), "flash.doc_saved")
@@ -395,22 +381,10 @@ func (s *Server) documentAdopt(c *gin.Context) {
 	status, by, at := c.PostForm("status"), c.PostForm("adopted_by"), c.PostForm("adopted_at")
 	in := domain.DocumentInput{Status: &status, AdoptedBy: &by, AdoptedAt: &at}
 	if _, err := s.app.UpdateDocument(c.Request.Context(), s.caller(c), mid, id, in); err != nil {
-		s.inlineError(c, mid, id, "adopt", err)
+		s.inlineFail(c, domain.KindDocument, mid, id, "adopt", err)
 		return
 	}
 	s.redirect(c, docURL(mid, id), "flash.doc_adopted")
-}
-
-// inlineError re-renders the document page with an inline form's errors.
-func (s *Server) inlineError(c *gin.Context, mid, id int64, form string, err error) {
-	e := domain.AsError(err)
-	if e.Code != domain.EInvalid && e.Code != domain.ETooLarge {
-		s.fail(c, err)
-		return
-	}
-	f := formFromPost(c)
-	f.setErr(s.i18n.For(lang(c)), err)
-	s.renderDocument(c, statusOf(e.Code), mid, id, form, f)
 }
 
 func (s *Server) documentDelete(c *gin.Context) {

@@ -105,13 +105,11 @@ func (s *Server) renderImport(c *gin.Context, mid int64, changes []ImportChange,
 	pg := importPage{Changes: changes, Form: newForm(), Applied: applied, Nothing: err == nil && !applied && len(changes) == 0}
 	status := http.StatusOK
 	if err != nil {
-		e := domain.AsError(err)
-		if e.Code != domain.EInvalid && e.Code != domain.ETooLarge {
-			s.fail(c, err)
+		f, st, ok := s.formFail(c, err, nil)
+		if !ok {
 			return
 		}
-		status = statusOf(e.Code)
-		pg.Form.setErr(tr, err)
+		pg.Form, status = f, st
 		if rows := rowErrors(err); len(rows) > 0 {
 			for _, r := range rows {
 				text := tr.T(r.Message)

@@ -81,16 +81,12 @@ func (s *Server) userName(c *gin.Context, mid int64, id *int64) string {
 	return s.app.MemberName(c.Request.Context(), s.caller(c), mid, *id)
 }
 
-// inlineFail re-renders the record page for validation errors, the error page otherwise.
+// inlineFail re-renders the record page of kind with the errors of its inline form named
+// form, or shows the error page (formFail decides).
 func (s *Server) inlineFail(c *gin.Context, kind domain.Kind, mid, id int64, form string, err error) {
-	e := domain.AsError(err)
-	if e.Code != domain.EInvalid && e.Code != domain.ETooLarge {
-		s.fail(c, err)
-		return
+	if f, status, ok := s.formFail(c, err, nil); ok {
+		recordPage(kind)(s, c, status, mid, id, form, f)
 	}
-	f := formFromPost(c)
-	f.setErr(s.i18n.For(lang(c)), err)
-	recordPage(kind)(s, c, statusOf(e.Code), mid, id, form, f)
 }
 
 // recordForm is an inline form posted under a record page of kind: do makes the change;

@@ -334,15 +334,9 @@ func (s *Server) soaUpdate(c *gin.Context) {
 		_, err = s.app.UpdateSoA(c.Request.Context(), s.caller(c), mid, c.Param("ctl"), in)
 	}
 	if err != nil {
-		e := domain.AsError(err)
-		if e.Code != domain.EInvalid && !(e.Code == domain.EForbidden && len(e.Fields) > 0) {
-			s.fail(c, err)
-			return
+		if f, status, ok := s.formFail(c, err, soaFields); ok {
+			s.renderSoARow(c, status, mid, 0, "edit", f)
 		}
-		f := formFromPost(c)
-		f.setErr(s.i18n.For(lang(c)), err)
-		f.Order = orderFields(f.Order, soaFields)
-		s.renderSoARow(c, statusOf(e.Code), mid, 0, "edit", f)
 		return
 	}
 	s.redirect(c, recordPageURL(c, domain.KindControl), "flash.saved")
@@ -358,20 +352,16 @@ func (s *Server) ownControlCreate(c *gin.Context) {
 	in := app.CustomControlInput{ID: c.PostForm("id"), Theme: c.PostForm("theme"), Title: c.PostForm("title"), Description: c.PostForm("description")}
 	cc, err := s.app.CreateCustomControl(c.Request.Context(), s.caller(c), mid, in)
 	if err != nil {
-		e := domain.AsError(err)
-		if e.Code != domain.EInvalid && e.Code != domain.EConflict {
-			s.fail(c, err)
+		f, status, ok := s.formFail(c, err, []string{"id", "theme", "title", "description"})
+		if !ok {
 			return
 		}
-		f := formFromPost(c)
-		f.setErr(s.i18n.For(lang(c)), err)
-		f.Order = orderFields(f.Order, []string{"id", "theme", "title", "description"})
 		for i := range f.Order {
 			f.Labels["own-"+f.Order[i]] = f.Labels[f.Order[i]]
 			f.Errors["own-"+f.Order[i]] = f.Errors[f.Order[i]]
 			f.Order[i] = "own-" + f.Order[i]
 		}
-		s.renderSoAList(c, statusOf(e.Code), f)
+		s.renderSoAList(c, status, f)
 		return
 	}
 	s.redirect(c, "/m/"+itoa(mid)+"/soa/"+url.PathEscape(cc.ID), "flash.saved")
