@@ -1,0 +1,134 @@
+package web
+
+// The API of the governing documents' own routes (the shared record routes are in api_records.go).
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// documentFilter reads the document list's query parameters.
+func documentFilter(c *gin.Context) (store.DocumentFilter, error) {
+	p := domain.Problems{}
+	f := store.DocumentFilter{Query: strings.TrimSpace(c.Query("q"))}
+	if v := c.Query("type"); v != "" {
+		f.Type = domain.DocType(v)
+		if !oneOf(f.Type, domain.DocTypes) {
+			p.Add("type", "err.enum")
+		}
+	}
+	if v := c.Query("status"); v != "" {
+		f.Status = domain.DocStatus(v)
+		if !oneOf(f.Status, domain.DocStatuses) {
+			p.Add("status", "err.enum")
+		}
+	}
+	if v := c.Query("org_unit_id"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			p.Add("org_unit_id", "err.type")
+		}
+		f.OrgUnitID = n
+	}
+	if len(f.Query) > 200 {
+		p.Add("q", "err.too_long")
+	}
+	return f, p.Err()
+}
+
+func (s *Server) apiDocuments(c *gin.Context) (int, any, error) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		return 0, nil, err
+	}
+	f, err := documentFilter(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	ds, err := s.app.Documents(c.Request.Context(), s.caller(c), mid, f)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, ds, nil
+}
+
+func (s *Server) apiCreateDocument(c *gin.Context) (int, any, error) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		return 0, nil, err
+	}
+	var in domain.DocumentInput
+	if err := decodeJSON(c, &in); err != nil {
+		return 0, nil, err
+	}
+	d, err := s.app.CreateDocument(c.Request.Context(), s.caller(c), mid, newDocumentInput(in))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, d, nil
+}
+
+// newDocumentInput treats an empty next_review_at on create as not given, so the date is
+// computed from the interval as on the form (a new document always gets a review date).
+func newDocumentInput(in domain.DocumentInput) domain.DocumentInput {
+	if in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
+		in.NextReviewAt = nil
+	}
+	return in
+}
+
+func (s *Server) apiDocument(c *gin.Context) (int, any, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	d, err := s.app.Document(c.Request.Context(), s.caller(c), mid, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, d, nil
+}
+
+func (s *Server) apiUpdateDocument(c *gin.Context) (int, any, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	var in domain.DocumentInput
+	if err := decodeJSON(c, &in); err != nil {
+		return 0, nil, err
+	}
+	d, err := s.app.UpdateDocument(c.Request.Context(), s.caller(c), mid, id, in)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, d, nil
+}
+
+func (s *Server) apiDeleteDocument(c *gin.Context) (int, any, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := s.app.DeleteDocument(c.Request.Context(), s.caller(c), mid, id); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+func (s *Server) apiDocumentVersions(c *gin.Context) (int, any, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	vs, err := s.app.DocumentVersions(c.Request.Context(), s.caller(c), mid, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, vs, nil
+}

@@ -1,0 +1,262 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// ---- Users ----------------------------------------------------------------------------
+
+type adminUsersPage struct {
+	Base
+	Users []domain.User
+	Form  formState
+}
+
+func (s *Server) adminUsers(c *gin.Context) {
+	if !s.adminOnly(c) {
+		return
+	}
+	s.renderAdminUsers(c, http.StatusOK, newForm())
+}
+
+func (s *Server) renderAdminUsers(c *gin.Context, status int, f formState) {
+	users, err := s.app.Users(c.Request.Context(), s.caller(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, status, "admin_users", adminUsersPage{Base: s.base(c, s.i18n.T(lang(c), "admin.users_title")), Users: users, Form: f})
+}
+
+// parseAdminUserForm turns a posted account form into input; checkboxes absent are false.
+func parseAdminUserForm(v url.Values) app.UserInput {
+	return app.UserInput{
+		Username: strings.TrimSpace(v.Get("username")), Name: v.Get("name"), Email: v.Get("email"), Password: v.Get("password"),
+		IsAdmin: adminChecked(v, "is_admin"), Disabled: adminChecked(v, "disabled"),
+	}
+}
+
+func (s *Server) adminCreateUser(c *gin.Context) {
+	if !s.adminOnly(c) || !s.adminParseForm(c) {
+		return
+	}
+	in := parseAdminUserForm(c.Request.PostForm)
+	in.Disabled = false // the create form has no such field
+	u, err := s.app.CreateUser(c.Request.Context(), s.caller(c), in)
+	if err != nil {
+		f, status, ok := s.formFail(c, err, adminUserFields)
+		if !ok {
+			return
+		}
+		s.renderAdminUsers(c, status, f)
+		return
+	}
+	s.redirect(c, adminUserURL(u.ID), "flash.user_created")
+}
+
+func adminUserURL(uid int64) string { return "/admin/users/" + itoa(uid) }
+
+// adminRoleRow is one role assignment in the user's table.
+type adminRoleRow struct {
+	MunicipalityID int64
+	MunName        string
+	Role           domain.Role
+	Units          []string
+}
+
+// adminUnitGroup is one municipality's units in the grant form's <optgroup>.
+type adminUnitGroup struct {
+	Name  string
+	Units []adminUnitOpt
+}
+
+// adminUnitOpt is one unit <option>, its label indented by depth.
+type adminUnitOpt struct {
+	ID    int64
+	Label string
+}
+
+type adminUserPage struct {
+	Base
+	Account   domain.User
+	Roles     []adminRoleRow
+	MunOpts   []option
+	Groups    []adminUnitGroup
+	EditForm  formState
+	GrantForm formState
+	Summary   formState
+}
+
+// adminAccountForm fills the edit form with a stored account.
+func adminAccountForm(u domain.User) formState {
+	f := newForm()
+	f.Values["name"], f.Values["email"] = u.Name, u.Email
+	if u.IsAdmin {
+		f.Values["is_admin"] = "on"
+	}
+	if u.Disabled {
+		f.Values["disabled"] = "on"
+	}
+	return f
+}
+
+// renderAdminUser shows an account; formName ("edit" or "grant") names the form that
+// failed and f its input and errors.
+func (s *Server) renderAdminUser(c *gin.Context, status int, uid int64, formName string, f formState) {
+	cl := s.caller(c)
+	u, as, err := s.app.UserDetail(c.Request.Context(), cl, uid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	muns, err := s.app.Municipalities(c.Request.Context(), cl)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg := adminUserPage{Account: u, EditForm: adminAccountForm(u), GrantForm: newForm(), Summary: newForm()}
+	munNames := map[int64]string{}
+	unitNames := map[int64]string{}
+	for _, m := range muns {
+		munNames[m.ID] = m.Name
+		pg.MunOpts = append(pg.MunOpts, option{itoa(m.ID), m.Name})
+		units, err := s.app.OrgUnits(c.Request.Context(), cl, m.ID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		_, flat := adminTree(units)
+		g := adminUnitGroup{Name: m.Name}
+		for _, n := range flat {
+			unitNames[n.Unit.ID] = n.Unit.Name
+			g.Units = append(g.Units, adminUnitOpt{n.Unit.ID, adminIndent(n.Depth, n.Unit.Name)})
+		}
+		if len(g.Units) > 0 {
+			pg.Groups = append(pg.Groups, g)
+		}
+	}
+	for _, a := range as {
+		row := adminRoleRow{MunicipalityID: a.MunicipalityID, MunName: munNames[a.MunicipalityID], Role: a.Role}
+		for _, id := range a.OrgUnitIDs {
+			row.Units = append(row.Units, unitNames[id])
+		}
+		pg.Roles = append(pg.Roles, row)
+	}
+	switch formName {
+	case "edit":
+		pg.EditForm, pg.Summary = f, f
+	case "grant":
+		pg.GrantForm, pg.Summary = f, f
+	}
+	pg.Base = s.base(c, s.i18n.T(lang(c), "admin.user_title", u.Name))
+	s.render(c, status, "admin_user", pg)
+}
+
+func (s *Server) adminUser(c *gin.Context) {
+	if !s.adminOnly(c) {
+		return
+	}
+	uid, err := idParam(c, "uid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderAdminUser(c, http.StatusOK, uid, "", newForm())
+}
+
+func (s *Server) adminUpdateUser(c *gin.Context) {
+	if !s.adminOnly(c) || !s.adminParseForm(c) {
+		return
+	}
+	uid, err := idParam(c, "uid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.app.UpdateUser(c.Request.Context(), s.caller(c), uid, parseAdminUserForm(c.Request.PostForm)); err != nil {
+		f, status, ok := s.formFail(c, err, adminUserFields)
+		if !ok {
+			return
+		}
+		s.renderAdminUser(c, status, uid, "edit", f)
+		return
+	}
+	s.redirect(c, adminUserURL(uid), "flash.saved")
+}
+
+// parseAdminGrantForm turns a posted grant form into input.
+func parseAdminGrantForm(v url.Values) (app.RoleInput, domain.Problems) {
+	p := domain.Problems{}
+	in := app.RoleInput{Role: strings.TrimSpace(v.Get("role")), OrgUnitIDs: []int64{}}
+	if strings.TrimSpace(v.Get("municipality_id")) == "" {
+		p.Add("municipality_id", "err.required")
+	}
+	in.MunicipalityID = adminParseID(v, "municipality_id", p)
+	if in.Role == "" {
+		p.Add("role", "err.required")
+	}
+	for _, str := range v["org_unit_ids"] {
+		n, err := strconv.ParseInt(strings.TrimSpace(str), 10, 64)
+		if err != nil || n <= 0 {
+			p.Add("org_unit_ids", "err.type")
+			continue
+		}
+		in.OrgUnitIDs = append(in.OrgUnitIDs, n)
+	}
+	return in, p
+}
+
+func (s *Server) adminGrantRole(c *gin.Context) {
+	if !s.adminOnly(c) || !s.adminParseForm(c) {
+		return
+	}
+	uid, err := idParam(c, "uid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	in, p := parseAdminGrantForm(c.Request.PostForm)
+	err = p.Err()
+	if err == nil {
+		err = s.app.GrantRole(c.Request.Context(), s.caller(c), uid, in)
+	}
+	if err != nil {
+		f, status, ok := s.formFail(c, err, adminGrantFields)
+		if !ok {
+			return
+		}
+		s.renderAdminUser(c, status, uid, "grant", f)
+		return
+	}
+	s.redirect(c, adminUserURL(uid)+"#roles", "flash.role_granted")
+}
+
+func (s *Server) adminRevokeRole(c *gin.Context) {
+	if !s.adminOnly(c) || !s.adminParseForm(c) {
+		return
+	}
+	uid, err := idParam(c, "uid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := domain.Problems{}
+	v := c.Request.PostForm
+	mid := adminParseID(v, "municipality_id", p)
+	if err := p.Err(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.app.RevokeRole(c.Request.Context(), s.caller(c), uid, mid, strings.TrimSpace(v.Get("role"))); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirect(c, adminUserURL(uid)+"#roles", "flash.role_revoked")
+}
