@@ -2,14 +2,13 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
+	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
 // The issue's figures: a statement of applicability of 93 controls with per-unit statuses in
@@ -40,7 +40,7 @@ type benchEnv struct {
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
 	ctx := context.Background()
-	path := filepath.Join(b.TempDir(), "bench.db")
+	path := storetest.DSN(b) // SQLite, or PostgreSQL with LISA_TEST_DB=postgres
 	s, err := store.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
@@ -92,17 +92,9 @@ func newBenchEnv(b *testing.B) *benchEnv {
 		b.Fatal(err)
 	}
 
-	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000&_journal_mode=WAL")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	tx, err := db.Begin()
-	if err != nil {
-		b.Fatal(err)
-	}
+	raw := storetest.Raw(b, path)
 	statuses := []string{"implemented", "partial", "not_started"}
-	rows, err := tx.Query(`SELECT record_id FROM control_impls WHERE municipality_id = ?`, m.ID)
+	rows, err := raw.Query(`SELECT record_id FROM control_impls WHERE municipality_id = ?`, m.ID)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -113,26 +105,27 @@ func newBenchEnv(b *testing.B) *benchEnv {
 		recs = append(recs, id)
 	}
 	rows.Close()
+	var unitRows [][]any
 	for i, r := range recs {
 		for j, u := range units {
-			if _, err := tx.Exec(`INSERT INTO control_unit_status (record_id, org_unit_id, status) VALUES (?, ?, ?)`, r, u, statuses[(i+j)%3]); err != nil {
-				b.Fatal(err)
-			}
+			unitRows = append(unitRows, []any{r, u, statuses[(i+j)%3]})
 		}
-		if _, err := tx.Exec(`UPDATE records SET status = 'partial' WHERE id = ?`, r); err != nil {
-			b.Fatal(err)
-		}
+	}
+	storetest.BulkInsert(b, raw, "control_unit_status", []string{"record_id", "org_unit_id", "status"}, unitRows)
+	if _, err := raw.Exec(`UPDATE records SET status = 'partial' WHERE kind = 'control' AND municipality_id = ?`, m.ID); err != nil {
+		b.Fatal(err)
 	}
 	kinds := []string{"document", "asset", "risk", "incident"}
 	now := time.Now().UTC()
+	var recRows [][]any
 	for i := 0; i < 100000; i++ {
-		next := domain.DateOf(now).AddDays(i%1460 - 730).String()
-		if _, err := tx.Exec(`INSERT INTO records (municipality_id, kind, title, org_unit_id, owner_id, status, review_interval_months, next_review_at, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, 'open', 12, ?, ?, ?)`, m.ID, kinds[i%4], fmt.Sprintf("Post %d", i), units[i%80], coord.ID, next, now, now); err != nil {
-			b.Fatal(err)
-		}
+		next := domain.DateOf(now).AddDays(i%1460 - 730)
+		title := fmt.Sprintf("Post %d", i)
+		recRows = append(recRows, []any{m.ID, kinds[i%4], title, strings.ToLower(title), units[i%80], coord.ID, "open", 12, next, now, now})
 	}
-	if err := tx.Commit(); err != nil {
+	storetest.BulkInsert(b, raw, "records", []string{"municipality_id", "kind", "title", "title_fold", "org_unit_id", "owner_id", "status",
+		"review_interval_months", "next_review_at", "created_at", "updated_at"}, recRows)
+	if _, err := raw.Exec(`ANALYZE`); err != nil {
 		b.Fatal(err)
 	}
 	srv, err := New(a, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
