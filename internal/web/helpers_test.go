@@ -200,11 +200,18 @@ func (e *testEnv) count(query string, args ...any) int {
 	return n
 }
 
-// tableCounts counts the rows of the tables a request could write to.
+// tableCounts counts the rows of the tables a request could write to: the core's and every
+// registered kind's own table.
 func (e *testEnv) tableCounts() map[string]int {
 	out := map[string]int{}
-	for _, tbl := range []string{"municipalities", "org_units", "users", "role_assignments", "records", "documents",
-		"document_versions", "reviews", "comments", "evidence", "sessions", "audit_log"} {
+	tables := []string{"municipalities", "org_units", "users", "role_assignments", "records", "document_versions",
+		"reviews", "comments", "evidence", "record_links", "control_unit_status", "sessions", "audit_log"}
+	for _, k := range domain.KindSpecs() {
+		if k.Table != "" {
+			tables = append(tables, k.Table)
+		}
+	}
+	for _, tbl := range tables {
 		out[tbl] = e.count("SELECT COUNT(*) FROM " + tbl)
 	}
 	return out
