@@ -126,7 +126,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	storetest.BulkInsert(b, raw, "records", []string{"municipality_id", "kind", "title", "title_fold", "org_unit_id", "owner_id", "status",
 		"review_interval_months", "next_review_at", "created_at", "updated_at"}, recRows)
 	// PostgreSQL's autovacuum analyzes a table after a bulk load; SQLite gathers no
-	// statistics unless asked (and with them, SQLite 3.46 plans the limited due list worse:
+	// statistics unless asked (and with them, SQLite 3.54 plans the limited due list worse:
 	// 186 µs against 150 µs; see BENCHMARKS.md).
 	if raw.Postgres() {
 		if _, err := raw.Exec(`ANALYZE`); err != nil {
