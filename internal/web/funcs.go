@@ -42,6 +42,12 @@ func init() {
 		return m, nil
 	}
 	f["list"] = func(vs ...string) []string { return vs }
+	f["kindLabel"] = func(k domain.Kind) string { // the kind's name, as its registration gives it
+		if s, ok := domain.SpecOf(k); ok {
+			return s.Label
+		}
+		return "kind." + string(k)
+	}
 	f["doctypes"] = func() []string { return strs(domain.DocTypes) }
 	f["docstatuses"] = func() []string { return strs(domain.DocStatuses) }
 	f["adopters"] = func() []string { return strs(domain.Adopters) }

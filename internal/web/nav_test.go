@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -28,5 +29,20 @@ func TestNavigationFollowsTheRegistryAndTheRoles(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%s's menu %q, want %q", user, got, want)
 		}
+	}
+}
+
+// The review lists link each record to its own page through the one link builder: a
+// statement-of-applicability row by its control id.
+func TestReviewListLinksEachKindToItsPage(t *testing.T) {
+	env := newTestServer(t)
+	body := env.login("samordnare").get(fmt.Sprintf("/m/%d/reviews?due=all", env.ex)).Body.String()
+	for _, want := range []string{fmt.Sprintf(`href="/m/%d/soa/5.24"`, env.ex), fmt.Sprintf(`href="/m/%d/documents/%d"`, env.ex, env.doc(tDocSocDraft))} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the review list lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "/records/") {
+		t.Error("the review list still links through /records/")
 	}
 }
