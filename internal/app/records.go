@@ -340,3 +340,20 @@ func (a *App) AuditHead(ctx context.Context, c Caller, mun int64) (audit.Anchor,
 func (a *App) RecordCore(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64) (domain.Record, error) {
 	return a.record(ctx, c, mun, kind, id)
 }
+
+// ExportRecords streams the records of kind in mun that the caller may read to row, by title
+// (at most store.MaxExportRows). Returns ENotFound, EForbidden when the caller may read no
+// record of the kind.
+func (a *App) ExportRecords(ctx context.Context, c Caller, mun int64, kind domain.Kind, row func(store.ExportRow) error) error {
+	if err := a.member(c, mun); err != nil {
+		return err
+	}
+	if _, ok := domain.SpecOf(kind); !ok {
+		return domain.NotFound()
+	}
+	v := a.az.Filter(c.P, mun, authz.ObjectOf(kind), authz.Read)
+	if v.None() {
+		return domain.Forbidden()
+	}
+	return a.db.ExportRecords(ctx, mun, kind, v, row)
+}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +32,10 @@ type KindSpec struct {
 	Published []string
 	// Parse reads a status as users type it (default: NormalizeEnum, then one of Statuses).
 	Parse func(string) (string, bool)
+	// StatusLabels is the translation key prefix of the statuses' names ("docstatus.").
+	StatusLabels string
+	// ExportColumns are the kind's own columns in its spreadsheet export, after the core's.
+	ExportColumns []ExportColumn
 	// Object is the authorization object of policies/policy.csv (default: the kind's name).
 	Object string
 	// Label is the translation key of the kind's name ("kind.document"); Nav the key of its
@@ -41,6 +46,28 @@ type KindSpec struct {
 	// ("markDocumentReviewed"; default: the kind with a capital letter).
 	APIName string
 }
+
+// ExportColumn is one column of a kind's own table in its export: the column, the translation
+// key of its header, and how its values read.
+type ExportColumn struct {
+	Column string     // in the kind's Table
+	Header string     // translation key of the header ("field.version")
+	Type   ExportType // how the value is written
+	Labels string     // ExportEnum: translation key prefix of the values' names ("doctype.")
+}
+
+// ExportType says how an export column's value is written.
+type ExportType string
+
+// The export column types.
+const (
+	ExportText ExportType = "text" // as stored
+	ExportDate ExportType = "date" // YYYY-MM-DD
+	ExportEnum ExportType = "enum" // the value's name in the reader's language
+	ExportBool ExportType = "bool" // yes or no in the reader's language
+)
+
+var identifier = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
 var (
 	kindsMu sync.RWMutex
@@ -55,6 +82,14 @@ func RegisterKind(s KindSpec) {
 	defer kindsMu.Unlock()
 	if s.Kind == "" || s.Section == "" || len(s.Statuses) == 0 {
 		panic(fmt.Sprintf("kind %q: kind, section and statuses are required", s.Kind))
+	}
+	if s.Table != "" && !identifier.MatchString(s.Table) {
+		panic(fmt.Sprintf("kind %q: table %q is not an identifier", s.Kind, s.Table))
+	}
+	for _, c := range s.ExportColumns {
+		if s.Table == "" || !identifier.MatchString(c.Column) || c.Header == "" || (c.Type == ExportEnum) != (c.Labels != "") {
+			panic(fmt.Sprintf("kind %q: bad export column %+v", s.Kind, c))
+		}
 	}
 	if _, dup := kinds[s.Kind]; dup {
 		panic(fmt.Sprintf("kind %q registered twice", s.Kind))
@@ -174,7 +209,20 @@ func stringsOf[T ~string](vs []T) []string {
 func init() {
 	RegisterKind(KindSpec{Kind: KindDocument, Table: "documents", Section: "documents",
 		Statuses: stringsOf(DocStatuses), Closed: []string{string(DocRetired)}, Published: []string{string(DocAdopted)},
-		Label: "kind.document", Nav: "nav.documents", APIName: "Document"})
+		Label: "kind.document", Nav: "nav.documents", APIName: "Document", StatusLabels: "docstatus.",
+		ExportColumns: []ExportColumn{
+			{Column: "doc_type", Header: "field.type", Type: ExportEnum, Labels: "doctype."},
+			{Column: "version", Header: "field.version", Type: ExportText},
+			{Column: "adopted_by", Header: "field.adopted_by", Type: ExportEnum, Labels: "adopter."},
+			{Column: "adopted_at", Header: "field.adopted_at", Type: ExportDate},
+			{Column: "revision_in_progress", Header: "field.revision_in_progress", Type: ExportBool},
+			{Column: "scope", Header: "field.scope", Type: ExportEnum, Labels: "scope."},
+		}})
 	RegisterKind(KindSpec{Kind: KindControl, Table: "control_impls", Section: "soa", Param: "ctl", ByRef: true,
-		Statuses: stringsOf(ControlStatuses), Parse: func(v string) (string, bool) { st, ok := ParseControlStatus(v); return string(st), ok }, Label: "kind.control", Nav: "nav.soa", APIName: "SoARow"})
+		Statuses: stringsOf(ControlStatuses), Parse: func(v string) (string, bool) { st, ok := ParseControlStatus(v); return string(st), ok }, Label: "kind.control", Nav: "nav.soa", APIName: "SoARow", StatusLabels: "ctlstatus.",
+		ExportColumns: []ExportColumn{
+			{Column: "control_id", Header: "export.col.id", Type: ExportText},
+			{Column: "applicable", Header: "export.col.applicable", Type: ExportBool},
+			{Column: "justification", Header: "export.col.justification", Type: ExportText},
+		}})
 }

@@ -65,6 +65,9 @@ func init() {
 		update:  want{x404, x2xx, x2xx, x403, x403, x404, x401},
 		history: want{x404, x2xx, x2xx, x2xx, x2xx, x404, x401},
 		other:   want{x404, x404, x404, x404, x404, x404, x401},
+		// Staff and the administrator read no widget: 403 for the list.
+		list:      want{x403, x2xx, x2xx, x2xx, x2xx, x403, x401},
+		otherList: want{x403, x404, x404, x404, x404, x404, x401},
 		routes: map[string]routeCase{
 			"GET /m/:mid/widgets/:id": {own: want{x404, x2xx, x2xx, x2xx, x2xx, x404, xLogin}, other: want{x404, x404, x404, x404, x404, x404, xLogin}},
 		},

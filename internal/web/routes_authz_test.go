@@ -406,6 +406,8 @@ type kindRouteCase struct {
 
 	// API outcomes in the caller's municipality, and anything in the other one.
 	read, review, comment, update, history, other want
+	// Who may export the kind's list (CSV), in the caller's municipality and the other one.
+	list, otherList want
 }
 
 // tKindRoutes holds the cases of the kinds; a kind's test file adds its own.
@@ -419,6 +421,9 @@ var tKindRoutes = map[domain.Kind]kindRouteCase{
 		update:  want{x404, x2xx, x2xx, x403, x403, x404, x401},
 		history: want{x404, x2xx, x2xx, x2xx, x2xx, x404, x401},
 		other:   want{x404, x404, x404, x404, x404, x404, x401},
+		// Staff export the adopted documents; the administrator reads none.
+		list:      want{x403, x2xx, x2xx, x2xx, x2xx, x2xx, x401},
+		otherList: want{x403, x404, x404, x404, x404, x404, x401},
 	},
 	domain.KindControl: {
 		// Row 5.24, owned by nobody: coordinators change it, an information owner only rows
@@ -430,8 +435,10 @@ var tKindRoutes = map[domain.Kind]kindRouteCase{
 		update:  want{x403, x2xx, x403, x403, x403, x403, x401},
 		// The history is for those who follow up its reviews: the information owner only of
 		// rows in their units or their own.
-		history: want{x403, x2xx, x403, x2xx, x2xx, x403, x401},
-		other:   want{x403, x404, x404, x404, x404, x404, x401},
+		history:   want{x403, x2xx, x403, x2xx, x2xx, x403, x401},
+		other:     want{x403, x404, x404, x404, x404, x404, x401},
+		list:      want{x403, x2xx, x2xx, x2xx, x2xx, x403, x401},
+		otherList: want{x403, x404, x404, x404, x404, x404, x401},
 	},
 }
 
@@ -475,6 +482,7 @@ func addKindRoutes(table map[string]routeCase, pdf func(x *rctx) ([]byte, string
 		table["GET "+api+"/evidence/:eid"] = routeCase{own: kc.read, other: other}
 		table["DELETE "+api+"/evidence/:eid"] = routeCase{own: kc.update, other: other, setup: fresh}
 		table["GET "+api+"/history"] = routeCase{own: kc.history, other: other}
+		table["GET /api/v1/municipalities/:mid/"+k.Section+"/export.csv"] = routeCase{own: kc.list, other: kc.otherList}
 		if webOf(k.Kind).page == nil {
 			continue
 		}
