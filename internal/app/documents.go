@@ -22,18 +22,6 @@ func (a *App) Documents(ctx context.Context, c Caller, mun int64, f store.Docume
 	if err != nil {
 		return nil, err
 	}
-	for i := range ds {
-		// The list query leaves out the scope units; the few documents scoped to units get
-		// theirs, so a listed document reads the same as the one fetched alone.
-		if ds[i].Scope == domain.ScopeUnits {
-			full, err := a.db.GetDocument(ctx, mun, ds[i].ID)
-			if err != nil {
-				return nil, err
-			}
-			ds[i].ScopeUnitIDs = full.ScopeUnitIDs
-		}
-		scopeList(&ds[i])
-	}
 	return ds, nil
 }
 

@@ -357,3 +357,35 @@ func (a *App) ExportRecords(ctx context.Context, c Caller, mun int64, kind domai
 	}
 	return a.db.ExportRecords(ctx, mun, kind, v, row)
 }
+
+// Parts is what every record page shows below its own fields.
+type Parts struct {
+	Reviews  []domain.Review
+	Comments []domain.Comment
+	Evidence []domain.Evidence
+	History  []audit.Entry // nil unless the caller follows up reviews on the record
+}
+
+// RecordParts returns the reviews, comments, evidence files and (for those who follow up its
+// reviews) history of a record the caller may read, checking the record once. Returns
+// ENotFound.
+func (a *App) RecordParts(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64) (Parts, error) {
+	var p Parts
+	r, err := a.record(ctx, c, mun, kind, id)
+	if err != nil {
+		return p, err
+	}
+	if p.Reviews, err = a.db.ListReviews(ctx, mun, id); err != nil {
+		return p, err
+	}
+	if p.Comments, err = a.db.ListComments(ctx, mun, id); err != nil {
+		return p, err
+	}
+	if p.Evidence, err = a.db.ListEvidence(ctx, mun, id); err != nil {
+		return p, err
+	}
+	if a.az.Can(c.P, mun, authz.ObjReview, authz.Read, target(r)) {
+		p.History, err = auditList(a.db.ListAudit(ctx, store.AuditFilter{MunicipalityID: mun, Kind: string(kind), RecordID: id, Limit: 200}))
+	}
+	return p, err
+}

@@ -52,6 +52,32 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
+	// The scope units of the documents scoped to units, in one statement for the whole list.
+	var scoped bool
+	for i := range out {
+		out[i].ScopeUnitIDs = []int64{}
+		scoped = scoped || out[i].Scope == domain.ScopeUnits
+	}
+	if !scoped {
+		return out, nil
+	}
+	var units []struct {
+		RecordID  int64 `db:"record_id"`
+		OrgUnitID int64 `db:"org_unit_id"`
+	}
+	if err := s.db(ctx).SelectContext(ctx, &units, s.rebind(`SELECT su.record_id, su.org_unit_id FROM document_scope_units su
+		JOIN records r ON r.id = su.record_id WHERE r.municipality_id = ? ORDER BY su.record_id, su.org_unit_id`), mun); err != nil {
+		return nil, fmt.Errorf("list document scopes: %w", err)
+	}
+	pos := make(map[int64]int, len(out))
+	for i := range out {
+		pos[out[i].ID] = i
+	}
+	for _, u := range units {
+		if i, ok := pos[u.RecordID]; ok {
+			out[i].ScopeUnitIDs = append(out[i].ScopeUnitIDs, u.OrgUnitID)
+		}
+	}
 	return out, nil
 }
 

@@ -128,3 +128,33 @@ func TestUniqueViolationIsAConflict(t *testing.T) {
 		t.Errorf("after the conflict: %v", err)
 	}
 }
+
+// The document list carries each document's scope units, read for the whole list at once
+// (it once read every unit-scoped document again, one by one).
+func TestDocumentListCarriesScopeUnits(t *testing.T) {
+	e := newEnv(t)
+	a := e.municipality("Ankeby")
+	u1, u2 := e.unit(a, "Soc", nil), e.unit(a, "BUF", nil)
+	d := domain.Document{Record: domain.Record{MunicipalityID: a}}
+	title, scope := "Rutin för två förvaltningar", "units"
+	if _, err := domain.ApplyDocument(&d, domain.DocumentInput{Type: ptr("rutin"), Title: &title, OrgUnitID: &u1, Scope: &scope, ScopeUnitIDs: &[]int64{u2, u1}}, domain.DateOf(now)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.CreateDocument(e.ctx, actor, &d, ""); err != nil {
+		t.Fatal(err)
+	}
+	e.doc(a, u1, "Hela kommunen", "draft", "2026-06-01")
+	docs, err := e.s.ListDocuments(e.ctx, a, domain.Visibility{All: true}, store.DocumentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range docs {
+		want := []int64{}
+		if doc.ID == d.ID {
+			want = []int64{min(u1, u2), max(u1, u2)}
+		}
+		if fmt.Sprint(doc.ScopeUnitIDs) != fmt.Sprint(want) {
+			t.Errorf("%s: scope units %v, want %v", doc.Title, doc.ScopeUnitIDs, want)
+		}
+	}
+}

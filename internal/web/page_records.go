@@ -57,19 +57,11 @@ func (s *Server) loadRecordParts(c *gin.Context, mid int64, kind domain.Kind, r 
 	ctx, cl := c.Request.Context(), s.caller(c)
 	rp := recordParts{URL: recordPageURL(c, kind), Rec: r, Can: s.rights(c, mid, kind, r), Form: f, FormName: formName,
 		MaxUpload: "25 MB", TodayValue: s.app.Today().String()}
-	var err error
-	if rp.Reviews, err = s.app.Reviews(ctx, cl, mid, kind, r.ID); err != nil {
+	parts, err := s.app.RecordParts(ctx, cl, mid, kind, r.ID)
+	if err != nil {
 		return rp, err
 	}
-	if rp.Comments, err = s.app.Comments(ctx, cl, mid, kind, r.ID); err != nil {
-		return rp, err
-	}
-	if rp.Evidence, err = s.app.EvidenceList(ctx, cl, mid, kind, r.ID); err != nil {
-		return rp, err
-	}
-	if rp.Can.History {
-		rp.History, err = s.app.History(ctx, cl, mid, kind, r.ID)
-	}
+	rp.Reviews, rp.Comments, rp.Evidence, rp.History = parts.Reviews, parts.Comments, parts.Evidence, parts.History
 	return rp, err
 }
 
