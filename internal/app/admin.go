@@ -94,6 +94,7 @@ func (a *App) DeleteOrgUnit(ctx context.Context, c Caller, mun, id int64) error 
 	if err := a.require(c, mun, authz.ObjOrg, authz.Write); err != nil {
 		return err
 	}
+	defer a.sessions.forgetAll() // role assignments may have named the unit
 	return a.db.DeleteOrgUnit(ctx, c.actor(), mun, id)
 }
 
@@ -189,6 +190,7 @@ func (a *App) UpdateUser(ctx context.Context, c Caller, id int64, in UserInput) 
 	}
 	u.ID = id
 	err = a.db.UpdateUser(ctx, c.actor(), &u)
+	a.sessions.forgetUser(id) // a new name or password, disabled: read again
 	return u, err
 }
 
@@ -223,6 +225,7 @@ func (a *App) GrantRole(ctx context.Context, c Caller, user int64, in RoleInput)
 	if err := p.Err(); err != nil {
 		return err
 	}
+	defer a.sessions.forgetUser(user)
 	return a.db.GrantRole(ctx, c.actor(), domain.RoleAssignment{UserID: user, MunicipalityID: in.MunicipalityID, Role: r, OrgUnitIDs: units})
 }
 
@@ -231,6 +234,7 @@ func (a *App) RevokeRole(ctx context.Context, c Caller, user, mun int64, role st
 	if err := a.requireAdmin(c); err != nil {
 		return err
 	}
+	defer a.sessions.forgetUser(user)
 	return a.db.RevokeRole(ctx, c.actor(), user, mun, domain.Role(role))
 }
 

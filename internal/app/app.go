@@ -18,9 +18,10 @@ import (
 // data only through the services, which decide authorization and scope every read to the
 // caller's municipality.
 type App struct {
-	db  *store.Store
-	az  *authz.Authorizer
-	cat *catalog.Set // the shipped control catalogs and their mappings
+	db       *store.Store
+	az       *authz.Authorizer
+	cat      *catalog.Set // the shipped control catalogs and their mappings
+	sessions principalCache
 
 	Hasher   auth.Hasher
 	Throttle *auth.Throttle

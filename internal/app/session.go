@@ -71,11 +71,13 @@ func (a *App) Login(ctx context.Context, ip, username, password string) (LoginRe
 
 // EndSession ends a session without an audit entry (the session a new login replaces).
 func (a *App) EndSession(ctx context.Context, token string) error {
+	a.sessions.forget(token)
 	return a.db.DeleteSession(ctx, token)
 }
 
 // Logout ends the session.
 func (a *App) Logout(ctx context.Context, c Caller, token string) error {
+	a.sessions.forget(token)
 	return a.db.InTx(ctx, func(ctx context.Context) error {
 		if err := a.db.DeleteSession(ctx, token); err != nil {
 			return err
@@ -88,13 +90,27 @@ func (a *App) Logout(ctx context.Context, c Caller, token string) error {
 }
 
 // SessionPrincipal returns the person and CSRF token of a live session. Returns ENotFound.
+// The answer is kept in memory for up to PrincipalTTL (see principalCache).
 func (a *App) SessionPrincipal(ctx context.Context, token string) (*authz.Principal, string, error) {
+	now := a.db.Now()
+	if e, ok := a.sessions.get(token, now); ok {
+		return e.p, e.csrf, nil
+	}
+	gen := a.sessions.generation()
 	ss, err := a.db.GetSession(ctx, token)
 	if err != nil {
 		return nil, "", err
 	}
 	p, err := a.principal(ctx, ss.UserID)
-	return p, ss.CSRFToken, err
+	if err != nil {
+		return nil, "", err
+	}
+	until := now.Add(PrincipalTTL)
+	if ss.ExpiresAt.Before(until) {
+		until = ss.ExpiresAt
+	}
+	a.sessions.put(token, gen, cachedSession{p: p, csrf: ss.CSRFToken, until: until})
+	return p, ss.CSRFToken, nil
 }
 
 // TokenPrincipal returns the person of a bearer API token. Returns ENotFound.
