@@ -31,7 +31,9 @@ import (
 const usage = `Lisa – informationssäkerhet för kommuner (ISMS)
 
 Usage:
-  lisa demo   [--addr ADDR] [--db PATH]   start with demo data (creates or reuses PATH)
+  lisa demo   [--addr ADDR] [--db PATH] [--size small|large] [--seed N]
+                                          start with demo data (creates or reuses PATH);
+                                          large adds kommun-L for performance work
   lisa serve  [--addr ADDR] [--db DB]     start the server
   lisa migrate [--db DB]                  create or upgrade the database
   lisa user create --username U --name N [--admin] [--db PATH]   (password read from LISA_PASSWORD or stdin)
@@ -53,6 +55,8 @@ type config struct {
 	SecureCookies  bool
 	TrustedProxies string
 	LogFormat      string
+	DemoSize       string // demo: "small" or "large"
+	DemoSeed       uint64
 }
 
 func env(key, def string) string {
@@ -98,10 +102,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return serve(ctx, c, stdout, false)
 	case "demo":
-		c, _, err := parseConfig("demo", rest, "lisa-demo.db", nil)
+		var size string
+		var seed uint64
+		c, _, err := parseConfig("demo", rest, "lisa-demo.db", func(fs *flag.FlagSet) {
+			fs.StringVar(&size, "size", "small", "small: Exempelkommun and Grannkommun; large: also kommun-L (Storstad: 100,000 documents, 3,000 people, 2,000,000 audit entries)")
+			fs.Uint64Var(&seed, "seed", 1, "seed of the large dataset")
+		})
 		if err != nil {
 			return err
 		}
+		if size != "small" && size != "large" {
+			return fmt.Errorf("--size must be small or large, not %q", size)
+		}
+		c.DemoSize, c.DemoSeed = size, seed
 		return serve(ctx, c, stdout, true)
 	case "migrate":
 		c, _, err := parseConfig("migrate", rest, "lisa.db", nil)
@@ -159,6 +172,17 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 		if !seeded {
 			if err := demo.Seed(ctx, a); err != nil {
 				return fmt.Errorf("load demo data: %w", err)
+			}
+		}
+		if c.DemoSize == "large" {
+			has, err := demo.HasLarge(ctx, a)
+			if err != nil {
+				return err
+			}
+			if !has {
+				if err := demo.SeedLarge(ctx, a, s, demo.KommunL, c.DemoSeed, stdout); err != nil {
+					return fmt.Errorf("load kommun-L: %w", err)
+				}
 			}
 		}
 	}

@@ -281,3 +281,12 @@ func (a *App) ImportUser(ctx context.Context, actor store.Actor, u *domain.User)
 	}
 	return a.db.CreateUser(ctx, actor, u)
 }
+
+// CallerByUsername is CallerFor by username, for the command line and the demo.
+func (a *App) CallerByUsername(ctx context.Context, username string) (Caller, error) {
+	u, err := a.db.GetUserByUsername(ctx, username)
+	if err != nil {
+		return Caller{}, err
+	}
+	return a.CallerFor(ctx, u.ID, "local")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/pressly/goose/v3"
 )
 
@@ -26,4 +27,7 @@ type dialect struct {
 	unavailable func(err error) bool
 	// aggregateText joins expr over a group with commas.
 	aggregateText func(expr string) string
+	// afterLoad runs after rows with explicit ids were loaded into table (PostgreSQL moves the
+	// identity sequence past them).
+	afterLoad func(ctx context.Context, tx *sqlx.Tx, table string) error
 }

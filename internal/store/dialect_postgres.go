@@ -54,6 +54,16 @@ var postgresDialect = &dialect{
 			errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 	},
 	aggregateText: func(expr string) string { return "string_agg(" + expr + ", ',')" },
+	afterLoad: func(ctx context.Context, tx *sqlx.Tx, table string) error {
+		if table == "audit_log" { // its ids are the chain's, not a sequence's
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), (SELECT MAX(id) FROM `+table+`))`)
+		if err != nil {
+			return fmt.Errorf("move %s's ids on: %w", table, err)
+		}
+		return nil
+	},
 }
 
 func openPostgres(ctx context.Context, d *dialect, dsn string) (*Store, error) {

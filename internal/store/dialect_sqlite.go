@@ -38,6 +38,7 @@ var sqliteDialect = &dialect{
 		return errors.As(err, &e) && (e.Code == sqlite3.ErrCantOpen || e.Code == sqlite3.ErrIoErr)
 	},
 	aggregateText: func(expr string) string { return "group_concat(" + expr + ", ',')" },
+	afterLoad:     func(context.Context, *sqlx.Tx, string) error { return nil }, // INTEGER PRIMARY KEY follows MAX(id)
 }
 
 func sqliteDSN(path string, readOnly bool) string {

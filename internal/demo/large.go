@@ -1,0 +1,332 @@
+package demo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// LargeName is the municipality of the kommun-L dataset.
+const LargeName = "Storstad"
+
+// LargeSize is the size of kommun-L (about twice Stockholm's ISMS): org units, people,
+// governing documents and audit entries.
+type LargeSize struct {
+	Units, Users, Documents, AuditEntries int
+}
+
+// KommunL is the dataset the performance issue measures against.
+var KommunL = LargeSize{Units: 80, Users: 3000, Documents: 100_000, AuditEntries: 2_000_000}
+
+// HasLarge reports whether the large municipality is there already.
+func HasLarge(ctx context.Context, a *app.App) (bool, error) {
+	return a.HasUser(ctx, "storstad-0001")
+}
+
+// SeedLarge adds the kommun-L municipality to a database holding the demo data, from seed,
+// deterministically but for dates (which follow today, so that 40 % of the documents are
+// overdue whenever it is built): size.Units org units with the statement of applicability and
+// every unit's status on every control, size.Users people with roles (coordinators,
+// information owners of one to three units, management, auditors, staff), size.Documents
+// governing documents with versions, reviews, comments and evidence, and size.AuditEntries
+// audit entries on a valid chain, hashed by package audit. The demo's own accounts get roles
+// there too. Progress goes to progress.
+func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, seed uint64, progress io.Writer) error {
+	start := time.Now()
+	say := func(format string, args ...any) {
+		fmt.Fprintf(progress, "\rkommun-L: %-60s %5.1f s", fmt.Sprintf(format, args...), time.Since(start).Seconds())
+	}
+	defer fmt.Fprintln(progress)
+	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	admin, err := a.CallerByUsername(ctx, "admin")
+	if err != nil {
+		return fmt.Errorf("the demo data must be loaded first: %w", err)
+	}
+
+	// The org tree and the statement of applicability, through the services.
+	say("kommunen och %d enheter", size.Units)
+	m, err := a.CreateMunicipality(ctx, admin, app.MunicipalityInput{Name: LargeName, OrgNumber: "212000-0142"})
+	if err != nil {
+		return err
+	}
+	ks, err := a.SaveOrgUnit(ctx, admin, m.ID, 0, app.OrgUnitInput{Name: "Kommunstyrelsen", Kind: string(domain.UnitKommunstyrelse)})
+	if err != nil {
+		return err
+	}
+	units := []int64{ks.ID}
+	var parent int64 = ks.ID
+	for i := 1; i < size.Units; i++ {
+		in := app.OrgUnitInput{Name: fmt.Sprintf("Nämnd %02d", i/5+1), Kind: string(domain.UnitNamnd), ParentID: &ks.ID}
+		switch {
+		case i%5 == 0:
+		case i%17 == 0:
+			in = app.OrgUnitInput{Name: fmt.Sprintf("Storstad Bolag %02d AB", i), Kind: string(domain.UnitBolag), ParentID: &ks.ID}
+		default:
+			in = app.OrgUnitInput{Name: fmt.Sprintf("Förvaltning %02d", i), Kind: string(domain.UnitForvaltning), ParentID: &parent}
+		}
+		if i%5 == 0 && in.Kind == string(domain.UnitNamnd) {
+			in.Name = fmt.Sprintf("Nämnd %02d", i/5)
+		}
+		u, err := a.SaveOrgUnit(ctx, admin, m.ID, 0, in)
+		if err != nil {
+			return err
+		}
+		if in.Kind == string(domain.UnitNamnd) {
+			parent = u.ID
+		}
+		units = append(units, u.ID)
+	}
+	hash, err := a.Hasher.Hash(Password)
+	if err != nil {
+		return err
+	}
+	mun := m.ID
+	now := s.Now().UTC().Truncate(time.Microsecond)
+	today := s.Today()
+	pick := func(n int) int { return rng.IntN(n) }
+
+	return s.Load(ctx, func(l *store.Loader) error {
+		// People and their roles.
+		say("%d personer med roller", size.Users)
+		firstUser, err := l.NextID("users", size.Users)
+		if err != nil {
+			return err
+		}
+		firstRole, err := l.NextID("role_assignments", size.Users+5)
+		if err != nil {
+			return err
+		}
+		var users, roles, roleUnits [][]any
+		owners := map[int64][]int64{} // unit -> its information owners
+		var ownerIDs, staffIDs []int64
+		roleOf := func(i int) domain.Role {
+			switch {
+			case i < 10:
+				return domain.RoleCoordinator
+			case i < 410:
+				return domain.RoleInformationOwner
+			case i < 460:
+				return domain.RoleManagement
+			case i < 480:
+				return domain.RoleAuditor
+			}
+			return domain.RoleStaff
+		}
+		for i := 0; i < size.Users; i++ {
+			id := firstUser + int64(i)
+			users = append(users, []any{id, fmt.Sprintf("storstad-%04d", i+1), fmt.Sprintf("%s %s", firstNames[pick(len(firstNames))], lastNames[pick(len(lastNames))]),
+				fmt.Sprintf("person%04d@storstad.se", i+1), hash, false, false, now})
+			role := roleOf(i)
+			rid := firstRole + int64(i)
+			roles = append(roles, []any{rid, id, mun, string(role)})
+			if role == domain.RoleInformationOwner {
+				ownerIDs = append(ownerIDs, id)
+				seen := map[int64]bool{}
+				for range 1 + pick(3) {
+					u := units[pick(len(units))]
+					if !seen[u] {
+						seen[u] = true
+						roleUnits = append(roleUnits, []any{rid, u})
+						owners[u] = append(owners[u], id)
+					}
+				}
+			} else if role == domain.RoleStaff {
+				staffIDs = append(staffIDs, id)
+			}
+		}
+		// The demo's own accounts see Storstad too.
+		demoRoles := map[string]domain.Role{"samordnare": domain.RoleCoordinator, "agare": domain.RoleInformationOwner,
+			"ledning": domain.RoleManagement, "revisor": domain.RoleAuditor, "medarbetare": domain.RoleStaff}
+		n := int64(size.Users)
+		for _, name := range []string{"samordnare", "agare", "ledning", "revisor", "medarbetare"} {
+			c, err := a.CallerByUsername(ctx, name)
+			if err != nil {
+				return err
+			}
+			rid := firstRole + n
+			n++
+			roles = append(roles, []any{rid, c.P.User.ID, mun, string(demoRoles[name])})
+			if name == "agare" {
+				roleUnits = append(roleUnits, []any{rid, units[1]})
+				owners[units[1]] = append(owners[units[1]], c.P.User.ID)
+			}
+		}
+		if err := l.Insert("users", []string{"id", "username", "name", "email", "password_hash", "is_admin", "disabled", "created_at"}, users); err != nil {
+			return err
+		}
+		if err := l.Insert("role_assignments", []string{"id", "user_id", "municipality_id", "role"}, roles); err != nil {
+			return err
+		}
+		if err := l.Insert("role_assignment_units", []string{"assignment_id", "org_unit_id"}, roleUnits); err != nil {
+			return err
+		}
+
+		// The statement of applicability: every unit's status on every control.
+		say("tillämplighetsförklaringen i alla enheter")
+		var ctlIDs []int64
+		if err := l.Select(&ctlIDs, `SELECT record_id FROM control_impls WHERE municipality_id = ? ORDER BY record_id`, mun); err != nil {
+			return err
+		}
+		statuses := []domain.ControlStatus{domain.CtlImplemented, domain.CtlPartial, domain.CtlNotStarted}
+		var unitStatus [][]any
+		for _, rec := range ctlIDs {
+			var us []domain.UnitStatus
+			for _, u := range units {
+				st := statuses[pick(3)]
+				us = append(us, domain.UnitStatus{OrgUnitID: u, Status: st})
+				unitStatus = append(unitStatus, []any{rec, u, string(st)})
+			}
+			if err := l.Exec(`UPDATE records SET status = ? WHERE id = ?`, string(domain.Summarize(us)), rec); err != nil {
+				return err
+			}
+		}
+		if err := l.Insert("control_unit_status", []string{"record_id", "org_unit_id", "status"}, unitStatus); err != nil {
+			return err
+		}
+
+		// Governing documents with their versions, reviews, comments and evidence.
+		firstDoc, err := l.NextID("records", size.Documents)
+		if err != nil {
+			return err
+		}
+		reviewID, _ := l.NextID("reviews", size.Documents)
+		commentID, _ := l.NextID("comments", size.Documents)
+		evidenceID, _ := l.NextID("evidence", size.Documents)
+		versionID, _ := l.NextID("document_versions", size.Documents)
+		pdf := []byte("%PDF-1.4\n% Lisa kommun-L\n%%EOF\n")
+		sum := sha256.Sum256(pdf)
+		pdfSum := hex.EncodeToString(sum[:])
+		const chunk = 5000
+		for from := 0; from < size.Documents; from += chunk {
+			say("styrande dokument %d/%d", from, size.Documents)
+			var recs, docs, versions, reviews, comments, evidence [][]any
+			for i := from; i < min(from+chunk, size.Documents); i++ {
+				id := firstDoc + int64(i)
+				unit := units[pick(len(units))]
+				var owner any
+				if os := owners[unit]; len(os) > 0 {
+					owner = os[pick(len(os))]
+				} else if len(ownerIDs) > 0 && pick(4) == 0 {
+					owner = ownerIDs[pick(len(ownerIDs))]
+				}
+				typ := domain.DocTypes[pick(len(domain.DocTypes))]
+				status := domain.DocAdopted
+				switch r := pick(10); {
+				case r < 3:
+					status = domain.DocDraft
+				case r == 3:
+					status = domain.DocRetired
+				}
+				// 40 % overdue: next review up to two years ago; the rest up to a year ahead.
+				var next domain.Date
+				if pick(10) < 4 {
+					next = today.AddDays(-1 - pick(730))
+				} else {
+					next = today.AddDays(pick(366))
+				}
+				last := next.AddMonths(-12)
+				title := fmt.Sprintf("%s för %s %06d", docWords[pick(len(docWords))], topics[pick(len(topics))], i+1)
+				var adoptedBy, adoptedAt any
+				if status != domain.DocDraft {
+					adoptedBy, adoptedAt = string(domain.Adopters[pick(len(domain.Adopters))]), last
+				}
+				recs = append(recs, []any{id, mun, string(domain.KindDocument), "", title, strings.ToLower(title), unit, owner, string(status), 12, last, next, now, now})
+				docs = append(docs, []any{id, string(typ), fmt.Sprintf("%d.%d", 1+pick(4), pick(10)), "", adoptedBy, adoptedAt, pick(20) == 0, string(domain.ScopeWholeExclCompanies)})
+				versions = append(versions, []any{versionID + int64(i), id, "1.0", string(status), adoptedBy, adoptedAt, "", owner, now})
+				if pick(10) < 6 {
+					reviews = append(reviews, []any{reviewID + int64(i), id, ownerOr(owner, ownerIDs, pick), last, next, "Genomgången utan ändringar.", now})
+				}
+				if pick(10) < 3 {
+					comments = append(comments, []any{commentID + int64(i), id, ownerOr(owner, ownerIDs, pick), "Behöver ses över inför nästa revision.", now})
+				}
+				if pick(10) == 0 {
+					evidence = append(evidence, []any{evidenceID + int64(i), id, "protokoll.pdf", "application/pdf", len(pdf), pdfSum, pdf, ownerOr(owner, ownerIDs, pick), now})
+				}
+			}
+			for _, t := range []struct {
+				table string
+				cols  []string
+				rows  [][]any
+			}{
+				{"records", []string{"id", "municipality_id", "kind", "ref", "title", "title_fold", "org_unit_id", "owner_id", "status", "review_interval_months", "last_reviewed_at", "next_review_at", "created_at", "updated_at"}, recs},
+				{"documents", []string{"record_id", "doc_type", "version", "description", "adopted_by", "adopted_at", "revision_in_progress", "scope"}, docs},
+				{"document_versions", []string{"id", "record_id", "version", "status", "adopted_by", "adopted_at", "note", "created_by", "created_at"}, versions},
+				{"reviews", []string{"id", "record_id", "reviewed_by", "reviewed_at", "next_review_at", "comment", "created_at"}, reviews},
+				{"comments", []string{"id", "record_id", "author_id", "body", "created_at"}, comments},
+				{"evidence", []string{"id", "record_id", "filename", "content_type", "size", "sha256", "data", "uploaded_by", "created_at"}, evidence},
+			} {
+				if err := l.Insert(t.table, t.cols, t.rows); err != nil {
+					return err
+				}
+			}
+		}
+
+		// Two years of audit trail, oldest first, on one valid chain.
+		actors := append(append([]int64{}, ownerIDs...), staffIDs...)
+		step := 2 * 365 * 24 * time.Hour / time.Duration(max(1, size.AuditEntries))
+		at := now.Add(-2 * 365 * 24 * time.Hour)
+		const auditChunk = 20_000
+		for from := 0; from < size.AuditEntries; from += auditChunk {
+			say("granskningslogg %d/%d", from, size.AuditEntries)
+			entries := make([]audit.Entry, 0, auditChunk)
+			for i := from; i < min(from+auditChunk, size.AuditEntries); i++ {
+				at = at.Add(step)
+				actor := actors[pick(len(actors))]
+				e := audit.Entry{At: at.Format(time.RFC3339Nano), ActorID: &actor, Actor: fmt.Sprintf("storstad-%04d", actor-firstUser+1),
+					MunicipalityID: &mun, IP: fmt.Sprintf("10.%d.%d.%d", pick(256), pick(256), 1+pick(254))}
+				doc := firstDoc + int64(pick(size.Documents))
+				switch r := pick(20); {
+				case r < 8:
+					e.Kind, e.Action, e.MunicipalityID = "session", audit.ActionLogin, nil
+				case r == 8:
+					e.Kind, e.Action, e.MunicipalityID = "session", audit.ActionLoginFailed, nil
+				case r < 13:
+					e.Kind, e.Action, e.RecordID = string(domain.KindDocument), audit.ActionUpdate, &doc
+					e.Before, e.After = `{"version":"1.0"}`, `{"version":"1.1"}`
+				case r < 16:
+					e.Kind, e.Action, e.RecordID = string(domain.KindDocument), audit.ActionReview, &doc
+					e.After = `{"comment":"Genomgången"}`
+				case r < 18:
+					e.Kind, e.Action, e.RecordID = string(domain.KindDocument), audit.ActionComment, &doc
+					e.After = `{"body":"Synpunkt"}`
+				case r == 18:
+					e.Kind, e.Action, e.RecordID = string(domain.KindDocument), audit.ActionEvidence, &doc
+					e.After = `{"filename":"protokoll.pdf"}`
+				default:
+					e.Kind, e.Action, e.RecordID = string(domain.KindDocument), audit.ActionCreate, &doc
+					e.After = `{"status":"draft"}`
+				}
+				entries = append(entries, e)
+			}
+			if err := l.Audit(entries); err != nil {
+				return err
+			}
+		}
+		say("klart: %d dokument, %d personer, %d loggposter", size.Documents, size.Users, size.AuditEntries)
+		return nil
+	})
+}
+
+func ownerOr(owner any, owners []int64, pick func(int) int) int64 {
+	if id, ok := owner.(int64); ok {
+		return id
+	}
+	return owners[pick(len(owners))]
+}
+
+var (
+	firstNames = []string{"Anna", "Erik", "Maria", "Lars", "Karin", "Johan", "Eva", "Anders", "Sara", "Per", "Lena", "Mikael", "Emma", "Olof", "Ida", "Nils", "Elin", "Ali", "Fatima", "Jonas"}
+	lastNames  = []string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Lindberg", "Holm", "Åberg", "Öberg"}
+	docWords   = []string{"Rutin", "Riktlinje", "Instruktion", "Policy", "Anvisning", "Checklista"}
+	topics     = []string{"behörighetstilldelning", "säkerhetskopiering", "loggkontroll", "incidenthantering", "informationsklassning", "kontinuitet", "distansarbete", "leverantörsstyrning", "fysisk säkerhet", "e-post", "lösenord", "mobila enheter", "molntjänster", "styrsystem för VA", "skolans lärplattform", "hemtjänstens journaler"}
+)

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/lisa-isms/lisa/internal/audit"
+)
+
+// This file is the bulk loader of generated datasets (the large demo, benchmarks): rows
+// written straight into tables, many per statement. It bypasses validation and the per-change
+// audit entries — the generator writes its own entries with LoadAudit — and is never used for
+// anyone's input.
+
+var loadIdent = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// Loader writes generated rows in one transaction.
+type Loader struct {
+	s     *Store
+	ctx   context.Context
+	tx    *sqlx.Tx
+	ids   map[string]int64 // next id per table
+	head  audit.Anchor     // the audit chain's head as loaded so far
+	added []string         // tables given explicit ids (their sequences are moved on PostgreSQL)
+}
+
+// Load runs fn with a Loader in one write transaction; nothing is stored if fn fails.
+func (s *Store) Load(ctx context.Context, fn func(l *Loader) error) error {
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		l := &Loader{s: s, ctx: ctx, tx: tx, ids: map[string]int64{}}
+		err := tx.QueryRowxContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&l.head.ID, &l.head.Hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			l.head.Hash = audit.Genesis
+		} else if err != nil {
+			return fmt.Errorf("read audit head: %w", err)
+		}
+		if err := fn(l); err != nil {
+			return err
+		}
+		for _, t := range l.added {
+			if err := s.d.afterLoad(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// NextID reserves n consecutive ids of table (which has an id column) and returns the first.
+func (l *Loader) NextID(table string, n int) (int64, error) {
+	if !loadIdent.MatchString(table) {
+		return 0, fmt.Errorf("load: bad table %q", table)
+	}
+	next, ok := l.ids[table]
+	if !ok {
+		if err := l.tx.QueryRowxContext(l.ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM `+table).Scan(&next); err != nil {
+			return 0, fmt.Errorf("load: ids of %s: %w", table, err)
+		}
+		l.added = append(l.added, table)
+	}
+	l.ids[table] = next + int64(n)
+	return next, nil
+}
+
+// Insert writes rows (values in the order of cols) into table, many rows per statement.
+func (l *Loader) Insert(table string, cols []string, rows [][]any) error {
+	if !loadIdent.MatchString(table) {
+		return fmt.Errorf("load: bad table %q", table)
+	}
+	for _, c := range cols {
+		if !loadIdent.MatchString(c) {
+			return fmt.Errorf("load: bad column %q", c)
+		}
+	}
+	per := max(1, 900/len(cols)) // under SQLite's and PostgreSQL's parameter limits
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	for start := 0; start < len(rows); start += per {
+		end := min(start+per, len(rows))
+		vals := make([]string, end-start)
+		args := make([]any, 0, (end-start)*len(cols))
+		for i, r := range rows[start:end] {
+			if len(r) != len(cols) {
+				return fmt.Errorf("load %s: row has %d values for %d columns", table, len(r), len(cols))
+			}
+			vals[i] = one
+			args = append(args, r...)
+		}
+		q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.Join(vals, ", ")
+		if _, err := l.tx.ExecContext(l.ctx, l.tx.Rebind(q), args...); err != nil {
+			return fmt.Errorf("load %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// Audit appends entries to the chain after its head, giving each its id, previous hash and
+// hash (computed by package audit, as for every other entry). At must be set.
+func (l *Loader) Audit(entries []audit.Entry) error {
+	rows := make([][]any, len(entries))
+	for i := range entries {
+		e := &entries[i]
+		e.ID, e.PrevHash = l.head.ID+1, l.head.Hash
+		e.Hash = audit.ComputeHash(*e)
+		l.head = audit.Anchor{ID: e.ID, Hash: e.Hash}
+		rows[i] = []any{e.ID, e.At, e.ActorID, e.Actor, e.MunicipalityID, e.Kind, e.RecordID, e.Action, e.Before, e.After, e.IP, e.PrevHash, e.Hash}
+	}
+	return l.Insert("audit_log", []string{"id", "at", "actor_id", "actor", "municipality_id", "kind", "record_id", "action",
+		"before_json", "after_json", "ip", "prev_hash", "hash"}, rows)
+}
+
+// Now is the store clock's time, as the other writes use.
+func (l *Loader) Now() time.Time { return l.s.now() }
+
+// Select reads ids or values through the load's transaction (? placeholders).
+func (l *Loader) Select(dest any, query string, args ...any) error {
+	return l.tx.SelectContext(l.ctx, dest, l.tx.Rebind(query), args...)
+}
+
+// Exec runs a statement in the load's transaction (? placeholders).
+func (l *Loader) Exec(query string, args ...any) error {
+	_, err := l.tx.ExecContext(l.ctx, l.tx.Rebind(query), args...)
+	return err
+}
