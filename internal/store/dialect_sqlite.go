@@ -66,9 +66,18 @@ func openSQLite(ctx context.Context, d *dialect, path string) (*Store, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	if err := w.PingContext(ctx); err != nil {
+	// A second instance opening a new file at the same moment may find it locked while the
+	// first switches it to WAL: wait for it, as the busy timeout does for statements.
+	var err2 error
+	for attempt := 0; attempt < 50; attempt++ {
+		if err2 = w.PingContext(ctx); err2 == nil || !sqliteBusy(err2) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err2 != nil {
 		w.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, err2)
 	}
 	if err := migrateSQLite(ctx, d, w); err != nil {
 		w.Close()
@@ -88,13 +97,19 @@ func openSQLite(ctx context.Context, d *dialect, path string) (*Store, error) {
 // and then finds the migrations applied.
 func migrateSQLite(ctx context.Context, d *dialect, w *sqlx.DB) error {
 	var err error
-	for attempt := 0; attempt < 5; attempt++ {
+	for attempt := 0; attempt < 20; attempt++ {
 		if err = runMigrations(ctx, d, w); err == nil {
 			return nil
 		}
 		time.Sleep(time.Duration(50*(attempt+1)) * time.Millisecond)
 	}
 	return err
+}
+
+// sqliteBusy reports whether err is SQLite's "database is locked" or "busy".
+func sqliteBusy(err error) bool {
+	var e sqlite3.Error
+	return errors.As(err, &e) && (e.Code == sqlite3.ErrBusy || e.Code == sqlite3.ErrLocked)
 }
 
 func runMigrations(ctx context.Context, d *dialect, db *sqlx.DB, opts ...goose.ProviderOption) error {

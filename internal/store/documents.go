@@ -14,16 +14,19 @@ import (
 const documentSelect = `SELECT ` + recordColumns + `, d.doc_type, d.version, d.description, d.adopted_by, d.adopted_at, d.revision_in_progress, d.scope
 	FROM records r JOIN documents d ON d.record_id = r.id`
 
-// DocumentFilter narrows the document list.
+// DocumentFilter narrows the document list and names its page.
 type DocumentFilter struct {
 	Type      domain.DocType
 	Status    domain.DocStatus
 	OrgUnitID int64
-	Query     string // substring of the title
+	Query     string         // substring of the title
+	After     *domain.Cursor // the page after this title (folded) and id; nil: the first
+	Limit     int            // rows at most (0: no limit; callers page)
 }
 
 // ListDocuments returns the governing documents of mun (the title search ignores case, Å and
-// å alike, on both databases) that v lets through, by type and title.
+// å alike, on both databases) that v lets through, by title: one page of f.Limit rows after
+// f.After, read through the records_title index in order (no sort of the whole list).
 func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibility, f DocumentFilter) ([]domain.Document, error) {
 	args := []any{mun}
 	q := documentSelect + ` WHERE r.municipality_id = ?`
@@ -43,7 +46,16 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 		q += ` AND r.title_fold LIKE ?`
 		args = append(args, "%"+escapeLike(foldTitle(f.Query))+"%")
 	}
-	q += ` AND ` + visibilitySQL(v, &args) + ` ORDER BY CASE d.doc_type WHEN 'policy' THEN 1 WHEN 'riktlinje' THEN 2 WHEN 'rutin' THEN 3 ELSE 4 END, r.title, r.id`
+	if f.After != nil {
+		q += ` AND (r.title_fold > ? OR (r.title_fold = ? AND r.id > ?))`
+		args = append(args, f.After.Key, f.After.Key, f.After.ID)
+	}
+	args = append(args, domain.KindDocument)
+	q += ` AND r.kind = ?`
+	q += ` AND ` + visibilitySQL(v, &args) + ` ORDER BY r.title_fold, r.id`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
+	}
 	query, a, err := s.in(q, args...)
 	if err != nil {
 		return nil, err
@@ -65,8 +77,18 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 		RecordID  int64 `db:"record_id"`
 		OrgUnitID int64 `db:"org_unit_id"`
 	}
-	if err := s.db(ctx).SelectContext(ctx, &units, s.rebind(`SELECT su.record_id, su.org_unit_id FROM document_scope_units su
-		JOIN records r ON r.id = su.record_id WHERE r.municipality_id = ? ORDER BY su.record_id, su.org_unit_id`), mun); err != nil {
+	ids := make([]int64, 0, len(out))
+	for _, d := range out {
+		if d.Scope == domain.ScopeUnits {
+			ids = append(ids, d.ID)
+		}
+	}
+	sq, sa, err := s.in(`SELECT su.record_id, su.org_unit_id FROM document_scope_units su
+		JOIN records r ON r.id = su.record_id WHERE r.municipality_id = ? AND su.record_id IN (?) ORDER BY su.record_id, su.org_unit_id`, mun, ids)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db(ctx).SelectContext(ctx, &units, sq, sa...); err != nil {
 		return nil, fmt.Errorf("list document scopes: %w", err)
 	}
 	pos := make(map[int64]int, len(out))
@@ -206,4 +228,30 @@ func (s *Store) DeleteDocument(ctx context.Context, a Actor, mun, id int64, chec
 		}
 		return s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: string(domain.KindDocument), RecordID: &id, Action: audit.ActionDelete, Before: d})
 	})
+}
+
+// DocumentTitles returns the titles of those of ids that are governing documents of mun that
+// v lets through (the evidence of SoA rows, named in exports and on row pages).
+func (s *Store) DocumentTitles(ctx context.Context, mun int64, v domain.Visibility, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{mun, domain.KindDocument, ids}
+	q := `SELECT r.id, r.title FROM records r WHERE r.municipality_id = ? AND r.kind = ? AND r.id IN (?) AND ` + visibilitySQL(v, &args)
+	query, a, err := s.in(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ID    int64  `db:"id"`
+		Title string `db:"title"`
+	}
+	if err := s.db(ctx).SelectContext(ctx, &rows, query, a...); err != nil {
+		return nil, fmt.Errorf("document titles: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Title
+	}
+	return out, nil
 }
