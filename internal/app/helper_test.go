@@ -57,7 +57,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { s.Close() })
 	s.Now = func() time.Time { return f.now }
-	a, err := app.New(s)
+	a, err := app.New(s, app.WithPolicy(tKindPolicy...))
 	if err != nil {
 		t.Fatalf("new app: %v", err)
 	}
@@ -232,4 +232,22 @@ func wantCode(t *testing.T, err error, code domain.Code) *domain.Error {
 		t.Fatalf("err = %v, want %s", err, code)
 	}
 	return e
+}
+
+// Kinds the service tests declare for the cross-kind lists: risks and assets, read like
+// documents but for staff; and a kind nobody but the coordinator may read.
+func init() {
+	for _, k := range []domain.KindSpec{
+		{Kind: "risk", Section: "risks", Statuses: []string{"open"}},
+		{Kind: "asset", Section: "assets", Statuses: []string{"open"}},
+		{Kind: "secret", Section: "secrets", Statuses: []string{"open"}},
+	} {
+		domain.RegisterKind(k)
+	}
+}
+
+var tKindPolicy = []string{
+	"p, coordinator, risk, read, all", "p, management, risk, read, all", "p, auditor, risk, read, all", "p, information_owner, risk, read, own_units",
+	"p, coordinator, asset, read, all", "p, management, asset, read, all", "p, auditor, asset, read, all", "p, information_owner, asset, read, own_units",
+	"p, coordinator, secret, read, all",
 }

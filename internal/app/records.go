@@ -299,12 +299,22 @@ func (a *App) Dues(ctx context.Context, c Caller, mun int64, due domain.DueFilte
 		return nil, err
 	}
 	v := a.az.Filter(c.P, mun, authz.ObjReview, authz.Read)
-	q := store.DueQuery{MunicipalityID: mun, Visible: v, Limit: limit}
+	q := store.DueQuery{MunicipalityID: mun, Visible: v, Limit: limit, Kinds: []store.KindScope{}}
 	if mine {
-		// One's own records are always one's own to follow up.
+		// One's own records are always one's own to follow up (of the registered kinds).
 		q.Visible, q.OwnerID = domain.Visibility{All: true}, c.P.User.ID
+		for _, k := range domain.Kinds() {
+			q.Kinds = append(q.Kinds, store.KindScope{Kind: k, Visible: domain.Visibility{All: true}})
+		}
 	} else if v.None() {
 		return nil, domain.Forbidden()
+	} else {
+		// Following up reviews shows only records of kinds, and rows of them, one may read.
+		for _, k := range domain.Kinds() {
+			if kv := a.az.Filter(c.P, mun, authz.ObjectOf(k), authz.Read); !kv.None() {
+				q.Kinds = append(q.Kinds, store.KindScope{Kind: k, Visible: kv})
+			}
+		}
 	}
 	q.From, q.To = due.Bounds(a.Today())
 	return a.db.Dues(ctx, q)

@@ -465,3 +465,28 @@ func TestEveryChangeIsAudited(t *testing.T) {
 		t.Errorf("VerifyAudit = %d, %v; want %d entries, no error", count, err, f.auditCount())
 	}
 }
+
+// The review list shows a record only to those who may read its kind: following up reviews
+// in one's units does not reveal the titles of a kind one may not read.
+func TestDuesLeaveOutKindsTheCallerMayNotRead(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.db().Exec(`INSERT INTO records (municipality_id, kind, title, org_unit_id, owner_id, status, review_interval_months,
+		next_review_at, created_at, updated_at) VALUES (?, 'secret', 'Hemlig incident', ?, NULL, 'open', 12, '2025-05-01', ?, ?)`, f.munA, f.unitSoc, start, start); err != nil {
+		t.Fatal(err)
+	}
+	for who, c := range map[string]app.Caller{"owner": f.owner, "management": f.mgmt, "auditor": f.auditor} {
+		items, err := f.app.Dues(f.ctx, c, f.munA, domain.DueFilterAll, false, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if it.Kind == "secret" {
+				t.Errorf("%s sees %q in the review list", who, it.Title)
+			}
+		}
+	}
+	items, err := f.app.Dues(f.ctx, f.coord, f.munA, domain.DueFilterOverdue, false, 0)
+	if err != nil || !slices.ContainsFunc(items, func(it domain.DueItem) bool { return it.Title == "Hemlig incident" }) {
+		t.Errorf("the coordinator, who may read it, does not see it: %v", err)
+	}
+}

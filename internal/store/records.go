@@ -270,7 +270,38 @@ type DueQuery struct {
 	From, To       *domain.Date // inclusive bounds on next_review_at; nil = open
 	OwnerID        int64        // only this owner's records (0 = everyone's)
 	Kind           domain.Kind  // only this kind ("" = every kind)
-	Limit          int
+	// Kinds, when not nil, are the kinds listed and the rows of each the caller may read:
+	// a record of a kind not named here is left out.
+	Kinds []KindScope
+	Limit int
+}
+
+// KindScope is which records of one kind a caller may read.
+type KindScope struct {
+	Kind    domain.Kind
+	Visible domain.Visibility
+}
+
+// kindScopesSQL renders ks as a condition on records r, adding its arguments to args.
+func kindScopesSQL(ks []KindScope, args *[]any) string {
+	var all []domain.Kind
+	var parts []string
+	for _, k := range ks {
+		if k.Visible.All {
+			all = append(all, k.Kind)
+			continue
+		}
+		*args = append(*args, k.Kind)
+		parts = append(parts, "(r.kind = ? AND "+visibilitySQL(k.Visible, args)+")")
+	}
+	if len(all) > 0 {
+		*args = append(*args, all)
+		parts = append(parts, "r.kind IN (?)")
+	}
+	if len(parts) == 0 {
+		return "1=0"
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
 const dueItemColumns = `r.kind, r.id, r.ref, r.municipality_id, r.title, r.owner_id, COALESCE(u.name, '') AS owner_name,
@@ -300,7 +331,11 @@ func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) 
 		sql += ` AND r.kind = ?`
 		args = append(args, q.Kind)
 	}
-	sql += ` AND ` + visibilitySQL(q.Visible, &args) + ` ORDER BY r.next_review_at, r.id`
+	sql += ` AND ` + visibilitySQL(q.Visible, &args)
+	if q.Kinds != nil {
+		sql += ` AND ` + kindScopesSQL(q.Kinds, &args)
+	}
+	sql += ` ORDER BY r.next_review_at, r.id`
 	if q.Limit > 0 {
 		sql += fmt.Sprintf(` LIMIT %d`, q.Limit)
 	}
