@@ -215,7 +215,7 @@ func (a *App) updateSoARows(ctx context.Context, c Caller, mun int64, controlIDs
 			return err
 		}
 		bad = append(bad, RowError{Row: i + 1, ControlID: controlIDs[i], Message: e.Message, Fields: e.Fields})
-		return nil // go on, to report every bad row at once
+		return store.ErrSkipRow // go on without writing it, to report every bad row at once
 	}, func() error {
 		if len(bad) > 0 {
 			return rowsError(bad)

@@ -71,13 +71,13 @@ func (a *App) Login(ctx context.Context, ip, username, password string) (LoginRe
 
 // EndSession ends a session without an audit entry (the session a new login replaces).
 func (a *App) EndSession(ctx context.Context, token string) error {
-	a.sessions.forget(token)
+	defer a.sessions.forget(token) // after the row is gone: a load racing it finds nothing, or is not kept
 	return a.db.DeleteSession(ctx, token)
 }
 
 // Logout ends the session.
 func (a *App) Logout(ctx context.Context, c Caller, token string) error {
-	a.sessions.forget(token)
+	defer a.sessions.forget(token) // after the row is gone (see EndSession)
 	return a.db.InTx(ctx, func(ctx context.Context) error {
 		if err := a.db.DeleteSession(ctx, token); err != nil {
 			return err

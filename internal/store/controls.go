@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -129,7 +130,11 @@ func (s *Store) ListSoA(ctx context.Context, mun int64) ([]domain.ControlImpl, e
 		rows[i].UnitStatuses, rows[i].EvidenceIDs = []domain.UnitStatus{}, []int64{}
 	}
 	for _, u := range units {
-		r := &rows[pos[u.RecordID]]
+		i, ok := pos[u.RecordID]
+		if !ok { // a row made after the first statement read the rows
+			continue
+		}
+		r := &rows[i]
 		for _, item := range strings.Split(u.List, ",") {
 			id, st, _ := strings.Cut(item, ":")
 			n, err := strconv.ParseInt(id, 10, 64)
@@ -143,7 +148,11 @@ func (s *Store) ListSoA(ctx context.Context, mun int64) ([]domain.ControlImpl, e
 		slices.SortFunc(rows[i].UnitStatuses, func(a, b domain.UnitStatus) int { return cmp.Compare(a.OrgUnitID, b.OrgUnitID) })
 	}
 	for _, l := range links {
-		r := &rows[pos[l.RecordID]]
+		i, ok := pos[l.RecordID]
+		if !ok {
+			continue
+		}
+		r := &rows[i]
 		r.EvidenceIDs = append(r.EvidenceIDs, l.Linked)
 	}
 	return rows, nil
@@ -181,7 +190,9 @@ func (s *Store) UpdateSoA(ctx context.Context, a Actor, mun int64, keys [][2]str
 			c := before
 			c.UnitStatuses = append([]domain.UnitStatus{}, before.UnitStatuses...)
 			c.EvidenceIDs = append([]int64{}, before.EvidenceIDs...)
-			if err := mutate(ctx, i, &c); err != nil {
+			if err := mutate(ctx, i, &c); errors.Is(err, ErrSkipRow) {
+				continue // rejected: reported by the caller, never written
+			} else if err != nil {
 				return err
 			}
 			err = s.saveRecord(ctx, a, &c.Record, audit.ActionUpdate, before, &c, func(ctx context.Context, tx *sqlx.Tx) error {
@@ -215,6 +226,10 @@ func (s *Store) UpdateSoA(ctx context.Context, a Actor, mun int64, keys [][2]str
 	})
 	return out, err
 }
+
+// ErrSkipRow, returned by UpdateSoA's mutate, leaves that row unwritten and goes on with the
+// next (an import collects every rejected row before it refuses them all).
+var ErrSkipRow = errors.New("skip this row")
 
 // ListCustomControls returns mun's own controls by id.
 func (s *Store) ListCustomControls(ctx context.Context, mun int64) ([]CustomControl, error) {

@@ -297,9 +297,6 @@ func (s *Store) PlanReminders(ctx context.Context, today domain.Date, thresholds
 func (s *Store) insertReminder(ctx context.Context, tx *sqlx.Tx, it domain.DueItem, threshold int, user int64, now time.Time) (bool, error) {
 	res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO reminders (record_id, due_date, threshold, user_id, created_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), it.ID, *it.NextReviewAt, threshold, user, now)
-	if s.isUniqueViolation(err) {
-		return false, nil
-	}
 	if err != nil {
 		return false, fmt.Errorf("insert reminder: %w", err)
 	}
@@ -366,9 +363,6 @@ func (s *Store) PlanWeeklySummaries(ctx context.Context, today domain.Date, rend
 		for _, c := range coords {
 			res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO summaries (user_id, municipality_id, week, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 				c.UserID, c.MunicipalityID, week, now)
-			if s.isUniqueViolation(err) {
-				continue
-			}
 			if err != nil {
 				return fmt.Errorf("insert summary: %w", err)
 			}

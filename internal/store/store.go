@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -173,18 +174,27 @@ func IsUnavailable(err error) bool {
 	return err != nil && (sqliteDialect.unavailable(err) || postgresDialect.unavailable(err))
 }
 
-// Redact hides the password of a URL-like DSN, for logs and messages.
+// Redact hides the passwords of a URL-like DSN (in its user part and in password= or
+// sslpassword= parameters), for logs and messages.
 func Redact(dsn string) string {
-	if i := strings.Index(dsn, "://"); i >= 0 {
-		rest := dsn[i+3:]
-		if at := strings.LastIndex(rest, "@"); at >= 0 {
-			cred := rest[:at]
-			if u, _, ok := strings.Cut(cred, ":"); ok {
-				return dsn[:i+3] + u + ":***" + rest[at:]
-			}
+	if !strings.Contains(dsn, "://") {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(a database URL that does not parse)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxx")
+	}
+	q := u.Query()
+	for _, k := range []string{"password", "sslpassword"} {
+		if q.Has(k) {
+			q.Set(k, "xxx")
 		}
 	}
-	return dsn
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // backfillTitleFold fills title_fold for rows written before it existed.

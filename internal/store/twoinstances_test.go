@@ -115,7 +115,7 @@ func TestTitleSearchFoldsSwedishLetters(t *testing.T) {
 }
 
 // A unique violation is found by its error code on both databases: a duplicate name is a
-// conflict, not an internal error, and the transaction is left usable.
+// conflict, not an internal error, and the store goes on working after it.
 func TestUniqueViolationIsAConflict(t *testing.T) {
 	e := newEnv(t)
 	e.municipality("Ankeby")
@@ -155,6 +155,20 @@ func TestDocumentListCarriesScopeUnits(t *testing.T) {
 		}
 		if fmt.Sprint(doc.ScopeUnitIDs) != fmt.Sprint(want) {
 			t.Errorf("%s: scope units %v, want %v", doc.Title, doc.ScopeUnitIDs, want)
+		}
+	}
+}
+
+// Database URLs are logged and shown without their passwords, wherever they are given.
+func TestRedactHidesPasswords(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://lisa:hemligt@db:5432/lisa":                     "postgres://lisa:xxx@db:5432/lisa",
+		"postgres://lisa@db/lisa?password=hemligt&sslmode=require": "postgres://lisa@db/lisa?password=xxx&sslmode=require",
+		"postgresql://db/lisa?sslpassword=hemligt":                 "postgresql://db/lisa?sslpassword=xxx",
+		"/var/lib/lisa/lisa.db":                                    "/var/lib/lisa/lisa.db",
+	} {
+		if got := store.Redact(in); got != want || strings.Contains(got, "hemligt") {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

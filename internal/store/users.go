@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -134,11 +136,16 @@ func (s *Store) GrantRole(ctx context.Context, a Actor, ra domain.RoleAssignment
 	}
 	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		var n int
-		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM users WHERE id = ?`), ra.UserID); err != nil || n == 0 {
+		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM users WHERE id = ?`), ra.UserID); err != nil {
+			return fmt.Errorf("find user: %w", err)
+		} else if n == 0 {
 			return domain.NotFound()
 		}
 		var id int64
 		err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM role_assignments WHERE user_id = ? AND municipality_id = ? AND role = ?`), ra.UserID, ra.MunicipalityID, ra.Role)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("find role: %w", err)
+		}
 		if err != nil {
 			if err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO role_assignments (user_id, municipality_id, role) VALUES (?, ?, ?) RETURNING id`), ra.UserID, ra.MunicipalityID, ra.Role); err != nil {
 				return fmt.Errorf("insert role: %w", err)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -40,7 +41,11 @@ func (s *Server) logRequests(c *gin.Context) {
 	c.Set(keyRequestID, id)
 	c.Header("X-Request-Id", id)
 	c.Next()
-	attrs := []any{"request_id", id, "method", c.Request.Method, "path", c.Request.URL.Path,
+	path := c.Request.URL.Path
+	if strings.HasPrefix(path, "/calendar/") { // the feed's token is its credential
+		path = "/calendar/…"
+	}
+	attrs := []any{"request_id", id, "method", c.Request.Method, "path", path,
 		"status", c.Writer.Status(), "duration_ms", time.Since(start).Milliseconds()}
 	if p := principal(c); p != nil {
 		attrs = append(attrs, "user", p.User.Username)
@@ -50,6 +55,33 @@ func (s *Server) logRequests(c *gin.Context) {
 	}
 	s.log.Info("request", attrs...)
 }
+
+// saneURL refuses paths and query parameters that are not text: invalid UTF-8 or a NUL byte
+// names nothing (404 for a path) and is no value (400 naming the parameter), and PostgreSQL
+// would refuse it as a statement's argument.
+func (s *Server) saneURL(c *gin.Context) {
+	if !isText(c.Request.URL.Path) {
+		s.fail(c, domain.NotFound())
+		c.Abort()
+		return
+	}
+	for k, vs := range c.Request.URL.Query() {
+		for _, v := range append([]string{k}, vs...) {
+			if !isText(v) {
+				field := k
+				if !isText(k) {
+					field = "query"
+				}
+				s.fail(c, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{field: "err.control_chars"}})
+				c.Abort()
+				return
+			}
+		}
+	}
+	c.Next()
+}
+
+func isText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // recoverPanics turns a panic into a logged 500, never a dropped connection.
 func (s *Server) recoverPanics(c *gin.Context) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,7 +21,11 @@ func TestNavigationFollowsTheRegistryAndTheRoles(t *testing.T) {
 		"medarbetare": {"documents"},
 		"admin":       {},
 	} {
-		body := env.login(user).get(base[:len(base)-1]).Body.String()
+		res := env.login(user).get(base[:len(base)-1])
+		if res.Code != http.StatusOK {
+			t.Fatalf("%s's dashboard: %d", user, res.Code)
+		}
+		body := res.Body.String()
 		header := body[:regexp.MustCompile(`</nav>`).FindStringIndex(body)[0]]
 		got := []string{}
 		for _, m := range nav.FindAllStringSubmatch(header, -1) {

@@ -15,7 +15,7 @@ import (
 // are registered here.
 func (s *Server) routes() {
 	e := s.engine
-	e.Use(s.logRequests, s.recoverPanics, securityHeaders)
+	e.Use(s.logRequests, s.recoverPanics, securityHeaders, s.saneURL)
 	e.NoRoute(func(c *gin.Context) { s.fail(c, domain.NotFound()) })
 	e.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, apiError{Error: apiErrorBody{Code: "method_not_allowed", Message: "method not allowed"}})

@@ -974,7 +974,9 @@ func TestRoutesRedirectsStayLocal(t *testing.T) {
 		// Already logged in: GET /login?next= sends the user on at once.
 		c := env.login("samordnare")
 		res := c.get("/login?next=" + url.QueryEscape(next))
-		if loc := res.Header().Get("Location"); res.Code != http.StatusSeeOther || !local(loc) {
+		if strings.ContainsRune(next, 0) && res.Code == http.StatusBadRequest {
+			// A NUL in the URL is refused outright (saneURL): no redirect at all.
+		} else if loc := res.Header().Get("Location"); res.Code != http.StatusSeeOther || !local(loc) {
 			t.Errorf("GET /login?next=%q: %d to %q", next, res.Code, loc)
 		}
 		// The language switch.

@@ -77,3 +77,28 @@ func TestDatabaseLostAndBack(t *testing.T) {
 		t.Errorf("database back, page: %d", res.Code)
 	}
 }
+
+// Paths and query parameters that are not text (invalid UTF-8, a NUL byte) are refused before
+// they reach a statement: PostgreSQL would answer them with an error (500).
+func TestNonTextInTheURLIsRefused(t *testing.T) {
+	env := newTestServer(t)
+	coord := env.login("samordnare")
+	for path, want := range map[string]int{
+		fmt.Sprintf("/api/v1/municipalities/%d/documents?q=a%%00b", env.ex):   http.StatusBadRequest,
+		fmt.Sprintf("/api/v1/municipalities/%d/documents?q=%%FF", env.ex):     http.StatusBadRequest,
+		fmt.Sprintf("/api/v1/municipalities/%d/audit?actor=%%FF", env.ex):     http.StatusBadRequest,
+		fmt.Sprintf("/api/v1/municipalities/%d/audit?kind=%%00", env.ex):      http.StatusBadRequest,
+		fmt.Sprintf("/api/v1/municipalities/%d/soa/%%FF/reviews", env.ex):     http.StatusNotFound,
+		fmt.Sprintf("/api/v1/municipalities/%d/soa/5.1%%00/reviews", env.ex):  http.StatusNotFound,
+		fmt.Sprintf("/m/%d/documents?q=%%00", env.ex):                         http.StatusBadRequest,
+		fmt.Sprintf("/api/v1/municipalities/%d/documents?q=%%C3%%A5", env.ex): http.StatusOK, // å is text
+	} {
+		if res := coord.get(path); res.Code != want {
+			t.Errorf("%s: %d, want %d: %.200s", path, res.Code, want, res.Body)
+		}
+	}
+	res := coord.send(tReq{method: "DELETE", path: fmt.Sprintf("/api/v1/users/%d/roles?role=%%00&municipality_id=%d", env.users["agare"], env.ex)})
+	if res.Code != http.StatusBadRequest && res.Code != http.StatusForbidden {
+		t.Errorf("role %%00: %d", res.Code)
+	}
+}
