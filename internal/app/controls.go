@@ -130,22 +130,6 @@ func (a *App) SoA(ctx context.Context, c Caller, mun int64) ([]SoARow, error) {
 	return out, nil
 }
 
-// soaKey finds the catalog of a control id in mun's statement of applicability.
-func (a *App) soaKey(ctx context.Context, mun int64, controlID string) ([2]string, bool) {
-	if a.cat.Control(catalog.Ref{Catalog: catalog.ISO, Control: controlID}) != nil {
-		return [2]string{catalog.ISO, controlID}, true
-	}
-	custom, err := a.db.ListCustomControls(ctx, mun)
-	if err == nil {
-		for _, cc := range custom {
-			if cc.ID == controlID {
-				return [2]string{CustomCatalog, controlID}, true
-			}
-		}
-	}
-	return [2]string{}, false
-}
-
 // UpdateSoA changes one row of mun's statement of applicability. Coordinators change any
 // row; information owners the rows they own (but may not hand them to someone else).
 // Returns ENotFound, EForbidden, EInvalid.
