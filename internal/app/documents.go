@@ -225,3 +225,16 @@ func (a *App) DocumentVersions(ctx context.Context, c Caller, mun, id int64) ([]
 	}
 	return a.db.ListVersions(ctx, mun, id)
 }
+
+// DocumentTitles returns the titles of those of ids that are governing documents of mun the
+// caller may read (the evidence of SoA rows). Returns ENotFound.
+func (a *App) DocumentTitles(ctx context.Context, c Caller, mun int64, ids []int64) (map[int64]string, error) {
+	if err := a.member(c, mun); err != nil {
+		return nil, err
+	}
+	v := a.az.Filter(c.P, mun, authz.ObjDocument, authz.Read)
+	if v.None() {
+		return map[int64]string{}, nil
+	}
+	return a.db.DocumentTitles(ctx, mun, v, ids)
+}

@@ -10,6 +10,10 @@ import (
 // Lists page by keyset: a page ends where the next one starts, named by an opaque cursor that
 // holds the list it belongs to and the sort key and id of the last row shown.
 
+// FoldTitle is the search and sort form of a title: Unicode lower case, the same on every
+// database (stored as records.title_fold).
+func FoldTitle(s string) string { return strings.ToLower(s) }
+
 // Page sizes of the lists: the default and the largest a caller may ask for.
 const (
 	DefaultPageSize = 100

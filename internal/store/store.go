@@ -219,5 +219,4 @@ func (s *Store) backfillTitleFold(ctx context.Context) error {
 	})
 }
 
-// foldTitle is the search form of a title: Unicode lower case, the same on every database.
-func foldTitle(s string) string { return strings.ToLower(s) }
+func foldTitle(s string) string { return domain.FoldTitle(s) }

@@ -38,7 +38,30 @@ func documentFilter(c *gin.Context) (store.DocumentFilter, error) {
 	if len(f.Query) > 200 {
 		p.Add("q", "err.too_long")
 	}
+	var err error
+	if f.Limit, err = domain.ParseLimit(c.Query("limit")); err != nil {
+		p.Add("limit", "err.limit")
+	}
+	if f.After, err = domain.ParseCursor("documents", c.Query("after")); err != nil {
+		p.Add("after", "err.cursor")
+	}
 	return f, p.Err()
+}
+
+// documentPage reads one page of the document list: f.Limit documents after f.After, and the
+// URL of the next page ("" on the last), the request's own with a new ?after=.
+func (s *Server) documentPage(c *gin.Context, mid int64, f store.DocumentFilter) ([]domain.Document, string, error) {
+	limit := f.Limit
+	f.Limit = limit + 1 // one more tells whether there is a next page
+	ds, err := s.app.Documents(c.Request.Context(), s.caller(c), mid, f)
+	if err != nil || len(ds) <= limit {
+		return ds, "", err
+	}
+	ds = ds[:limit]
+	last := ds[len(ds)-1]
+	q := c.Request.URL.Query()
+	q.Set("after", domain.EncodeCursor("documents", domain.Cursor{Key: domain.FoldTitle(last.Title), ID: last.ID}))
+	return ds, c.Request.URL.Path + "?" + q.Encode(), nil
 }
 
 func (s *Server) apiDocuments(c *gin.Context) (int, any, error) {
@@ -50,9 +73,12 @@ func (s *Server) apiDocuments(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	ds, err := s.app.Documents(c.Request.Context(), s.caller(c), mid, f)
+	ds, next, err := s.documentPage(c, mid, f)
 	if err != nil {
 		return 0, nil, err
+	}
+	if next != "" {
+		c.Header("Link", "<"+next+">; rel=\"next\"") // RFC 8288
 	}
 	return http.StatusOK, ds, nil
 }

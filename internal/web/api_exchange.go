@@ -15,7 +15,6 @@ import (
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/exchange"
 	"github.com/lisa-isms/lisa/internal/oscal"
-	"github.com/lisa-isms/lisa/internal/store"
 )
 
 // Export and import of the statement of applicability (XLSX, CSV, OSCAL) and the OSCAL form
@@ -43,13 +42,13 @@ func (s *Server) soaExport(c *gin.Context) (domain.Municipality, []app.SoARow, m
 	if err != nil {
 		return mun, nil, nil, nil, err
 	}
-	evidence := map[int64]string{}
-	docs, err := s.app.Documents(ctx, cl, mid, store.DocumentFilter{})
-	if err != nil && domain.ErrorCode(err) != domain.EForbidden {
-		return mun, nil, nil, nil, err
+	var linked []int64 // the evidence named in the export: titles of those the caller may read
+	for _, r := range rows {
+		linked = append(linked, r.EvidenceIDs...)
 	}
-	for _, d := range docs {
-		evidence[d.ID] = d.Title
+	evidence, err := s.app.DocumentTitles(ctx, cl, mid, linked)
+	if err != nil {
+		return mun, nil, nil, nil, err
 	}
 	return mun, rows, owners, evidence, nil
 }

@@ -78,6 +78,7 @@ type documentListPage struct {
 	Filter    store.DocumentFilter
 	CanCreate bool
 	Today     domain.Date
+	NextURL   string // the next page of the list, "" on the last
 }
 
 func (s *Server) documentList(c *gin.Context) {
@@ -92,7 +93,7 @@ func (s *Server) documentList(c *gin.Context) {
 		return
 	}
 	cl := s.caller(c)
-	docs, err := s.app.Documents(c.Request.Context(), cl, mid, f)
+	docs, next, err := s.documentPage(c, mid, f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -103,7 +104,7 @@ func (s *Server) documentList(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "documents", documentListPage{
-		Base: s.base(c, s.i18n.T(lang(c), "doc.list_title")), Docs: docs, Units: unitNames(units), UnitList: units, Filter: f,
+		Base: s.base(c, s.i18n.T(lang(c), "doc.list_title")), Docs: docs, Units: unitNames(units), UnitList: units, Filter: f, NextURL: next,
 		CanCreate: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Create), Today: s.app.Today(),
 	})
 }

@@ -122,21 +122,32 @@ func (s *Server) memberNames(c *gin.Context, mid int64) (map[int64]string, error
 	return out, err
 }
 
+// evidenceDoc is a governing document as the evidence picker shows it.
+type evidenceDoc struct {
+	ID    int64
+	Title string
+}
+
+// evidencePickerSize is how many search hits the evidence picker shows.
+const evidencePickerSize = 25
+
 type soaRowPage struct {
 	Base
 	recordParts
-	Row        app.SoARow
-	Mapped     []mappedRef
-	Units      []domain.OrgUnit
-	UnitNames  map[int64]string
-	Members    []domain.User
-	Docs       []domain.Document // governing documents the caller may read (evidence choices)
-	Linked     []domain.Document // the row's evidence among them
-	OwnerName  string
-	CanEdit    bool
-	CanAssign  bool
-	Edit       formState
-	UnitStatus map[int64]string
+	Row           app.SoARow
+	Mapped        []mappedRef
+	Units         []domain.OrgUnit
+	UnitNames     map[int64]string
+	Members       []domain.User
+	Docs          []evidenceDoc // the evidence choices: the row's evidence, then search hits
+	Linked        []evidenceDoc // the row's evidence the caller may read
+	EvidenceQuery string        // the picker's search (?evidence_q=)
+	EvidenceMore  bool          // more documents match than are shown
+	OwnerName     string
+	CanEdit       bool
+	CanAssign     bool
+	Edit          formState
+	UnitStatus    map[int64]string
 }
 
 // mappedRef is a control of another catalog the row's control maps to.
@@ -205,16 +216,32 @@ func (s *Server) renderSoARow(c *gin.Context, status int, mid, _ int64, formName
 			return
 		}
 	}
-	docs, err := s.app.Documents(ctx, cl, mid, store.DocumentFilter{})
-	if err != nil && domain.ErrorCode(err) != domain.EForbidden {
+	// The evidence picker: the documents linked now, and those matching ?evidence_q= (a page
+	// of them, by title), never the whole register.
+	titles, err := s.app.DocumentTitles(ctx, cl, mid, row.EvidenceIDs)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	pg.Docs = docs
-	for _, d := range docs { // the evidence the caller may read, by title
-		if slices.Contains(row.EvidenceIDs, d.ID) {
-			pg.Linked = append(pg.Linked, d)
+	for _, id := range row.EvidenceIDs {
+		if t, ok := titles[id]; ok {
+			pg.Linked = append(pg.Linked, evidenceDoc{ID: id, Title: t})
 		}
+	}
+	pg.Docs = append(pg.Docs, pg.Linked...)
+	pg.EvidenceQuery = strings.TrimSpace(c.Query("evidence_q"))
+	if pg.EvidenceQuery != "" && len(pg.EvidenceQuery) <= 200 {
+		found, err := s.app.Documents(ctx, cl, mid, store.DocumentFilter{Query: pg.EvidenceQuery, Limit: evidencePickerSize})
+		if err != nil && domain.ErrorCode(err) != domain.EForbidden {
+			s.fail(c, err)
+			return
+		}
+		for _, d := range found {
+			if !slices.Contains(row.EvidenceIDs, d.ID) {
+				pg.Docs = append(pg.Docs, evidenceDoc{ID: d.ID, Title: d.Title})
+			}
+		}
+		pg.EvidenceMore = len(found) == evidencePickerSize
 	}
 	if formName == "edit" {
 		pg.Edit = f
