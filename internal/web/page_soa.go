@@ -474,7 +474,7 @@ func (s *Server) calendarPage(c *gin.Context) {
 		case "unit":
 			name = it.OrgUnitName
 		default:
-			name = tr.T("kind." + string(it.Kind))
+			name = tr.T(spec(it.Kind).Label)
 		}
 		i, ok := idx[name]
 		if !ok {
