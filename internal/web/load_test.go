@@ -1,0 +1,269 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/demo"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// The load benchmark of kommun-L (issue #7): real HTTP on loopback, 32 concurrent clients per
+// endpoint, every role logged in, and in the same run two references — a bare gin handler
+// answering JSON of the size of a document's answer (the framework's limit) and each list's
+// store query alone (the storage limit). It prints per endpoint requests per second,
+// p50/p95/p99 and the ratios. Build the dataset once, then run:
+//
+//	go run ./cmd/lisa demo --size large --db /tmp/kl/l.db   # Ctrl-C once it listens
+//	LISA_LOAD_DB=/tmp/kl/l.db go test -run '^$' -bench KommunL -benchtime 1x -timeout 30m ./internal/web
+//
+// (LISA_LOAD_DB=postgres://… for PostgreSQL; LISA_LOAD_SECONDS sets the time per endpoint,
+// default 3.) No figure fails the benchmark: it measures.
+
+const loadClients = 32
+
+type loadResult struct {
+	name          string
+	n             int
+	errs          int
+	rps           float64
+	p50, p95, p99 time.Duration
+}
+
+// drive runs do from loadClients goroutines for d and measures each call.
+func drive(name string, d time.Duration, do func(i int) error) loadResult {
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range loadClients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			bad := 0
+			for i := w; time.Now().Before(deadline); i += loadClients {
+				t0 := time.Now()
+				if err := do(i); err != nil {
+					bad++
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lat, errs = append(lat, mine...), errs+bad
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	slices.Sort(lat)
+	q := func(p float64) time.Duration {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[min(len(lat)-1, int(float64(len(lat))*p))]
+	}
+	return loadResult{name: name, n: len(lat), errs: errs, rps: float64(len(lat)) / el.Seconds(), p50: q(0.50), p95: q(0.95), p99: q(0.99)}
+}
+
+type loadClient struct {
+	c    *http.Client
+	base string
+	csrf string
+}
+
+func (lc *loadClient) do(method, path string, body any) error {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, lc.base+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", lc.csrf)
+	}
+	res, err := lc.c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return err
+	}
+	if res.StatusCode/100 != 2 {
+		return fmt.Errorf("%s %s: %d", method, path, res.StatusCode)
+	}
+	return nil
+}
+
+func BenchmarkKommunL(b *testing.B) {
+	dsn := os.Getenv("LISA_LOAD_DB")
+	if dsn == "" {
+		b.Skip("LISA_LOAD_DB names no kommun-L database (see the comment above BenchmarkKommunL)")
+	}
+	per := 3 * time.Second
+	if v := os.Getenv("LISA_LOAD_SECONDS"); v != "" {
+		if d, err := time.ParseDuration(v + "s"); err == nil {
+			per = d
+		}
+	}
+	ctx := context.Background()
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	a, err := app.New(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if ok, err := demo.HasLarge(ctx, a); err != nil || !ok {
+		b.Fatalf("%s holds no kommun-L data (%v): build it with `lisa demo --size large --db …`", store.Redact(dsn), err)
+	}
+	srv, err := New(a, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	login := func(user string) *loadClient {
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar, Transport: &http.Transport{MaxIdleConnsPerHost: loadClients * 2}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		body, _ := json.Marshal(map[string]string{"username": user, "password": demo.Password})
+		res, err := c.Post(hs.URL+"/api/v1/login", "application/json", bytes.NewReader(body))
+		if err != nil || res.StatusCode != http.StatusOK {
+			b.Fatalf("login %s: %v %v", user, res, err)
+		}
+		var out struct {
+			CSRF string `json:"csrf_token"`
+		}
+		_ = json.NewDecoder(res.Body).Decode(&out)
+		res.Body.Close()
+		return &loadClient{c: c, base: hs.URL, csrf: out.CSRF}
+	}
+	coord, auditor, owner, staff := login("samordnare"), login("revisor"), login("agare"), login("medarbetare")
+	coordCaller, err := a.CallerByUsername(ctx, "samordnare")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var mun int64
+	ms, _ := a.Municipalities(ctx, coordCaller)
+	for _, m := range ms {
+		if m.Name == demo.LargeName {
+			mun = m.ID
+		}
+	}
+	docs, err := a.Documents(ctx, coordCaller, mun, store.DocumentFilter{Limit: 1000})
+	if err != nil || len(docs) == 0 {
+		b.Fatal(err)
+	}
+	docIDs := make([]int64, len(docs))
+	for i, d := range docs {
+		docIDs[i] = d.ID
+	}
+	m := fmt.Sprintf("/m/%d", mun)
+	api := fmt.Sprintf("/api/v1/municipalities/%d", mun)
+	doc := func(i int) int64 { return docIDs[i%len(docIDs)] }
+
+	// The references. The bare handler answers JSON of the size of one document's answer.
+	sample, _ := json.Marshal(docs[0])
+	bare := gin.New()
+	bare.GET("/x", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", sample) })
+	bs := httptest.NewServer(bare)
+	defer bs.Close()
+	bareClient := &loadClient{c: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients * 2}}, base: bs.URL}
+	ref := drive("bare gin, JSON of a document's size", per, func(int) error { return bareClient.do("GET", "/x", nil) })
+	all := domain.Visibility{All: true}
+	sqlAlone := map[string]loadResult{
+		"documents": drive("SQL alone: documents, first 100", per, func(int) error {
+			_, err := s.ListDocuments(ctx, mun, all, store.DocumentFilter{Limit: 101})
+			return err
+		}),
+		"reviews": drive("SQL alone: overdue reviews, first 1,000", per, func(int) error {
+			from, to := domain.DueFilterOverdue.Bounds(s.Today())
+			_, err := s.Dues(ctx, store.DueQuery{MunicipalityID: mun, Visible: all, From: from, To: to, Limit: 1000})
+			return err
+		}),
+		"document": drive("SQL alone: one document", per, func(i int) error {
+			_, err := s.GetDocument(ctx, mun, doc(i))
+			return err
+		}),
+	}
+
+	type ep struct {
+		name, sql string
+		run       func(i int) error
+	}
+	get := func(c *loadClient, path string) func(int) error {
+		return func(int) error { return c.do("GET", path, nil) }
+	}
+	eps := []ep{
+		{"GET document (JSON), coordinator", "document", func(i int) error { return coord.do("GET", fmt.Sprintf("%s/documents/%d", api, doc(i)), nil) }},
+		{"GET document page, coordinator", "", func(i int) error { return coord.do("GET", fmt.Sprintf("%s/documents/%d", m, doc(i)), nil) }},
+		{"GET documents (JSON, first 100)", "documents", get(coord, api+"/documents")},
+		{"GET documents page", "", get(coord, m+"/documents")},
+		{"GET documents page, information owner", "", get(owner, m+"/documents")},
+		{"GET documents page, staff (adopted)", "", get(staff, m+"/documents")},
+		{"GET dashboard", "", get(coord, m)},
+		{"GET overdue reviews (JSON)", "reviews", get(coord, api+"/reviews?due=overdue")},
+		{"GET review list page", "", get(coord, m+"/reviews?due=overdue")},
+		{"GET SoA page", "", get(coord, m+"/soa")},
+		{"GET SoA row page 5.24", "", get(coord, m+"/soa/5.24")},
+		{"GET gap analysis", "", get(coord, m+"/gap")},
+		{"GET calendar", "", get(coord, m+"/calendar")},
+		{"GET audit trail page, auditor", "", get(auditor, m+"/audit")},
+		{"GET audit, kind=document", "", get(auditor, api+"/audit?kind=document")},
+		{"GET audit, action=review", "", get(auditor, api+"/audit?action=review")},
+		{"GET audit, actor=storstad-0500", "", get(auditor, api+"/audit?actor=storstad-0500")},
+		{"GET audit, actor without entries", "", get(auditor, api+"/audit?actor=nobody")},
+		{"GET audit, one day", "", get(auditor, api+"/audit?from=2026-01-15&to=2026-01-15")},
+		{"POST comment (API)", "", func(i int) error {
+			return coord.do("POST", fmt.Sprintf("%s/documents/%d/comments", api, doc(i)), map[string]string{"body": "Lasttest"})
+		}},
+		{"POST mark reviewed (API)", "", func(i int) error {
+			return coord.do("POST", fmt.Sprintf("%s/documents/%d/review", api, doc(i)), map[string]string{})
+		}},
+		{"PUT document title (API)", "", func(i int) error {
+			return coord.do("PUT", fmt.Sprintf("%s/documents/%d", api, doc(i)), map[string]string{"description": fmt.Sprintf("Lasttest %d", i)})
+		}},
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "\nkommun-L on %s, %d clients, %v per endpoint\n\n", s.Dialect(), loadClients, per)
+	fmt.Fprintf(&out, "| endpoint | req/s | p50 | p95 | p99 | req/s vs bare gin | p50 vs SQL alone | errors |\n|---|---|---|---|---|---|---|---|\n")
+	row := func(r loadResult, sql string) {
+		vsSQL := ""
+		if ref, ok := sqlAlone[sql]; ok && ref.p50 > 0 {
+			vsSQL = fmt.Sprintf("%.1f×", float64(r.p50)/float64(ref.p50))
+		}
+		fmt.Fprintf(&out, "| %s | %.0f | %v | %v | %v | %.1f %% | %s | %d |\n", r.name, r.rps, r.p50.Round(10*time.Microsecond),
+			r.p95.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), 100*r.rps/ref.rps, vsSQL, r.errs)
+	}
+	row(ref, "")
+	for _, k := range []string{"document", "documents", "reviews"} {
+		row(sqlAlone[k], "")
+	}
+	for _, e := range eps {
+		row(drive(e.name, per, e.run), e.sql)
+	}
+	fmt.Print(out.String())
+}
