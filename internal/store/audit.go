@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -73,46 +75,58 @@ type AuditFilter struct {
 	Limit          int
 }
 
-// ListAudit returns audit entries of one municipality, newest first.
+// ListAudit returns audit entries of one municipality, newest first: its own entries, and
+// the entries without a municipality (logins, failed logins, account changes) by or about
+// people who hold a role in it. Each of the three parts is read newest first through an index
+// for the filter and stops at the limit, so no filter scans the whole trail.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
-	// A municipality's trail holds its own entries plus the entries without a municipality
-	// (logins, failed logins, account changes) about people who hold a role in it.
-	q := `SELECT * FROM audit_log WHERE (municipality_id = ? OR (municipality_id IS NULL AND actor_id IN
-		(SELECT user_id FROM role_assignments WHERE municipality_id = ?)) OR (municipality_id IS NULL AND kind = 'user' AND record_id IN
-		(SELECT user_id FROM role_assignments WHERE municipality_id = ?)))`
-	args := []any{f.MunicipalityID, f.MunicipalityID, f.MunicipalityID}
+	var filters string
+	var fargs []any
+	add := func(cond string, v any) { filters += " AND " + cond; fargs = append(fargs, v) }
 	if f.Kind != "" {
-		q += ` AND kind = ?`
-		args = append(args, f.Kind)
+		add("a.kind = ?", f.Kind)
 	}
 	if f.RecordID > 0 {
-		q += ` AND record_id = ?`
-		args = append(args, f.RecordID)
+		add("a.record_id = ?", f.RecordID)
 	}
 	if f.Action != "" {
-		q += ` AND action = ?`
-		args = append(args, f.Action)
+		add("a.action = ?", f.Action)
 	}
 	if f.Actor != "" {
-		q += ` AND actor = ?`
-		args = append(args, f.Actor)
+		add("a.actor = ?", f.Actor)
 	}
 	if f.From != "" {
-		q += ` AND at >= ?`
-		args = append(args, f.From)
+		add("a.at >= ?", f.From)
 	}
 	if f.To != "" {
-		q += ` AND at < ?`
-		args = append(args, f.To+"T99") // inclusive: every time of day sorts below "T99"
+		add("a.at < ?", f.To+"T99") // inclusive: every time of day sorts below "T99"
 	}
 	if f.BeforeID > 0 {
-		q += ` AND id < ?`
-		args = append(args, f.BeforeID)
+		add("a.id < ?", f.BeforeID)
 	}
-	q += ` ORDER BY id DESC`
+	limit := ""
 	if f.Limit > 0 {
-		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
+		limit = fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
+	member := func(col string) string {
+		return `EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = a.` + col + ` AND ra.municipality_id = ?)`
+	}
+	parts := []string{
+		`SELECT a.* FROM audit_log a WHERE a.municipality_id = ?` + filters,
+		`SELECT a.* FROM audit_log a WHERE a.municipality_id IS NULL AND ` + member("actor_id") + filters,
+		`SELECT a.* FROM audit_log a WHERE a.municipality_id IS NULL AND a.kind = 'user' AND ` + member("record_id") +
+			` AND NOT ` + member("actor_id") + filters, // not already in the part above
+	}
+	var args []any
+	for i, p := range parts {
+		parts[i] = `SELECT * FROM (` + p + ` ORDER BY a.id DESC` + limit + `) p` + strconv.Itoa(i)
+		args = append(args, f.MunicipalityID)
+		if i == 2 {
+			args = append(args, f.MunicipalityID)
+		}
+		args = append(args, fargs...)
+	}
+	q := `SELECT * FROM (` + strings.Join(parts, ` UNION ALL `) + `) t ORDER BY id DESC` + limit
 	var out []audit.Entry
 	if err := s.db(ctx).SelectContext(ctx, &out, s.rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
