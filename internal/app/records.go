@@ -295,11 +295,17 @@ func (a *App) History(ctx context.Context, c Caller, mun int64, kind domain.Kind
 // whose next review falls in the due filter; mine limits it to records the caller owns.
 // Returns ENotFound, EForbidden.
 func (a *App) Dues(ctx context.Context, c Caller, mun int64, due domain.DueFilter, mine bool, limit int) ([]domain.DueItem, error) {
+	return a.DuesPage(ctx, c, mun, due, mine, nil, limit)
+}
+
+// DuesPage is Dues from after on (the keyset cursor of the last row of the previous page:
+// its next review date and id). Returns ENotFound, EForbidden, EInvalid (a bad cursor).
+func (a *App) DuesPage(ctx context.Context, c Caller, mun int64, due domain.DueFilter, mine bool, after *domain.Cursor, limit int) ([]domain.DueItem, error) {
 	if err := a.member(c, mun); err != nil {
 		return nil, err
 	}
 	v := a.az.Filter(c.P, mun, authz.ObjReview, authz.Read)
-	q := store.DueQuery{MunicipalityID: mun, Visible: v, Limit: limit, Kinds: []store.KindScope{}}
+	q := store.DueQuery{MunicipalityID: mun, Visible: v, Limit: limit, Kinds: []store.KindScope{}, After: after}
 	if mine {
 		// One's own records are always one's own to follow up (of the registered kinds).
 		q.Visible, q.OwnerID = domain.Visibility{All: true}, c.P.User.ID

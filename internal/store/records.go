@@ -273,6 +273,7 @@ type DueQuery struct {
 	// Kinds, when not nil, are the kinds listed and the rows of each the caller may read:
 	// a record of a kind not named here is left out.
 	Kinds []KindScope
+	After *domain.Cursor // the page after this next review date (YYYY-MM-DD) and id
 	Limit int
 }
 
@@ -330,6 +331,14 @@ func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) 
 	if q.Kind != "" {
 		sql += ` AND r.kind = ?`
 		args = append(args, q.Kind)
+	}
+	if q.After != nil {
+		d, err := domain.ParseDate(q.After.Key)
+		if err != nil {
+			return nil, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"after": "err.cursor"}}
+		}
+		sql += ` AND (r.next_review_at > ? OR (r.next_review_at = ? AND r.id > ?))`
+		args = append(args, d, d, q.After.ID)
 	}
 	sql += ` AND ` + visibilitySQL(q.Visible, &args)
 	if q.Kinds != nil {

@@ -48,11 +48,31 @@ func (s *Server) apiDues(c *gin.Context) (int, any, error) {
 		}
 		limit = n
 	}
-	items, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, due, mine, limit)
+	items, next, err := s.duesPage(c, mid, due, mine, limit)
 	if err != nil {
 		return 0, nil, err
 	}
+	if next != "" {
+		c.Header("Link", "<"+next+">; rel=\"next\"") // RFC 8288
+	}
 	return http.StatusOK, items, nil
+}
+
+// duesPage reads one page of the review list after ?after= and the URL of the next page.
+func (s *Server) duesPage(c *gin.Context, mid int64, due domain.DueFilter, mine bool, limit int) ([]domain.DueItem, string, error) {
+	after, err := domain.ParseCursor("reviews", c.Query("after"))
+	if err != nil {
+		return nil, "", err
+	}
+	items, err := s.app.DuesPage(c.Request.Context(), s.caller(c), mid, due, mine, after, limit+1)
+	if err != nil || len(items) <= limit {
+		return items, "", err
+	}
+	items = items[:limit]
+	last := items[len(items)-1]
+	q := c.Request.URL.Query()
+	q.Set("after", domain.EncodeCursor("reviews", domain.Cursor{Key: last.NextReviewAt.String(), ID: last.ID}))
+	return items, c.Request.URL.Path + "?" + q.Encode(), nil
 }
 
 // auditFilter reads the audit trail's query parameters.

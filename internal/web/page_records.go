@@ -182,10 +182,11 @@ func (s *Server) dashboard(c *gin.Context) {
 
 type reviewListPage struct {
 	Base
-	Items []domain.DueItem
-	Due   string
-	Mine  bool
-	Today domain.Date
+	Items   []domain.DueItem
+	Due     string
+	Mine    bool
+	Today   domain.Date
+	NextURL string // the next page, "" on the last
 }
 
 func (s *Server) reviewList(c *gin.Context) {
@@ -202,12 +203,13 @@ func (s *Server) reviewList(c *gin.Context) {
 	if due == "" {
 		due = domain.DueFilterOverdue
 	}
-	items, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, due, mine, 1000)
+	items, next, err := s.duesPage(c, mid, due, mine, domain.DefaultPageSize)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "reviews", reviewListPage{Base: s.base(c, s.i18n.T(lang(c), "rev.title")), Items: items, Due: string(due), Mine: mine, Today: s.app.Today()})
+	s.render(c, http.StatusOK, "reviews", reviewListPage{Base: s.base(c, s.i18n.T(lang(c), "rev.title")), Items: items, Due: string(due), Mine: mine,
+		Today: s.app.Today(), NextURL: next})
 }
 
 type auditPage struct {

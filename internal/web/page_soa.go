@@ -420,6 +420,7 @@ type calendarPage struct {
 	Groups []dueGroup
 	Today  domain.Date
 	Total  int
+	More   bool // more reviews than the page shows (calendarMax)
 }
 
 type dueGroup struct {
@@ -428,6 +429,10 @@ type dueGroup struct {
 }
 
 // calendarPage is the review calendar: what falls due, grouped by owner, org unit or kind.
+// calendarMax bounds the review calendar page: the earliest reviews, with a note that there
+// are more (the review list pages through them all).
+const calendarMax = 500
+
 func (s *Server) calendarPage(c *gin.Context) {
 	mid, err := idParam(c, "mid")
 	if err != nil {
@@ -447,13 +452,13 @@ func (s *Server) calendarPage(c *gin.Context) {
 		s.fail(c, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"by": "err.enum"}})
 		return
 	}
-	items, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, due, false, 5000)
+	items, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, due, false, calendarMax+1)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	if due == domain.DueFilterSoon90 { // the calendar shows what is overdue too
-		over, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, domain.DueFilterOverdue, false, 5000)
+		over, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, domain.DueFilterOverdue, false, calendarMax+1)
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -461,7 +466,11 @@ func (s *Server) calendarPage(c *gin.Context) {
 		items = append(over, items...)
 	}
 	tr := s.i18n.For(lang(c))
-	pg := calendarPage{Due: string(due), By: by, Today: s.app.Today(), Total: len(items)}
+	more := len(items) > calendarMax // bounded: the earliest calendarMax, and a note
+	if more {
+		items = items[:calendarMax]
+	}
+	pg := calendarPage{Due: string(due), By: by, Today: s.app.Today(), Total: len(items), More: more}
 	idx := map[string]int{}
 	for _, it := range items {
 		var name string

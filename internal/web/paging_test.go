@@ -100,3 +100,63 @@ func TestEvidencePickerSearches(t *testing.T) {
 		t.Errorf("a precise search offers %d documents", n)
 	}
 }
+
+// The review list pages by next review date: the page shows 100 with a next link, the API
+// a Link header, and every record comes once over the pages.
+func TestReviewListPages(t *testing.T) {
+	env := newTestServer(t)
+	soc := env.unit("Exempelkommun/Socialförvaltningen")
+	for i := range 130 {
+		env.newDoc("samordnare", env.ex, soc, fmt.Sprintf("Granskas %03d", i))
+	}
+	coord := env.login("samordnare")
+	api := fmt.Sprintf("/api/v1/municipalities/%d/reviews?due=all&limit=50", env.ex)
+	seen, pages := map[string]bool{}, 0
+	link := regexp.MustCompile(`^<([^>]+)>; rel="next"$`)
+	for next := api; next != "" && pages < 20; pages++ {
+		res := coord.get(next)
+		var items []domain.DueItem
+		tDecode(t, res, http.StatusOK, &items)
+		for _, it := range items {
+			key := fmt.Sprint(it.Kind, it.ID)
+			if seen[key] {
+				t.Errorf("%s on two pages", it.Title)
+			}
+			seen[key] = true
+		}
+		next = ""
+		if m := link.FindStringSubmatch(res.Header().Get("Link")); m != nil {
+			next = m[1]
+		}
+	}
+	var all []domain.DueItem
+	tDecode(t, coord.get(fmt.Sprintf("/api/v1/municipalities/%d/reviews?due=all&limit=10000", env.ex)), http.StatusOK, &all)
+	if len(seen) != len(all) || pages < 3 {
+		t.Errorf("%d records over %d pages, %d in one", len(seen), pages, len(all))
+	}
+	body := coord.get(fmt.Sprintf("/m/%d/reviews?due=all", env.ex)).Body.String()
+	if n := strings.Count(body, "<tr class=\"due-"); n != domain.DefaultPageSize || !strings.Contains(body, `rel="next"`) {
+		t.Errorf("the page shows %d rows (want %d and a next link)", n, domain.DefaultPageSize)
+	}
+	if res := coord.get(fmt.Sprintf("/api/v1/municipalities/%d/reviews?after=nonsense", env.ex)); res.Code != http.StatusBadRequest {
+		t.Errorf("a bad cursor: %d", res.Code)
+	}
+}
+
+// The review calendar is bounded: the earliest calendarMax reviews and a note, never every
+// review of the municipality.
+func TestCalendarIsBounded(t *testing.T) {
+	env := newTestServer(t)
+	soc := env.unit("Exempelkommun/Socialförvaltningen")
+	next, typ := env.app.Today().AddDays(20).String(), "rutin"
+	for i := range calendarMax + 10 {
+		title := fmt.Sprintf("Kalenderpost %03d", i)
+		if _, err := env.app.CreateDocument(env.ctx, env.caller("samordnare"), env.ex, domain.DocumentInput{Type: &typ, Title: &title, OrgUnitID: &soc, NextReviewAt: &next}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := env.login("samordnare").get(fmt.Sprintf("/m/%d/calendar", env.ex)).Body.String()
+	if n := strings.Count(body, "Kalenderpost "); n > calendarMax || !strings.Contains(body, "det finns fler") {
+		t.Errorf("the calendar shows %d of %d reviews, note %v", n, calendarMax+10, strings.Contains(body, "det finns fler"))
+	}
+}
