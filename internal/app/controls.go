@@ -130,6 +130,31 @@ func (a *App) SoA(ctx context.Context, c Caller, mun int64) ([]SoARow, error) {
 	return out, nil
 }
 
+// SoARow returns the row of mun's statement of applicability for controlID, read alone (a
+// row page does not load the whole statement). Returns ENotFound, EForbidden.
+func (a *App) SoARow(ctx context.Context, c Caller, mun int64, controlID string) (SoARow, error) {
+	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
+		return SoARow{}, err
+	}
+	refs, info, err := a.soaControls(ctx, mun)
+	if err != nil {
+		return SoARow{}, err
+	}
+	for _, r := range refs {
+		if r.Control != controlID {
+			continue
+		}
+		row, err := a.db.GetSoARow(ctx, mun, r.Catalog, r.Control)
+		if err != nil {
+			return SoARow{}, err
+		}
+		ctl := info[r]
+		return SoARow{ControlImpl: row, ControlTitle: ctl.Title, ControlTitleSV: ctl.TitleSV, Theme: ctl.Theme,
+			Description: ctl.Description, DescriptionSV: ctl.DescriptionSV}, nil
+	}
+	return SoARow{}, domain.NotFound()
+}
+
 // UpdateSoA changes one row of mun's statement of applicability. Coordinators change any
 // row; information owners the rows they own (but may not hand them to someone else).
 // Returns ENotFound, EForbidden, EInvalid.

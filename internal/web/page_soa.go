@@ -169,21 +169,12 @@ func (s *Server) soaRow(c *gin.Context) {
 // the record parts.
 func (s *Server) renderSoARow(c *gin.Context, status int, mid, _ int64, formName string, f formState) {
 	ctx, cl := c.Request.Context(), s.caller(c)
-	rows, err := s.app.SoA(ctx, cl, mid)
+	r, err := s.app.SoARow(ctx, cl, mid, c.Param("ctl"))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	var row *app.SoARow
-	for i := range rows {
-		if rows[i].ControlID == c.Param("ctl") {
-			row = &rows[i]
-		}
-	}
-	if row == nil {
-		s.fail(c, domain.NotFound())
-		return
-	}
+	row := &r
 	pg := soaRowPage{Row: *row, UnitStatus: map[int64]string{}}
 	partsForm, partsName := f, formName
 	if formName == "edit" {
