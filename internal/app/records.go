@@ -301,11 +301,32 @@ func (a *App) Dues(ctx context.Context, c Caller, mun int64, due domain.DueFilte
 // DuesPage is Dues from after on (the keyset cursor of the last row of the previous page:
 // its next review date and id). Returns ENotFound, EForbidden, EInvalid (a bad cursor).
 func (a *App) DuesPage(ctx context.Context, c Caller, mun int64, due domain.DueFilter, mine bool, after *domain.Cursor, limit int) ([]domain.DueItem, error) {
-	if err := a.member(c, mun); err != nil {
+	q, err := a.dueQuery(c, mun, due, mine)
+	if err != nil {
 		return nil, err
 	}
+	q.After, q.Limit = after, limit
+	return a.db.Dues(ctx, q)
+}
+
+// DueCount counts what Dues lists, unbounded (the dashboard's figures). Returns ENotFound,
+// EForbidden.
+func (a *App) DueCount(ctx context.Context, c Caller, mun int64, due domain.DueFilter, mine bool) (int, error) {
+	q, err := a.dueQuery(c, mun, due, mine)
+	if err != nil {
+		return 0, err
+	}
+	return a.db.DueCount(ctx, q)
+}
+
+// dueQuery is the review list's query for the caller: the records they follow up (or own),
+// of the kinds and rows they may read, in the due filter.
+func (a *App) dueQuery(c Caller, mun int64, due domain.DueFilter, mine bool) (store.DueQuery, error) {
+	if err := a.member(c, mun); err != nil {
+		return store.DueQuery{}, err
+	}
 	v := a.az.Filter(c.P, mun, authz.ObjReview, authz.Read)
-	q := store.DueQuery{MunicipalityID: mun, Visible: v, Limit: limit, Kinds: []store.KindScope{}, After: after}
+	q := store.DueQuery{MunicipalityID: mun, Visible: v, Kinds: []store.KindScope{}}
 	if mine {
 		// One's own records are always one's own to follow up (of the registered kinds).
 		q.Visible, q.OwnerID = domain.Visibility{All: true}, c.P.User.ID
@@ -313,7 +334,7 @@ func (a *App) DuesPage(ctx context.Context, c Caller, mun int64, due domain.DueF
 			q.Kinds = append(q.Kinds, store.KindScope{Kind: k, Visible: domain.Visibility{All: true}})
 		}
 	} else if v.None() {
-		return nil, domain.Forbidden()
+		return q, domain.Forbidden()
 	} else {
 		// Following up reviews shows only records of kinds, and rows of them, one may read.
 		for _, k := range domain.Kinds() {
@@ -323,7 +344,7 @@ func (a *App) DuesPage(ctx context.Context, c Caller, mun int64, due domain.DueF
 		}
 	}
 	q.From, q.To = due.Bounds(a.Today())
-	return a.db.Dues(ctx, q)
+	return q, nil
 }
 
 // AuditLog returns the municipality's audit trail for auditors. Returns ENotFound, EForbidden.

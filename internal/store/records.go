@@ -308,13 +308,10 @@ func kindScopesSQL(ks []KindScope, args *[]any) string {
 const dueItemColumns = `r.kind, r.id, r.ref, r.municipality_id, r.title, r.owner_id, COALESCE(u.name, '') AS owner_name,
 		r.org_unit_id, o.name AS org_unit_name, r.status, r.next_review_at`
 
-// Dues returns tracked records of every kind by next review date, earliest first: the one
-// query behind the dashboard, the review list and the API's ?due= filter. Closed records
-// (retired documents, ...) are left out.
-func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) {
+// dueWhere is the FROM and WHERE of the review list for q, with its arguments.
+func dueWhere(q DueQuery) (string, []any, error) {
 	args := []any{q.MunicipalityID}
-	sql := `SELECT ` + dueItemColumns + `
-		FROM records r JOIN org_units o ON o.id = r.org_unit_id LEFT JOIN users u ON u.id = r.owner_id
+	sql := ` FROM records r JOIN org_units o ON o.id = r.org_unit_id LEFT JOIN users u ON u.id = r.owner_id
 		WHERE r.municipality_id = ? AND r.next_review_at IS NOT NULL AND ` + openSQL(&args)
 	if q.From != nil {
 		sql += ` AND r.next_review_at >= ?`
@@ -335,7 +332,7 @@ func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) 
 	if q.After != nil {
 		d, err := domain.ParseDate(q.After.Key)
 		if err != nil {
-			return nil, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"after": "err.cursor"}}
+			return "", nil, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"after": "err.cursor"}}
 		}
 		sql += ` AND (r.next_review_at > ? OR (r.next_review_at = ? AND r.id > ?))`
 		args = append(args, d, d, q.After.ID)
@@ -344,7 +341,18 @@ func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) 
 	if q.Kinds != nil {
 		sql += ` AND ` + kindScopesSQL(q.Kinds, &args)
 	}
-	sql += ` ORDER BY r.next_review_at, r.id`
+	return sql, args, nil
+}
+
+// Dues returns tracked records of every kind by next review date, earliest first: the one
+// query behind the dashboard, the review list and the API's ?due= filter. Closed records
+// (retired documents, ...) are left out.
+func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) {
+	where, args, err := dueWhere(q)
+	if err != nil {
+		return nil, err
+	}
+	sql := `SELECT ` + dueItemColumns + where + ` ORDER BY r.next_review_at, r.id`
 	if q.Limit > 0 {
 		sql += fmt.Sprintf(` LIMIT %d`, q.Limit)
 	}
@@ -357,6 +365,24 @@ func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) 
 		return nil, fmt.Errorf("list dues: %w", err)
 	}
 	return out, nil
+}
+
+// DueCount counts the rows of the review list for q (its limit and cursor aside).
+func (s *Store) DueCount(ctx context.Context, q DueQuery) (int, error) {
+	q.After = nil
+	where, args, err := dueWhere(q)
+	if err != nil {
+		return 0, err
+	}
+	query, a, err := s.in(`SELECT COUNT(*)`+where, args...)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := s.db(ctx).GetContext(ctx, &n, query, a...); err != nil {
+		return 0, fmt.Errorf("count dues: %w", err)
+	}
+	return n, nil
 }
 
 // Tx is what a kind's own-rows function writes through: statements with ? placeholders, run

@@ -144,6 +144,10 @@ type dashboardPage struct {
 	Today         domain.Date
 }
 
+// dashboardRows is how many records needing attention the dashboard lists (the counts are
+// of all of them; the review list pages through them).
+const dashboardRows = 50
+
 // dashboard shows the user's own records and everything overdue or due within 30 days
 // that they follow up, across every record kind.
 func (s *Server) dashboard(c *gin.Context) {
@@ -162,17 +166,20 @@ func (s *Server) dashboard(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	att, err := s.app.Dues(c.Request.Context(), cl, mid, "", false, 200)
+	// What needs attention: the first page, and the counts of all of it.
+	att, err := s.app.Dues(c.Request.Context(), cl, mid, "", false, dashboardRows)
 	if err != nil && domain.ErrorCode(err) != domain.EForbidden {
 		s.fail(c, err)
 		return
 	}
-	pg.Attention = att
-	for _, it := range att {
-		if domain.DueStateOf(it.NextReviewAt, pg.Today) == domain.DueOverdue {
-			pg.Overdue++
-		} else {
-			pg.Soon++
+	if err == nil {
+		pg.Attention = att
+		if pg.Overdue, err = s.app.DueCount(c.Request.Context(), cl, mid, domain.DueFilterOverdue, false); err == nil {
+			pg.Soon, err = s.app.DueCount(c.Request.Context(), cl, mid, domain.DueFilterSoon, false)
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
 		}
 	}
 	pg.Notifications = s.unreadNotifications(c, mid)

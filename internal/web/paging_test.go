@@ -160,3 +160,28 @@ func TestCalendarIsBounded(t *testing.T) {
 		t.Errorf("the calendar shows %d of %d reviews, note %v", n, calendarMax+10, strings.Contains(body, "det finns fler"))
 	}
 }
+
+// The dashboard lists the first page of what needs attention and counts all of it.
+func TestDashboardCountsBeyondItsList(t *testing.T) {
+	env := newTestServer(t)
+	soc := env.unit("Exempelkommun/Socialförvaltningen")
+	past, typ := env.app.Today().AddDays(-5).String(), "rutin"
+	for i := range dashboardRows + 15 {
+		title := fmt.Sprintf("Försenad %03d", i)
+		if _, err := env.app.CreateDocument(env.ctx, env.caller("samordnare"), env.ex, domain.DocumentInput{Type: &typ, Title: &title, OrgUnitID: &soc, NextReviewAt: &past}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	overdue, err := env.app.DueCount(env.ctx, env.caller("samordnare"), env.ex, domain.DueFilterOverdue, false)
+	if err != nil || overdue < dashboardRows+15 {
+		t.Fatalf("overdue count %d, %v", overdue, err)
+	}
+	body := env.login("samordnare").get(fmt.Sprintf("/m/%d", env.ex)).Body.String()
+	if !strings.Contains(body, fmt.Sprintf("<strong>%d</strong>", overdue)) {
+		t.Errorf("the dashboard does not show the %d overdue", overdue)
+	}
+	attention := body[strings.Index(body, `id="h-attention"`):strings.Index(body, `id="h-mine"`)]
+	if n := strings.Count(attention, "<tr class=\"due-"); n != dashboardRows {
+		t.Errorf("the dashboard lists %d records needing attention (want the first %d)", n, dashboardRows)
+	}
+}
