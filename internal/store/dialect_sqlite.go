@@ -15,6 +15,10 @@ import (
 	"github.com/lisa-isms/lisa/migrations"
 )
 
+// SQLiteDriver is the database/sql driver the SQLite stores open: mattn/go-sqlite3's. Tests
+// that count statements register a counting wrapper and name it here.
+var SQLiteDriver = "sqlite3"
+
 // This file holds everything specific to SQLite: the DSN with its pragmas (so every pooled
 // connection gets them), one writer connection and a reader pool, error codes.
 
@@ -60,7 +64,7 @@ func openSQLite(ctx context.Context, d *dialect, path string) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("open database: invalid path %q", path)
 	}
-	w, err := sqlx.Open("sqlite3", sqliteDSN(path, false))
+	w, err := sqlx.Open(SQLiteDriver, sqliteDSN(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open writer: %w", err)
 	}
@@ -83,7 +87,7 @@ func openSQLite(ctx context.Context, d *dialect, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	r, err := sqlx.Open("sqlite3", sqliteDSN(path, true))
+	r, err := sqlx.Open(SQLiteDriver, sqliteDSN(path, true))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open readers: %w", err)
