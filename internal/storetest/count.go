@@ -54,7 +54,10 @@ func (c countingConn) PrepareContext(ctx context.Context, q string) (driver.Stmt
 
 func (c countingConn) Close() error { return c.c.Close() }
 
-func (c countingConn) Begin() (driver.Tx, error) { return c.c.Begin() } //nolint:staticcheck // required by driver.Conn
+// Begin is required by driver.Conn; database/sql calls BeginTx.
+func (c countingConn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
 
 func (c countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	return c.c.(driver.ConnBeginTx).BeginTx(ctx, opts)
