@@ -80,6 +80,16 @@ type AuditFilter struct {
 // people who hold a role in it. Each of the three parts is read newest first through an index
 // for the filter and stops at the limit, so no filter scans the whole trail.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
+	q, args := auditQuery(f)
+	var out []audit.Entry
+	if err := s.db(ctx).SelectContext(ctx, &out, s.rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("list audit: %w", err)
+	}
+	return out, nil
+}
+
+// auditQuery is ListAudit's statement (with ?) and its arguments.
+func auditQuery(f AuditFilter) (string, []any) {
 	var filters string
 	var fargs []any
 	add := func(cond string, v any) { filters += " AND " + cond; fargs = append(fargs, v) }
@@ -126,12 +136,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, er
 		}
 		args = append(args, fargs...)
 	}
-	q := `SELECT * FROM (` + strings.Join(parts, ` UNION ALL `) + `) t ORDER BY id DESC` + limit
-	var out []audit.Entry
-	if err := s.db(ctx).SelectContext(ctx, &out, s.rebind(q), args...); err != nil {
-		return nil, fmt.Errorf("list audit: %w", err)
-	}
-	return out, nil
+	return `SELECT * FROM (` + strings.Join(parts, ` UNION ALL `) + `) t ORDER BY id DESC` + limit, args
 }
 
 // VerifyAudit walks the whole chain in order; it returns the number of entries checked and a

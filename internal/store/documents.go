@@ -28,6 +28,20 @@ type DocumentFilter struct {
 // å alike, on both databases) that v lets through, by title: one page of f.Limit rows after
 // f.After, read through the records_title index in order (no sort of the whole list).
 func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibility, f DocumentFilter) ([]domain.Document, error) {
+	q, args := documentsQuery(mun, v, f)
+	query, a, err := s.in(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.Document{}
+	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	return out, s.scopeUnits(ctx, mun, out)
+}
+
+// documentsQuery is ListDocuments' statement (with ? and IN (?) lists) and its arguments.
+func documentsQuery(mun int64, v domain.Visibility, f DocumentFilter) (string, []any) {
 	args := []any{mun}
 	q := documentSelect + ` WHERE r.municipality_id = ?`
 	if f.Type != "" {
@@ -47,8 +61,8 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 		args = append(args, "%"+escapeLike(foldTitle(f.Query))+"%")
 	}
 	if f.After != nil {
-		q += ` AND (r.title_fold > ? OR (r.title_fold = ? AND r.id > ?))`
-		args = append(args, f.After.Key, f.After.Key, f.After.ID)
+		q += ` AND (r.title_fold, r.id) > (?, ?)` // a row value: an index range on both databases
+		args = append(args, f.After.Key, f.After.ID)
 	}
 	args = append(args, domain.KindDocument)
 	q += ` AND r.kind = ?`
@@ -56,22 +70,19 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
-	query, a, err := s.in(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	out := []domain.Document{}
-	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
-		return nil, fmt.Errorf("list documents: %w", err)
-	}
-	// The scope units of the documents scoped to units, in one statement for the whole list.
+	return q, args
+}
+
+// scopeUnits fills the scope units of the documents scoped to units, in one statement for
+// the whole list.
+func (s *Store) scopeUnits(ctx context.Context, mun int64, out []domain.Document) error {
 	var scoped bool
 	for i := range out {
 		out[i].ScopeUnitIDs = []int64{}
 		scoped = scoped || out[i].Scope == domain.ScopeUnits
 	}
 	if !scoped {
-		return out, nil
+		return nil
 	}
 	var units []struct {
 		RecordID  int64 `db:"record_id"`
@@ -86,10 +97,10 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 	sq, sa, err := s.in(`SELECT su.record_id, su.org_unit_id FROM document_scope_units su
 		JOIN records r ON r.id = su.record_id WHERE r.municipality_id = ? AND su.record_id IN (?) ORDER BY su.record_id, su.org_unit_id`, mun, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.db(ctx).SelectContext(ctx, &units, sq, sa...); err != nil {
-		return nil, fmt.Errorf("list document scopes: %w", err)
+		return fmt.Errorf("list document scopes: %w", err)
 	}
 	pos := make(map[int64]int, len(out))
 	for i := range out {
@@ -100,7 +111,7 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 			out[i].ScopeUnitIDs = append(out[i].ScopeUnitIDs, u.OrgUnitID)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // escapeLike drops LIKE's wildcards from a search text (matching them literally would need

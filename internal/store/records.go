@@ -334,8 +334,8 @@ func dueWhere(q DueQuery) (string, []any, error) {
 		if err != nil {
 			return "", nil, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"after": "err.cursor"}}
 		}
-		sql += ` AND (r.next_review_at > ? OR (r.next_review_at = ? AND r.id > ?))`
-		args = append(args, d, d, q.After.ID)
+		sql += ` AND (r.next_review_at, r.id) > (?, ?)` // a row value: an index range on both databases
+		args = append(args, d, q.After.ID)
 	}
 	sql += ` AND ` + visibilitySQL(q.Visible, &args)
 	if q.Kinds != nil {

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+)
+
+// The hot queries use an index, on SQLite's planner as it plans for a database without
+// statistics (as production files are): no full scan of records or audit_log, and the lists
+// read in order from an index rather than sorting (the audit trail merges its three parts,
+// each read in order, and sorts only those few rows).
+func TestHotQueriesUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	today := domain.NewDate(2026, 12, 2)
+	from, to := domain.DueFilterOverdue.Bounds(today)
+	all := domain.Visibility{All: true}
+	owner := domain.Visibility{UnitIDs: []int64{3, 4, 5}, OwnerID: 9}
+	kinds := []KindScope{{Kind: domain.KindDocument, Visible: all}, {Kind: domain.KindControl, Visible: all}}
+	due := func(q DueQuery) (string, []any) {
+		where, args, err := dueWhere(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return `SELECT ` + dueItemColumns + where + ` ORDER BY r.next_review_at, r.id LIMIT 50`, args
+	}
+	after := &domain.Cursor{Key: "rutin för x", ID: 10}
+	cases := map[string]struct {
+		q     string
+		args  []any
+		audit bool
+	}{}
+	add := func(name string, q string, args []any, audit bool) {
+		cases[name] = struct {
+			q     string
+			args  []any
+			audit bool
+		}{q, args, audit}
+	}
+	q, a := due(DueQuery{MunicipalityID: 1, Visible: all, From: from, To: to, Kinds: kinds})
+	add("due list, coordinator", q, a, false)
+	q, a = due(DueQuery{MunicipalityID: 1, Visible: owner, From: from, To: to, Kinds: kinds})
+	add("due list, information owner", q, a, false)
+	q, a = due(DueQuery{MunicipalityID: 1, Visible: all, After: &domain.Cursor{Key: "2026-01-01", ID: 5}, Kinds: kinds})
+	add("due list, next page", q, a, false)
+	q, a = documentsQuery(1, all, DocumentFilter{Limit: 101})
+	add("documents, first page", q, a, false)
+	q, a = documentsQuery(1, all, DocumentFilter{Limit: 101, After: after})
+	add("documents, next page", q, a, false)
+	q, a = documentsQuery(1, domain.Visibility{UnitIDs: []int64{3}, Published: true}, DocumentFilter{Limit: 101, Type: domain.DocRutin})
+	add("documents, owner, by type", q, a, false)
+	for name, f := range map[string]AuditFilter{
+		"audit":            {MunicipalityID: 1, Limit: 50},
+		"audit by kind":    {MunicipalityID: 1, Kind: "document", Limit: 50},
+		"audit by action":  {MunicipalityID: 1, Action: "review", Limit: 50},
+		"audit by actor":   {MunicipalityID: 1, Actor: "anna", Limit: 50},
+		"audit by record":  {MunicipalityID: 1, Kind: "document", RecordID: 7, Limit: 50},
+		"audit by day":     {MunicipalityID: 1, From: "2026-01-15", To: "2026-01-15", Limit: 50},
+		"audit, next page": {MunicipalityID: 1, BeforeID: 1000, Limit: 50},
+	} {
+		q, a := auditQuery(f)
+		add(name, q, a, true)
+	}
+	fullScan := regexp.MustCompile(`SCAN (r|a|records|audit_log|d|documents)\b`)
+	for name, c := range cases {
+		query, args, err := s.in("EXPLAIN QUERY PLAN "+c.q, c.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := s.r.QueryContext(ctx, query, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		text := strings.Join(plan, "\n")
+		for _, line := range plan {
+			if fullScan.MatchString(line) && !strings.Contains(line, "INDEX") {
+				t.Errorf("%s scans a whole table:\n%s", name, text)
+			}
+		}
+		if strings.Contains(name, "next page") && !c.audit && !strings.Contains(text, "title_fold>?") && !strings.Contains(text, "next_review_at>?") {
+			t.Errorf("%s does not start the next page by an index range:\n%s", name, text)
+		}
+		if !c.audit && strings.Contains(text, "TEMP B-TREE FOR ORDER BY") {
+			t.Errorf("%s sorts instead of reading an index in order:\n%s", name, text)
+		}
+	}
+}
