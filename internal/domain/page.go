@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Lists page by keyset: a page ends where the next one starts, named by an opaque cursor that
@@ -53,7 +54,7 @@ func ParseCursor(list, s string) (*Cursor, error) {
 		return nil, bad
 	}
 	var c cursorJSON
-	if err := json.Unmarshal(b, &c); err != nil || c.L != list || c.I <= 0 {
+	if err := json.Unmarshal(b, &c); err != nil || c.L != list || c.I <= 0 || !utf8.ValidString(c.K) || strings.ContainsRune(c.K, 0) {
 		return nil, bad
 	}
 	return &Cursor{Key: c.K, ID: c.I}, nil

@@ -74,10 +74,9 @@ func openSQLite(ctx context.Context, d *dialect, path string) (*Store, error) {
 	// first switches it to WAL: wait for it, as the busy timeout does for statements.
 	var err2 error
 	for attempt := 0; attempt < 50; attempt++ {
-		if err2 = w.PingContext(ctx); err2 == nil || !sqliteBusy(err2) {
+		if err2 = w.PingContext(ctx); err2 == nil || !sqliteBusy(err2) || sleepCtx(ctx, 100*time.Millisecond) != nil {
 			break
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 	if err2 != nil {
 		w.Close()
@@ -105,9 +104,26 @@ func migrateSQLite(ctx context.Context, d *dialect, w *sqlx.DB) error {
 		if err = runMigrations(ctx, d, w); err == nil {
 			return nil
 		}
-		time.Sleep(time.Duration(50*(attempt+1)) * time.Millisecond)
+		// Only the race of two instances is worth waiting for: a locked file, or a table,
+		// column or index the other made meanwhile. A broken migration fails at once.
+		if msg := err.Error(); !sqliteBusy(err) && !strings.Contains(msg, "already exists") && !strings.Contains(msg, "duplicate column") {
+			return err
+		}
+		if sleepCtx(ctx, time.Duration(50*(attempt+1))*time.Millisecond) != nil {
+			return err
+		}
 	}
 	return err
+}
+
+// sleepCtx waits d, or until ctx ends (its error then).
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	select {
+	case <-time.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // sqliteBusy reports whether err is SQLite's "database is locked" or "busy".

@@ -79,6 +79,7 @@ type documentListPage struct {
 	CanCreate bool
 	Today     domain.Date
 	NextURL   string // the next page of the list, "" on the last
+	Paged     bool   // the list has more than this page
 }
 
 func (s *Server) documentList(c *gin.Context) {
@@ -104,7 +105,7 @@ func (s *Server) documentList(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "documents", documentListPage{
-		Base: s.base(c, s.i18n.T(lang(c), "doc.list_title")), Docs: docs, Units: unitNames(units), UnitList: units, Filter: f, NextURL: next,
+		Base: s.base(c, s.i18n.T(lang(c), "doc.list_title")), Docs: docs, Units: unitNames(units), UnitList: units, Filter: f, NextURL: next, Paged: next != "" || f.After != nil,
 		CanCreate: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Create), Today: s.app.Today(),
 	})
 }

@@ -222,17 +222,19 @@ func (s *Server) renderSoARow(c *gin.Context, status int, mid, _ int64, formName
 	pg.Docs = append(pg.Docs, pg.Linked...)
 	pg.EvidenceQuery = strings.TrimSpace(c.Query("evidence_q"))
 	if pg.EvidenceQuery != "" && len(pg.EvidenceQuery) <= 200 {
-		found, err := s.app.Documents(ctx, cl, mid, store.DocumentFilter{Query: pg.EvidenceQuery, Limit: evidencePickerSize})
+		found, err := s.app.Documents(ctx, cl, mid, store.DocumentFilter{Query: pg.EvidenceQuery, Limit: evidencePickerSize + 1})
 		if err != nil && domain.ErrorCode(err) != domain.EForbidden {
 			s.fail(c, err)
 			return
+		}
+		if pg.EvidenceMore = len(found) > evidencePickerSize; pg.EvidenceMore {
+			found = found[:evidencePickerSize]
 		}
 		for _, d := range found {
 			if !slices.Contains(row.EvidenceIDs, d.ID) {
 				pg.Docs = append(pg.Docs, evidenceDoc{ID: d.ID, Title: d.Title})
 			}
 		}
-		pg.EvidenceMore = len(found) == evidencePickerSize
 	}
 	if formName == "edit" {
 		pg.Edit = f
