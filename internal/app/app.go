@@ -181,3 +181,12 @@ func (a *App) Scope(c Caller, mun int64, obj authz.Object, act authz.Action) dom
 // IsUnavailable reports whether err means the database cannot be reached right now (the
 // request may succeed if tried again): pages and the API answer 503.
 func IsUnavailable(err error) bool { return store.IsUnavailable(err) }
+
+// MemberNames returns the names of those of ids who hold a role in mun (the owners a list
+// shows), for any member of mun. Returns ENotFound.
+func (a *App) MemberNames(ctx context.Context, c Caller, mun int64, ids []int64) (map[int64]string, error) {
+	if err := a.member(c, mun); err != nil {
+		return nil, err
+	}
+	return a.db.MemberNames(ctx, mun, ids)
+}

@@ -246,3 +246,27 @@ func (s *Store) UserByAPIToken(ctx context.Context, token string) (domain.User, 
 		WHERE t.token_hash = ? AND t.revoked_at IS NULL`), HashToken(token))
 	return u, notFound(err, "get token user")
 }
+
+// MemberNames returns the names of those of ids who hold a role in mun.
+func (s *Store) MemberNames(ctx context.Context, mun int64, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q, args, err := s.in(`SELECT u.id, u.name FROM users u WHERE u.id IN (?)
+		AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = u.id AND ra.municipality_id = ?)`, ids, mun)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ID   int64  `db:"id"`
+		Name string `db:"name"`
+	}
+	if err := s.db(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("member names: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}

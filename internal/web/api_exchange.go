@@ -38,7 +38,7 @@ func (s *Server) soaExport(c *gin.Context) (domain.Municipality, []app.SoARow, m
 	if err != nil {
 		return mun, nil, nil, nil, err
 	}
-	owners, err := s.memberNames(c, mid)
+	owners, err := s.ownerNames(c, mid, rows)
 	if err != nil {
 		return mun, nil, nil, nil, err
 	}

@@ -35,7 +35,8 @@ import (
 //	LISA_LOAD_DB=/tmp/kl/l.db go test -run '^$' -bench KommunL -benchtime 1x -timeout 30m ./internal/web
 //
 // (LISA_LOAD_DB=postgres://… for PostgreSQL; LISA_LOAD_SECONDS sets the time per endpoint,
-// default 3.) No figure fails the benchmark: it measures.
+// default 3; LISA_LOAD_ONLY=text drives only the endpoints whose names contain it, e.g. to
+// profile one with -cpuprofile.) No figure fails the benchmark: it measures.
 
 const loadClients = 32
 
@@ -262,8 +263,11 @@ func BenchmarkKommunL(b *testing.B) {
 	for _, k := range []string{"document", "documents", "reviews"} {
 		row(sqlAlone[k], "")
 	}
+	only := os.Getenv("LISA_LOAD_ONLY") // a part of the endpoints' names, to profile one
 	for _, e := range eps {
-		row(drive(e.name, per, e.run), e.sql)
+		if only == "" || strings.Contains(e.name, only) {
+			row(drive(e.name, per, e.run), e.sql)
+		}
 	}
 	fmt.Print(out.String())
 }

@@ -93,34 +93,27 @@ func (s *Server) renderSoAList(c *gin.Context, status int, f formState) {
 			pg.Rows = append(pg.Rows, r)
 		}
 	}
-	if pg.Owners, err = s.memberNames(c, mid); err != nil {
+	// The owners' names, looked up for the rows shown (as the row's own page shows them).
+	if pg.Owners, err = s.ownerNames(c, mid, pg.Rows); err != nil {
 		s.fail(c, err)
 		return
-	}
-	// Those who may not list the municipality's people still see who owns a row, as the
-	// row's own page shows.
-	for _, r := range pg.Rows {
-		if r.OwnerID != nil && pg.Owners[*r.OwnerID] == "" {
-			pg.Owners[*r.OwnerID] = s.userName(c, mid, r.OwnerID)
-		}
 	}
 	pg.Base = s.base(c, s.i18n.T(lang(c), "soa.title"))
 	s.render(c, status, "soa", pg)
 }
 
-// memberNames maps the ids of the municipality's people to their names (empty when the caller
-// may not list people).
-func (s *Server) memberNames(c *gin.Context, mid int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	us, err := s.app.Members(c.Request.Context(), s.caller(c), mid)
-	if domain.ErrorCode(err) == domain.EForbidden {
-		return out, nil
+// ownerNames maps the owners of rows to their names: one statement for the owners on the
+// page, not the municipality's thousands of people.
+func (s *Server) ownerNames(c *gin.Context, mid int64, rows []app.SoARow) (map[int64]string, error) {
+	var ids []int64
+	for _, r := range rows {
+		if r.OwnerID != nil {
+			ids = append(ids, *r.OwnerID)
+		}
 	}
-	for _, u := range us {
-		out[u.ID] = u.Name
-	}
-	return out, err
+	return s.app.MemberNames(c.Request.Context(), s.caller(c), mid, ids)
 }
+
 
 // evidenceDoc is a governing document as the evidence picker shows it.
 type evidenceDoc struct {
