@@ -190,3 +190,20 @@ func (a *App) MemberNames(ctx context.Context, c Caller, mun int64, ids []int64)
 	}
 	return a.db.MemberNames(ctx, mun, ids)
 }
+
+// OwnerRoles are the roles whose holders the owner pickers offer: those who keep records
+// current or answer for them. The services accept any member as owner (the API may name one).
+var OwnerRoles = []domain.Role{domain.RoleCoordinator, domain.RoleInformationOwner, domain.RoleManagement}
+
+// OwnerCandidates returns the people an owner picker of mun offers: the holders of
+// OwnerRoles, and current (the present owner, 0 for none). Returns ENotFound, EForbidden.
+func (a *App) OwnerCandidates(ctx context.Context, c Caller, mun int64, current *int64) ([]domain.User, error) {
+	if err := a.require(c, mun, authz.ObjUser, authz.Read); err != nil {
+		return nil, err
+	}
+	var cur int64
+	if current != nil {
+		cur = *current
+	}
+	return a.db.ListOwnerCandidates(ctx, mun, OwnerRoles, cur)
+}

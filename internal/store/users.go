@@ -270,3 +270,20 @@ func (s *Store) MemberNames(ctx context.Context, mun int64, ids []int64) (map[in
 	}
 	return out, nil
 }
+
+// ListOwnerCandidates returns the people who may be chosen to own records of mun — those
+// holding one of roles there — plus the user include (the current owner, 0 for none), by
+// name: the owner pickers, without the staff of a large municipality.
+func (s *Store) ListOwnerCandidates(ctx context.Context, mun int64, roles []domain.Role, include int64) ([]domain.User, error) {
+	out := []domain.User{}
+	q, args, err := s.in(`SELECT u.id, u.username, u.name, u.email, '' AS password_hash, u.is_admin, u.disabled, u.created_at FROM users u
+		WHERE u.id IN (SELECT user_id FROM role_assignments WHERE municipality_id = ? AND role IN (?))
+		OR u.id = ? AND u.id IN (SELECT user_id FROM role_assignments WHERE municipality_id = ?) ORDER BY u.name, u.username`, mun, roles, include, mun)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db(ctx).SelectContext(ctx, &out, q, args...); err != nil {
+		return nil, fmt.Errorf("list owner candidates: %w", err)
+	}
+	return out, nil
+}

@@ -178,7 +178,11 @@ func (s *Server) renderDocumentForm(c *gin.Context, status int, mid int64, isNew
 	canAssign := s.app.CanSome(cl, mid, authz.ObjDocument, authz.AssignOwner)
 	var members []domain.User
 	if canAssign {
-		if members, err = s.app.Members(c.Request.Context(), cl, mid); err != nil {
+		var current *int64 // the owner on the form is offered whatever their role
+		if n, perr := strconv.ParseInt(f.Values["owner_id"], 10, 64); perr == nil {
+			current = &n
+		}
+		if members, err = s.app.OwnerCandidates(c.Request.Context(), cl, mid, current); err != nil {
 			s.fail(c, err)
 			return
 		}

@@ -195,7 +195,7 @@ func (s *Server) renderSoARow(c *gin.Context, status int, mid, _ int64, formName
 	pg.UnitNames = unitNames(pg.Units)
 	pg.OwnerName = s.userName(c, mid, row.OwnerID)
 	if pg.CanAssign {
-		if pg.Members, err = s.app.Members(ctx, cl, mid); err != nil {
+		if pg.Members, err = s.app.OwnerCandidates(ctx, cl, mid, row.OwnerID); err != nil {
 			s.fail(c, err)
 			return
 		}

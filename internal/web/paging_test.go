@@ -185,3 +185,24 @@ func TestDashboardCountsBeyondItsList(t *testing.T) {
 		t.Errorf("the dashboard lists %d records needing attention (want the first %d)", n, dashboardRows)
 	}
 }
+
+// The owner pickers offer those who keep records (coordinators, information owners,
+// management) and the present owner, not every member: a large municipality's staff are
+// thousands.
+func TestOwnerPickerOffersOwnersNotStaff(t *testing.T) {
+	env := newTestServer(t)
+	coord := env.login("samordnare")
+	row := fmt.Sprintf("/m/%d/soa/5.24", env.ex)
+	body := coord.get(row).Body.String()
+	if !strings.Contains(body, "Omar Ägare") || !strings.Contains(body, "Lena Ledning") || strings.Contains(body, "Maja Medarbetare") {
+		t.Errorf("the owner picker: information owner %v, management %v, staff %v",
+			strings.Contains(body, "Omar Ägare"), strings.Contains(body, "Lena Ledning"), strings.Contains(body, "Maja Medarbetare"))
+	}
+	staff := env.users["medarbetare"]
+	if _, err := env.app.UpdateSoA(env.ctx, env.caller("samordnare"), env.ex, "5.24", domain.SoAInput{OwnerID: &staff}); err != nil {
+		t.Fatal(err)
+	}
+	if body := coord.get(row).Body.String(); !strings.Contains(body, "Maja Medarbetare") {
+		t.Error("the present owner, a member of staff, is not offered")
+	}
+}
