@@ -309,14 +309,17 @@ func (a *App) DuesPage(ctx context.Context, c Caller, mun int64, due domain.DueF
 	return a.db.Dues(ctx, q)
 }
 
-// DueCount counts what Dues lists, unbounded (the dashboard's figures). Returns ENotFound,
-// EForbidden.
+// DueCountMax is where the dashboard's counts stop ("1000+").
+const DueCountMax = 1000
+
+// DueCount counts what Dues lists, up to DueCountMax (above it: DueCountMax+1), for the
+// dashboard's figures. Returns ENotFound, EForbidden.
 func (a *App) DueCount(ctx context.Context, c Caller, mun int64, due domain.DueFilter, mine bool) (int, error) {
 	q, err := a.dueQuery(c, mun, due, mine)
 	if err != nil {
 		return 0, err
 	}
-	return a.db.DueCount(ctx, q)
+	return a.db.DueCount(ctx, q, DueCountMax)
 }
 
 // dueQuery is the review list's query for the caller: the records they follow up (or own),

@@ -367,14 +367,15 @@ func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) 
 	return out, nil
 }
 
-// DueCount counts the rows of the review list for q (its limit and cursor aside).
-func (s *Store) DueCount(ctx context.Context, q DueQuery) (int, error) {
+// DueCount counts the rows of the review list for q (its limit and cursor aside), up to
+// upTo: a count above it is upTo+1 (the work stays bounded however much is overdue).
+func (s *Store) DueCount(ctx context.Context, q DueQuery, upTo int) (int, error) {
 	q.After = nil
 	where, args, err := dueWhere(q)
 	if err != nil {
 		return 0, err
 	}
-	query, a, err := s.in(`SELECT COUNT(*)`+where, args...)
+	query, a, err := s.in(fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 AS one`+where+` LIMIT %d) c`, upTo+1), args...)
 	if err != nil {
 		return 0, err
 	}

@@ -3,10 +3,12 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
 )
 
 // The schema keeps tenants apart: a row that joins two tenant rows cannot join rows of two
@@ -154,5 +156,22 @@ func TestTransactionsCompose(t *testing.T) {
 	}
 	if after, err := e.s.VerifyAudit(e.ctx); err != nil || after != before {
 		t.Errorf("audit entries %d → %d (%v): the rolled-back changes left entries", before, after, err)
+	}
+}
+
+// The due count stops at its bound: the dashboard's figures cost the same however much is
+// overdue.
+func TestDueCountIsBounded(t *testing.T) {
+	e := newEnv(t)
+	a := e.municipality("Ankeby")
+	u := e.unit(a, "KS", nil)
+	for i := range 7 {
+		e.doc(a, u, fmt.Sprintf("Försenad %d", i), "draft", "2025-01-01")
+	}
+	q := store.DueQuery{MunicipalityID: a, Visible: domain.Visibility{All: true}}
+	for upTo, want := range map[int]int{100: 7, 7: 7, 5: 6, 1: 2} {
+		if n, err := e.s.DueCount(e.ctx, q, upTo); err != nil || n != want {
+			t.Errorf("DueCount up to %d = %d, %v; want %d", upTo, n, err, want)
+		}
 	}
 }

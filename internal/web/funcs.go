@@ -42,6 +42,12 @@ func init() {
 		return m, nil
 	}
 	f["list"] = func(vs ...string) []string { return vs }
+	f["count"] = func(n int) string { // a bounded count: above app.DueCountMax it says so
+		if n > app.DueCountMax {
+			return fmt.Sprintf("%d+", app.DueCountMax)
+		}
+		return fmt.Sprint(n)
+	}
 	f["kindLabel"] = func(k domain.Kind) string { // the kind's name, as its registration gives it
 		if s, ok := domain.SpecOf(k); ok {
 			return s.Label
