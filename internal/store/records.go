@@ -308,11 +308,19 @@ func kindScopesSQL(ks []KindScope, args *[]any) string {
 const dueItemColumns = `r.kind, r.id, r.ref, r.municipality_id, r.title, r.owner_id, COALESCE(u.name, '') AS owner_name,
 		r.org_unit_id, o.name AS org_unit_name, r.status, r.next_review_at`
 
+// dueFrom joins what the review list shows of each record: its unit's and owner's names.
+const dueFrom = ` FROM records r JOIN org_units o ON o.id = r.org_unit_id LEFT JOIN users u ON u.id = r.owner_id`
+
 // dueWhere is the FROM and WHERE of the review list for q, with its arguments.
 func dueWhere(q DueQuery) (string, []any, error) {
+	conds, args, err := dueConds(q)
+	return dueFrom + conds, args, err
+}
+
+// dueConds is the WHERE of the review list for q (on records r alone), with its arguments.
+func dueConds(q DueQuery) (string, []any, error) {
 	args := []any{q.MunicipalityID}
-	sql := ` FROM records r JOIN org_units o ON o.id = r.org_unit_id LEFT JOIN users u ON u.id = r.owner_id
-		WHERE r.municipality_id = ? AND r.next_review_at IS NOT NULL AND ` + openSQL(&args)
+	sql := ` WHERE r.municipality_id = ? AND r.next_review_at IS NOT NULL AND ` + openSQL(&args)
 	if q.From != nil {
 		sql += ` AND r.next_review_at >= ?`
 		args = append(args, *q.From)
@@ -371,11 +379,11 @@ func (s *Store) Dues(ctx context.Context, q DueQuery) ([]domain.DueItem, error) 
 // upTo: a count above it is upTo+1 (the work stays bounded however much is overdue).
 func (s *Store) DueCount(ctx context.Context, q DueQuery, upTo int) (int, error) {
 	q.After = nil
-	where, args, err := dueWhere(q)
+	conds, args, err := dueConds(q) // the records alone: names are not counted
 	if err != nil {
 		return 0, err
 	}
-	query, a, err := s.in(fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 AS one`+where+` LIMIT %d) c`, upTo+1), args...)
+	query, a, err := s.in(fmt.Sprintf(`SELECT COUNT(*) FROM (SELECT 1 AS one FROM records r`+conds+` LIMIT %d) c`, upTo+1), args...)
 	if err != nil {
 		return 0, err
 	}
