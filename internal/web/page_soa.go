@@ -114,7 +114,6 @@ func (s *Server) ownerNames(c *gin.Context, mid int64, rows []app.SoARow) (map[i
 	return s.app.MemberNames(c.Request.Context(), s.caller(c), mid, ids)
 }
 
-
 // evidenceDoc is a governing document as the evidence picker shows it.
 type evidenceDoc struct {
 	ID    int64
