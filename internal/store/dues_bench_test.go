@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,42 +20,71 @@ const (
 
 // seedDues fills a migrated database with one municipality of benchUnits org units and
 // benchRecords records of several kinds, their next reviews spread over two years either side
-// of today. It writes with its own connection, many rows per statement, as a bulk import would.
-func seedDues(tb testing.TB, dsn string, today domain.Date) (mun int64, units []int64) {
+// of today, through the store's bulk loader, as a bulk import would.
+func seedDues(tb testing.TB, s *store.Store, today domain.Date) (mun int64, units []int64) {
 	tb.Helper()
-	raw := storetest.Raw(tb, dsn)
 	created := today.Time()
-	mun = storetest.InsertID(tb, raw, `INSERT INTO municipalities (name, created_at) VALUES ('Benchby', ?)`, created)
-	for i := range benchUnits {
-		units = append(units, storetest.InsertID(tb, raw, `INSERT INTO org_units (municipality_id, name, kind) VALUES (?, ?, 'enhet')`, mun, fmt.Sprintf("Enhet %02d", i)))
-	}
-	var users []int64
-	for i := range benchUsers {
-		users = append(users, storetest.InsertID(tb, raw, `INSERT INTO users (username, name, created_at) VALUES (?, ?, ?)`, fmt.Sprintf("u%02d", i), fmt.Sprintf("Användare %02d", i), created))
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	kinds := []string{"document", "asset", "risk", "incident"}
-	statuses := []string{"draft", "adopted", "open", "open", "adopted", "retired"}
-	rows := make([][]any, 0, benchRecords)
-	for i := range benchRecords {
-		var owner any
-		if rng.IntN(4) > 0 {
-			owner = users[rng.IntN(len(users))]
+	err := s.Load(context.Background(), func(l *store.Loader) error {
+		var err error
+		if mun, err = l.NextID("municipalities", 1); err != nil {
+			return err
 		}
-		next := today.AddDays(rng.IntN(4*365+1) - 2*365)
-		title := fmt.Sprintf("Post %06d", i)
-		rows = append(rows, []any{mun, kinds[i%len(kinds)], title, strings.ToLower(title), units[rng.IntN(len(units))], owner,
-			statuses[rng.IntN(len(statuses))], 12, next, created, created})
-	}
-	storetest.BulkInsert(tb, raw, "records", []string{"municipality_id", "kind", "title", "title_fold", "org_unit_id", "owner_id", "status",
-		"review_interval_months", "next_review_at", "created_at", "updated_at"}, rows)
-	// PostgreSQL's autovacuum analyzes a table after a bulk load; SQLite gathers no
-	// statistics unless asked (and with them, SQLite 3.54 plans the limited due list worse:
-	// 186 µs against 150 µs; see BENCHMARKS.md).
-	if raw.Postgres() {
-		if _, err := raw.Exec(`ANALYZE`); err != nil {
-			tb.Fatal(err)
+		if err := l.Insert("municipalities", []string{"id", "name", "created_at"}, [][]any{{mun, "Benchby", created}}); err != nil {
+			return err
 		}
+		first, err := l.NextID("org_units", benchUnits)
+		if err != nil {
+			return err
+		}
+		var unitRows [][]any
+		for i := range benchUnits {
+			units = append(units, first+int64(i))
+			unitRows = append(unitRows, []any{first + int64(i), mun, fmt.Sprintf("Enhet %02d", i), "enhet"})
+		}
+		if err := l.Insert("org_units", []string{"id", "municipality_id", "name", "kind"}, unitRows); err != nil {
+			return err
+		}
+		firstUser, err := l.NextID("users", benchUsers)
+		if err != nil {
+			return err
+		}
+		var users []int64
+		var userRows [][]any
+		for i := range benchUsers {
+			users = append(users, firstUser+int64(i))
+			userRows = append(userRows, []any{firstUser + int64(i), fmt.Sprintf("u%02d", i), fmt.Sprintf("Användare %02d", i), created})
+		}
+		if err := l.Insert("users", []string{"id", "username", "name", "created_at"}, userRows); err != nil {
+			return err
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		kinds := []string{"document", "asset", "risk", "incident"}
+		statuses := []string{"draft", "adopted", "open", "open", "adopted", "retired"}
+		rows := make([][]any, 0, benchRecords)
+		for i := range benchRecords {
+			var owner any
+			if rng.IntN(4) > 0 {
+				owner = users[rng.IntN(len(users))]
+			}
+			next := today.AddDays(rng.IntN(4*365+1) - 2*365)
+			title := fmt.Sprintf("Post %06d", i)
+			rows = append(rows, []any{mun, kinds[i%len(kinds)], title, domain.FoldTitle(title), units[rng.IntN(len(units))], owner,
+				statuses[rng.IntN(len(statuses))], 12, next, created, created})
+		}
+		if err := l.Insert("records", []string{"municipality_id", "kind", "title", "title_fold", "org_unit_id", "owner_id", "status",
+			"review_interval_months", "next_review_at", "created_at", "updated_at"}, rows); err != nil {
+			return err
+		}
+		// PostgreSQL's autovacuum analyzes a table after a bulk load; SQLite gathers no
+		// statistics unless asked (and with them, SQLite 3.54 plans the limited due list worse:
+		// 186 µs against 150 µs; see BENCHMARKS.md).
+		if s.Dialect() == "postgres" {
+			return l.Exec(`ANALYZE records`)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return mun, units
 }
@@ -74,7 +102,7 @@ func BenchmarkDuesOverdue(b *testing.B) {
 	s.Now = func() time.Time { return fixed }
 	today := s.Today()
 	t0 := time.Now()
-	mun, units := seedDues(b, path, today)
+	mun, units := seedDues(b, s, today)
 	b.Logf("seeded %d records in %v", benchRecords, time.Since(t0).Round(time.Millisecond))
 	from, to := domain.DueFilterOverdue.Bounds(today)
 

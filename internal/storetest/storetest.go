@@ -11,7 +11,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"io/fs"
 	"net"
@@ -24,6 +23,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/jmoiron/sqlx"
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/lisa-isms/lisa/internal/store"
@@ -182,20 +182,10 @@ func closeRaw(dsn string) {
 
 // Rebind turns ? placeholders into dsn's database's, for statements sent through Raw.
 func Rebind(dsn, q string) string {
-	if !strings.HasPrefix(dsn, "postgres") {
-		return q
+	if strings.HasPrefix(dsn, "postgres") {
+		return sqlx.Rebind(sqlx.DOLLAR, q)
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return q
 }
 
 // Server returns the PostgreSQL admin URL, or "" (having skipped or failed t) when none is set.
@@ -440,43 +430,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// BulkInsert writes rows into table, many rows per statement in one transaction, on either
-// database: the benchmarks' way to build large datasets quickly.
-func BulkInsert(tb testing.TB, r *RawDB, table string, cols []string, rows [][]any) {
-	tb.Helper()
-	tx, err := r.DB.Begin()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer tx.Rollback()
-	const batch = 400
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	for start := 0; start < len(rows); start += batch {
-		end := min(start+batch, len(rows))
-		vals := make([]string, 0, end-start)
-		args := make([]any, 0, (end-start)*len(cols))
-		for _, row := range rows[start:end] {
-			vals = append(vals, one)
-			args = append(args, row...)
-		}
-		q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.Join(vals, ", ")
-		if _, err := tx.Exec(Rebind(r.dsn, q), args...); err != nil {
-			tb.Fatalf("bulk insert into %s: %v", table, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-// InsertID runs an INSERT … RETURNING id and returns the id.
-func InsertID(tb testing.TB, r *RawDB, q string, args ...any) int64 {
-	tb.Helper()
-	var id int64
-	if err := r.QueryRow(q+" RETURNING id", args...).Scan(&id); err != nil {
-		tb.Fatalf("%s: %v", q, err)
-	}
-	return id
 }
