@@ -54,14 +54,13 @@ func (s *Server) documentPage(c *gin.Context, mid int64, f store.DocumentFilter)
 	limit := f.Limit
 	f.Limit = limit + 1 // one more tells whether there is a next page
 	ds, err := s.app.Documents(c.Request.Context(), s.caller(c), mid, f)
-	if err != nil || len(ds) <= limit {
-		return ds, "", err
+	if err != nil {
+		return nil, "", err
 	}
-	ds = ds[:limit]
-	last := ds[len(ds)-1]
-	q := c.Request.URL.Query()
-	q.Set("after", domain.EncodeCursor("documents", domain.Cursor{Key: domain.FoldTitle(last.Title), ID: last.ID}))
-	return ds, c.Request.URL.Path + "?" + q.Encode(), nil
+	ds, next := page(c, "documents", ds, limit, func(d domain.Document) domain.Cursor {
+		return domain.Cursor{Key: domain.FoldTitle(d.Title), ID: d.ID}
+	})
+	return ds, next, nil
 }
 
 func (s *Server) apiDocuments(c *gin.Context) (int, any, error) {
@@ -77,9 +76,7 @@ func (s *Server) apiDocuments(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if next != "" {
-		c.Header("Link", "<"+next+">; rel=\"next\"") // RFC 8288
-	}
+	linkNext(c, next)
 	return http.StatusOK, ds, nil
 }
 

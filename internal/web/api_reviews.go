@@ -52,9 +52,7 @@ func (s *Server) apiDues(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if next != "" {
-		c.Header("Link", "<"+next+">; rel=\"next\"") // RFC 8288
-	}
+	linkNext(c, next)
 	return http.StatusOK, items, nil
 }
 
@@ -65,14 +63,13 @@ func (s *Server) duesPage(c *gin.Context, mid int64, due domain.DueFilter, mine 
 		return nil, "", err
 	}
 	items, err := s.app.DuesPage(c.Request.Context(), s.caller(c), mid, due, mine, after, limit+1)
-	if err != nil || len(items) <= limit {
-		return items, "", err
+	if err != nil {
+		return nil, "", err
 	}
-	items = items[:limit]
-	last := items[len(items)-1]
-	q := c.Request.URL.Query()
-	q.Set("after", domain.EncodeCursor("reviews", domain.Cursor{Key: last.NextReviewAt.String(), ID: last.ID}))
-	return items, c.Request.URL.Path + "?" + q.Encode(), nil
+	items, next := page(c, "reviews", items, limit, func(it domain.DueItem) domain.Cursor {
+		return domain.Cursor{Key: it.NextReviewAt.String(), ID: it.ID}
+	})
+	return items, next, nil
 }
 
 // auditFilter reads the audit trail's query parameters.
