@@ -153,22 +153,6 @@ func (a *App) Members(ctx context.Context, c Caller, mun int64) ([]domain.User, 
 	return a.db.ListMembers(ctx, mun)
 }
 
-// MemberName returns the name of user id when they hold a role in mun, else "" (names of
-// other municipalities' people are not shown).
-func (a *App) MemberName(ctx context.Context, c Caller, mun, id int64) string {
-	if a.member(c, mun) != nil {
-		return ""
-	}
-	if ok, err := a.db.IsMember(ctx, mun, id); err != nil || !ok {
-		return ""
-	}
-	u, err := a.db.GetUser(ctx, id)
-	if err != nil {
-		return ""
-	}
-	return u.Name
-}
-
 // Scope returns which records of obj in mun the caller may act on with act (pages use it to
 // offer only the choices that will be accepted; the services check again).
 func (a *App) Scope(c Caller, mun int64, obj authz.Object, act authz.Action) domain.Visibility {

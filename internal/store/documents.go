@@ -250,19 +250,5 @@ func (s *Store) DocumentTitles(ctx context.Context, mun int64, v domain.Visibili
 	}
 	args := []any{mun, domain.KindDocument, ids}
 	q := `SELECT r.id, r.title FROM records r WHERE r.municipality_id = ? AND r.kind = ? AND r.id IN (?) AND ` + visibilitySQL(v, &args)
-	query, a, err := s.in(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	var rows []struct {
-		ID    int64  `db:"id"`
-		Title string `db:"title"`
-	}
-	if err := s.db(ctx).SelectContext(ctx, &rows, query, a...); err != nil {
-		return nil, fmt.Errorf("document titles: %w", err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Title
-	}
-	return out, nil
+	return s.namesByID(ctx, "document titles", q, args...)
 }

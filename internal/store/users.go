@@ -253,20 +253,26 @@ func (s *Store) MemberNames(ctx context.Context, mun int64, ids []int64) (map[in
 	if len(ids) == 0 {
 		return out, nil
 	}
-	q, args, err := s.in(`SELECT u.id, u.name FROM users u WHERE u.id IN (?)
+	return s.namesByID(ctx, "member names", `SELECT u.id, u.name AS title FROM users u WHERE u.id IN (?)
 		AND EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = u.id AND ra.municipality_id = ?)`, ids, mun)
+}
+
+// namesByID runs q (selecting id and title, with IN (?) lists) and maps the ids to the titles.
+func (s *Store) namesByID(ctx context.Context, what, q string, args ...any) (map[int64]string, error) {
+	query, a, err := s.in(q, args...)
 	if err != nil {
 		return nil, err
 	}
 	var rows []struct {
-		ID   int64  `db:"id"`
-		Name string `db:"name"`
+		ID    int64  `db:"id"`
+		Title string `db:"title"`
 	}
-	if err := s.db(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
-		return nil, fmt.Errorf("member names: %w", err)
+	if err := s.db(ctx).SelectContext(ctx, &rows, query, a...); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
+	out := make(map[int64]string, len(rows))
 	for _, r := range rows {
-		out[r.ID] = r.Name
+		out[r.ID] = r.Title
 	}
 	return out, nil
 }

@@ -70,7 +70,11 @@ func (s *Server) userName(c *gin.Context, mid int64, id *int64) string {
 	if id == nil {
 		return ""
 	}
-	return s.app.MemberName(c.Request.Context(), s.caller(c), mid, *id)
+	names, err := s.app.MemberNames(c.Request.Context(), s.caller(c), mid, []int64{*id})
+	if err != nil {
+		return ""
+	}
+	return names[*id]
 }
 
 // inlineFail re-renders the record page of kind with the errors of its inline form named
