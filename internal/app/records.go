@@ -288,6 +288,11 @@ func (a *App) History(ctx context.Context, c Caller, mun int64, kind domain.Kind
 	if !a.az.Can(c.P, mun, authz.ObjReview, authz.Read, target(r)) {
 		return nil, domain.Forbidden()
 	}
+	return a.history(ctx, mun, kind, id)
+}
+
+// history is a record's audit entries, newest first (at most 200).
+func (a *App) history(ctx context.Context, mun int64, kind domain.Kind, id int64) ([]audit.Entry, error) {
 	return auditList(a.db.ListAudit(ctx, store.AuditFilter{MunicipalityID: mun, Kind: string(kind), RecordID: id, Limit: 200}))
 }
 
@@ -425,7 +430,7 @@ func (a *App) RecordParts(ctx context.Context, c Caller, mun int64, kind domain.
 		return p, err
 	}
 	if a.az.Can(c.P, mun, authz.ObjReview, authz.Read, target(r)) {
-		p.History, err = auditList(a.db.ListAudit(ctx, store.AuditFilter{MunicipalityID: mun, Kind: string(kind), RecordID: id, Limit: 200}))
+		p.History, err = a.history(ctx, mun, kind, id)
 	}
 	return p, err
 }

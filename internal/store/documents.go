@@ -58,7 +58,7 @@ func documentsQuery(mun int64, v domain.Visibility, f DocumentFilter) (string, [
 	}
 	if f.Query != "" {
 		q += ` AND r.title_fold LIKE ?`
-		args = append(args, "%"+escapeLike(foldTitle(f.Query))+"%")
+		args = append(args, "%"+escapeLike(domain.FoldTitle(f.Query))+"%")
 	}
 	if f.After != nil {
 		q += ` AND (r.title_fold, r.id) > (?, ?)` // a row value: an index range on both databases

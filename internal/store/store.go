@@ -211,12 +211,10 @@ func (s *Store) backfillTitleFold(ctx context.Context) error {
 	}
 	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		for _, r := range rows {
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE records SET title_fold = ? WHERE id = ?`), foldTitle(r.Title), r.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE records SET title_fold = ? WHERE id = ?`), domain.FoldTitle(r.Title), r.ID); err != nil {
 				return fmt.Errorf("fold title: %w", err)
 			}
 		}
 		return nil
 	})
 }
-
-func foldTitle(s string) string { return domain.FoldTitle(s) }
