@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -114,9 +113,6 @@ func (l *Loader) Audit(entries []audit.Entry) error {
 	return l.Insert("audit_log", []string{"id", "at", "actor_id", "actor", "municipality_id", "kind", "record_id", "action",
 		"before_json", "after_json", "ip", "prev_hash", "hash"}, rows)
 }
-
-// Now is the store clock's time, as the other writes use.
-func (l *Loader) Now() time.Time { return l.s.now() }
 
 // Select reads ids or values through the load's transaction (? placeholders).
 func (l *Loader) Select(dest any, query string, args ...any) error {
