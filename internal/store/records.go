@@ -78,17 +78,17 @@ func (s *Store) saveRecord(ctx context.Context, a Actor, r *domain.Record, actio
 		if r.ID == 0 {
 			r.CreatedAt = now
 			err := tx.GetContext(ctx, &r.ID, tx.Rebind(`INSERT INTO records
-				(municipality_id, kind, ref, title, title_fold, org_unit_id, owner_id, status, review_interval_months, last_reviewed_at, next_review_at, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-				r.MunicipalityID, r.Kind, r.Ref, r.Title, domain.FoldTitle(r.Title), r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.CreatedAt, r.UpdatedAt)
+				(municipality_id, kind, ref, title, title_fold, org_unit_id, owner_id, status, review_interval_months, last_reviewed_at, next_review_at, created_at, updated_at, remind_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+				r.MunicipalityID, r.Kind, r.Ref, r.Title, domain.FoldTitle(r.Title), r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.CreatedAt, r.UpdatedAt, s.Today())
 			if err != nil {
 				return fmt.Errorf("insert record: %w", err)
 			}
 		} else {
 			res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE records SET title = ?, title_fold = ?, org_unit_id = ?, owner_id = ?, status = ?,
-				review_interval_months = ?, last_reviewed_at = ?, next_review_at = ?, updated_at = ?
+				review_interval_months = ?, last_reviewed_at = ?, next_review_at = ?, updated_at = ?, remind_at = ?
 				WHERE municipality_id = ? AND kind = ? AND id = ?`),
-				r.Title, domain.FoldTitle(r.Title), r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.UpdatedAt, r.MunicipalityID, r.Kind, r.ID)
+				r.Title, domain.FoldTitle(r.Title), r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.UpdatedAt, s.Today(), r.MunicipalityID, r.Kind, r.ID)
 			if err != nil {
 				return fmt.Errorf("update record: %w", err)
 			}

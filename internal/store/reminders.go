@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -156,145 +157,308 @@ func inTx(tx *sqlx.Tx, query string, args ...any) (string, []any, error) {
 	return tx.Rebind(q), a, nil
 }
 
-// PlanReminders queues review reminders due on day today, in one write transaction. A record
-// is reminded when it is open (status not closed), has an owner with an e-mail address who is
-// not disabled, and its review date falls within a threshold (next_review_at <= today+t for
-// each t in thresholds; before today for the overdue reminder, threshold 0, which always
-// applies). Only the tightest threshold that applies counts: a record due in 3 days gets the
-// 7-day reminder, and the looser thresholds are marked done so they never come later. Each
-// (record, review date, threshold) is reminded once ever. Records are grouped per owner into
-// one digest mail (render gives its subject and body) with one notification per record.
-// It returns the number of mails queued. With render nil no mail is queued (no SMTP is
-// configured): the reminders are in-app notifications only, also for owners without email.
+// remindFrom is the first day after today on which a reminder tighter than those that apply
+// today comes for a review due on next (thresholds ts as from reminderThresholds); nil when the
+// overdue reminder applies already: nothing more comes until the review date changes.
+func remindFrom(ts []int, next, today domain.Date) *domain.Date {
+	t, ok := tightestThreshold(ts, next, today)
+	if ok && t == 0 {
+		return nil
+	}
+	for i := len(ts) - 1; i >= 0; i-- {
+		x := ts[i]
+		if ok && x >= t {
+			continue
+		}
+		d := next.AddDays(-x)
+		if x == 0 {
+			d = next.AddDays(1) // overdue: the day after the review date
+		}
+		return &d
+	}
+	return nil
+}
+
+// DefaultPlanBatch is how many records one transaction of PlanReminders starts from
+// (Store.PlanBatch).
+const DefaultPlanBatch = 50
+
+// remindCandidate is a record the planner looks at, with what decides whether its owner hears.
+type remindCandidate struct {
+	domain.DueItem
+	OwnerEmail    sql.NullString `db:"owner_email"`
+	OwnerDisabled sql.NullBool   `db:"owner_disabled"`
+}
+
+// PlanReminders queues review reminders due on day today. A record is reminded when it is
+// open (status not closed), has an owner who is not disabled, and its review date falls within
+// a threshold (next_review_at <= today+t for each t in thresholds; before today for the
+// overdue reminder, threshold 0, which always applies). Only the tightest threshold that
+// applies counts: a record due in 3 days gets the 7-day reminder, and the looser thresholds
+// are marked done so they never come later. Each (record, review date, threshold) is reminded
+// once ever. Records are grouped per owner into one digest mail (render gives its subject and
+// body) with one notification per record. It returns the number of mails queued. With render
+// nil no mail is queued (no SMTP is configured); owners without an e-mail address get the
+// notifications without a mail.
+//
+// Planning is incremental: only records whose remind_at has come are looked at (a save sets
+// it to the day of the change; planning moves it to the day of the next reminder), so a pass
+// with nothing to do is one indexed query. The work is done in transactions of about
+// DefaultPlanBatch records each, whole owners at a time (one digest per owner and pass), with
+// a pause after each as long as it took: writers wait for one small batch at most, on a first
+// start over a large database too.
 func (s *Store) PlanReminders(ctx context.Context, today domain.Date, thresholds []int,
 	render func(user domain.User, items []domain.DueItem) (subject, body string)) (int, error) {
 	ts := reminderThresholds(thresholds)
-	horizon := today.AddDays(ts[len(ts)-1])
+	if err := s.replanOnNewThresholds(ctx, ts, today); err != nil {
+		return 0, err
+	}
+	size := s.PlanBatch
+	if size <= 0 {
+		size = DefaultPlanBatch
+	}
 	queued := 0
-	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
-		queued = 0
+	for {
+		t0 := time.Now()
+		n, more, err := s.planBatch(ctx, today, ts, render, size)
+		queued += n
+		if err != nil || !more {
+			return queued, err
+		}
+		// Leave the writer to others for as long as the batch held it: a first pass over a
+		// large database takes twice as long, and writes wait for one small batch at most.
+		if err := sleepCtx(ctx, time.Since(t0)); err != nil {
+			return queued, err
+		}
+	}
+}
+
+// replanOnNewThresholds makes every open record due for a look when the thresholds differ
+// from those of the last pass (a record's remind_at was computed with the old ones).
+func (s *Store) replanOnNewThresholds(ctx context.Context, ts []int, today domain.Date) error {
+	want := fmt.Sprint(ts)
+	var have string
+	err := s.db(ctx).GetContext(ctx, &have, s.rebind(`SELECT value FROM scheduler_state WHERE name = 'reminder_thresholds'`))
+	if err == nil && have == want {
+		return nil
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read reminder thresholds: %w", err)
+	}
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE records SET remind_at = ? WHERE remind_at > ?`), today, today); err != nil {
+			return fmt.Errorf("replan reminders: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO scheduler_state (name, value) VALUES ('reminder_thresholds', ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`), want)
+		if err != nil {
+			return fmt.Errorf("save reminder thresholds: %w", err)
+		}
+		return nil
+	})
+}
+
+// The planner's reads: the first records whose remind_at has come (index records_remind),
+// how many such records some owners have and all of them (index records_owner_remind).
+const (
+	planCountSQL  = `SELECT r.owner_id, COUNT(*) AS n FROM records r WHERE r.owner_id IN (?) AND r.remind_at <= ? GROUP BY r.owner_id`
+	planFirstSQL  = `SELECT r.id, r.owner_id FROM records r WHERE r.remind_at <= ? ORDER BY r.remind_at, r.id LIMIT ?`
+	planOwnersSQL = `SELECT ` + dueItemColumns + `, u.email AS owner_email, u.disabled AS owner_disabled
+		FROM records r JOIN users u ON u.id = r.owner_id JOIN org_units o ON o.id = r.org_unit_id
+		WHERE r.owner_id IN (?) AND r.remind_at <= ?`
+)
+
+// ownersUpTo is the first of owners (at least one) whose records due for a look number
+// about size together: a batch takes whole owners, each owner's records in one digest.
+func ownersUpTo(ctx context.Context, tx *sqlx.Tx, owners []int64, today domain.Date, size int) ([]int64, error) {
+	if len(owners) == 0 {
+		return nil, nil
+	}
+	q, args, err := inTx(tx, planCountSQL, owners, today)
+	if err != nil {
+		return nil, err
+	}
+	var counts []struct {
+		OwnerID int64 `db:"owner_id"`
+		N       int   `db:"n"`
+	}
+	if err := tx.SelectContext(ctx, &counts, q, args...); err != nil {
+		return nil, fmt.Errorf("count records to remind: %w", err)
+	}
+	n := map[int64]int{}
+	for _, c := range counts {
+		n[c.OwnerID] = c.N
+	}
+	total := 0
+	for i, o := range owners {
+		total += n[o]
+		if total >= size {
+			return owners[:i+1], nil
+		}
+	}
+	return owners, nil
+}
+
+// compareDates orders dates with nil last.
+func compareDates(a, b *domain.Date) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return a.Time().Compare(b.Time())
+}
+
+// planBatch plans, in one transaction, the first records (in remind_at order) whose remind_at
+// has come, up to about size, with all other such records of their owners. more reports that
+// the batch was full.
+func (s *Store) planBatch(ctx context.Context, today domain.Date, ts []int,
+	render func(user domain.User, items []domain.DueItem) (subject, body string), size int) (queued int, more bool, err error) {
+	err = s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		queued, more = 0, false
 		now := s.now()
-		args := []any{}
-		open := openSQL(&args)
-		q, args, err := inTx(tx, `SELECT `+dueItemColumns+`
-			FROM records r JOIN users u ON u.id = r.owner_id JOIN org_units o ON o.id = r.org_unit_id
-			WHERE `+open+` AND r.next_review_at IS NOT NULL AND r.next_review_at <= ?
-			AND (u.email <> '' OR ?) AND u.disabled = ?
-			ORDER BY r.owner_id, r.next_review_at, r.id`, append(args, horizon, render == nil, false)...)
+		var first []struct {
+			ID      int64  `db:"id"`
+			OwnerID *int64 `db:"owner_id"`
+		}
+		if err := tx.SelectContext(ctx, &first, tx.Rebind(planFirstSQL), today, size); err != nil {
+			return fmt.Errorf("list records to remind: %w", err)
+		}
+		more = len(first) == size
+		var firstOwners, ownerless []int64
+		seen := map[int64]bool{}
+		for _, f := range first {
+			switch {
+			case f.OwnerID == nil:
+				ownerless = append(ownerless, f.ID)
+			case !seen[*f.OwnerID]:
+				seen[*f.OwnerID] = true
+				firstOwners = append(firstOwners, *f.OwnerID)
+			}
+		}
+		owners, err := ownersUpTo(ctx, tx, firstOwners, today, size)
 		if err != nil {
 			return err
 		}
-		var items []domain.DueItem
+		more = more || len(owners) < len(firstOwners)
+		if len(ownerless) > 0 { // nobody to remind until an owner is set (a save)
+			q, args, err := inTx(tx, `UPDATE records SET remind_at = NULL WHERE id IN (?)`, ownerless)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return fmt.Errorf("mark ownerless records: %w", err)
+			}
+		}
+		if len(owners) == 0 {
+			return nil
+		}
+		q, args, err := inTx(tx, planOwnersSQL, owners, today)
+		if err != nil {
+			return err
+		}
+		var items []remindCandidate
 		if err := tx.SelectContext(ctx, &items, q, args...); err != nil {
 			return fmt.Errorf("list reminder candidates: %w", err)
 		}
-		if len(items) == 0 {
-			return nil
-		}
-		var done []struct {
-			RecordID  int64 `db:"record_id"`
-			Threshold int   `db:"threshold"`
-		}
-		err = tx.SelectContext(ctx, &done, tx.Rebind(`SELECT m.record_id, m.threshold FROM reminders m
-			JOIN records r ON r.id = m.record_id AND m.due_date = r.next_review_at
-			WHERE r.next_review_at <= ?`), horizon)
-		if err != nil {
-			return fmt.Errorf("list reminders: %w", err)
-		}
-		sent := map[[2]int64]bool{}
-		for _, d := range done {
-			sent[[2]int64{d.RecordID, int64(d.Threshold)}] = true
-		}
-
-		// The owners, each once, in the order of items.
-		var ownerIDs []int64
-		for _, it := range items {
-			if len(ownerIDs) == 0 || ownerIDs[len(ownerIDs)-1] != *it.OwnerID {
-				ownerIDs = append(ownerIDs, *it.OwnerID)
-			}
-		}
-		q, args, err = inTx(tx, `SELECT * FROM users WHERE id IN (?)`, ownerIDs)
-		if err != nil {
-			return err
-		}
-		var users []domain.User
-		if err := tx.SelectContext(ctx, &users, q, args...); err != nil {
-			return fmt.Errorf("list owners: %w", err)
-		}
-		byID := map[int64]domain.User{}
-		for _, u := range users {
-			byID[u.ID] = u
-		}
-
+		slices.SortFunc(items, func(a, b remindCandidate) int { // by owner, then as the digest lists them
+			return cmp.Or(cmp.Compare(*a.OwnerID, *b.OwnerID), compareDates(a.NextReviewAt, b.NextReviewAt), cmp.Compare(a.ID, b.ID))
+		})
+		st := &preparedTx{tx: tx}
+		defer st.close()
 		for start := 0; start < len(items); {
 			owner := *items[start].OwnerID
 			end := start
 			for end < len(items) && *items[end].OwnerID == owner {
 				end++
 			}
-			var claimed []domain.DueItem
-			var claimedT []int
-			for _, it := range items[start:end] {
-				t, ok := tightestThreshold(ts, *it.NextReviewAt, today)
-				if !ok || sent[[2]int64{it.ID, int64(t)}] {
-					continue
-				}
-				won, err := s.insertReminder(ctx, tx, it, t, owner, now)
-				if err != nil {
-					return err
-				}
-				if !won { // another server planned it first
-					continue
-				}
-				for _, looser := range ts {
-					if looser > t {
-						if _, err := s.insertReminder(ctx, tx, it, looser, owner, now); err != nil {
-							return err
-						}
-					}
-				}
-				claimed = append(claimed, it)
-				claimedT = append(claimedT, t)
+			n, err := s.planOwner(ctx, tx, st, today, ts, render, items[start:end], now)
+			if err != nil {
+				return err
 			}
+			queued += n
 			start = end
-			if len(claimed) == 0 {
-				continue
-			}
-			var outboxID *int64
-			if render != nil && byID[owner].Email != "" {
-				u := byID[owner]
-				subject, body := render(u, claimed)
-				id, err := s.queueMail(ctx, tx, u, subject, body, now)
-				if err != nil {
-					return err
-				}
-				outboxID = &id
-				queued++
-			}
-			for i, it := range claimed {
-				if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE reminders SET outbox_id = ? WHERE record_id = ? AND due_date = ? AND threshold = ?`),
-					outboxID, it.ID, *it.NextReviewAt, claimedT[i]); err != nil {
-					return fmt.Errorf("link reminder: %w", err)
-				}
-				kind := NotifyReviewDue
-				if claimedT[i] == 0 {
-					kind = NotifyReviewOverdue
-				}
-				if err := s.insertNotification(ctx, tx, owner, it.MunicipalityID, &it.ID, kind, []string{it.NextReviewAt.String(), it.Title}, it.NextReviewAt, now); err != nil {
-					return err
-				}
-			}
 		}
 		return nil
 	})
-	if err != nil {
-		return 0, err
+	return queued, more, err
+}
+
+// planOwner plans the reminders of one owner's records (items, in review date order) whose
+// remind_at has come, and moves each record's remind_at on. It returns the mails queued (0 or 1).
+func (s *Store) planOwner(ctx context.Context, tx *sqlx.Tx, st *preparedTx, today domain.Date, ts []int,
+	render func(user domain.User, items []domain.DueItem) (subject, body string), items []remindCandidate, now time.Time) (int, error) {
+	owner := *items[0].OwnerID
+	var claimed []domain.DueItem
+	var claimedT []int
+	for _, c := range items {
+		it := c.DueItem
+		var from *domain.Date
+		if it.NextReviewAt != nil && !domain.IsClosed(it.Kind, it.Status) {
+			from = remindFrom(ts, *it.NextReviewAt, today)
+			if t, ok := tightestThreshold(ts, *it.NextReviewAt, today); ok && !c.OwnerDisabled.Bool {
+				won, err := s.insertReminder(ctx, st, it, t, owner, now)
+				if err != nil {
+					return 0, err
+				}
+				if won { // else another server planned it first
+					for _, looser := range ts {
+						if looser > t {
+							if _, err := s.insertReminder(ctx, st, it, looser, owner, now); err != nil {
+								return 0, err
+							}
+						}
+					}
+					claimed = append(claimed, it)
+					claimedT = append(claimedT, t)
+				}
+			}
+		}
+		if _, err := st.ExecContext(ctx, tx.Rebind(`UPDATE records SET remind_at = ? WHERE id = ?`), from, it.ID); err != nil {
+			return 0, fmt.Errorf("move reminder day: %w", err)
+		}
+	}
+	if len(claimed) == 0 {
+		return 0, nil
+	}
+	queued := 0
+	var outboxID *int64
+	if render != nil && items[0].OwnerEmail.String != "" {
+		var u domain.User
+		if err := tx.GetContext(ctx, &u, tx.Rebind(`SELECT * FROM users WHERE id = ?`), owner); err != nil {
+			return 0, fmt.Errorf("get owner: %w", err)
+		}
+		subject, body := render(u, claimed)
+		id, err := s.queueMail(ctx, tx, u, subject, body, now)
+		if err != nil {
+			return 0, err
+		}
+		outboxID = &id
+		queued++
+	}
+	for i, it := range claimed {
+		if outboxID != nil {
+			if _, err := st.ExecContext(ctx, tx.Rebind(`UPDATE reminders SET outbox_id = ? WHERE record_id = ? AND due_date = ? AND threshold = ?`),
+				outboxID, it.ID, *it.NextReviewAt, claimedT[i]); err != nil {
+				return 0, fmt.Errorf("link reminder: %w", err)
+			}
+		}
+		kind := NotifyReviewDue
+		if claimedT[i] == 0 {
+			kind = NotifyReviewOverdue
+		}
+		if err := s.insertNotification(ctx, st, owner, it.MunicipalityID, &it.ID, kind, []string{it.NextReviewAt.String(), it.Title}, it.NextReviewAt, now); err != nil {
+			return 0, err
+		}
 	}
 	return queued, nil
 }
 
 // insertReminder claims (record, due date, threshold); it reports false when the row exists.
-func (s *Store) insertReminder(ctx context.Context, tx *sqlx.Tx, it domain.DueItem, threshold int, user int64, now time.Time) (bool, error) {
+func (s *Store) insertReminder(ctx context.Context, tx execer, it domain.DueItem, threshold int, user int64, now time.Time) (bool, error) {
 	res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO reminders (record_id, due_date, threshold, user_id, created_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), it.ID, *it.NextReviewAt, threshold, user, now)
 	if err != nil {
@@ -319,7 +483,7 @@ func (s *Store) queueMail(ctx context.Context, tx *sqlx.Tx, u domain.User, subje
 
 // insertNotification stores a notification of kind whose text is the catalog key
 // "notify."+kind with args, rendered when read in the reader's language.
-func (s *Store) insertNotification(ctx context.Context, tx *sqlx.Tx, user, mun int64, record *int64, kind string, args []string, due *domain.Date, now time.Time) error {
+func (s *Store) insertNotification(ctx context.Context, tx execer, user, mun int64, record *int64, kind string, args []string, due *domain.Date, now time.Time) error {
 	b, err := json.Marshal(args)
 	if err != nil {
 		return fmt.Errorf("encode notification: %w", err)

@@ -632,3 +632,75 @@ func TestOwnedDues(t *testing.T) {
 		t.Errorf("owned: %+v, %v", got, err)
 	}
 }
+
+// The planner plans incrementally and in batches: whole owners per transaction (one digest
+// each, however the batches fall), every record looked at once, and a pass with nothing new
+// is a couple of statements whatever the database holds.
+func TestPlanRemindersIncrementalInBatches(t *testing.T) {
+	if !storetest.OnPostgres() {
+		storetest.CountStatements(t)
+	}
+	e := newRmEnv(t)
+	e.s.PlanBatch = 4
+	var want []digest
+	for i := range 5 {
+		name := fmt.Sprintf("owner%d", i)
+		u := e.person(name, name+"@ankeby.se", false)
+		d := digest{user: name}
+		for j, day := range []string{"2025-05-02", "2025-05-14", "2025-06-01", "2025-09-01"} { // overdue, 4 and 22 days, later
+			title := fmt.Sprintf("Post %d-%d", i, j)
+			e.record(title, u, day, "")
+			if j < 3 {
+				d.items = append(d.items, title+"@"+day)
+			}
+		}
+		want = append(want, d)
+	}
+	noMail := e.person("nomail", "", false)
+	e.record("Utan e-post", noMail, "2025-05-12", "")
+	gone := e.person("gone", "gone@ankeby.se", true)
+	e.record("Avstängd ägare", gone, "2025-05-20", "")
+	e.record("Utan ägare", 0, "2025-05-11", "")
+
+	got := e.plan(e.s, 30, 7)
+	slices.SortFunc(got, func(a, b digest) int { return strings.Compare(a.user, b.user) })
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("digests in batches of 4 records:\n got %v\nwant %v", got, want)
+	}
+	// An owner without an e-mail address is reminded in the app.
+	if ns, err := e.s.Notifications(e.ctx, noMail, 0); err != nil || len(ns) != 1 || ns[0].Kind != store.NotifyReviewDue {
+		t.Errorf("owner without e-mail: %+v, %v", ns, err)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM records WHERE remind_at <= ?`, e.today()); n != 0 {
+		t.Errorf("%d records still to look at after the pass", n)
+	}
+
+	before := storetest.Statements.Load()
+	if got := e.plan(e.s, 30, 7); len(got) != 0 {
+		t.Errorf("second pass planned %v", got)
+	}
+	if n := storetest.Statements.Load() - before; !storetest.OnPostgres() && n > 2 {
+		t.Errorf("a pass with nothing to plan took %d statements, want at most 2 (the thresholds, the records due for a look)", n)
+	}
+
+	// The disabled owner is enabled again: the reminder passed over comes on the next pass.
+	u, err := e.s.GetUser(e.ctx, gone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Disabled = false
+	if err := e.s.UpdateUser(e.ctx, actor, &u); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(e.plan(e.s, 30, 7)); got != "[{gone [Avstängd ägare@2025-05-20]}]" {
+		t.Errorf("after enabling the owner: %s", got)
+	}
+	// Days later only what crossed a threshold since is planned: the 4-day posts and the
+	// re-enabled owner's turn overdue, the 22-day ones come within 7 days.
+	e.setDay("2025-05-25")
+	got = e.plan(e.s, 30, 7)
+	slices.SortFunc(got, func(a, b digest) int { return strings.Compare(a.user, b.user) })
+	if len(got) != 6 || fmt.Sprint(got[0]) != "{gone [Avstängd ägare@2025-05-20]}" || fmt.Sprint(got[1]) != "{owner0 [Post 0-1@2025-05-14 Post 0-2@2025-06-01]}" {
+		t.Errorf("25 May: %v", got)
+	}
+}

@@ -23,10 +23,17 @@ import (
 // Store is Lisa's database. On SQLite it holds one writer connection and a pool of readers;
 // on PostgreSQL one pool serves both.
 type Store struct {
-	d   *dialect
-	w   *sqlx.DB // writes: on SQLite the single writer (queueing here beats SQLITE_BUSY)
-	r   *sqlx.DB // reads outside a transaction
-	Now func() time.Time
+	d *dialect
+	w *sqlx.DB // writes: on SQLite the single writer (queueing here beats SQLITE_BUSY)
+	r *sqlx.DB // reads outside a transaction
+	// writers admits this process's write transactions one at a time, in the order they came
+	// (a channel's waiting senders queue in order; database/sql hands a free connection to a
+	// random waiter, which under 32 writers left some waiting ten times as long as others).
+	writers chan struct{}
+	Now     func() time.Time
+	// PlanBatch is how many records a transaction of PlanReminders starts from
+	// (0: DefaultPlanBatch).
+	PlanBatch int
 }
 
 // Open opens the database named by dsn and runs the migrations: a postgres:// (or
@@ -46,7 +53,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.d = d
+	s.d, s.writers = d, make(chan struct{}, 1)
 	if s.Now == nil {
 		s.Now = func() time.Time { return time.Now().UTC() }
 	}
@@ -118,6 +125,12 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx *sqlx.Tx
 	if tx := s.txOf(ctx); tx != nil {
 		return fn(ctx, tx)
 	}
+	select {
+	case s.writers <- struct{}{}:
+		defer func() { <-s.writers }()
+	case <-ctx.Done():
+		return fmt.Errorf("begin: %w", ctx.Err())
+	}
 	tx, err := s.w.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -135,6 +148,44 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx *sqlx.Tx
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// execer runs statements: a transaction, or its statements prepared once (preparedTx).
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	Rebind(query string) string
+}
+
+// preparedTx runs the statements of a transaction prepared once each, for loops that repeat a
+// few statements many times (SQLite would otherwise compile each statement each time).
+type preparedTx struct {
+	tx    *sqlx.Tx
+	stmts map[string]*sql.Stmt
+}
+
+// ExecContext runs query (already rebound) as a prepared statement of the transaction.
+func (p *preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, ok := p.stmts[query]
+	if !ok {
+		var err error
+		if st, err = p.tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		if p.stmts == nil {
+			p.stmts = map[string]*sql.Stmt{}
+		}
+		p.stmts[query] = st
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// Rebind turns ? placeholders into the database's.
+func (p *preparedTx) Rebind(query string) string { return p.tx.Rebind(query) }
+
+func (p *preparedTx) close() {
+	for _, st := range p.stmts {
+		st.Close()
+	}
 }
 
 // now returns the store clock's time, truncated to microseconds so it round-trips the database.

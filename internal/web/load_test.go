@@ -50,10 +50,15 @@ type loadResult struct {
 
 // drive runs do from loadClients goroutines for d and measures each call.
 func drive(name string, d time.Duration, do func(i int) error) loadResult {
+	deadline := time.Now().Add(d)
+	return driveWhile(name, func() bool { return time.Now().Before(deadline) }, do)
+}
+
+// driveWhile runs do from loadClients goroutines as long as going reports true.
+func driveWhile(name string, going func() bool, do func(i int) error) loadResult {
 	var mu sync.Mutex
 	var lat []time.Duration
 	errs := 0
-	deadline := time.Now().Add(d)
 	var wg sync.WaitGroup
 	start := time.Now()
 	for w := range loadClients {
@@ -62,7 +67,7 @@ func drive(name string, d time.Duration, do func(i int) error) loadResult {
 			defer wg.Done()
 			var mine []time.Duration
 			bad := 0
-			for i := w; time.Now().Before(deadline); i += loadClients {
+			for i := w; going(); i += loadClients {
 				t0 := time.Now()
 				if err := do(i); err != nil {
 					bad++
@@ -244,6 +249,9 @@ func BenchmarkKommunL(b *testing.B) {
 		{"POST mark reviewed (API)", "", func(i int) error {
 			return coord.do("POST", fmt.Sprintf("%s/documents/%d/review", api, doc(i)), map[string]string{})
 		}},
+		{"POST new document (API)", "", func(i int) error {
+			return coord.do("POST", api+"/documents", map[string]any{"title": fmt.Sprintf("Lasttest %d", i), "type": "rutin", "org_unit_id": docs[i%len(docs)].OrgUnitID})
+		}},
 		{"PUT document title (API)", "", func(i int) error {
 			return coord.do("PUT", fmt.Sprintf("%s/documents/%d", api, doc(i)), map[string]string{"description": fmt.Sprintf("Lasttest %d", i)})
 		}},
@@ -269,5 +277,77 @@ func BenchmarkKommunL(b *testing.B) {
 			row(drive(e.name, per, e.run), e.sql)
 		}
 	}
+	if only == "" || strings.Contains("reminder planner", only) {
+		plannerUnderLoad(b, ctx, s, &out, func(i int) error {
+			return coord.do("PUT", fmt.Sprintf("%s/documents/%d", api, doc(i)), map[string]string{"description": fmt.Sprintf("Lasttest %d", i)})
+		}, row)
+	}
+	fmt.Fprintf(&out, "\nmemory of the benchmark process (server and clients) at the end: %s\n", procMemory())
 	fmt.Print(out.String())
+}
+
+// plannerUnderLoad measures the reminder planner on kommun-L as on the first start of a
+// database nobody was ever reminded from (every record looked at, the reminders and
+// notifications gone), with writes driven from 32 clients while it runs; then the cost of a
+// steady-state pass.
+func plannerUnderLoad(b *testing.B, ctx context.Context, s *store.Store, out *strings.Builder, write func(int) error, row func(loadResult, string)) {
+	err := s.Load(ctx, func(l *store.Loader) error {
+		for _, q := range []string{`DELETE FROM notifications`, `DELETE FROM reminders`, `DELETE FROM scheduler_state`, `UPDATE records SET remind_at = '1970-01-01'`} {
+			if err := l.Exec(q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := []int{30, 7}
+	done := make(chan struct{})
+	var first time.Duration
+	var planErr error
+	go func() {
+		defer close(done)
+		t0 := time.Now()
+		_, planErr = s.PlanReminders(ctx, s.Today(), ts, nil)
+		first = time.Since(t0)
+	}()
+	r := driveWhile("PUT document while the planner's first pass runs", func() bool {
+		select {
+		case <-done:
+			return false
+		default:
+			return true
+		}
+	}, write)
+	if planErr != nil {
+		b.Fatal(planErr)
+	}
+	row(r, "")
+	var steady []time.Duration
+	for range 20 {
+		t0 := time.Now()
+		if _, err := s.PlanReminders(ctx, s.Today(), ts, nil); err != nil {
+			b.Fatal(err)
+		}
+		steady = append(steady, time.Since(t0))
+	}
+	slices.Sort(steady)
+	fmt.Fprintf(out, "\nreminder planner: first pass over every record %v (batches of %d records); steady-state pass p50 %v, max %v\n",
+		first.Round(time.Millisecond), store.DefaultPlanBatch, steady[len(steady)/2].Round(time.Microsecond), steady[len(steady)-1].Round(time.Microsecond))
+}
+
+// procMemory is this process's resident set size now and at its peak (Linux).
+func procMemory() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	var parts []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") || strings.HasPrefix(line, "VmHWM:") {
+			parts = append(parts, strings.Join(strings.Fields(line), " "))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
