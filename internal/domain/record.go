@@ -77,6 +77,9 @@ const (
 	DueFilterSoon    DueFilter = "soon"
 	DueFilterSoon90  DueFilter = "soon90"
 	DueFilterAll     DueFilter = "all"
+	// DueFilterUpTo90 is overdue and within 90 days together: the review calendar's widest
+	// view (not a ?due= value).
+	DueFilterUpTo90 DueFilter = "upto90"
 )
 
 // ParseDueFilter validates the ?due= parameter; empty means overdue and soon together ("attention").
@@ -103,6 +106,9 @@ func (f DueFilter) Bounds(today Date) (from *Date, to *Date) {
 	case DueFilterSoon90:
 		later := today.AddDays(90)
 		return &today, &later
+	case DueFilterUpTo90:
+		later := today.AddDays(90)
+		return nil, &later
 	case DueFilterAll:
 		return nil, nil
 	}

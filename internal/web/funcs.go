@@ -60,13 +60,6 @@ func init() {
 	f["scopes"] = func() []string { return strs(domain.DocScopes) }
 	f["orgkinds"] = func() []string { return strs(domain.OrgUnitKinds) }
 	f["roles"] = func() []string { return strs(domain.MunicipalRoles) }
-	f["enumopts"] = func(b Base, prefix string, vs []string) []option {
-		out := make([]option, len(vs))
-		for i, v := range vs {
-			out[i] = option{v, b.T(prefix + "." + v)}
-		}
-		return out
-	}
 	f["unitopts"] = func(us []domain.OrgUnit) []option {
 		out := make([]option, len(us))
 		for i, u := range us {

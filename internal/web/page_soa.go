@@ -400,12 +400,13 @@ func (s *Server) gapPage(c *gin.Context) {
 
 type calendarPage struct {
 	Base
-	Due    string
-	By     string
-	Groups []dueGroup
-	Today  domain.Date
-	Total  int
-	More   bool // more reviews than the page shows (calendarMax)
+	Due     string
+	By      string
+	Groups  []dueGroup
+	Today   domain.Date
+	Count   int    // reviews on this page
+	Paged   bool   // a page of several
+	NextURL string // the next page, "" on the last
 }
 
 type dueGroup struct {
@@ -413,11 +414,11 @@ type dueGroup struct {
 	Items []domain.DueItem
 }
 
-// calendarPage is the review calendar: what falls due, grouped by owner, org unit or kind.
-// calendarMax bounds the review calendar page: the earliest reviews, with a note that there
-// are more (the review list pages through them all).
-const calendarMax = 500
+// calendarPageSize is how many reviews a page of the review calendar shows, in review date
+// order (grouped on the page); the next page follows them.
+const calendarPageSize = 100
 
+// calendarPage is the review calendar: what falls due, grouped by owner, org unit or kind.
 func (s *Server) calendarPage(c *gin.Context) {
 	mid, err := idParam(c, "mid")
 	if err != nil {
@@ -437,25 +438,17 @@ func (s *Server) calendarPage(c *gin.Context) {
 		s.fail(c, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"by": "err.enum"}})
 		return
 	}
-	items, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, due, false, calendarMax+1)
+	query := due
+	if due == domain.DueFilterSoon90 { // the calendar shows what is overdue too
+		query = domain.DueFilterUpTo90
+	}
+	items, next, err := s.duesPage(c, mid, query, false, calendarPageSize)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if due == domain.DueFilterSoon90 { // the calendar shows what is overdue too
-		over, err := s.app.Dues(c.Request.Context(), s.caller(c), mid, domain.DueFilterOverdue, false, calendarMax+1)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		items = append(over, items...)
-	}
 	tr := s.i18n.For(lang(c))
-	more := len(items) > calendarMax // bounded: the earliest calendarMax, and a note
-	if more {
-		items = items[:calendarMax]
-	}
-	pg := calendarPage{Due: string(due), By: by, Today: s.app.Today(), Total: len(items), More: more}
+	pg := calendarPage{Due: string(due), By: by, Today: s.app.Today(), Count: len(items), NextURL: next, Paged: next != "" || c.Query("after") != ""}
 	idx := map[string]int{}
 	for _, it := range items {
 		var name string

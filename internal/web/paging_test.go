@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -143,21 +144,51 @@ func TestReviewListPages(t *testing.T) {
 	}
 }
 
-// The review calendar is bounded: the earliest calendarMax reviews and a note, never every
-// review of the municipality.
-func TestCalendarIsBounded(t *testing.T) {
+// The review calendar pages: calendarPageSize reviews in date order, overdue ones first, and a
+// link to the next page, which goes on where the first stopped; never every review at once.
+func TestCalendarPages(t *testing.T) {
 	env := newTestServer(t)
 	soc := env.unit("Exempelkommun/Socialförvaltningen")
-	next, typ := env.app.Today().AddDays(20).String(), "rutin"
-	for i := range calendarMax + 10 {
+	typ := "rutin"
+	for i := range calendarPageSize + 10 {
 		title := fmt.Sprintf("Kalenderpost %03d", i)
+		next := env.app.Today().AddDays(i%120 - 30).String() // from 30 days overdue to 89 days out
 		if _, err := env.app.CreateDocument(env.ctx, env.caller("samordnare"), env.ex, domain.DocumentInput{Type: &typ, Title: &title, OrgUnitID: &soc, NextReviewAt: &next}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	body := env.login("samordnare").get(fmt.Sprintf("/m/%d/calendar", env.ex)).Body.String()
-	if n := strings.Count(body, "Kalenderpost "); n > calendarMax || !strings.Contains(body, "det finns fler") {
-		t.Errorf("the calendar shows %d of %d reviews, note %v", n, calendarMax+10, strings.Contains(body, "det finns fler"))
+	coord := env.login("samordnare")
+	seen := map[string]int{}
+	path := fmt.Sprintf("/m/%d/calendar?by=unit", env.ex)
+	pages := 0
+	for path != "" && pages < 5 {
+		res := coord.get(path)
+		if res.Code != http.StatusOK {
+			t.Fatalf("%s: %d", path, res.Code)
+		}
+		body := res.Body.String()
+		if n := strings.Count(body, "Kalenderpost "); n > calendarPageSize {
+			t.Errorf("page %d shows %d reviews, more than %d", pages, n, calendarPageSize)
+		}
+		for _, m := range regexp.MustCompile(`Kalenderpost \d{3}`).FindAllString(body, -1) {
+			seen[m]++
+		}
+		pages++
+		path = ""
+		if m := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(body); m != nil {
+			path = html.UnescapeString(m[1])
+		}
+	}
+	if pages < 2 || len(seen) != calendarPageSize+10 {
+		t.Errorf("%d pages showed %d of %d reviews", pages, len(seen), calendarPageSize+10)
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("%s shown %d times", k, n)
+		}
+	}
+	if res := coord.get(fmt.Sprintf("/m/%d/calendar?after=nonsense", env.ex)); res.Code != http.StatusBadRequest {
+		t.Errorf("a bad cursor: %d", res.Code)
 	}
 }
 

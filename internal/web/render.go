@@ -17,7 +17,6 @@ import (
 
 // Base is what every page's view model embeds: language, user, navigation, CSRF, flash.
 type Base struct {
-	tr        i18n.Translator
 	Lang      string
 	Title     string
 	User      *domain.User
@@ -41,13 +40,35 @@ type Nav struct {
 // NavLink is one menu entry: its path and the translation key of its text.
 type NavLink struct{ Href, Label string }
 
-// T translates a key in the page's language: {{$.T "key"}} in templates.
-func (b Base) T(key string, args ...any) string { return b.tr.T(key, args...) }
+// langFuncs are the template functions bound to one language: {{t "key" args…}} translates a
+// key, {{tk "prefix." value}} the key made of a prefix and a value (an enumeration's label),
+// {{enumopts "prefix" values}} the options of a select of an enumeration.
+func langFuncs(tr i18n.Translator) template.FuncMap {
+	return template.FuncMap{
+		"t": tr.T,
+		"tk": func(prefix string, v any) string {
+			switch v := v.(type) {
+			case string:
+				return tr.T(prefix + v)
+			case fmt.Stringer:
+				return tr.T(prefix + v.String())
+			}
+			return tr.T(prefix + fmt.Sprint(v))
+		},
+		"enumopts": func(prefix string, vs []string) []option {
+			out := make([]option, len(vs))
+			for i, v := range vs {
+				out[i] = option{v, tr.T(prefix + "." + v)}
+			}
+			return out
+		},
+	}
+}
 
 // base builds the common view model; the municipality comes from the path when present.
 func (s *Server) base(c *gin.Context, title string) Base {
 	tr := s.i18n.For(lang(c))
-	b := Base{tr: tr, Lang: tr.Lang, Title: title, CSRF: c.GetString(keyCSRF), Path: c.Request.URL.RequestURI(), RequestID: c.GetString(keyRequestID)}
+	b := Base{Lang: tr.Lang, Title: title, CSRF: c.GetString(keyCSRF), Path: c.Request.URL.RequestURI(), RequestID: c.GetString(keyRequestID)}
 	if v, ok := c.Get(flashCookie); ok {
 		b.Flash = tr.T(v.(string))
 	} else if f, err := c.Cookie(flashCookie); err == nil && f != "" {
@@ -94,7 +115,7 @@ func (s *Server) redirect(c *gin.Context, to, flashKey string) {
 
 // render executes page with data; a template error is logged and answered 500.
 func (s *Server) render(c *gin.Context, status int, page string, data any) {
-	t, ok := s.pages[page]
+	t, ok := s.pages[i18n.Supported(lang(c))][page]
 	if !ok {
 		s.logInternal(c, fmt.Errorf("no page %q", page))
 		c.String(http.StatusInternalServerError, "internal error")

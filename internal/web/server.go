@@ -35,7 +35,7 @@ type Server struct {
 	opts   Options
 	log    *slog.Logger
 	i18n   *i18n.Catalog
-	pages  map[string]*template.Template
+	pages  map[string]map[string]*template.Template // by language, then page
 	engine *gin.Engine
 	// openAPI is the OpenAPI description served at /api/v1/openapi.json, assembled at start
 	// from openapi.json and the shared record routes of every registered kind.
@@ -90,26 +90,31 @@ func (s *Server) handler() http.Handler {
 // Routes lists the registered routes (method and path), for tests and the OpenAPI check.
 func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
 
+// parsePages parses every page once per language, with t and tk bound to that language's
+// translations: a page translates with plain function calls, not a method looked up by
+// reflection on the view model at every cell.
 func (s *Server) parsePages() error {
-	base, err := template.New("").Funcs(templateFuncs).ParseFS(ui.FS, "templates/layout/*.html")
-	if err != nil {
-		return fmt.Errorf("parse layout: %w", err)
-	}
 	files, err := fs.Glob(ui.FS, "templates/*.html")
 	if err != nil {
 		return err
 	}
-	s.pages = map[string]*template.Template{}
-	for _, f := range files {
-		t, err := base.Clone()
+	s.pages = map[string]map[string]*template.Template{}
+	for _, lang := range i18n.Languages {
+		base, err := template.New("").Funcs(templateFuncs).Funcs(langFuncs(s.i18n.For(lang))).ParseFS(ui.FS, "templates/layout/*.html")
 		if err != nil {
-			return err
+			return fmt.Errorf("parse layout: %w", err)
 		}
-		if _, err := t.ParseFS(ui.FS, f); err != nil {
-			return fmt.Errorf("parse %s: %w", f, err)
+		s.pages[lang] = map[string]*template.Template{}
+		for _, f := range files {
+			t, err := base.Clone()
+			if err != nil {
+				return err
+			}
+			if _, err := t.ParseFS(ui.FS, f); err != nil {
+				return fmt.Errorf("parse %s: %w", f, err)
+			}
+			s.pages[lang][strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")] = t
 		}
-		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
-		s.pages[name] = t
 	}
 	return nil
 }
