@@ -31,9 +31,10 @@ import (
 const usage = `Lisa – informationssäkerhet för kommuner (ISMS)
 
 Usage:
-  lisa demo   [--addr ADDR] [--db PATH] [--size small|large] [--seed N]
+  lisa demo   [--addr ADDR] [--db PATH] [--size small|large] [--municipalities N] [--seed N]
                                           start with demo data (creates or reuses PATH);
-                                          large adds kommun-L for performance work
+                                          large adds kommun-L for performance work,
+                                          --municipalities 290 the riket set (N small ones)
   lisa serve  [--addr ADDR] [--db DB]     start the server
   lisa migrate [--db DB]                  create or upgrade the database
   lisa user create --username U --name N [--admin] [--db PATH]   (password read from LISA_PASSWORD or stdin)
@@ -57,6 +58,7 @@ type config struct {
 	LogFormat      string
 	DemoSize       string // demo: "small" or "large"
 	DemoSeed       uint64
+	DemoRiket      int // demo: how many generated small municipalities (the riket set); 0 none
 }
 
 func env(key, def string) string {
@@ -104,7 +106,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "demo":
 		var size string
 		var seed uint64
+		var muns int
 		c, _, err := parseConfig("demo", rest, "lisa-demo.db", func(fs *flag.FlagSet) {
+			fs.IntVar(&muns, "municipalities", 0, "also the riket set: this many small generated municipalities (290: the whole country)")
 			fs.StringVar(&size, "size", "small", "small: Exempelkommun and Grannkommun; large: also kommun-L (Storstad: 100,000 documents, 3,000 people, 2,000,000 audit entries)")
 			fs.Uint64Var(&seed, "seed", 1, "seed of the large dataset")
 		})
@@ -114,7 +118,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if size != "small" && size != "large" {
 			return fmt.Errorf("--size must be small or large, not %q", size)
 		}
-		c.DemoSize, c.DemoSeed = size, seed
+		if muns < 0 || muns > 999 {
+			return fmt.Errorf("--municipalities must be between 0 and 999, not %d", muns)
+		}
+		c.DemoSize, c.DemoSeed, c.DemoRiket = size, seed, muns
 		return serve(ctx, c, stdout, true)
 	case "migrate":
 		c, _, err := parseConfig("migrate", rest, "lisa.db", nil)
@@ -182,6 +189,17 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 			if !has {
 				if err := demo.SeedLarge(ctx, a, s, demo.KommunL, c.DemoSeed, stdout); err != nil {
 					return fmt.Errorf("load kommun-L: %w", err)
+				}
+			}
+		}
+		if c.DemoRiket > 0 {
+			has, err := demo.HasRiket(ctx, a)
+			if err != nil {
+				return err
+			}
+			if !has {
+				if err := demo.SeedRiket(ctx, a, s, c.DemoRiket, c.DemoSeed, stdout); err != nil {
+					return fmt.Errorf("load the riket set: %w", err)
 				}
 			}
 		}

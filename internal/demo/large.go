@@ -48,6 +48,25 @@ func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, 
 	}
 	defer fmt.Fprintln(progress)
 	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	spec := munSpec{Name: LargeName, OrgNumber: "212000-0142", Prefix: "storstad", Size: size, DemoAccounts: true}
+	if err := seedMunicipality(ctx, a, s, spec, rng, say); err != nil {
+		return err
+	}
+	say("klart: %d dokument, %d personer, %d loggposter", size.Documents, size.Users, size.AuditEntries)
+	return nil
+}
+
+// munSpec is one generated municipality.
+type munSpec struct {
+	Name, OrgNumber string
+	Prefix          string // of its people's usernames and addresses: storstad-0001, person0001@storstad.se
+	Size            LargeSize
+	DemoAccounts    bool // the demo's own accounts get roles there
+}
+
+// seedMunicipality adds one generated municipality (see SeedLarge), reporting through say.
+func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munSpec, rng *rand.Rand, say func(string, ...any)) error {
+	size := spec.Size
 	admin, err := a.CallerByUsername(ctx, "admin")
 	if err != nil {
 		return fmt.Errorf("the demo data must be loaded first: %w", err)
@@ -55,7 +74,7 @@ func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, 
 
 	// The org tree and the statement of applicability, through the services.
 	say("kommunen och %d enheter", size.Units)
-	m, err := a.CreateMunicipality(ctx, admin, app.MunicipalityInput{Name: LargeName, OrgNumber: "212000-0142"})
+	m, err := a.CreateMunicipality(ctx, admin, app.MunicipalityInput{Name: spec.Name, OrgNumber: spec.OrgNumber})
 	if err != nil {
 		return err
 	}
@@ -70,7 +89,7 @@ func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, 
 		switch {
 		case i%5 == 0:
 		case i%17 == 0:
-			in = app.OrgUnitInput{Name: fmt.Sprintf("Storstad Bolag %02d AB", i), Kind: string(domain.UnitBolag), ParentID: &ks.ID}
+			in = app.OrgUnitInput{Name: fmt.Sprintf("%s Bolag %02d AB", spec.Name, i), Kind: string(domain.UnitBolag), ParentID: &ks.ID}
 		default:
 			in = app.OrgUnitInput{Name: fmt.Sprintf("Förvaltning %02d", i), Kind: string(domain.UnitForvaltning), ParentID: &parent}
 		}
@@ -109,23 +128,23 @@ func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, 
 		var users, roles, roleUnits [][]any
 		owners := map[int64][]int64{} // unit -> its information owners
 		var ownerIDs, staffIDs []int64
-		roleOf := func(i int) domain.Role {
-			switch {
-			case i < 10:
+		roleOf := func(i int) domain.Role { // per 3,000 people: 10 coordinators, 400 owners, 50 in management, 20 auditors
+			switch n := size.Users; {
+			case i < max(1, n/300):
 				return domain.RoleCoordinator
-			case i < 410:
+			case i < max(2, n*410/3000):
 				return domain.RoleInformationOwner
-			case i < 460:
+			case i < max(3, n*460/3000):
 				return domain.RoleManagement
-			case i < 480:
+			case i < max(4, n*480/3000):
 				return domain.RoleAuditor
 			}
 			return domain.RoleStaff
 		}
 		for i := 0; i < size.Users; i++ {
 			id := firstUser + int64(i)
-			users = append(users, []any{id, fmt.Sprintf("storstad-%04d", i+1), fmt.Sprintf("%s %s", firstNames[pick(len(firstNames))], lastNames[pick(len(lastNames))]),
-				fmt.Sprintf("person%04d@storstad.se", i+1), hash, false, false, now})
+			users = append(users, []any{id, fmt.Sprintf("%s-%04d", spec.Prefix, i+1), fmt.Sprintf("%s %s", firstNames[pick(len(firstNames))], lastNames[pick(len(lastNames))]),
+				fmt.Sprintf("person%04d@%s.se", i+1, spec.Prefix), hash, false, false, now})
 			role := roleOf(i)
 			rid := firstRole + int64(i)
 			roles = append(roles, []any{rid, id, mun, string(role)})
@@ -149,6 +168,9 @@ func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, 
 			"ledning": domain.RoleManagement, "revisor": domain.RoleAuditor, "medarbetare": domain.RoleStaff}
 		n := int64(size.Users)
 		for _, name := range []string{"samordnare", "agare", "ledning", "revisor", "medarbetare"} {
+			if !spec.DemoAccounts {
+				break
+			}
 			c, err := a.CallerByUsername(ctx, name)
 			if err != nil {
 				return err
@@ -282,7 +304,7 @@ func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, 
 			for i := from; i < min(from+auditChunk, size.AuditEntries); i++ {
 				at = at.Add(step)
 				actor := actors[pick(len(actors))]
-				e := audit.Entry{At: at.Format(time.RFC3339Nano), ActorID: &actor, Actor: fmt.Sprintf("storstad-%04d", actor-firstUser+1),
+				e := audit.Entry{At: at.Format(time.RFC3339Nano), ActorID: &actor, Actor: fmt.Sprintf("%s-%04d", spec.Prefix, actor-firstUser+1),
 					MunicipalityID: &mun, IP: fmt.Sprintf("10.%d.%d.%d", pick(256), pick(256), 1+pick(254))}
 				doc := firstDoc + int64(pick(size.Documents))
 				switch r := pick(20); {
@@ -312,7 +334,6 @@ func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, 
 				return err
 			}
 		}
-		say("klart: %d dokument, %d personer, %d loggposter", size.Documents, size.Users, size.AuditEntries)
 		return nil
 	})
 }
@@ -330,3 +351,53 @@ var (
 	docWords   = []string{"Rutin", "Riktlinje", "Instruktion", "Policy", "Anvisning", "Checklista"}
 	topics     = []string{"behörighetstilldelning", "säkerhetskopiering", "loggkontroll", "incidenthantering", "informationsklassning", "kontinuitet", "distansarbete", "leverantörsstyrning", "fysisk säkerhet", "e-post", "lösenord", "mobila enheter", "molntjänster", "styrsystem för VA", "skolans lärplattform", "hemtjänstens journaler"}
 )
+
+// RiketPrefix starts the usernames of the riket set's municipalities (riket001-0001, …).
+const RiketPrefix = "riket"
+
+// HasRiket reports whether the riket set is there already (its first municipality's first
+// person).
+func HasRiket(ctx context.Context, a *app.App) (bool, error) {
+	return a.HasUser(ctx, RiketPrefix+"001-0001")
+}
+
+// SeedRiket adds the riket set: n municipalities (the country has 290) with realistic small
+// data each, deterministically from seed: 5 to 20 org units with the statement of
+// applicability in each, 20 to 200 people with roles, 50 to 600 governing documents and 1,000
+// to 6,000 audit entries, the same generator as kommun-L's. Progress goes to progress.
+func SeedRiket(ctx context.Context, a *app.App, s *store.Store, n int, seed uint64, progress io.Writer) error {
+	start := time.Now()
+	defer fmt.Fprintln(progress)
+	rng := rand.New(rand.NewPCG(seed, seed^0x217e7))
+	var docs, people int
+	for i := 1; i <= n; i++ {
+		size := LargeSize{Units: 5 + rng.IntN(16), Users: 20 + rng.IntN(181), Documents: 50 + rng.IntN(551), AuditEntries: 1000 + rng.IntN(5001)}
+		spec := munSpec{Name: fmt.Sprintf("Riket %03d kommun", i), OrgNumber: orgNumber(212000_0000 + int64(i)*10), Prefix: fmt.Sprintf("%s%03d", RiketPrefix, i), Size: size}
+		say := func(format string, args ...any) {
+			fmt.Fprintf(progress, "\rriket: kommun %3d/%d, %-45s %5.1f s", i, n, fmt.Sprintf(format, args...), time.Since(start).Seconds())
+		}
+		if err := seedMunicipality(ctx, a, s, spec, rng, say); err != nil {
+			return fmt.Errorf("%s: %w", spec.Name, err)
+		}
+		docs, people = docs+size.Documents, people+size.Users
+	}
+	fmt.Fprintf(progress, "\rriket: klart: %d kommuner, %d dokument, %d personer %20s %5.1f s", n, docs, people, "", time.Since(start).Seconds())
+	return nil
+}
+
+// orgNumber formats the first nine digits of base (a ten-digit number whose last digit is
+// replaced) as an organisation number NNNNNN-NNNC with its Luhn check digit C.
+func orgNumber(base int64) string {
+	digits := fmt.Sprintf("%010d", base)[:9]
+	sum := 0
+	for i, r := range digits {
+		d := int(r - '0')
+		if i%2 == 0 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return fmt.Sprintf("%s-%s%d", digits[:6], digits[6:], (10-sum%10)%10)
+}

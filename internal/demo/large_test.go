@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -88,5 +89,73 @@ func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
 	}
 	if _, err := s.VerifyAudit(ctx); err != nil {
 		t.Errorf("audit chain after more writes: %v", err)
+	}
+}
+
+// The riket set: many small municipalities from one seed, each a working municipality of its
+// own (people who sign in and see theirs only, a statement of applicability, documents), on
+// one valid audit chain; built again from the same seed it is the same.
+func TestSeedRiketBuildsSmallMunicipalities(t *testing.T) {
+	ctx := context.Background()
+	build := func() (*app.App, *store.Store) {
+		s := storetest.Open(t)
+		a, err := app.New(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Hasher = auth.Hasher{Cost: bcrypt.MinCost}
+		if err := Seed(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		var progress bytes.Buffer
+		if err := SeedRiket(ctx, a, s, 3, 11, &progress); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(progress.String(), "klart: 3 kommuner") {
+			t.Errorf("progress: %q", progress.String())
+		}
+		return a, s
+	}
+	a, s := build()
+	if ok, err := HasRiket(ctx, a); err != nil || !ok {
+		t.Fatalf("HasRiket = %v %v", ok, err)
+	}
+	if _, err := s.VerifyAudit(ctx); err != nil {
+		t.Fatalf("audit chain: %v", err)
+	}
+	var counts []int
+	for i := 1; i <= 3; i++ {
+		coord, err := a.CallerByUsername(ctx, fmt.Sprintf("riket%03d-0001", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := a.Municipalities(ctx, coord)
+		if err != nil || len(ms) != 1 || ms[0].Name != fmt.Sprintf("Riket %03d kommun", i) {
+			t.Fatalf("coordinator %d sees %+v, %v", i, ms, err)
+		}
+		docs, err := a.Documents(ctx, coord, ms[0].ID, store.DocumentFilter{Limit: 1000})
+		if err != nil || len(docs) < 50 || len(docs) > 600 {
+			t.Errorf("municipality %d: %d documents, %v", i, len(docs), err)
+		}
+		rows, err := a.SoA(ctx, coord, ms[0].ID)
+		if err != nil || len(rows) != 93 || len(rows[0].UnitStatuses) < 5 {
+			t.Errorf("municipality %d: SoA of %d rows, %v", i, len(rows), err)
+		}
+		counts = append(counts, len(docs))
+	}
+	a2, _ := build()
+	for i := 1; i <= 3; i++ {
+		coord, err := a2.CallerByUsername(ctx, fmt.Sprintf("riket%03d-0001", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, _ := a2.Municipalities(ctx, coord)
+		docs, err := a2.Documents(ctx, coord, ms[0].ID, store.DocumentFilter{Limit: 1000})
+		if err != nil || len(docs) != counts[i-1] {
+			t.Errorf("built again, municipality %d has %d documents, first time %d", i, len(docs), counts[i-1])
+		}
+	}
+	if got := orgNumber(212000_0140); got != "212000-0142" {
+		t.Errorf("orgNumber = %s, want 212000-0142 (Luhn)", got)
 	}
 }
