@@ -141,11 +141,39 @@ func (s *Server) pageDeleteEvidence(kind domain.Kind) gin.HandlerFunc {
 type dashboardPage struct {
 	Base
 	Notifications []store.Notification
-	Mine          []domain.DueItem
-	Attention     []domain.DueItem
+	Mine          []dueRow
+	Attention     []dueRow
 	Overdue       int
 	Soon          int
 	Today         domain.Date
+}
+
+// dueRow is a row of the review list tables (dashboard, review list, calendar) as shown: its
+// texts made once in Go, so that the table's template only prints fields.
+type dueRow struct {
+	State, StateLabel string // the due state (overdue, soon, later: a CSS class) and its text
+	Date, Path, Title string
+	Kind, Unit, Owner string // Owner is "no owner" in the page's language when NoOwner
+	NoOwner           bool
+}
+
+// dueRows makes the rows of items in the request's language.
+func (s *Server) dueRows(c *gin.Context, items []domain.DueItem) []dueRow {
+	tr, today := s.i18n.For(lang(c)), s.app.Today()
+	rows := make([]dueRow, len(items))
+	for i, it := range items {
+		state := string(domain.DueStateOf(it.NextReviewAt, today))
+		r := dueRow{State: state, StateLabel: tr.T("due.state." + state), Path: it.Path(), Title: it.Title,
+			Kind: tr.T(spec(it.Kind).Label), Unit: it.OrgUnitName, Owner: it.OwnerName}
+		if it.NextReviewAt != nil {
+			r.Date = it.NextReviewAt.String()
+		}
+		if r.Owner == "" {
+			r.Owner, r.NoOwner = tr.T("due.no_owner"), true
+		}
+		rows[i] = r
+	}
+	return rows
 }
 
 // dashboardRows is how many records needing attention the dashboard lists (the counts are
@@ -166,10 +194,12 @@ func (s *Server) dashboard(c *gin.Context) {
 		return
 	}
 	pg := dashboardPage{Today: s.app.Today()}
-	if pg.Mine, err = s.app.Dues(c.Request.Context(), cl, mid, domain.DueFilterAll, true, 50); err != nil {
+	mine, err := s.app.Dues(c.Request.Context(), cl, mid, domain.DueFilterAll, true, 50)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	pg.Mine = s.dueRows(c, mine)
 	// What needs attention: the first page, and the counts of all of it.
 	att, err := s.app.Dues(c.Request.Context(), cl, mid, "", false, dashboardRows)
 	if err != nil && domain.ErrorCode(err) != domain.EForbidden {
@@ -177,7 +207,7 @@ func (s *Server) dashboard(c *gin.Context) {
 		return
 	}
 	if err == nil {
-		pg.Attention = att
+		pg.Attention = s.dueRows(c, att)
 		if pg.Overdue, err = s.app.DueCount(c.Request.Context(), cl, mid, domain.DueFilterOverdue, false); err == nil {
 			pg.Soon, err = s.app.DueCount(c.Request.Context(), cl, mid, domain.DueFilterSoon, false)
 		}
@@ -193,7 +223,7 @@ func (s *Server) dashboard(c *gin.Context) {
 
 type reviewListPage struct {
 	Base
-	Items   []domain.DueItem
+	Items   []dueRow
 	Due     string
 	Mine    bool
 	Today   domain.Date
@@ -219,7 +249,7 @@ func (s *Server) reviewList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "reviews", reviewListPage{Base: s.base(c, s.i18n.T(lang(c), "rev.title")), Items: items, Due: string(due), Mine: mine,
+	s.render(c, http.StatusOK, "reviews", reviewListPage{Base: s.base(c, s.i18n.T(lang(c), "rev.title")), Items: s.dueRows(c, items), Due: string(due), Mine: mine,
 		Today: s.app.Today(), NextURL: next})
 }
 

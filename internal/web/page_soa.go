@@ -411,7 +411,7 @@ type calendarPage struct {
 
 type dueGroup struct {
 	Name  string
-	Items []domain.DueItem
+	Items []dueRow
 }
 
 // calendarPageSize is how many reviews a page of the review calendar shows, in review date
@@ -450,7 +450,8 @@ func (s *Server) calendarPage(c *gin.Context) {
 	tr := s.i18n.For(lang(c))
 	pg := calendarPage{Due: string(due), By: by, Today: s.app.Today(), Count: len(items), NextURL: next, Paged: next != "" || c.Query("after") != ""}
 	idx := map[string]int{}
-	for _, it := range items {
+	rows := s.dueRows(c, items)
+	for j, it := range items {
 		var name string
 		switch by {
 		case "owner":
@@ -469,7 +470,7 @@ func (s *Server) calendarPage(c *gin.Context) {
 			idx[name] = i
 			pg.Groups = append(pg.Groups, dueGroup{Name: name})
 		}
-		pg.Groups[i].Items = append(pg.Groups[i].Items, it)
+		pg.Groups[i].Items = append(pg.Groups[i].Items, rows[j])
 	}
 	sort.SliceStable(pg.Groups, func(i, j int) bool { return pg.Groups[i].Name < pg.Groups[j].Name })
 	pg.Base = s.base(c, tr.T("cal.title"))
