@@ -86,9 +86,12 @@ func (s *Store) saveRecord(ctx context.Context, a Actor, r *domain.Record, actio
 			}
 		} else {
 			res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE records SET title = ?, title_fold = ?, org_unit_id = ?, owner_id = ?, status = ?,
-				review_interval_months = ?, last_reviewed_at = ?, next_review_at = ?, updated_at = ?, remind_at = ?
+				review_interval_months = ?, last_reviewed_at = ?, next_review_at = ?, updated_at = ?,
+				remind_at = CASE WHEN next_review_at IS NOT DISTINCT FROM ? AND status = ? AND owner_id IS NOT DISTINCT FROM ? THEN remind_at ELSE ? END
 				WHERE municipality_id = ? AND kind = ? AND id = ?`),
-				r.Title, domain.FoldTitle(r.Title), r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.UpdatedAt, s.Today(), r.MunicipalityID, r.Kind, r.ID)
+				r.Title, domain.FoldTitle(r.Title), r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.UpdatedAt,
+				r.NextReviewAt, r.Status, r.OwnerID, s.Today(), // the reminder planner looks again when what reminders depend on changed
+				r.MunicipalityID, r.Kind, r.ID)
 			if err != nil {
 				return fmt.Errorf("update record: %w", err)
 			}

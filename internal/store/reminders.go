@@ -218,19 +218,29 @@ func (s *Store) PlanReminders(ctx context.Context, today domain.Date, thresholds
 		size = DefaultPlanBatch
 	}
 	queued := 0
+	// The pass walks the records due for a look in (remind_at, id) order once: records saved
+	// meanwhile come again only ahead of where it is, so that a pass ends under any load.
+	at := planCursor{RemindAt: domain.NewDate(1, time.January, 1)}
 	for {
 		t0 := time.Now()
-		n, more, err := s.planBatch(ctx, today, ts, render, size)
+		n, next, more, err := s.planBatch(ctx, today, ts, render, size, at)
 		queued += n
 		if err != nil || !more {
 			return queued, err
 		}
+		at = next
 		// Leave the writer to others for as long as the batch held it: a first pass over a
 		// large database takes twice as long, and writes wait for one small batch at most.
 		if err := sleepCtx(ctx, time.Since(t0)); err != nil {
 			return queued, err
 		}
 	}
+}
+
+// planCursor is where a pass of the planner is: the last record looked at.
+type planCursor struct {
+	RemindAt domain.Date `db:"remind_at"`
+	ID       int64       `db:"id"`
 }
 
 // replanOnNewThresholds makes every open record due for a look when the thresholds differ
@@ -262,7 +272,7 @@ func (s *Store) replanOnNewThresholds(ctx context.Context, ts []int, today domai
 // how many such records some owners have and all of them (index records_owner_remind).
 const (
 	planCountSQL  = `SELECT r.owner_id, COUNT(*) AS n FROM records r WHERE r.owner_id IN (?) AND r.remind_at <= ? GROUP BY r.owner_id`
-	planFirstSQL  = `SELECT r.id, r.owner_id FROM records r WHERE r.remind_at <= ? ORDER BY r.remind_at, r.id LIMIT ?`
+	planFirstSQL  = `SELECT r.id, r.owner_id, r.remind_at FROM records r WHERE r.remind_at <= ? AND (r.remind_at, r.id) > (?, ?) ORDER BY r.remind_at, r.id LIMIT ?`
 	planOwnersSQL = `SELECT ` + dueItemColumns + `, u.email AS owner_email, u.disabled AS owner_disabled
 		FROM records r JOIN users u ON u.id = r.owner_id JOIN org_units o ON o.id = r.org_unit_id
 		WHERE r.owner_id IN (?) AND r.remind_at <= ?`
@@ -312,22 +322,25 @@ func compareDates(a, b *domain.Date) int {
 	return a.Time().Compare(b.Time())
 }
 
-// planBatch plans, in one transaction, the first records (in remind_at order) whose remind_at
-// has come, up to about size, with all other such records of their owners. more reports that
-// the batch was full.
+// planBatch plans, in one transaction, the first records after at (in remind_at order) whose
+// remind_at has come, up to about size, with all other such records of their owners. It
+// returns where the next batch starts, and whether there may be more.
 func (s *Store) planBatch(ctx context.Context, today domain.Date, ts []int,
-	render func(user domain.User, items []domain.DueItem) (subject, body string), size int) (queued int, more bool, err error) {
+	render func(user domain.User, items []domain.DueItem) (subject, body string), size int, at planCursor) (queued int, next planCursor, more bool, err error) {
 	err = s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
-		queued, more = 0, false
+		queued, next, more = 0, at, false
 		now := s.now()
 		var first []struct {
-			ID      int64  `db:"id"`
+			planCursor
 			OwnerID *int64 `db:"owner_id"`
 		}
-		if err := tx.SelectContext(ctx, &first, tx.Rebind(planFirstSQL), today, size); err != nil {
+		if err := tx.SelectContext(ctx, &first, tx.Rebind(planFirstSQL), today, at.RemindAt, at.ID, size); err != nil {
 			return fmt.Errorf("list records to remind: %w", err)
 		}
-		more = len(first) == size
+		if len(first) == 0 {
+			return nil
+		}
+		more, next = len(first) == size, first[len(first)-1].planCursor
 		var firstOwners, ownerless []int64
 		seen := map[int64]bool{}
 		for _, f := range first {
@@ -343,7 +356,21 @@ func (s *Store) planBatch(ctx context.Context, today domain.Date, ts []int,
 		if err != nil {
 			return err
 		}
-		more = more || len(owners) < len(firstOwners)
+		if len(owners) < len(firstOwners) { // the next batch starts at the first owner left out
+			more, seen = true, map[int64]bool{}
+			for _, o := range owners {
+				seen[o] = true
+			}
+			for i, f := range first {
+				if f.OwnerID != nil && !seen[*f.OwnerID] {
+					next = at
+					if i > 0 {
+						next = first[i-1].planCursor
+					}
+					break
+				}
+			}
+		}
 		if len(ownerless) > 0 { // nobody to remind until an owner is set (a save)
 			q, args, err := inTx(tx, `UPDATE records SET remind_at = NULL WHERE id IN (?)`, ownerless)
 			if err != nil {
@@ -384,7 +411,7 @@ func (s *Store) planBatch(ctx context.Context, today domain.Date, ts []int,
 		}
 		return nil
 	})
-	return queued, more, err
+	return queued, next, more, err
 }
 
 // planOwner plans the reminders of one owner's records (items, in review date order) whose

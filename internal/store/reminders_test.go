@@ -643,13 +643,16 @@ func TestPlanRemindersIncrementalInBatches(t *testing.T) {
 	e := newRmEnv(t)
 	e.s.PlanBatch = 4
 	var want []digest
+	var firstID int64
 	for i := range 5 {
 		name := fmt.Sprintf("owner%d", i)
 		u := e.person(name, name+"@ankeby.se", false)
 		d := digest{user: name}
 		for j, day := range []string{"2025-05-02", "2025-05-14", "2025-06-01", "2025-09-01"} { // overdue, 4 and 22 days, later
 			title := fmt.Sprintf("Post %d-%d", i, j)
-			e.record(title, u, day, "")
+			if id := e.record(title, u, day, ""); firstID == 0 {
+				firstID = id
+			}
 			if j < 3 {
 				d.items = append(d.items, title+"@"+day)
 			}
@@ -681,6 +684,30 @@ func TestPlanRemindersIncrementalInBatches(t *testing.T) {
 	}
 	if n := storetest.Statements.Load() - before; !storetest.OnPostgres() && n > 2 {
 		t.Errorf("a pass with nothing to plan took %d statements, want at most 2 (the thresholds, the records due for a look)", n)
+	}
+
+	// A save that leaves the review date, status and owner as they were gives the planner
+	// nothing to look at again; a new owner does.
+	rec, err := e.s.GetRecord(e.ctx, e.mun, domain.KindDocument, firstID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Title += " (reviderad)"
+	if err := e.s.SaveRecord(e.ctx, actor, &rec, "update", nil, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM records WHERE remind_at <= ?`, e.today()); n != 0 {
+		t.Errorf("a new title put %d records back before the planner", n)
+	}
+	rec.OwnerID = &noMail
+	if err := e.s.SaveRecord(e.ctx, actor, &rec, "update", nil, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM records WHERE remind_at <= ?`, e.today()); n != 1 {
+		t.Errorf("a new owner put %d records before the planner, want 1", n)
+	}
+	if got := e.plan(e.s, 30, 7); len(got) != 0 {
+		t.Errorf("the new owner (without e-mail) got mail: %v", got)
 	}
 
 	// The disabled owner is enabled again: the reminder passed over comes on the next pass.
