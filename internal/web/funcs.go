@@ -48,12 +48,6 @@ func init() {
 		}
 		return fmt.Sprint(n)
 	}
-	f["kindLabel"] = func(k domain.Kind) string { // the kind's name, as its registration gives it
-		if s, ok := domain.SpecOf(k); ok {
-			return s.Label
-		}
-		return "kind." + string(k)
-	}
 	f["doctypes"] = func() []string { return strs(domain.DocTypes) }
 	f["docstatuses"] = func() []string { return strs(domain.DocStatuses) }
 	f["adopters"] = func() []string { return strs(domain.Adopters) }

@@ -160,12 +160,6 @@ var templateFuncs = template.FuncMap{
 		}
 		return ""
 	},
-	"deref": func(p *int64) int64 {
-		if p == nil {
-			return 0
-		}
-		return *p
-	},
 	"has": func(ids []int64, id int64) bool {
 		for _, x := range ids {
 			if x == id {
