@@ -16,20 +16,26 @@ import (
 	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
-// The large dataset at a small size: the same generator, a valid audit chain, the demo's
-// accounts at work there, and the services working on what it wrote (ids and sequences).
-func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
-	ctx := context.Background()
-	dsn := storetest.DSN(t)
-	s := storetest.OpenDSN(t, dsn)
+// seededApp is the services on a fresh database holding the small demo data.
+func seededApp(t *testing.T) (*app.App, *store.Store) {
+	t.Helper()
+	s := storetest.Open(t)
 	a, err := app.New(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.Hasher = auth.Hasher{Cost: bcrypt.MinCost}
-	if err := Seed(ctx, a); err != nil {
+	if err := Seed(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
+	return a, s
+}
+
+// The large dataset at a small size: the same generator, a valid audit chain, the demo's
+// accounts at work there, and the services working on what it wrote (ids and sequences).
+func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
+	ctx := context.Background()
+	a, s := seededApp(t)
 	size := LargeSize{Units: 12, Users: 600, Documents: 1000, AuditEntries: 25_000}
 	var progress bytes.Buffer
 	if err := SeedLarge(ctx, a, s, size, 7, &progress); err != nil {
@@ -98,15 +104,7 @@ func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
 func TestSeedRiketBuildsSmallMunicipalities(t *testing.T) {
 	ctx := context.Background()
 	build := func() (*app.App, *store.Store) {
-		s := storetest.Open(t)
-		a, err := app.New(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a.Hasher = auth.Hasher{Cost: bcrypt.MinCost}
-		if err := Seed(ctx, a); err != nil {
-			t.Fatal(err)
-		}
+		a, s := seededApp(t)
 		var progress bytes.Buffer
 		if err := SeedRiket(ctx, a, s, 3, 11, &progress); err != nil {
 			t.Fatal(err)
