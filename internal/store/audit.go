@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/domain"
 )
 
 // Actor is who causes a change, as the audit trail records it.
@@ -126,6 +127,9 @@ func auditQuery(f AuditFilter) (string, []any) {
 		`SELECT a.* FROM audit_log a WHERE a.municipality_id IS NULL AND ` + member("actor_id") + filters,
 		`SELECT a.* FROM audit_log a WHERE a.municipality_id IS NULL AND a.kind = 'user' AND ` + member("record_id") +
 			` AND NOT ` + member("actor_id") + filters, // not already in the part above
+	}
+	if _, ok := domain.SpecOf(domain.Kind(f.Kind)); ok {
+		parts = parts[:1] // a record always belongs to a municipality: no entry without one is of its kind
 	}
 	var args []any
 	for i, p := range parts {
