@@ -158,10 +158,10 @@ func inTx(tx *sqlx.Tx, query string, args ...any) (string, []any, error) {
 }
 
 // remindFrom is the first day after today on which a reminder tighter than those that apply
-// today comes for a review due on next (thresholds ts as from reminderThresholds); nil when the
-// overdue reminder applies already: nothing more comes until the review date changes.
-func remindFrom(ts []int, next, today domain.Date) *domain.Date {
-	t, ok := tightestThreshold(ts, next, today)
+// today comes for a review due on next (thresholds ts as from reminderThresholds; t and ok
+// from tightestThreshold for today); nil when the overdue reminder applies already: nothing
+// more comes until the review date changes.
+func remindFrom(ts []int, next domain.Date, t int, ok bool) *domain.Date {
 	if ok && t == 0 {
 		return nil
 	}
@@ -186,8 +186,7 @@ const DefaultPlanBatch = 50
 // remindCandidate is a record the planner looks at, with what decides whether its owner hears.
 type remindCandidate struct {
 	domain.DueItem
-	OwnerEmail    sql.NullString `db:"owner_email"`
-	OwnerDisabled sql.NullBool   `db:"owner_disabled"`
+	OwnerDisabled bool `db:"owner_disabled"`
 }
 
 // PlanReminders queues review reminders due on day today. A record is reminded when it is
@@ -273,7 +272,7 @@ func (s *Store) replanOnNewThresholds(ctx context.Context, ts []int, today domai
 const (
 	planCountSQL  = `SELECT r.owner_id, COUNT(*) AS n FROM records r WHERE r.owner_id IN (?) AND r.remind_at <= ? GROUP BY r.owner_id`
 	planFirstSQL  = `SELECT r.id, r.owner_id, r.remind_at FROM records r WHERE r.remind_at <= ? AND (r.remind_at, r.id) > (?, ?) ORDER BY r.remind_at, r.id LIMIT ?`
-	planOwnersSQL = `SELECT ` + dueItemColumns + `, u.email AS owner_email, u.disabled AS owner_disabled
+	planOwnersSQL = `SELECT ` + dueItemColumns + `, u.disabled AS owner_disabled
 		FROM records r JOIN users u ON u.id = r.owner_id JOIN org_units o ON o.id = r.org_unit_id
 		WHERE r.owner_id IN (?) AND r.remind_at <= ?`
 )
@@ -394,6 +393,20 @@ func (s *Store) planBatch(ctx context.Context, today domain.Date, ts []int,
 		slices.SortFunc(items, func(a, b remindCandidate) int { // by owner, then as the digest lists them
 			return cmp.Or(cmp.Compare(*a.OwnerID, *b.OwnerID), compareDates(a.NextReviewAt, b.NextReviewAt), cmp.Compare(a.ID, b.ID))
 		})
+		users := map[int64]domain.User{} // the owners a digest goes to, read once
+		if render != nil {
+			q, args, err := inTx(tx, `SELECT * FROM users WHERE id IN (?)`, owners)
+			if err != nil {
+				return err
+			}
+			var us []domain.User
+			if err := tx.SelectContext(ctx, &us, q, args...); err != nil {
+				return fmt.Errorf("list owners: %w", err)
+			}
+			for _, u := range us {
+				users[u.ID] = u
+			}
+		}
 		st := &preparedTx{tx: tx}
 		defer st.close()
 		for start := 0; start < len(items); {
@@ -402,7 +415,7 @@ func (s *Store) planBatch(ctx context.Context, today domain.Date, ts []int,
 			for end < len(items) && *items[end].OwnerID == owner {
 				end++
 			}
-			n, err := s.planOwner(ctx, tx, st, today, ts, render, items[start:end], now)
+			n, err := s.planOwner(ctx, tx, st, today, ts, render, users[owner], items[start:end], now)
 			if err != nil {
 				return err
 			}
@@ -416,8 +429,9 @@ func (s *Store) planBatch(ctx context.Context, today domain.Date, ts []int,
 
 // planOwner plans the reminders of one owner's records (items, in review date order) whose
 // remind_at has come, and moves each record's remind_at on. It returns the mails queued (0 or 1).
+// u is the owner when render is set.
 func (s *Store) planOwner(ctx context.Context, tx *sqlx.Tx, st *preparedTx, today domain.Date, ts []int,
-	render func(user domain.User, items []domain.DueItem) (subject, body string), items []remindCandidate, now time.Time) (int, error) {
+	render func(user domain.User, items []domain.DueItem) (subject, body string), u domain.User, items []remindCandidate, now time.Time) (int, error) {
 	owner := *items[0].OwnerID
 	var claimed []domain.DueItem
 	var claimedT []int
@@ -425,8 +439,9 @@ func (s *Store) planOwner(ctx context.Context, tx *sqlx.Tx, st *preparedTx, toda
 		it := c.DueItem
 		var from *domain.Date
 		if it.NextReviewAt != nil && !domain.IsClosed(it.Kind, it.Status) {
-			from = remindFrom(ts, *it.NextReviewAt, today)
-			if t, ok := tightestThreshold(ts, *it.NextReviewAt, today); ok && !c.OwnerDisabled.Bool {
+			t, ok := tightestThreshold(ts, *it.NextReviewAt, today)
+			from = remindFrom(ts, *it.NextReviewAt, t, ok)
+			if ok && !c.OwnerDisabled {
 				won, err := s.insertReminder(ctx, st, it, t, owner, now)
 				if err != nil {
 					return 0, err
@@ -453,11 +468,7 @@ func (s *Store) planOwner(ctx context.Context, tx *sqlx.Tx, st *preparedTx, toda
 	}
 	queued := 0
 	var outboxID *int64
-	if render != nil && items[0].OwnerEmail.String != "" {
-		var u domain.User
-		if err := tx.GetContext(ctx, &u, tx.Rebind(`SELECT * FROM users WHERE id = ?`), owner); err != nil {
-			return 0, fmt.Errorf("get owner: %w", err)
-		}
+	if render != nil && u.Email != "" {
 		subject, body := render(u, claimed)
 		id, err := s.queueMail(ctx, tx, u, subject, body, now)
 		if err != nil {

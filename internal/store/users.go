@@ -46,8 +46,8 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, u *domain.User) error {
 			u.Name, u.Email, u.IsAdmin, u.Disabled, hash, u.ID); err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
-		if (old.Disabled && !u.Disabled) || (old.Email == "" && u.Email != "") {
-			// Reminders the planner passed over while the owner could not hear them come now.
+		if old.Disabled && !u.Disabled {
+			// Reminders the planner passed over while the owner was disabled come now.
 			today := s.Today()
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE records SET remind_at = ? WHERE owner_id = ? AND remind_at > ?`), today, u.ID, today); err != nil {
 				return fmt.Errorf("replan the owner's reminders: %w", err)

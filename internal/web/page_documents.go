@@ -105,7 +105,7 @@ func (s *Server) documentList(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "documents", documentListPage{
-		Base: s.base(c, s.i18n.T(lang(c), "doc.list_title")), Docs: docs, Units: unitNames(units), UnitList: units, Filter: f, NextURL: next, Paged: next != "" || f.After != nil,
+		Base: s.base(c, s.i18n.T(lang(c), "doc.list_title")), Docs: docs, Units: unitNames(units), UnitList: units, Filter: f, NextURL: next, Paged: paged(c, next),
 		CanCreate: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Create), Today: s.app.Today(),
 	})
 }

@@ -145,7 +145,6 @@ type dashboardPage struct {
 	Attention     []dueRow
 	Overdue       int
 	Soon          int
-	Today         domain.Date
 }
 
 // dueRow is a row of the review list tables (dashboard, review list, calendar) as shown: its
@@ -193,7 +192,7 @@ func (s *Server) dashboard(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	pg := dashboardPage{Today: s.app.Today()}
+	var pg dashboardPage
 	mine, err := s.app.Dues(c.Request.Context(), cl, mid, domain.DueFilterAll, true, 50)
 	if err != nil {
 		s.fail(c, err)
@@ -226,7 +225,6 @@ type reviewListPage struct {
 	Items   []dueRow
 	Due     string
 	Mine    bool
-	Today   domain.Date
 	NextURL string // the next page, "" on the last
 }
 
@@ -250,7 +248,7 @@ func (s *Server) reviewList(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "reviews", reviewListPage{Base: s.base(c, s.i18n.T(lang(c), "rev.title")), Items: s.dueRows(c, items), Due: string(due), Mine: mine,
-		Today: s.app.Today(), NextURL: next})
+		NextURL: next})
 }
 
 type auditPage struct {

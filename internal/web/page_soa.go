@@ -403,7 +403,6 @@ type calendarPage struct {
 	Due     string
 	By      string
 	Groups  []dueGroup
-	Today   domain.Date
 	Count   int    // reviews on this page
 	Paged   bool   // a page of several
 	NextURL string // the next page, "" on the last
@@ -448,7 +447,7 @@ func (s *Server) calendarPage(c *gin.Context) {
 		return
 	}
 	tr := s.i18n.For(lang(c))
-	pg := calendarPage{Due: string(due), By: by, Today: s.app.Today(), Count: len(items), NextURL: next, Paged: next != "" || c.Query("after") != ""}
+	pg := calendarPage{Due: string(due), By: by, Count: len(items), NextURL: next, Paged: paged(c, next)}
 	idx := map[string]int{}
 	rows := s.dueRows(c, items)
 	for j, it := range items {

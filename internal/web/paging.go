@@ -21,6 +21,10 @@ func page[T any](c *gin.Context, list string, rows []T, limit int, key func(T) d
 	return rows, c.Request.URL.Path + "?" + q.Encode()
 }
 
+// paged reports whether a list page is one of several: there is a next page (next, from page)
+// or this one came after another.
+func paged(c *gin.Context, next string) bool { return next != "" || c.Query("after") != "" }
+
 // linkNext names the next page of an API list in a Link header (RFC 8288).
 func linkNext(c *gin.Context, next string) {
 	if next != "" {
