@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/lisa-isms/lisa/internal/auth"
@@ -179,15 +180,36 @@ func (a *App) MemberNames(ctx context.Context, c Caller, mun int64, ids []int64)
 // current or answer for them. The services accept any member as owner (the API may name one).
 var OwnerRoles = []domain.Role{domain.RoleCoordinator, domain.RoleInformationOwner, domain.RoleManagement}
 
-// OwnerCandidates returns the people an owner picker of mun offers: the holders of
-// OwnerRoles, and current (the present owner, 0 for none). Returns ENotFound, EForbidden.
-func (a *App) OwnerCandidates(ctx context.Context, c Caller, mun int64, current *int64) ([]domain.User, error) {
+// OwnerCandidates returns the people an owner picker of mun offers: current (the present
+// owner, nil for none) first, then up to limit holders of OwnerRoles whose name, username or
+// e-mail contains query (all when empty), by name; more tells whether others match too.
+// Returns ENotFound, EForbidden.
+func (a *App) OwnerCandidates(ctx context.Context, c Caller, mun int64, current *int64, query string, limit int) (users []domain.User, more bool, err error) {
 	if err := a.require(c, mun, authz.ObjUser, authz.Read); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var cur int64
 	if current != nil {
 		cur = *current
 	}
-	return a.db.ListOwnerCandidates(ctx, mun, OwnerRoles, cur)
+	all, err := a.db.ListOwnerCandidates(ctx, mun, OwnerRoles, cur)
+	if err != nil {
+		return nil, false, err
+	}
+	// Filtered here rather than in SQL: SQLite's LIKE folds only ASCII, and "örjan" must
+	// find Örjan on both databases. The candidates are a municipality's role holders.
+	q := strings.ToLower(strings.TrimSpace(query))
+	var owner, matches []domain.User
+	for _, u := range all {
+		switch {
+		case u.ID == cur:
+			owner = append(owner, u)
+		case q == "" || strings.Contains(strings.ToLower(u.Name+"\x00"+u.Username+"\x00"+u.Email), q):
+			matches = append(matches, u)
+		}
+	}
+	if len(matches) > limit {
+		matches, more = matches[:limit], true
+	}
+	return append(owner, matches...), more, nil
 }

@@ -102,6 +102,16 @@ func (a *App) soaControls(ctx context.Context, mun int64) ([]catalog.Ref, map[ca
 // the rows exist from when the municipality got its first org unit (or the control was
 // added). Returns ENotFound, EForbidden.
 func (a *App) SoA(ctx context.Context, c Caller, mun int64) ([]SoARow, error) {
+	return a.soa(ctx, c, mun, true)
+}
+
+// SoASummary is SoA without the rows' unit statuses and evidence (PerUnit says whether a
+// row has unit statuses): what the list page shows.
+func (a *App) SoASummary(ctx context.Context, c Caller, mun int64) ([]SoARow, error) {
+	return a.soa(ctx, c, mun, false)
+}
+
+func (a *App) soa(ctx context.Context, c Caller, mun int64, detail bool) ([]SoARow, error) {
 	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
 		return nil, err
 	}
@@ -109,7 +119,7 @@ func (a *App) SoA(ctx context.Context, c Caller, mun int64) ([]SoARow, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := a.db.ListSoA(ctx, mun)
+	rows, err := a.db.ListSoA(ctx, mun, detail)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"errors"
+	"strconv"
 	"testing"
 
 	"github.com/lisa-isms/lisa/internal/app"
@@ -192,8 +193,30 @@ func TestGapAnalysisFollowsMappings(t *testing.T) {
 	if nis2.Total.Partial < 1 || nis2.Total.Implemented != 0 {
 		t.Errorf("NIS2 totals %+v", nis2.Total)
 	}
-	if len(g.Units) == 0 || g.Units[0].Implemented != 5 {
-		t.Errorf("units: %+v", g.Units)
+	if len(g.Units) != 3 {
+		t.Fatalf("units: %+v", g.Units)
+	}
+	// A unit's own status replaces the municipality's (which the unit statuses then sum
+	// up: 5.24 not started, 8.13 partial), in that unit only.
+	type us = struct {
+		OrgUnitID int64  `json:"org_unit_id"`
+		Status    string `json:"status"`
+	}
+	if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.24", domain.SoAInput{UnitStatuses: &[]us{{f.unitIT, "not_started"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "8.13", domain.SoAInput{UnitStatuses: &[]us{{f.unitIT, "partial"}, {f.unitSoc, "implemented"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if g, err = f.app.Gap(f.ctx, f.auditor, f.munA); err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]app.GapCounts{f.unitKS: {Implemented: 4, Partial: 1, NotStarted: 88}, f.unitIT: {Implemented: 4, Partial: 1, NotStarted: 88}, f.unitSoc: {Implemented: 5, NotStarted: 88}}
+	for _, u := range g.Units {
+		id, _ := strconv.ParseInt(u.ID, 10, 64)
+		if u.GapCounts != want[id] {
+			t.Errorf("unit %s: %+v, want %+v", u.Title, u.GapCounts, want[id])
+		}
 	}
 	_, err = f.app.Gap(f.ctx, f.staff, f.munA)
 	wantCode(t, err, domain.EForbidden)

@@ -40,6 +40,24 @@ func (g *GapCounts) add(s domain.ControlStatus) {
 	}
 }
 
+// sub takes one control of status s back out.
+func (g *GapCounts) sub(s domain.ControlStatus) {
+	var one GapCounts
+	one.add(s)
+	g.Implemented -= one.Implemented
+	g.Partial -= one.Partial
+	g.NotStarted -= one.NotStarted
+	g.NotApplicable -= one.NotApplicable
+}
+
+// plus adds the counts of d (which may be negative).
+func (g *GapCounts) plus(d GapCounts) {
+	g.Implemented += d.Implemented
+	g.Partial += d.Partial
+	g.NotStarted += d.NotStarted
+	g.NotApplicable += d.NotApplicable
+}
+
 // GapGroup is the counts of one theme or one org unit.
 type GapGroup struct {
 	ID      string `json:"id"`
@@ -132,20 +150,28 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 	if err != nil {
 		return rep, err
 	}
+	// Per unit: the Annex A rows' own statuses, each replaced where the unit has one of its
+	// own (one pass over the unit statuses, not units × rows × statuses).
+	var base GapCounts
+	perUnit := map[int64]*GapCounts{}
 	for _, u := range units {
-		g := GapGroup{ID: strconv.FormatInt(u.ID, 10), Title: u.Name, TitleSV: u.Name}
-		for _, r := range rows {
-			if r.CatalogID != catalog.ISO {
-				continue
-			}
-			st := domain.ControlStatus(r.Status)
-			for _, us := range r.UnitStatuses {
-				if us.OrgUnitID == u.ID {
-					st = us.Status
-				}
-			}
-			g.add(st)
+		perUnit[u.ID] = &GapCounts{}
+	}
+	for _, r := range rows {
+		if r.CatalogID != catalog.ISO {
+			continue
 		}
+		base.add(domain.ControlStatus(r.Status))
+		for _, us := range r.UnitStatuses {
+			if g := perUnit[us.OrgUnitID]; g != nil {
+				g.sub(domain.ControlStatus(r.Status))
+				g.add(us.Status)
+			}
+		}
+	}
+	for _, u := range units {
+		g := GapGroup{ID: strconv.FormatInt(u.ID, 10), Title: u.Name, TitleSV: u.Name, GapCounts: base}
+		g.plus(*perUnit[u.ID])
 		rep.Units = append(rep.Units, g)
 	}
 	return rep, nil

@@ -53,6 +53,7 @@ type ControlImpl struct {
 	Justification string       `db:"justification" json:"justification"`
 	UnitStatuses  []UnitStatus `db:"-" json:"unit_statuses"`
 	EvidenceIDs   []int64      `db:"-" json:"evidence_record_ids"`
+	PerUnit       bool         `db:"per_unit" json:"-"` // some org unit has a status of its own
 }
 
 // SoAInput changes one statement-of-applicability row; nil fields keep their value.

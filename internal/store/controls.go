@@ -99,10 +99,21 @@ func (s *Store) EnsureSoA(ctx context.Context, a Actor, mun int64, seeds []SoASe
 const soaSelect = `SELECT ` + recordColumns + `, c.catalog_id, c.control_id, c.applicable, c.justification
 	FROM records r JOIN control_impls c ON c.record_id = r.id`
 
-// ListSoA returns every row of mun's statement of applicability with unit statuses and
-// evidence links, in no particular order (the caller orders by catalog).
-func (s *Store) ListSoA(ctx context.Context, mun int64) ([]domain.ControlImpl, error) {
+// ListSoA returns every row of mun's statement of applicability, in no particular order (the
+// caller orders by catalog): with detail, their unit statuses and evidence links; without,
+// only whether some unit has a status of its own (PerUnit), which spares reading every
+// row × unit status (7,440 in kommun-L) for the list page.
+func (s *Store) ListSoA(ctx context.Context, mun int64, detail bool) ([]domain.ControlImpl, error) {
 	rows := []domain.ControlImpl{}
+	if !detail {
+		err := s.db(ctx).SelectContext(ctx, &rows, s.rebind(`SELECT `+recordColumns+`, c.catalog_id, c.control_id, c.applicable, c.justification,
+			EXISTS (SELECT 1 FROM control_unit_status u WHERE u.record_id = r.id) AS per_unit
+			FROM records r JOIN control_impls c ON c.record_id = r.id WHERE c.municipality_id = ?`), mun)
+		if err != nil {
+			return nil, fmt.Errorf("list soa: %w", err)
+		}
+		return rows, nil
+	}
 	if err := s.db(ctx).SelectContext(ctx, &rows, s.rebind(soaSelect+` WHERE c.municipality_id = ?`), mun); err != nil {
 		return nil, fmt.Errorf("list soa: %w", err)
 	}
@@ -145,6 +156,7 @@ func (s *Store) ListSoA(ctx context.Context, mun int64) ([]domain.ControlImpl, e
 		}
 	}
 	for i := range rows { // in unit order; sorting here is cheaper than ORDER BY in SQL
+		rows[i].PerUnit = len(rows[i].UnitStatuses) > 0
 		slices.SortFunc(rows[i].UnitStatuses, func(a, b domain.UnitStatus) int { return cmp.Compare(a.OrgUnitID, b.OrgUnitID) })
 	}
 	for _, l := range links {
@@ -172,6 +184,7 @@ func (s *Store) GetSoARow(ctx context.Context, mun int64, catalogID, controlID s
 	if err := g.SelectContext(ctx, &c.EvidenceIDs, s.rebind(`SELECT linked_record_id FROM record_links WHERE record_id = ? ORDER BY linked_record_id`), c.ID); err != nil {
 		return c, fmt.Errorf("get soa links: %w", err)
 	}
+	c.PerUnit = len(c.UnitStatuses) > 0
 	return c, nil
 }
 

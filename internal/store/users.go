@@ -286,10 +286,11 @@ func (s *Store) namesByID(ctx context.Context, what, q string, args ...any) (map
 
 // ListOwnerCandidates returns the people who may be chosen to own records of mun — those
 // holding one of roles there — plus the user include (the current owner, 0 for none), by
-// name: the owner pickers, without the staff of a large municipality.
+// name: the owner pickers, without the staff of a large municipality. Only ID, Username,
+// Name and Email are read.
 func (s *Store) ListOwnerCandidates(ctx context.Context, mun int64, roles []domain.Role, include int64) ([]domain.User, error) {
 	out := []domain.User{}
-	q, args, err := s.in(`SELECT u.id, u.username, u.name, u.email, '' AS password_hash, u.is_admin, u.disabled, u.created_at FROM users u
+	q, args, err := s.in(`SELECT u.id, u.username, u.name, u.email FROM users u
 		WHERE u.id IN (SELECT user_id FROM role_assignments WHERE municipality_id = ? AND role IN (?))
 		OR u.id = ? AND u.id IN (SELECT user_id FROM role_assignments WHERE municipality_id = ?) ORDER BY u.name, u.username`, mun, roles, include, mun)
 	if err != nil {

@@ -124,7 +124,7 @@ type documentFormPage struct {
 	Action         string
 	Form           formState
 	Units          []domain.OrgUnit
-	Members        []domain.User
+	Owners         ownerPicker
 	CanAssignOwner bool
 	CanAdopt       bool
 }
@@ -176,13 +176,17 @@ func (s *Server) renderDocumentForm(c *gin.Context, status int, mid int64, isNew
 		return
 	}
 	canAssign := s.app.CanSome(cl, mid, authz.ObjDocument, authz.AssignOwner)
-	var members []domain.User
+	var owners ownerPicker
 	if canAssign {
 		var current *int64 // the owner on the form is offered whatever their role
 		if n, perr := strconv.ParseInt(f.Values["owner_id"], 10, 64); perr == nil {
 			current = &n
 		}
-		if members, err = s.app.OwnerCandidates(c.Request.Context(), cl, mid, current); err != nil {
+		page := action + "/edit"
+		if isNew {
+			page = action + "/new"
+		}
+		if owners, err = s.ownerPicker(c, mid, current, page); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -207,7 +211,7 @@ func (s *Server) renderDocumentForm(c *gin.Context, status int, mid int64, isNew
 		f.Values["status"] = string(domain.DocDraft)
 	}
 	s.render(c, status, "document_form", documentFormPage{
-		Base: s.base(c, s.i18n.T(lang(c), title)), IsNew: isNew, Action: action, Form: f, Units: units, Members: members,
+		Base: s.base(c, s.i18n.T(lang(c), title)), IsNew: isNew, Action: action, Form: f, Units: units, Owners: owners,
 		CanAssignOwner: canAssign, CanAdopt: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Adopt),
 	})
 }

@@ -80,7 +80,7 @@ func (s *Server) renderSoAList(c *gin.Context, status int, f formState) {
 		return
 	}
 	ctx, cl := c.Request.Context(), s.caller(c)
-	rows, err := s.app.SoA(ctx, cl, mid)
+	rows, err := s.app.SoASummary(ctx, cl, mid)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -130,7 +130,7 @@ type soaRowPage struct {
 	Mapped        []mappedRef
 	Units         []domain.OrgUnit
 	UnitNames     map[int64]string
-	Members       []domain.User
+	Owners        ownerPicker
 	Docs          []evidenceDoc // the evidence choices: the row's evidence, then search hits
 	Linked        []evidenceDoc // the row's evidence the caller may read
 	EvidenceQuery string        // the picker's search (?evidence_q=)
@@ -194,7 +194,7 @@ func (s *Server) renderSoARow(c *gin.Context, status int, mid, _ int64, formName
 	pg.UnitNames = unitNames(pg.Units)
 	pg.OwnerName = s.userName(c, mid, row.OwnerID)
 	if pg.CanAssign {
-		if pg.Members, err = s.app.OwnerCandidates(ctx, cl, mid, row.OwnerID); err != nil {
+		if pg.Owners, err = s.ownerPicker(c, mid, row.OwnerID, pg.URL); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -474,4 +474,27 @@ func (s *Server) calendarPage(c *gin.Context) {
 	sort.SliceStable(pg.Groups, func(i, j int) bool { return pg.Groups[i].Name < pg.Groups[j].Name })
 	pg.Base = s.base(c, tr.T("cal.title"))
 	s.render(c, http.StatusOK, "calendar", pg)
+}
+
+// ownerPickerSize is how many people an owner picker lists besides the present owner.
+const ownerPickerSize = 50
+
+// ownerPicker is an owner select that stays small in a large municipality: the present
+// owner and the first ownerPickerSize candidates matching ?owner_q=, with a search form
+// (a GET to Page) when more match.
+type ownerPicker struct {
+	Members []domain.User
+	Query   string
+	More    bool
+	Page    string // the form page the search reloads
+}
+
+func (s *Server) ownerPicker(c *gin.Context, mid int64, current *int64, page string) (ownerPicker, error) {
+	p := ownerPicker{Query: strings.TrimSpace(c.Query("owner_q")), Page: page}
+	if len(p.Query) > 200 {
+		p.Query = p.Query[:200]
+	}
+	var err error
+	p.Members, p.More, err = s.app.OwnerCandidates(c.Request.Context(), s.caller(c), mid, current, p.Query, ownerPickerSize)
+	return p, err
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/domain"
 )
 
@@ -235,5 +236,73 @@ func TestOwnerPickerOffersOwnersNotStaff(t *testing.T) {
 	}
 	if body := coord.get(row).Body.String(); !strings.Contains(body, "Maja Medarbetare") {
 		t.Error("the present owner, a member of staff, is not offered")
+	}
+}
+
+// The owner pickers (SoA row page, document form) list the present owner and a page of the
+// municipality's owner-role holders, with a search that folds Swedish letters, never every
+// candidate of a large municipality.
+func TestOwnerPickerSearches(t *testing.T) {
+	env := newTestServer(t)
+	admin := env.caller("admin")
+	ids := map[int]int64{}
+	for i := range ownerPickerSize + 10 {
+		u, err := env.app.CreateUser(env.ctx, admin, app.UserInput{Username: fmt.Sprintf("agare%02d", i), Name: fmt.Sprintf("Örjan Ägare %02d", i),
+			Email: fmt.Sprintf("agare%02d@example.se", i), Password: "ett långt lösenord"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = u.ID
+		if err := env.app.GrantRole(env.ctx, admin, u.ID, app.RoleInput{MunicipalityID: env.ex, Role: "management"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	coord := env.login("samordnare")
+	options := regexp.MustCompile(`<select id="f-owner-id" name="owner_id"[^>]*>([\s\S]*?)</select>`)
+	owners := func(path string) (names []string, body string) {
+		t.Helper()
+		res := coord.get(path)
+		if res.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, res.Code)
+		}
+		body = res.Body.String()
+		m := options.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("GET %s: no owner picker", path)
+		}
+		for _, o := range regexp.MustCompile(`<option value="\d+"[^>]*>([^<]*)</option>`).FindAllStringSubmatch(m[1], -1) {
+			names = append(names, html.UnescapeString(o[1]))
+		}
+		return names, body
+	}
+	for _, page := range []string{fmt.Sprintf("/m/%d/soa/5.24", env.ex), fmt.Sprintf("/m/%d/documents/new", env.ex), fmt.Sprintf("/m/%d/documents/%d/edit", env.ex, env.doc(tDocSocDraft))} {
+		names, body := owners(page)
+		if len(names) > ownerPickerSize+1 || !strings.Contains(body, `name="owner_q"`) || !strings.Contains(body, "fler matchar") {
+			t.Errorf("%s: %d owners offered, search form %v", page, len(names), strings.Contains(body, `name="owner_q"`))
+		}
+		names, _ = owners(page + "?owner_q=" + url.QueryEscape("örjan ägare 07"))
+		found := 0
+		for _, n := range names {
+			if strings.HasPrefix(n, "Örjan Ägare 07") {
+				found++
+			}
+		}
+		if found != 1 || len(names) > 2 { // the hit, and the present owner if any
+			t.Errorf("%s: a search for örjan ägare 07 offers %q", page, names)
+		}
+		names, _ = owners(page + "?owner_q=agare55%40example")
+		if len(names) == 0 || !strings.HasPrefix(names[len(names)-1], "Örjan Ägare 55") {
+			t.Errorf("%s: a search by e-mail offers %q", page, names)
+		}
+	}
+	// The present owner is offered whatever the search.
+	row := fmt.Sprintf("/m/%d/soa/5.24", env.ex)
+	if res := coord.postForm(row, url.Values{"form_has_units": {"1"}, "form_has_evidence": {"1"}, "applicable": {"yes"}, "status": {"partial"},
+		"owner_id": {itoa(ids[42])}, "review_interval_months": {"12"}, "next_review_at": {"2027-06-01"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("save owner: %d %s", res.Code, res.Body)
+	}
+	names, body := owners(row + "?owner_q=ingen-sådan")
+	if len(names) != 1 || !strings.HasPrefix(names[0], "Örjan Ägare 42") || !strings.Contains(body, `selected>Örjan Ägare 42`) {
+		t.Errorf("a search with no hits offers %q; want the present owner, selected", names)
 	}
 }
