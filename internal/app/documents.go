@@ -108,7 +108,9 @@ func (a *App) checkDocument(ctx context.Context, c Caller, before, d *domain.Doc
 	can := func(act authz.Action, r domain.Record) bool {
 		return a.az.Can(c.P, mun, authz.ObjDocument, act, target(r))
 	}
-	adoptionChanged := before == nil && d.Status == string(domain.DocAdopted) ||
+	// On create as on update: a document arriving adopted, or with an adopting body or date,
+	// records an adoption, which only those who may adopt can do.
+	adoptionChanged := before == nil && (d.Status == string(domain.DocAdopted) || d.AdoptedBy != nil || d.AdoptedAt != nil) ||
 		before != nil && (before.Status != d.Status && (before.Status == string(domain.DocAdopted) || d.Status == string(domain.DocAdopted)) ||
 			!eqPtr(before.AdoptedBy, d.AdoptedBy) || !eqPtr(before.AdoptedAt, d.AdoptedAt))
 	if adoptionChanged && !can(authz.Adopt, d.Record) {
@@ -202,20 +204,44 @@ func forbiddenField(field, key string) error {
 	return &domain.Error{Code: domain.EForbidden, Message: "err.forbidden", Fields: map[string]string{field: key}}
 }
 
-// DeleteDocument removes a governing document. Returns ENotFound, EForbidden.
+// DeleteDocument removes a governing document that was never adopted (a draft made by
+// mistake). An adopted or retired document stays, with its history, versions and evidence:
+// it is retired instead (status retired), and deleting it is EConflict for everyone.
+// Returns ENotFound, EForbidden, EConflict.
 func (a *App) DeleteDocument(ctx context.Context, c Caller, mun, id int64) error {
 	if err := a.member(c, mun); err != nil {
 		return err
 	}
 	return a.db.DeleteDocument(ctx, c.actor(), mun, id, func(_ context.Context, d domain.Document) error {
-		if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
-			return domain.NotFound()
-		}
-		if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Delete, target(d.Record)) {
-			return domain.Forbidden()
-		}
-		return nil
+		return a.mayDelete(c, d)
 	})
+}
+
+// DocumentToDelete returns the document DeleteDocument would delete, for the page that asks
+// to confirm it, with the same errors. Returns ENotFound, EForbidden, EConflict.
+func (a *App) DocumentToDelete(ctx context.Context, c Caller, mun, id int64) (domain.Document, error) {
+	if err := a.member(c, mun); err != nil {
+		return domain.Document{}, err
+	}
+	d, err := a.db.GetDocument(ctx, mun, id)
+	if err != nil {
+		return d, err
+	}
+	return d, a.mayDelete(c, d)
+}
+
+func (a *App) mayDelete(c Caller, d domain.Document) error {
+	mun := d.MunicipalityID
+	if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
+		return domain.NotFound()
+	}
+	if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Delete, target(d.Record)) {
+		return domain.Forbidden()
+	}
+	if !d.Deletable() {
+		return &domain.Error{Code: domain.EConflict, Message: "err.adopted_not_deleted", Fields: map[string]string{"status": "err.adopted_not_deleted"}}
+	}
+	return nil
 }
 
 // DocumentVersions returns the version history of a readable document. Returns ENotFound.

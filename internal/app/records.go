@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"path/filepath"
 	"strings"
-	"unicode"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -186,7 +185,7 @@ func (a *App) AddEvidence(ctx context.Context, c Caller, mun int64, kind domain.
 		return domain.Evidence{}, &domain.Error{Code: domain.ETooLarge, Message: "err.too_large", Fields: map[string]string{"file": "err.file_too_large"}}
 	}
 	p := domain.Problems{}
-	name := cleanFilename(filename)
+	name := domain.EvidenceFilename(filename, "")
 	if len(data) == 0 {
 		p.Add("file", "err.file_empty")
 	}
@@ -196,14 +195,15 @@ func (a *App) AddEvidence(ctx context.Context, c Caller, mun int64, kind domain.
 		// An office file may sniff as zip; plain text may be CSV: fall back on the extension
 		// only to pick among types that are allowed anyway, and only a subtype of what the
 		// bytes are (a zip named .csv stays a zip).
-		if t := mimetype.Lookup(extensionType(name)); t != nil && domain.EvidenceTypes[t.String()] && t.Parent() != nil && t.Parent().Is(base) {
+		if t := mimetype.Lookup(extensionType(name)); t != nil && domain.EvidenceTypes[t.String()] != nil && t.Parent() != nil && t.Parent().Is(base) {
 			base = t.String()
 		}
 	}
-	if len(data) > 0 && !domain.EvidenceTypes[base] {
+	if len(data) > 0 && domain.EvidenceTypes[base] == nil {
 		p.Add("file", "err.file_type")
 	}
-	domain.ValidateText(p, "file", name, true, 200)
+	domain.ValidateText(p, "file", name, true, 200) // the name as given (cleaned), before its extension follows the type
+	name = domain.EvidenceFilename(name, base)
 	if err := p.Err(); err != nil {
 		return domain.Evidence{}, err
 	}
@@ -233,36 +233,57 @@ func extensionType(name string) string {
 	return ""
 }
 
-// cleanFilename keeps the base name, without path parts or control characters.
-func cleanFilename(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
-			return -1
-		}
-		return r
-	}, name)
-	if name == "." || name == ".." || name == "/" {
-		return ""
-	}
-	return name
-}
-
 // EvidenceList returns a readable record's evidence files (without contents). Returns ENotFound.
 func (a *App) EvidenceList(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64) ([]domain.Evidence, error) {
 	if _, err := a.record(ctx, c, mun, kind, id); err != nil {
 		return nil, err
 	}
-	return a.db.ListEvidence(ctx, mun, id)
+	list, err := a.db.ListEvidence(ctx, mun, id)
+	for i := range list { // the name it downloads under
+		list[i].Filename = domain.EvidenceFilename(list[i].Filename, list[i].ContentType)
+	}
+	return list, err
 }
 
-// EvidenceFile returns one evidence file with its contents, for those who may read the record.
-// Returns ENotFound.
+// EvidenceFile returns one evidence file with its contents, for those who may read the record,
+// under a name whose extension matches its content (domain.EvidenceFilename, also for files
+// stored before that rule), and records the download in the audit trail: auditors follow who
+// read what. Returns ENotFound.
 func (a *App) EvidenceFile(ctx context.Context, c Caller, mun int64, kind domain.Kind, id, eid int64) (domain.Evidence, error) {
 	if _, err := a.record(ctx, c, mun, kind, id); err != nil {
 		return domain.Evidence{}, err
 	}
-	return a.db.GetEvidence(ctx, mun, id, eid)
+	e, err := a.db.GetEvidence(ctx, mun, id, eid)
+	if err != nil {
+		return e, err
+	}
+	e.Filename = domain.EvidenceFilename(e.Filename, e.ContentType)
+	err = a.db.Audit(ctx, c.actor(), store.Change{MunicipalityID: &mun, Kind: string(kind), RecordID: &id, Action: audit.ActionEvidenceGet,
+		After: map[string]any{"evidence_id": e.ID, "filename": e.Filename, "sha256": e.SHA256}})
+	return e, err
+}
+
+// EvidenceToDelete returns the evidence file (without contents) DeleteEvidence would remove,
+// for the page that asks to confirm it, with the same errors. Returns ENotFound, EForbidden.
+func (a *App) EvidenceToDelete(ctx context.Context, c Caller, mun int64, kind domain.Kind, id, eid int64) (domain.Evidence, error) {
+	r, err := a.record(ctx, c, mun, kind, id)
+	if err != nil {
+		return domain.Evidence{}, err
+	}
+	if !a.az.Can(c.P, mun, authz.ObjectOf(kind), authz.Update, target(r)) {
+		return domain.Evidence{}, domain.Forbidden()
+	}
+	list, err := a.db.ListEvidence(ctx, mun, id)
+	if err != nil {
+		return domain.Evidence{}, err
+	}
+	for _, e := range list {
+		if e.ID == eid {
+			e.Filename = domain.EvidenceFilename(e.Filename, e.ContentType)
+			return e, nil
+		}
+	}
+	return domain.Evidence{}, domain.NotFound()
 }
 
 // DeleteEvidence removes an evidence file from a record the caller may update. Returns

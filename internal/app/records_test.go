@@ -433,7 +433,10 @@ func TestEveryChangeIsAudited(t *testing.T) {
 	_, _ = f.app.Dues(f.ctx, f.owner, f.munA, domain.DueFilterAll, false, 0)
 	hist, err := f.app.History(f.ctx, f.auditor, f.munA, domain.KindDocument, d.ID)
 	step("history", err)
-	step("delete", f.app.DeleteDocument(f.ctx, f.owner, f.munA, d.ID))
+	_, err = f.app.UpdateDocument(f.ctx, f.mgmt, f.munA, d.ID, domain.DocumentInput{Status: sp("retired")})
+	step("retire", err)
+	// Adopted once, it is retired, never deleted.
+	wantCode(t, f.app.DeleteDocument(f.ctx, f.owner, f.munA, d.ID), domain.EConflict)
 
 	rows := f.auditRows("")[n0:]
 	var got []string
@@ -444,7 +447,7 @@ func TestEveryChangeIsAudited(t *testing.T) {
 		}
 	}
 	want := []string{"create by olle", "update by olle", "update by maja", "comment by rut", "evidence_add by olle", "review by olle",
-		"evidence_delete by olle", "delete by olle"}
+		"evidence_delete by olle", "update by maja"}
 	if !slices.Equal(got, want) {
 		t.Errorf("audit entries:\n got %q\nwant %q", got, want)
 	}
@@ -456,9 +459,15 @@ func TestEveryChangeIsAudited(t *testing.T) {
 	if !strings.Contains(rows[4].After, ev.SHA256) || strings.Contains(rows[4].After, "PDF-1.4") {
 		t.Errorf("evidence audit entry: %s", rows[4].After)
 	}
-	// The delete entry keeps what the document was.
-	if del := rows[len(rows)-1]; !strings.Contains(del.Before, `"title":"Rutin 2"`) || del.After != "" {
-		t.Errorf("delete entry before %q after %q", del.Before, del.After)
+	// The retirement keeps what the document was and says what it became.
+	if ret := rows[len(rows)-1]; !strings.Contains(ret.Before, `"status":"adopted"`) || !strings.Contains(ret.After, `"status":"retired"`) {
+		t.Errorf("retire entry before %q after %q", ret.Before, ret.After)
+	}
+	// Deleting a draft made by mistake: the entry keeps what the document was.
+	draft := f.doc(f.owner, domain.DocumentInput{Type: sp("rutin"), Title: sp("Felskapad"), OrgUnitID: &f.unitSoc})
+	step("delete", f.app.DeleteDocument(f.ctx, f.owner, f.munA, draft.ID))
+	if all := f.auditRows(""); all[len(all)-1].Action != "delete" || !strings.Contains(all[len(all)-1].Before, `"title":"Felskapad"`) || all[len(all)-1].After != "" {
+		t.Errorf("delete entry %+v", all[len(all)-1])
 	}
 	count, err := f.store.VerifyAudit(f.ctx)
 	if err != nil || count != f.auditCount() {

@@ -40,6 +40,7 @@ const (
 	ActionComment     = "comment"
 	ActionEvidence    = "evidence_add"
 	ActionEvidenceDel = "evidence_delete"
+	ActionEvidenceGet = "evidence_download" // who read which evidence file
 	ActionRoleGrant   = "role_grant"
 	ActionRoleRevoke  = "role_revoke"
 	ActionLogin       = "login"

@@ -229,3 +229,10 @@ func uniqueIDs(ids []int64) []int64 {
 	}
 	return out
 }
+
+// Deletable reports whether d may be deleted at all: only a draft that was never adopted (made
+// by mistake). What a body has decided stays, with its history, versions and evidence; it is
+// retired instead.
+func (d Document) Deletable() bool {
+	return d.Status == string(DocDraft) && d.AdoptedAt == nil && d.AdoptedBy == nil
+}

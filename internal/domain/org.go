@@ -126,7 +126,7 @@ func validateText(p Problems, field, s string, required bool, max int, multiline
 		return
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) || unicode.Is(unicode.Bidi_Control, r) {
 			p.Add(field, "err.control_chars")
 			return
 		}

@@ -1,8 +1,11 @@
 package domain
 
 import (
+	"path"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Kind names a kind of tracked record. Every kind shares the Record core: owner, org unit,
@@ -169,25 +172,62 @@ type Evidence struct {
 // MaxEvidenceBytes is the largest evidence file accepted.
 const MaxEvidenceBytes = 25 << 20
 
-// EvidenceTypes are the sniffed content types accepted as evidence: documents and images.
-var EvidenceTypes = map[string]bool{
-	"application/pdf": true,
-	"text/plain":      true,
-	"text/csv":        true,
-	"image/png":       true,
-	"image/jpeg":      true,
-	"image/gif":       true,
-	"image/webp":      true,
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   true,
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         true,
-	"application/vnd.openxmlformats-officedocument.presentationml.presentation": true,
-	"application/vnd.oasis.opendocument.text":                                   true,
-	"application/vnd.oasis.opendocument.spreadsheet":                            true,
-	"application/vnd.oasis.opendocument.presentation":                           true,
-	"application/msword":       true,
-	"application/vnd.ms-excel": true,
-	"application/rtf":          true,
-	"text/rtf":                 true,
+// EvidenceTypes are the sniffed content types accepted as evidence, documents and images,
+// each with the file name extensions that type may carry (the first is the one given to a
+// file whose name says otherwise).
+var EvidenceTypes = map[string][]string{
+	"application/pdf": {".pdf"},
+	"text/plain":      {".txt", ".text", ".log", ".md"},
+	"text/csv":        {".csv"},
+	"image/png":       {".png"},
+	"image/jpeg":      {".jpg", ".jpeg", ".jpe"},
+	"image/gif":       {".gif"},
+	"image/webp":      {".webp"},
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   {".docx"},
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         {".xlsx"},
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation": {".pptx"},
+	"application/vnd.oasis.opendocument.text":                                   {".odt"},
+	"application/vnd.oasis.opendocument.spreadsheet":                            {".ods"},
+	"application/vnd.oasis.opendocument.presentation":                           {".odp"},
+	"application/msword":       {".doc"},
+	"application/vnd.ms-excel": {".xls"},
+	"application/rtf":          {".rtf"},
+	"text/rtf":                 {".rtf"},
+}
+
+// EvidenceFilename is the name an evidence file of content type ctype is stored and
+// downloaded under: the base name of name without path, control or format characters
+// (a right-to-left override makes "a\u202egnp.exe" look like "aexe.png"), and with an
+// extension that matches ctype — "Rutin.hta" that is a PDF becomes "Rutin.pdf" and
+// "a.pdf.exe" becomes "a.pdf", since the downloader's system opens a file by its extension.
+func EvidenceFilename(name, ctype string) string {
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '"' || r == '/' {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	if name == "." || name == ".." || name == "/" {
+		name = ""
+	}
+	exts, ok := EvidenceTypes[ctype]
+	if !ok || len(exts) == 0 {
+		return name
+	}
+	ext := strings.ToLower(path.Ext(name))
+	if slices.Contains(exts, ext) {
+		return name
+	}
+	stem := strings.TrimRight(strings.TrimSuffix(name, path.Ext(name)), ". ")
+	if slices.Contains(exts, strings.ToLower(path.Ext(stem))) {
+		return stem
+	}
+	if stem == "" {
+		stem = "fil"
+	}
+	return stem + exts[0]
 }
 
 // Visibility is the set of rows of one municipality a person may act on, as decided by

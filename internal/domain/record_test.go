@@ -101,3 +101,47 @@ func TestKindRegistry(t *testing.T) {
 		t.Errorf("defaults %+v", s)
 	}
 }
+
+// An evidence file is downloaded under a name its content answers for: what Windows runs by
+// extension (.hta, .exe, .bat, .html, .svg) never comes out of a PDF or an image, and no
+// right-to-left override hides the real extension.
+func TestEvidenceFilename(t *testing.T) {
+	for _, c := range []struct{ name, ctype, want string }{
+		{"Rutin.pdf", "application/pdf", "Rutin.pdf"},
+		{"Rutin.PDF", "application/pdf", "Rutin.PDF"},
+		{"Rutin.hta", "application/pdf", "Rutin.pdf"},
+		{"Rutin.pdf.exe", "application/pdf", "Rutin.pdf"},
+		{"bild.html", "image/png", "bild.png"},
+		{"logo.svg", "image/png", "logo.png"},
+		{"skript.bat", "text/plain", "skript.txt"},
+		{"a\u202egnp.exe", "image/png", "agnp.png"},
+		{"foto.jpeg", "image/jpeg", "foto.jpeg"},
+		{"foto.JPG", "image/jpeg", "foto.JPG"},
+		{`C:\Users\anna\Protokoll 2026.docx`, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Protokoll 2026.docx"},
+		{"../../etc/passwd", "text/plain", "passwd.txt"},
+		{"utan-ändelse", "application/pdf", "utan-ändelse.pdf"},
+		{".exe", "application/pdf", "fil.pdf"},
+		{"noll\x00byte\u200f.pdf", "application/pdf", "nollbyte.pdf"},
+		{"vad som helst.hta", "", "vad som helst.hta"}, // no type yet: only cleaned
+	} {
+		if got := EvidenceFilename(c.name, c.ctype); got != c.want {
+			t.Errorf("EvidenceFilename(%q, %q) = %q, want %q", c.name, c.ctype, got, c.want)
+		}
+	}
+}
+
+// Titles and names refuse characters that reverse the direction of text.
+func TestValidateTextRefusesBidiControls(t *testing.T) {
+	for _, s := range []string{"Rutin\u202eFDP", "Rutin\u2066x\u2069", "a\u200fb", "tab\there"} {
+		p := Problems{}
+		ValidateText(p, "title", s, true, 200)
+		if p["title"] != "err.control_chars" {
+			t.Errorf("%q: %v", s, p)
+		}
+	}
+	p := Problems{}
+	ValidateText(p, "title", "Informationssäkerhetspolicy – Åre kommun", true, 200)
+	if len(p) != 0 {
+		t.Errorf("an ordinary title: %v", p)
+	}
+}

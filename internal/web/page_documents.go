@@ -31,6 +31,7 @@ func (s *Server) documentRoutes(api, pages *gin.RouterGroup) {
 	pages.GET("/m/:mid/documents/:id", s.documentShow)
 	pages.GET("/m/:mid/documents/:id/edit", s.documentEdit)
 	pages.POST("/m/:mid/documents/:id", s.documentUpdate)
+	pages.GET("/m/:mid/documents/:id/delete", s.documentDeleteConfirm)
 	pages.POST("/m/:mid/documents/:id/delete", s.documentDelete)
 	pages.POST("/m/:mid/documents/:id/adopt", s.documentAdopt)
 }

@@ -169,15 +169,18 @@ var templateFuncs = template.FuncMap{
 		return false
 	},
 	"fieldID": func(name string) string { return "f-" + strings.ReplaceAll(name, "_", "-") },
-	"bytes": func(n int64) string {
-		switch {
-		case n >= 1<<20:
-			return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-		case n >= 1<<10:
-			return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
-		}
-		return fmt.Sprintf("%d B", n)
-	},
+	"bytes":   bytesLabel,
+}
+
+// bytesLabel is a file size for people: 12 B, 34 kB, 5.6 MB.
+func bytesLabel(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }
 
 var stockholm = domain.Sweden

@@ -111,5 +111,6 @@ func (s *Server) pageRecordRoutes(g *gin.RouterGroup, kind domain.Kind) {
 	g.POST("/comments", s.pageComment(kind))
 	g.POST("/evidence", s.pageAddEvidence(kind))
 	g.GET("/evidence/:eid", s.evidenceDownload(kind))
+	g.GET("/evidence/:eid/delete", s.evidenceDeleteConfirm(kind))
 	g.POST("/evidence/:eid/delete", s.pageDeleteEvidence(kind))
 }
