@@ -117,7 +117,9 @@ func ApplySoA(c *ControlImpl, in SoAInput, today Date) error {
 		ValidateLongText(p, "justification", *in.Justification, false, 2000)
 		c.Justification = strings.TrimSpace(*in.Justification)
 	}
-	if in.UnitStatuses != nil {
+	if in.UnitStatuses != nil && len(*in.UnitStatuses) > MaxIDs {
+		p.Add("unit_statuses", "err.too_many_ids")
+	} else if in.UnitStatuses != nil {
 		c.UnitStatuses = []UnitStatus{}
 		seen := map[int64]bool{}
 		for _, u := range *in.UnitStatuses {
@@ -135,6 +137,7 @@ func ApplySoA(c *ControlImpl, in SoAInput, today Date) error {
 		}
 	}
 	if in.EvidenceIDs != nil {
+		ValidateIDs(p, "evidence_record_ids", *in.EvidenceIDs)
 		c.EvidenceIDs = uniqueIDs(*in.EvidenceIDs)
 	}
 	switch {

@@ -186,6 +186,7 @@ func ApplyDocument(d *Document, in DocumentInput, today Date) (versionNote strin
 		d.Scope = s
 	}
 	if in.ScopeUnitIDs != nil {
+		ValidateIDs(p, "scope_unit_ids", *in.ScopeUnitIDs)
 		d.ScopeUnitIDs = uniqueIDs(*in.ScopeUnitIDs)
 	}
 	if d.Scope == ScopeUnits && len(d.ScopeUnitIDs) == 0 {
@@ -216,6 +217,17 @@ func optionalDate(p Problems, field, s string) *Date {
 		return nil
 	}
 	return &d
+}
+
+// MaxIDs is the longest list of ids one field accepts (org units, evidence links): far more
+// than a form offers, far fewer than a database allows in one statement.
+const MaxIDs = 500
+
+// ValidateIDs reports field when ids is longer than MaxIDs.
+func ValidateIDs(p Problems, field string, ids []int64) {
+	if len(ids) > MaxIDs {
+		p.Add(field, "err.too_many_ids")
+	}
 }
 
 func uniqueIDs(ids []int64) []int64 {

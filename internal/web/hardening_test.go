@@ -2,8 +2,13 @@ package web
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
+	"maps"
 	"mime"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -152,5 +157,94 @@ func TestAdoptionLockOnCreateAndDelete(t *testing.T) {
 	}
 	if n := env.count(`SELECT COUNT(*) FROM records WHERE id = ?`, d.ID); n != 0 {
 		t.Errorf("the draft is still there")
+	}
+}
+
+// Issue #8, item 6: a list of 32,766 ids is a 400 naming the field, not a 500 from the
+// database's limit on statement variables; nothing is stored.
+func TestLongIDListsAreRefused(t *testing.T) {
+	env := newTestServer(t)
+	coord := env.login("samordnare")
+	soc := env.unit("Exempelkommun/Socialförvaltningen")
+	ids := make([]int64, 32766)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	before := env.tableCounts()
+	for _, c := range []struct {
+		method, path, field string
+		body                map[string]any
+	}{
+		{"POST", env.munPath(env.ex, "/documents"), "scope_unit_ids", map[string]any{"type": "rutin", "title": "Lång lista", "org_unit_id": soc, "scope": "units", "scope_unit_ids": ids}},
+		{"PUT", env.docPath(env.ex, env.doc(tDocSocDraft), ""), "scope_unit_ids", map[string]any{"scope": "units", "scope_unit_ids": ids}},
+		{"PUT", env.soaPath(env.ex, "/5.24"), "evidence_record_ids", map[string]any{"evidence_record_ids": ids}},
+		{"PUT", env.soaPath(env.ex, "/5.24"), "unit_statuses", map[string]any{"unit_statuses": func() []map[string]any {
+			out := make([]map[string]any, 600) // (32,766 of them exceed the body limit: 413)
+			for i, id := range ids[:600] {
+				out[i] = map[string]any{"org_unit_id": id, "status": "partial"}
+			}
+			return out
+		}()}},
+	} {
+		res := coord.doJSON(c.method, c.path, c.body)
+		if res.Code != http.StatusBadRequest || tDecodeError(t, res).Error.Fields[c.field] == "" {
+			t.Errorf("%s %s with %d ids: %d %.300s", c.method, c.path, len(ids), res.Code, res.Body)
+		}
+	}
+	// The form: as many checkboxes posted.
+	form := url.Values{"type": {"rutin"}, "title": {"Lång lista"}, "org_unit_id": {itoa(soc)}, "scope": {"units"}, "form_has_scope_units": {"1"}}
+	for _, id := range ids[:2000] {
+		form.Add("scope_unit_ids", itoa(id))
+	}
+	if res := coord.postForm(fmt.Sprintf("/m/%d/documents", env.ex), form); res.Code != http.StatusBadRequest && res.Code != http.StatusUnprocessableEntity {
+		t.Errorf("the form with 2,000 units: %d", res.Code)
+	}
+	if after := env.tableCounts(); !maps.Equal(before, after) {
+		t.Errorf("refused lists changed the database: %v -> %v", before, after)
+	}
+}
+
+// Issue #8, item 11: every response carries the security headers — a page, the API, a 404,
+// a static file and the refusal of a cross-origin request; HSTS behind a TLS proxy
+// (SecureCookies); /static/ lists no directory.
+func TestSecurityHeadersOnEveryResponse(t *testing.T) {
+	env := newTestServer(t)
+	proxied, err := New(env.app, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), SecureCookies: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	coord := env.login("samordnare")
+	check := func(name string, res *httptest.ResponseRecorder, hsts bool) {
+		t.Helper()
+		for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy"} {
+			if res.Header().Get(h) == "" {
+				t.Errorf("%s (%d): no %s", name, res.Code, h)
+			}
+		}
+		if got := res.Header().Get("Strict-Transport-Security") != ""; got != hsts {
+			t.Errorf("%s: HSTS %v, want %v", name, got, hsts)
+		}
+	}
+	check("page", coord.get(fmt.Sprintf("/m/%d", env.ex)), false)
+	check("api", coord.get("/api/v1/me"), false)
+	check("404", coord.get("/finns-inte"), false)
+	check("static", coord.get("/static/lisa.css"), false)
+	cross := coord.send(tReq{method: "POST", path: "/api/v1/logout", header: http.Header{"Sec-Fetch-Site": {"cross-site"}, "Origin": {"https://evil.example"}}})
+	if cross.Code != http.StatusForbidden {
+		t.Errorf("cross-origin POST: %d", cross.Code)
+	}
+	check("cross-origin refusal", cross, false)
+	for _, path := range []string{"/login", "/healthz", "/api/v1/openapi.json"} {
+		rec := httptest.NewRecorder()
+		proxied.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		check("behind a TLS proxy "+path, rec, true)
+	}
+	for _, path := range []string{"/static/", "/static"} {
+		if res := coord.get(path); res.Code == http.StatusOK || strings.Contains(res.Body.String(), `<a href="lisa.css">`) {
+			t.Errorf("GET %s lists the directory: %d", path, res.Code)
+		}
+	}
+	if res := coord.get("/static/lisa.css"); res.Code != http.StatusOK {
+		t.Errorf("the stylesheet: %d", res.Code)
 	}
 }

@@ -96,17 +96,18 @@ func (s *Server) recoverPanics(c *gin.Context) {
 }
 
 // securityHeaders sets the headers every response carries.
-func securityHeaders(c *gin.Context) {
-	h := c.Writer.Header()
+func securityHeaders(h http.Header, secure bool) {
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
-	if c.Request.TLS != nil {
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	if secure { // TLS here, or behind a TLS proxy (--secure-cookies, the documented deployment)
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
-	c.Next()
 }
 
 // limitBody caps request bodies: evidence uploads at the evidence limit plus room for the

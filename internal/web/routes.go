@@ -15,7 +15,7 @@ import (
 // are registered here.
 func (s *Server) routes() {
 	e := s.engine
-	e.Use(s.logRequests, s.recoverPanics, securityHeaders, s.saneURL)
+	e.Use(s.logRequests, s.recoverPanics, s.saneURL)
 	e.NoRoute(func(c *gin.Context) { s.fail(c, domain.NotFound()) })
 	e.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, apiError{Error: apiErrorBody{Code: "method_not_allowed", Message: "method not allowed"}})
@@ -26,7 +26,7 @@ func (s *Server) routes() {
 	// credential, since calendar programs send no cookies.
 	e.GET("/calendar/:file", s.calendarFeed)
 	static, _ := fs.Sub(ui.FS, "static")
-	e.StaticFS("/static", http.FS(static))
+	e.StaticFS("/static", http.FS(filesOnly{static}))
 
 	// The JSON API.
 	api := e.Group("/api/v1", limitBody, s.authenticate, s.checkCSRF)

@@ -84,7 +84,27 @@ func (s *Server) handler() http.Handler {
 		w.WriteHeader(http.StatusForbidden)
 		fmt.Fprintln(w, "cross-origin request refused")
 	}))
-	return cop.Handler(s.engine)
+	h := cop.Handler(s.engine)
+	// The security headers go on every response, the refusal of a cross-origin request too.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		securityHeaders(w.Header(), r.TLS != nil || s.opts.SecureCookies)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// filesOnly serves the files of an embedded directory and never lists a directory.
+type filesOnly struct{ fs.FS }
+
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := file.Stat(); err != nil || st.IsDir() {
+		file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
 }
 
 // Routes lists the registered routes (method and path), for tests and the OpenAPI check.
