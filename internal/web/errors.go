@@ -45,6 +45,8 @@ type apiErrorBody struct {
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 	Rows    []app.RowError    `json:"rows,omitempty"` // every rejected row of a multi-row change
+	// RequestID is on every 5xx: the reference that finds the server's log line.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // fail renders err as JSON (API) or an error page (HTML) with its status, translated into the
@@ -87,6 +89,9 @@ func (s *Server) fail(c *gin.Context, err error) {
 			r.Fields = fields
 			body.Rows = append(body.Rows, r)
 		}
+	}
+	if status >= 500 {
+		body.RequestID = c.GetString(keyRequestID)
 	}
 	if isJSON(c) {
 		c.AbortWithStatusJSON(status, apiError{Error: body})

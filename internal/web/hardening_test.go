@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gin-gonic/gin"
 	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
@@ -246,5 +247,34 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	}
 	if res := coord.get("/static/lisa.css"); res.Code != http.StatusOK {
 		t.Errorf("the stylesheet: %d", res.Code)
+	}
+}
+
+// Issue #8, item 18: a 5xx carries the request id in its JSON body, as the page shows it, so
+// that the user can quote the reference the log line has.
+func TestServerErrorsCarryTheRequestID(t *testing.T) {
+	env := newTestServer(t)
+	env.srv.engine.GET("/api/v1/test-panic", func(*gin.Context) { panic("boom") })
+	env.srv.engine.GET("/test-panic", func(*gin.Context) { panic("boom") })
+	c := env.login("samordnare")
+	res := c.get("/api/v1/test-panic")
+	var body struct {
+		Error struct {
+			Code      string `json:"code"`
+			RequestID string `json:"request_id"`
+		} `json:"error"`
+	}
+	tDecode(t, res, http.StatusInternalServerError, &body)
+	if id := res.Header().Get("X-Request-Id"); body.Error.Code != "internal" || id == "" || body.Error.RequestID != id {
+		t.Errorf("500 body %+v, X-Request-Id %q", body, id)
+	}
+	page := c.get("/test-panic")
+	if id := page.Header().Get("X-Request-Id"); page.Code != http.StatusInternalServerError || !strings.Contains(page.Body.String(), id) {
+		t.Errorf("the 500 page does not show its request id %q", id)
+	}
+	// A 4xx needs no reference.
+	res = c.get("/api/v1/municipalities/999999/documents")
+	if strings.Contains(res.Body.String(), "request_id") {
+		t.Errorf("a %d carries a request id: %s", res.Code, res.Body)
 	}
 }
