@@ -20,6 +20,7 @@ import (
 
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/auth"
 	"github.com/lisa-isms/lisa/internal/demo"
 	"github.com/lisa-isms/lisa/internal/i18n"
 	"github.com/lisa-isms/lisa/internal/remind"
@@ -157,6 +158,9 @@ func newLogger(c config, w io.Writer) *slog.Logger {
 
 func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error {
 	log := newLogger(c, stdout)
+	// The dummy hash a login of an unknown user is checked against, made now rather than at
+	// the first such login (which would take longer than the others and tell them apart).
+	go auth.WarmUp()
 	s, err := store.Open(ctx, c.DB)
 	if err != nil {
 		return err

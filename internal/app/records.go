@@ -357,19 +357,16 @@ func (a *App) dueQuery(c Caller, mun int64, due domain.DueFilter, mine bool) (st
 	v := a.az.Filter(c.P, mun, authz.ObjReview, authz.Read)
 	q := store.DueQuery{MunicipalityID: mun, Visible: v, Kinds: []store.KindScope{}}
 	if mine {
-		// One's own records are always one's own to follow up (of the registered kinds).
+		// One's own records are one's own to follow up, whatever one's role — but only those
+		// one may read: staff who own a draft they may not open do not see its title here.
 		q.Visible, q.OwnerID = domain.Visibility{All: true}, c.P.User.ID
-		for _, k := range domain.Kinds() {
-			q.Kinds = append(q.Kinds, store.KindScope{Kind: k, Visible: domain.Visibility{All: true}})
-		}
 	} else if v.None() {
 		return q, domain.Forbidden()
-	} else {
-		// Following up reviews shows only records of kinds, and rows of them, one may read.
-		for _, k := range domain.Kinds() {
-			if kv := a.az.Filter(c.P, mun, authz.ObjectOf(k), authz.Read); !kv.None() {
-				q.Kinds = append(q.Kinds, store.KindScope{Kind: k, Visible: kv})
-			}
+	}
+	// Only records of kinds, and rows of them, one may read (the same rule as the record).
+	for _, k := range domain.Kinds() {
+		if kv := a.az.Filter(c.P, mun, authz.ObjectOf(k), authz.Read); !kv.None() {
+			q.Kinds = append(q.Kinds, store.KindScope{Kind: k, Visible: kv})
 		}
 	}
 	q.From, q.To = due.Bounds(a.Today())

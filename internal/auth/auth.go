@@ -1,5 +1,6 @@
-// Package auth owns credentials: password hashing (bcrypt), random session ids, CSRF and API
-// tokens, and the throttle on repeated failed logins per account and per IP address.
+// Package auth owns credentials: the password policy, password hashing (bcrypt), random
+// session ids, CSRF and API tokens, and the throttle on repeated failed logins per account and
+// per IP address.
 package auth
 
 import (
@@ -8,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -15,9 +17,6 @@ import (
 
 // MaxPasswordBytes is bcrypt's input limit; longer passwords are refused, not truncated.
 const MaxPasswordBytes = 72
-
-// MinPasswordChars is the shortest password accepted for new accounts.
-const MinPasswordChars = 10
 
 // Hasher hashes and checks passwords. Cost is bcrypt's work factor (tests use the minimum).
 type Hasher struct{ Cost int }
@@ -36,13 +35,30 @@ func (h Hasher) Hash(password string) (string, error) {
 }
 
 // dummyHash is compared against when the user does not exist, so both failures take as long.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("lisa-no-such-user"), bcrypt.DefaultCost)
+// It is made at first use, not at start-up: a bcrypt hash at the default cost takes a good
+// part of a second, which every command (even `lisa help`) would otherwise pay.
+var dummyHash = sync.OnceValue(func() []byte {
+	dummyHashesMade.Add(1)
+	h, err := bcrypt.GenerateFromPassword([]byte("lisa-no-such-user"), bcrypt.DefaultCost)
+	if err != nil {
+		panic("make the dummy bcrypt hash: " + err.Error())
+	}
+	return h
+})
+
+// dummyHashesMade counts the calls of dummyHash's function (a test asserts it is lazy).
+var dummyHashesMade atomic.Int32
+
+// WarmUp makes the dummy hash now, so that the first login of an unknown user does not take
+// longer than later ones (which would tell that the user does not exist). A server should
+// call it in the background at start (go auth.WarmUp()); it is cheap once done.
+func WarmUp() { dummyHash() }
 
 // Check reports whether password matches hash. An empty hash (unknown user, or an account
 // without a local password) is checked against a dummy so timing does not tell them apart.
 func Check(hash, password string) bool {
 	if hash == "" {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return false
 	}
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil

@@ -3,6 +3,7 @@ package auth
 import (
 	"encoding/base64"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -42,11 +43,35 @@ func TestHashAndCheck(t *testing.T) {
 	}
 }
 
+// dummyHashesAtStart is how many dummy hashes initialising the package (its variables and
+// init functions, before TestMain) made: none, so `lisa help` does not wait for bcrypt.
+var dummyHashesAtStart int32
+
+func TestMain(m *testing.M) {
+	dummyHashesAtStart = dummyHashesMade.Load()
+	os.Exit(m.Run())
+}
+
 func TestCheckEmptyHash(t *testing.T) {
+	if dummyHashesAtStart != 0 {
+		t.Errorf("the package made %d dummy hashes at initialisation, want 0", dummyHashesAtStart)
+	}
 	for _, pw := range []string{"", "x", "lisa-no-such-user"} {
 		if Check("", pw) {
 			t.Errorf("Check(\"\", %q) = true", pw)
 		}
+	}
+	// Made once, at the first check without a hash, at the cost real hashes have, so an
+	// unknown user takes as long as a wrong password.
+	if n := dummyHashesMade.Load(); n != 1 {
+		t.Errorf("%d dummy hashes made, want 1", n)
+	}
+	WarmUp()
+	if n := dummyHashesMade.Load(); n != 1 {
+		t.Errorf("%d dummy hashes made after WarmUp, want 1", n)
+	}
+	if cost, err := bcrypt.Cost(dummyHash()); err != nil || cost != bcrypt.DefaultCost {
+		t.Errorf("dummy hash cost = %d, %v; want %d", cost, err, bcrypt.DefaultCost)
 	}
 }
 

@@ -278,3 +278,34 @@ func TestServerErrorsCarryTheRequestID(t *testing.T) {
 		t.Errorf("a %d carries a request id: %s", res.Code, res.Body)
 	}
 }
+
+// Issue #8, item 10: the due lists apply the record's own visibility: staff who own a draft
+// they may not open (404) do not see its title on their dashboard or in reviews?mine=1.
+func TestDueListsHideWhatTheOwnerMayNotRead(t *testing.T) {
+	env := newTestServer(t)
+	coord := env.login("samordnare")
+	staffID := env.users["medarbetare"]
+	res := coord.postJSON(env.munPath(env.ex, "/documents"), map[string]any{"type": "rutin", "title": "Hemligt utkast för medarbetaren",
+		"org_unit_id": env.unit("Exempelkommun/Socialförvaltningen"), "owner_id": staffID, "next_review_at": "2020-01-01"})
+	var d struct {
+		ID int64 `json:"id"`
+	}
+	tDecode(t, res, http.StatusCreated, &d)
+	staff := env.login("medarbetare")
+	if res := staff.get(env.docPath(env.ex, d.ID, "")); res.Code != http.StatusNotFound {
+		t.Fatalf("staff reading the draft: %d", res.Code)
+	}
+	for _, path := range []string{env.munPath(env.ex, "/reviews?mine=1&due=all"), fmt.Sprintf("/m/%d", env.ex), fmt.Sprintf("/m/%d/reviews?mine=1&due=all", env.ex), fmt.Sprintf("/m/%d/calendar?mine=1", env.ex)} {
+		res := staff.get(path)
+		if strings.Contains(res.Body.String(), "Hemligt utkast") {
+			t.Errorf("%s (%d) shows the draft's title to its owner who may not read it", path, res.Code)
+		}
+	}
+	// Once adopted (staff read adopted documents) it is theirs to follow up.
+	if res := coord.doJSON("PUT", env.docPath(env.ex, d.ID, ""), map[string]any{"status": "adopted", "adopted_by": "kommunstyrelse", "adopted_at": "2026-01-02"}); res.Code != http.StatusOK {
+		t.Fatalf("adopt: %d %s", res.Code, res.Body)
+	}
+	if res := staff.get(env.munPath(env.ex, "/reviews?mine=1&due=all")); !strings.Contains(res.Body.String(), "Hemligt utkast") {
+		t.Errorf("the adopted document is not in its owner's list: %d %s", res.Code, res.Body)
+	}
+}

@@ -333,7 +333,7 @@ func TestAdminUsers(t *testing.T) {
 	form := url.Values{"username": {"nyanvandare"}, "name": {"Nina Ny"}, "email": {"nina@exempelkommun.se"}, "password": {"abc"}, "is_admin": {"on"}}
 	body = adminWant(t, c.post("/admin/users", form), http.StatusBadRequest, "short password")
 	adminCheckPage(t, "short password", body)
-	adminContains(t, body, "short password", `class="error-summary"`, `<a href="#f-password">Lösenord: Måste vara minst 10 tecken.</a>`, `<label for="f-password">Lösenord`,
+	adminContains(t, body, "short password", `class="error-summary"`, `<a href="#f-password">Lösenord: Måste ha minst 12 tecken.</a>`, `<label for="f-password">Lösenord`,
 		`value="nyanvandare"`, `value="Nina Ny"`, `id="f-is-admin" name="is_admin" type="checkbox" value="on" checked`)
 	if strings.Contains(body, `value="abc"`) {
 		t.Error("password echoed")
