@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 	_ "time/tzdata" // Europe/Stockholm on machines without zoneinfo
 
@@ -60,11 +61,21 @@ type config struct {
 	DemoSize       string // demo: "small" or "large"
 	DemoSeed       uint64
 	DemoRiket      int // demo: how many generated small municipalities (the riket set); 0 none
+	SessionIdle    time.Duration
+	SessionMax     time.Duration
 }
 
 func env(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
+	}
+	return def
+}
+
+// envDuration is the duration in environment variable key (e.g. 30m), or def.
+func envDuration(key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
+		return d
 	}
 	return def
 }
@@ -77,10 +88,15 @@ func parseConfig(name string, args []string, defDB string, extra func(*flag.Flag
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("LISA_SECURE_COOKIES", "") == "1", "mark cookies Secure (behind a TLS proxy)")
 	fs.StringVar(&c.LogFormat, "log", env("LISA_LOG", "text"), "log format: text or json")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("LISA_TRUSTED_PROXIES", ""), "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is trusted")
+	fs.DurationVar(&c.SessionIdle, "session-idle", envDuration("LISA_SESSION_IDLE", app.DefaultSessionIdle), "a session ends after this long unused (0: only at --session-max)")
+	fs.DurationVar(&c.SessionMax, "session-max", envDuration("LISA_SESSION_MAX", 12*time.Hour), "a session ends this long after login, however it is used")
 	if extra != nil {
 		extra(fs)
 	}
 	err := fs.Parse(args)
+	if err == nil && (c.SessionMax <= 0 || c.SessionIdle < 0) {
+		err = errors.New("--session-max must be positive and --session-idle not negative")
+	}
 	return c, fs, err
 }
 
@@ -170,6 +186,7 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 	if err != nil {
 		return err
 	}
+	a.SessionTTL, a.SessionIdle = c.SessionMax, c.SessionIdle
 	// Every municipality has a statement-of-applicability row for each shipped control,
 	// including controls added to the catalogs since it was set up.
 	if err := a.EnsureStatements(ctx); err != nil {
@@ -275,13 +292,24 @@ func openApp(ctx context.Context, db string) (*app.App, func(), error) {
 }
 
 func tokenCmd(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: lisa token create --user USERNAME [--name LABEL] [--db PATH]")
+	const usage = `usage: lisa token create --user USERNAME [--name LABEL] [--days N] [--db PATH]
+       lisa token list --user USERNAME [--db PATH]
+       lisa token revoke --user USERNAME --id ID [--db PATH]`
+	if len(args) == 0 || (args[0] != "create" && args[0] != "list" && args[0] != "revoke") {
+		return errors.New(usage)
 	}
 	var user, name string
-	c, _, err := parseConfig("token create", args[1:], "lisa.db", func(fs *flag.FlagSet) {
+	var days int
+	var id int64
+	c, _, err := parseConfig("token "+args[0], args[1:], "lisa.db", func(fs *flag.FlagSet) {
 		fs.StringVar(&user, "user", "", "username the token acts as")
-		fs.StringVar(&name, "name", "api", "label for the token")
+		if args[0] == "create" {
+			fs.StringVar(&name, "name", "api", "label for the token")
+			fs.IntVar(&days, "days", 365, "days until the token expires (at most 3650)")
+		}
+		if args[0] == "revoke" {
+			fs.Int64Var(&id, "id", 0, "id of the token (lisa token list)")
+		}
 	})
 	if err != nil {
 		return err
@@ -289,16 +317,42 @@ func tokenCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	if user == "" {
 		return errors.New("--user is required")
 	}
+	if args[0] == "revoke" && id <= 0 {
+		return errors.New("--id is required")
+	}
 	a, done, err := openApp(ctx, c.DB)
 	if err != nil {
 		return err
 	}
 	defer done()
-	tok, err := a.CreateAPIToken(ctx, user, name)
+	switch args[0] {
+	case "list":
+		ts, err := a.APITokensOf(ctx, user)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tNAME\tCREATED\tLAST USED\tEXPIRES")
+		for _, t := range ts {
+			used := "never"
+			if t.LastUsedAt != nil {
+				used = t.LastUsedAt.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.UTC().Format(time.RFC3339), used, t.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+		return w.Flush()
+	case "revoke":
+		if err := a.RevokeAPITokenOf(ctx, user, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "token %d revoked\n", id)
+		return nil
+	}
+	tok, err := a.CreateAPIToken(ctx, user, name, days)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, tok)
+	fmt.Fprintln(stdout, tok.Token)
 	return nil
 }
 

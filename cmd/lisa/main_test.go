@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3"
 	"golang.org/x/crypto/bcrypt"
@@ -111,12 +113,32 @@ func TestTokenCreatePrintsUsableToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	u, err := s.UserByAPIToken(context.Background(), tok)
+	u, tk, err := s.UserByAPIToken(context.Background(), tok)
 	if err != nil || u.Username != "samordnare" {
 		t.Fatalf("token resolves to %q, %v", u.Username, err)
 	}
+	if days := time.Until(tk.ExpiresAt).Hours() / 24; days < 364 || days > 366 {
+		t.Errorf("the token expires in %.1f days, want a year", days)
+	}
 	if _, err := runCmd("token", "create", "--db", path, "--user", "nobody"); err == nil {
 		t.Fatal("token for unknown user created")
+	}
+	if _, err := runCmd("token", "create", "--db", path, "--user", "samordnare", "--days", "0"); err == nil {
+		t.Fatal("a token living 0 days created")
+	}
+	// list shows it by name; revoke ends it.
+	out, err = runCmd("token", "list", "--db", path, "--user", "samordnare")
+	if err != nil || !strings.Contains(out, "diariet") || !strings.Contains(out, "never") {
+		t.Fatalf("token list: %v\n%s", err, out)
+	}
+	if _, err := runCmd("token", "revoke", "--db", path, "--user", "samordnare", "--id", fmt.Sprint(tk.ID)); err != nil {
+		t.Fatalf("revoke: %v", err)
+	}
+	if _, _, err := s.UserByAPIToken(context.Background(), tok); err == nil {
+		t.Fatal("a revoked token still works")
+	}
+	if _, err := runCmd("token", "revoke", "--db", path, "--user", "samordnare", "--id", fmt.Sprint(tk.ID)); err == nil {
+		t.Fatal("revoking twice succeeds")
 	}
 }
 

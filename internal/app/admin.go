@@ -172,19 +172,37 @@ func (a *App) CreateUser(ctx context.Context, c Caller, in UserInput) (domain.Us
 	return u, err
 }
 
+// UserUpdate changes an account: only the fields given (JSON null or absent keeps the value),
+// so {"name": "x"} renames without re-enabling a disabled account — enabling is an explicit
+// "disabled": false.
+type UserUpdate struct {
+	Name     *string `json:"name"`
+	Email    *string `json:"email"`
+	Password *string `json:"password"` // a reset: ends the account's sessions and API tokens
+	IsAdmin  *bool   `json:"is_admin"`
+	Disabled *bool   `json:"disabled"`
+}
+
 // UpdateUser changes an account. An administrator cannot remove their own admin flag or
-// disable themselves. Returns EForbidden, ENotFound, EInvalid.
-func (a *App) UpdateUser(ctx context.Context, c Caller, id int64, in UserInput) (domain.User, error) {
+// disable themselves. A password reset or disabling ends the account's sessions and API
+// tokens. Returns EForbidden, ENotFound, EInvalid.
+func (a *App) UpdateUser(ctx context.Context, c Caller, id int64, up UserUpdate) (domain.User, error) {
 	if err := a.requireAdmin(c); err != nil {
 		return domain.User{}, err
 	}
-	if in.Password != "" {
-		// A new password is checked against the account's own username, which cannot change.
-		old, err := a.db.GetUser(ctx, id)
-		if err != nil {
-			return domain.User{}, err
-		}
-		in.Username = old.Username
+	old, err := a.db.GetUser(ctx, id)
+	if err != nil {
+		return domain.User{}, err
+	}
+	// A new password is checked against the account's own username, which cannot change.
+	in := UserInput{Username: old.Username, Name: old.Name, Email: old.Email, IsAdmin: old.IsAdmin, Disabled: old.Disabled}
+	set(&in.Name, up.Name)
+	set(&in.Email, up.Email)
+	set(&in.Password, up.Password)
+	set(&in.IsAdmin, up.IsAdmin)
+	set(&in.Disabled, up.Disabled)
+	if up.Password != nil && *up.Password == "" {
+		return domain.User{}, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"password": "err.required"}}
 	}
 	u, err := a.validateUser(in, false)
 	if err != nil {
@@ -197,6 +215,43 @@ func (a *App) UpdateUser(ctx context.Context, c Caller, id int64, in UserInput) 
 	err = a.db.UpdateUser(ctx, c.actor(), &u)
 	a.sessions.forgetUser(id) // a new name or password, disabled: read again
 	return u, err
+}
+
+// set copies *from into *to when given.
+func set[T any](to *T, from *T) {
+	if from != nil {
+		*to = *from
+	}
+}
+
+// ChangePassword changes the caller's own password: the current one is required, the new one
+// follows the policy (auth.CheckPassword). The caller's other sessions end; this one stays.
+// Returns EInvalid (a wrong current password names the field current_password).
+func (a *App) ChangePassword(ctx context.Context, c Caller, sessionToken, current, next string) error {
+	u, err := a.db.GetUser(ctx, c.P.User.ID)
+	if err != nil {
+		return err
+	}
+	p := domain.Problems{}
+	if current == "" {
+		p.Add("current_password", "err.required")
+	} else if len(current) > 1024 || !auth.Check(u.PasswordHash, current) {
+		p.Add("current_password", "err.wrong_password")
+	}
+	if key := auth.CheckPassword(u.Username, next); key != "" {
+		p.Add("new_password", key)
+	} else if next == current {
+		p.Add("new_password", "err.password_same")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	h, err := a.Hasher.Hash(next)
+	if err != nil {
+		return err
+	}
+	defer a.sessions.forgetUser(u.ID)
+	return a.db.ChangePassword(ctx, c.actor(), u.ID, h, sessionToken)
 }
 
 // RoleInput grants a role in a municipality.
@@ -221,6 +276,7 @@ func (a *App) GrantRole(ctx context.Context, c Caller, user int64, in RoleInput)
 		p.Add("municipality_id", "err.unknown_municipality")
 	}
 	units := in.OrgUnitIDs
+	domain.ValidateIDs(p, "org_unit_ids", units)
 	if r == domain.RoleInformationOwner && len(units) == 0 {
 		p.Add("org_unit_ids", "err.owner_units_required")
 	}

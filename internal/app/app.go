@@ -15,6 +15,9 @@ import (
 	"github.com/lisa-isms/lisa/internal/store"
 )
 
+// DefaultSessionIdle is how long a session lasts unused unless configured otherwise.
+const DefaultSessionIdle = 30 * time.Minute
+
 // App holds the services' dependencies. They are unexported: pages and the API reach the
 // data only through the services, which decide authorization and scope every read to the
 // caller's municipality.
@@ -26,8 +29,9 @@ type App struct {
 
 	Hasher   auth.Hasher
 	Throttle *auth.Throttle
-	// SessionTTL is how long a login lasts.
-	SessionTTL time.Duration
+	// SessionTTL is how long a login lasts at most; SessionIdle how long it lasts unused.
+	SessionTTL  time.Duration
+	SessionIdle time.Duration
 }
 
 // Option changes how New wires an App.
@@ -57,7 +61,7 @@ func New(s *store.Store, opts ...Option) (*App, error) {
 	}
 	th := auth.NewThrottle()
 	th.Now = func() time.Time { return s.Now() } // follows the store clock even when it is replaced later
-	return &App{db: s, az: az, Throttle: th, SessionTTL: 12 * time.Hour, cat: cat}, nil
+	return &App{db: s, az: az, Throttle: th, SessionTTL: 12 * time.Hour, SessionIdle: DefaultSessionIdle, cat: cat}, nil
 }
 
 // Now is the current time on the store's clock.

@@ -212,6 +212,7 @@ func (f *fixture) auditCount() int {
 }
 
 func sp(s string) *string { return &s }
+func bp(b bool) *bool     { return &b }
 func ip(n int) *int       { return &n }
 
 func deref(s *string) string {

@@ -46,11 +46,11 @@ func TestPasswordPolicy(t *testing.T) {
 	}
 
 	// A reset is checked against the account's own username, whatever the input says.
-	_, err = f.app.UpdateUser(f.ctx, f.admin, u.ID, app.UserInput{Username: "någon-annan", Name: "Ny Användare", Password: "NyAnvändare!2025"})
+	_, err = f.app.UpdateUser(f.ctx, f.admin, u.ID, app.UserUpdate{Name: sp("Ny Användare"), Password: sp("NyAnvändare!2025")})
 	if e := wantCode(t, err, domain.EInvalid); e.Fields["password"] != "err.password_username" {
 		t.Errorf("reset containing the username: fields = %v", e.Fields)
 	}
-	_, err = f.app.UpdateUser(f.ctx, f.admin, u.ID, app.UserInput{Name: "Ny Användare", Password: "password1234"})
+	_, err = f.app.UpdateUser(f.ctx, f.admin, u.ID, app.UserUpdate{Name: sp("Ny Användare"), Password: sp("password1234")})
 	if e := wantCode(t, err, domain.EInvalid); e.Fields["password"] != "err.password_common" {
 		t.Errorf("reset to a common password: fields = %v", e.Fields)
 	}
@@ -58,10 +58,10 @@ func TestPasswordPolicy(t *testing.T) {
 		t.Errorf("a refused reset changed the password: %v", err)
 	}
 	// An update without a password keeps the old one and is not checked against the policy.
-	if _, err := f.app.UpdateUser(f.ctx, f.admin, u.ID, app.UserInput{Name: "Ny Namn"}); err != nil {
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, u.ID, app.UserUpdate{Name: sp("Ny Namn")}); err != nil {
 		t.Errorf("update without a password: %v", err)
 	}
 	// A reset of an account that does not exist.
-	_, err = f.app.UpdateUser(f.ctx, f.admin, u.ID+1000, app.UserInput{Name: "X", Password: good})
+	_, err = f.app.UpdateUser(f.ctx, f.admin, u.ID+1000, app.UserUpdate{Name: sp("X"), Password: sp(good)})
 	wantCode(t, err, domain.ENotFound)
 }

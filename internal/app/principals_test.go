@@ -76,7 +76,7 @@ func TestSessionCacheIsDroppedOnChanges(t *testing.T) {
 	}
 	// A disabled account is out at once.
 	tok = session("sven")
-	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.userID("sven"), app.UserInput{Name: "Sven Medarbetare", Disabled: true}); err != nil {
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.userID("sven"), app.UserUpdate{Name: sp("Sven Medarbetare"), Disabled: bp(true)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := f.app.SessionPrincipal(f.ctx, tok); domain.ErrorCode(err) != domain.ENotFound {
@@ -102,13 +102,19 @@ func TestSessionCacheIsDroppedOnChanges(t *testing.T) {
 			}
 		}
 	}
-	// A password reset reads the account again (its new name shows).
+	// A changed account is read again (its new name shows); a password reset ends the session.
 	tok = session("ingrid")
-	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.userID("ingrid"), app.UserInput{Name: "Ingrid Ny", Password: "ett-nytt-långt-lösenord"}); err != nil {
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.userID("ingrid"), app.UserUpdate{Name: sp("Ingrid Ny")}); err != nil {
 		t.Fatal(err)
 	}
 	if p, _, err := f.app.SessionPrincipal(f.ctx, tok); err != nil || p.User.Name != "Ingrid Ny" {
-		t.Errorf("after the password reset: %+v %v", p, err)
+		t.Errorf("after the rename: %+v %v", p, err)
+	}
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.userID("ingrid"), app.UserUpdate{Password: sp("ett-nytt-långt-lösenord")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.app.SessionPrincipal(f.ctx, tok); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("the session outlived the password reset: %v", err)
 	}
 }
 

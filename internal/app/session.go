@@ -89,8 +89,10 @@ func (a *App) Logout(ctx context.Context, c Caller, token string) error {
 	})
 }
 
-// SessionPrincipal returns the person and CSRF token of a live session. Returns ENotFound.
-// The answer is kept in memory for up to PrincipalTTL (see principalCache).
+// SessionPrincipal returns the person and CSRF token of a live session: not past its absolute
+// end (SessionTTL after login) nor unused for longer than SessionIdle. Returns ENotFound.
+// The answer is kept in memory for up to PrincipalTTL (see principalCache); the session's
+// last use is written at most every store.TouchEvery.
 func (a *App) SessionPrincipal(ctx context.Context, token string) (*authz.Principal, string, error) {
 	now := a.db.Now()
 	if e, ok := a.sessions.get(token, now); ok {
@@ -101,9 +103,21 @@ func (a *App) SessionPrincipal(ctx context.Context, token string) (*authz.Princi
 	if err != nil {
 		return nil, "", err
 	}
+	if a.SessionIdle > 0 && now.Sub(ss.Seen()) > a.SessionIdle {
+		// Idle too long: gone, as if logged out (without an audit entry, like an expiry).
+		if err := a.EndSession(ctx, token); err != nil {
+			return nil, "", err
+		}
+		return nil, "", domain.NotFound()
+	}
 	p, err := a.principal(ctx, ss.UserID)
 	if err != nil {
 		return nil, "", err
+	}
+	if now.Sub(ss.Seen()) >= store.TouchEvery {
+		if err := a.db.TouchSession(ctx, token, now); err != nil {
+			return nil, "", err
+		}
 	}
 	until := now.Add(PrincipalTTL)
 	if ss.ExpiresAt.Before(until) {
@@ -113,11 +127,17 @@ func (a *App) SessionPrincipal(ctx context.Context, token string) (*authz.Princi
 	return p, ss.CSRFToken, nil
 }
 
-// TokenPrincipal returns the person of a bearer API token. Returns ENotFound.
+// TokenPrincipal returns the person of a live bearer API token (not revoked, not expired, its
+// user not disabled), noting its use at most every store.TouchEvery. Returns ENotFound.
 func (a *App) TokenPrincipal(ctx context.Context, token string) (*authz.Principal, error) {
-	u, err := a.db.UserByAPIToken(ctx, token)
+	u, t, err := a.db.UserByAPIToken(ctx, token)
 	if err != nil {
 		return nil, err
+	}
+	if now := a.db.Now(); t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= store.TouchEvery {
+		if err := a.db.TouchAPIToken(ctx, t.ID, now); err != nil {
+			return nil, err
+		}
 	}
 	return a.principal(ctx, u.ID)
 }
@@ -137,16 +157,100 @@ func (a *App) principal(ctx context.Context, user int64) (*authz.Principal, erro
 	return &authz.Principal{User: u, Assignments: as}, nil
 }
 
-// CreateAPIToken makes a bearer token for username (command line: lisa token create). The
-// token is shown once; only its hash is stored. Returns ENotFound.
-func (a *App) CreateAPIToken(ctx context.Context, username, name string) (string, error) {
-	u, err := a.db.GetUserByUsername(ctx, username)
-	if err != nil {
-		return "", fmt.Errorf("find user %q: %w", username, err)
+// TokenInput makes an API token: a name (what it is for) and its lifetime in days (default
+// 365, at most 3,650).
+type TokenInput struct {
+	Name          string `json:"name" form:"name"`
+	ExpiresInDays *int   `json:"expires_in_days" form:"expires_in_days"`
+}
+
+// NewToken is a token just made: its secret, shown this once.
+type NewToken struct {
+	domain.APIToken
+	Token string `json:"token"`
+}
+
+// MaxTokenDays is the longest lifetime of an API token.
+const MaxTokenDays = 3650
+
+func (a *App) createToken(ctx context.Context, actor store.Actor, user int64, in TokenInput) (NewToken, error) {
+	p := domain.Problems{}
+	domain.ValidateText(p, "name", in.Name, true, 100)
+	days := int(store.TokenLifetime / (24 * time.Hour))
+	if in.ExpiresInDays != nil {
+		days = *in.ExpiresInDays
+		if days < 1 || days > MaxTokenDays {
+			p.Add("expires_in_days", "err.token_days")
+		}
+	}
+	if err := p.Err(); err != nil {
+		return NewToken{}, err
 	}
 	tok := "lisa_" + auth.NewToken()
-	if err := a.db.CreateAPIToken(ctx, SystemActor("cli"), u.ID, name, tok); err != nil {
-		return "", err
+	t, err := a.db.CreateAPIToken(ctx, actor, user, strings.TrimSpace(in.Name), tok, a.db.Now().Add(time.Duration(days)*24*time.Hour))
+	return NewToken{APIToken: t, Token: tok}, err
+}
+
+// MyTokens lists the caller's API tokens.
+func (a *App) MyTokens(ctx context.Context, c Caller) ([]domain.APIToken, error) {
+	return a.db.ListAPITokens(ctx, c.P.User.ID)
+}
+
+// CreateMyToken makes an API token for the caller. Returns EInvalid.
+func (a *App) CreateMyToken(ctx context.Context, c Caller, in TokenInput) (NewToken, error) {
+	return a.createToken(ctx, c.actor(), c.P.User.ID, in)
+}
+
+// RevokeMyToken ends one of the caller's API tokens. Returns ENotFound.
+func (a *App) RevokeMyToken(ctx context.Context, c Caller, id int64) error {
+	return a.db.RevokeAPIToken(ctx, c.actor(), c.P.User.ID, id)
+}
+
+// UserTokens lists an account's API tokens, for the administrator. Returns EForbidden, ENotFound.
+func (a *App) UserTokens(ctx context.Context, c Caller, user int64) ([]domain.APIToken, error) {
+	if err := a.requireAdmin(c); err != nil {
+		return nil, err
 	}
-	return tok, nil
+	if _, err := a.db.GetUser(ctx, user); err != nil {
+		return nil, err
+	}
+	return a.db.ListAPITokens(ctx, user)
+}
+
+// RevokeUserToken ends an account's API token, for the administrator. Returns EForbidden,
+// ENotFound.
+func (a *App) RevokeUserToken(ctx context.Context, c Caller, user, id int64) error {
+	if err := a.requireAdmin(c); err != nil {
+		return err
+	}
+	return a.db.RevokeAPIToken(ctx, c.actor(), user, id)
+}
+
+// CreateAPIToken makes a bearer token for username (command line: lisa token create), valid
+// for days (1–MaxTokenDays). The token is shown once; only its hash is stored. Returns
+// ENotFound, EInvalid.
+func (a *App) CreateAPIToken(ctx context.Context, username, name string, days int) (NewToken, error) {
+	u, err := a.db.GetUserByUsername(ctx, username)
+	if err != nil {
+		return NewToken{}, fmt.Errorf("find user %q: %w", username, err)
+	}
+	return a.createToken(ctx, SystemActor("cli"), u.ID, TokenInput{Name: name, ExpiresInDays: &days})
+}
+
+// APITokensOf lists username's API tokens (command line: lisa token list). Returns ENotFound.
+func (a *App) APITokensOf(ctx context.Context, username string) ([]domain.APIToken, error) {
+	u, err := a.db.GetUserByUsername(ctx, username)
+	if err != nil {
+		return nil, fmt.Errorf("find user %q: %w", username, err)
+	}
+	return a.db.ListAPITokens(ctx, u.ID)
+}
+
+// RevokeAPITokenOf ends username's token id (command line: lisa token revoke). Returns ENotFound.
+func (a *App) RevokeAPITokenOf(ctx context.Context, username string, id int64) error {
+	u, err := a.db.GetUserByUsername(ctx, username)
+	if err != nil {
+		return fmt.Errorf("find user %q: %w", username, err)
+	}
+	return a.db.RevokeAPIToken(ctx, SystemActor("cli"), u.ID, id)
 }

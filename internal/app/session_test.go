@@ -26,7 +26,7 @@ func TestLoginBadCredentialsLookAlike(t *testing.T) {
 		t.Errorf("unknown user %q and wrong password %q differ", eu, ew)
 	}
 	// A disabled account fails the same way, even with the right password.
-	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.owner2ID, app.UserInput{Name: "Ingrid IT-chef", Disabled: true}); err != nil {
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.owner2ID, app.UserUpdate{Name: sp("Ingrid IT-chef"), Disabled: bp(true)}); err != nil {
 		t.Fatal(err)
 	}
 	_, errDisabled := f.app.Login(f.ctx, "198.51.100.3", "ingrid", password)
@@ -210,7 +210,8 @@ func TestSessions(t *testing.T) {
 	if _, _, err := f.app.SessionPrincipal(f.ctx, res2.Token); err != nil {
 		t.Errorf("other session ended too: %v", err)
 	}
-	// Sessions expire on the store clock.
+	// Sessions expire on the store clock (here the absolute end alone; idle below).
+	f.app.SessionIdle = 0
 	f.advance(12*time.Hour - time.Second)
 	if _, _, err := f.app.SessionPrincipal(f.ctx, res2.Token); err != nil {
 		t.Errorf("session ended early: %v", err)
@@ -224,7 +225,7 @@ func TestSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.owner2ID, app.UserInput{Name: "Ingrid", Disabled: true}); err != nil {
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.owner2ID, app.UserUpdate{Name: sp("Ingrid"), Disabled: bp(true)}); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = f.app.SessionPrincipal(f.ctx, res3.Token)
@@ -255,9 +256,13 @@ func mustUserID(t *testing.T, f *fixture, username string) int64 {
 
 func TestAPIToken(t *testing.T) {
 	f := newFixture(t)
-	tok, err := f.app.CreateAPIToken(f.ctx, "rut", "revisionsverktyg")
+	nt, err := f.app.CreateAPIToken(f.ctx, "rut", "revisionsverktyg", 365)
 	if err != nil {
 		t.Fatal(err)
+	}
+	tok := nt.Token
+	if d := nt.ExpiresAt.Sub(f.now); d != 365*24*time.Hour || nt.Name != "revisionsverktyg" || nt.LastUsedAt != nil {
+		t.Errorf("new token %+v (expires in %v)", nt.APIToken, d)
 	}
 	p, err := f.app.TokenPrincipal(f.ctx, tok)
 	if err != nil || p.User.Username != "rut" || !p.HasRole(f.munA, domain.RoleAuditor) {
@@ -265,7 +270,177 @@ func TestAPIToken(t *testing.T) {
 	}
 	_, err = f.app.TokenPrincipal(f.ctx, tok[:len(tok)-1])
 	wantCode(t, err, domain.ENotFound)
-	_, err = f.app.CreateAPIToken(f.ctx, "ingen-sadan", "x")
+	_, err = f.app.CreateAPIToken(f.ctx, "ingen-sadan", "x", 365)
+	wantCode(t, err, domain.ENotFound)
+	// Its use is noted (to within a minute), and it ends when it expires.
+	rut := f.login("rut")
+	list, err := f.app.MyTokens(f.ctx, rut)
+	if err != nil || len(list) != 1 || list[0].LastUsedAt == nil || !list[0].LastUsedAt.Equal(f.now) {
+		t.Errorf("my tokens %+v, %v", list, err)
+	}
+	f.advance(365*24*time.Hour + time.Second)
+	_, err = f.app.TokenPrincipal(f.ctx, tok)
+	wantCode(t, err, domain.ENotFound)
+}
+
+// Issue #8 item 4: tokens are made with a name and a lifetime, listed and revoked by their
+// user and by the administrator; a password reset and disabling end them; all audited.
+func TestAPITokensRevokeAndEnd(t *testing.T) {
+	f := newFixture(t)
+	rut := f.login("rut")
+	for _, bad := range []app.TokenInput{{Name: ""}, {Name: "x", ExpiresInDays: ip(0)}, {Name: "x", ExpiresInDays: ip(-1)}, {Name: "x", ExpiresInDays: ip(3651)}, {Name: "a\u202eb"}} {
+		_, err := f.app.CreateMyToken(f.ctx, rut, bad)
+		wantCode(t, err, domain.EInvalid)
+	}
+	a, err := f.app.CreateMyToken(f.ctx, rut, app.TokenInput{Name: "diariet", ExpiresInDays: ip(30)})
+	if err != nil || a.ExpiresAt.Sub(f.now) != 30*24*time.Hour {
+		t.Fatalf("create: %+v, %v", a, err)
+	}
+	b, err := f.app.CreateMyToken(f.ctx, rut, app.TokenInput{Name: "rapporter"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another user cannot revoke it; its owner can, and then it answers not found.
+	olle := f.login("olle")
+	wantCode(t, f.app.RevokeMyToken(f.ctx, olle, a.ID), domain.ENotFound)
+	if err := f.app.RevokeMyToken(f.ctx, rut, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.app.TokenPrincipal(f.ctx, a.Token)
+	wantCode(t, err, domain.ENotFound)
+	wantCode(t, f.app.RevokeMyToken(f.ctx, rut, a.ID), domain.ENotFound)
+	if list, _ := f.app.MyTokens(f.ctx, rut); len(list) != 1 || list[0].ID != b.ID {
+		t.Errorf("after revoking: %+v", list)
+	}
+	// The administrator sees and revokes a user's tokens; others may not.
+	_, err = f.app.UserTokens(f.ctx, olle, f.userID("rut"))
+	wantCode(t, err, domain.EForbidden)
+	if list, err := f.app.UserTokens(f.ctx, f.admin, f.userID("rut")); err != nil || len(list) != 1 {
+		t.Errorf("admin's list: %+v, %v", list, err)
+	}
+	c, _ := f.app.CreateMyToken(f.ctx, rut, app.TokenInput{Name: "tredje"})
+	if err := f.app.RevokeUserToken(f.ctx, f.admin, f.userID("rut"), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, f.app.RevokeUserToken(f.ctx, f.admin, f.userID("olle"), b.ID), domain.ENotFound) // not olle's
+	// A password reset ends every session and token of the account, audited as a reset.
+	res, err := f.app.Login(f.ctx, "192.0.2.10", "rut", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.userID("rut"), app.UserUpdate{Password: sp("ett helt nytt lösenord")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.app.TokenPrincipal(f.ctx, b.Token)
+	wantCode(t, err, domain.ENotFound)
+	_, _, err = f.app.SessionPrincipal(f.ctx, res.Token)
+	wantCode(t, err, domain.ENotFound)
+	got := map[string]int{}
+	for _, r := range f.auditRows("user") {
+		got[r.Action]++
+		if strings.Contains(r.After, "$2a$") || strings.Contains(r.Before, "$2a$") || strings.Contains(r.After, "helt nytt") {
+			t.Errorf("a password or hash in the audit trail: %+v", r)
+		}
+	}
+	if got["token_create"] != 3 || got["token_revoke"] != 2 || got["password_reset"] != 1 || got["update"] != 0 {
+		t.Errorf("audit entries %v", got)
+	}
+	// Disabling ends them too.
+	d, err := f.app.CreateAPIToken(f.ctx, "olle", "x", 365)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.userID("olle"), app.UserUpdate{Disabled: bp(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, f.userID("olle"), app.UserUpdate{Disabled: bp(false)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.app.TokenPrincipal(f.ctx, d.Token)
+	wantCode(t, err, domain.ENotFound)
+}
+
+// Issue #8 item 12: an update changes only the fields given: renaming a disabled account
+// leaves it disabled.
+func TestUserUpdateIsPartial(t *testing.T) {
+	f := newFixture(t)
+	id := f.userID("sven")
+	if _, err := f.app.UpdateUser(f.ctx, f.admin, id, app.UserUpdate{Disabled: bp(true)}); err != nil {
+		t.Fatal(err)
+	}
+	u, err := f.app.UpdateUser(f.ctx, f.admin, id, app.UserUpdate{Name: sp("Sven Nytt Namn")})
+	if err != nil || !u.Disabled || u.Name != "Sven Nytt Namn" {
+		t.Errorf("rename: %+v, %v", u, err)
+	}
+	if _, err := f.app.Login(f.ctx, "192.0.2.10", "sven", password); err == nil {
+		t.Error("the renamed, disabled account logs in")
+	}
+	_, err = f.app.UpdateUser(f.ctx, f.admin, id, app.UserUpdate{Password: sp("")})
+	wantCode(t, err, domain.EInvalid)
+}
+
+// Issue #8 item 7: users change their own password with the current one; their other
+// sessions end, this one stays; sessions end after SessionIdle without use.
+func TestChangeOwnPasswordAndIdleSessions(t *testing.T) {
+	f := newFixture(t)
+	other, err := f.app.Login(f.ctx, "192.0.2.11", "olle", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	this, err := f.app.Login(f.ctx, "192.0.2.10", "olle", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := f.app.SessionPrincipal(f.ctx, this.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := app.Caller{P: p, IP: "192.0.2.10"}
+	next := "mitt eget nya lösenord"
+	for _, bad := range []struct{ cur, next, field string }{
+		{"", next, "current_password"},
+		{"fel lösenord här", next, "current_password"},
+		{password, "kort", "new_password"},
+		{password, "olle-olle-olle-x", "new_password"},
+		{password, password, "new_password"},
+	} {
+		err := f.app.ChangePassword(f.ctx, c, this.Token, bad.cur, bad.next)
+		if e := wantCode(t, err, domain.EInvalid); e.Fields[bad.field] == "" {
+			t.Errorf("%q -> %q: fields %v", bad.cur, bad.next, e.Fields)
+		}
+	}
+	if err := f.app.ChangePassword(f.ctx, c, this.Token, password, next); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.app.SessionPrincipal(f.ctx, this.Token); err != nil {
+		t.Errorf("the session that changed the password ended: %v", err)
+	}
+	_, _, err = f.app.SessionPrincipal(f.ctx, other.Token)
+	wantCode(t, err, domain.ENotFound)
+	if _, err := f.app.Login(f.ctx, "192.0.2.10", "olle", next); err != nil {
+		t.Errorf("login with the new password: %v", err)
+	}
+	if _, err := f.app.Login(f.ctx, "192.0.2.12", "olle", password); err == nil {
+		t.Error("the old password still works")
+	}
+	changes := 0
+	for _, r := range f.auditRows("user") {
+		if r.Action == "password_change" {
+			changes++
+		}
+	}
+	if n := changes; n != 1 {
+		t.Errorf("%d password_change entries", n)
+	}
+	// Idle: used every 20 minutes, the session lives on; 31 minutes unused, it is gone.
+	for range 5 {
+		f.advance(20 * time.Minute)
+		if _, _, err := f.app.SessionPrincipal(f.ctx, this.Token); err != nil {
+			t.Fatalf("a session in use ended: %v", err)
+		}
+	}
+	f.advance(app.DefaultSessionIdle + time.Minute)
+	_, _, err = f.app.SessionPrincipal(f.ctx, this.Token)
 	wantCode(t, err, domain.ENotFound)
 }
 
@@ -285,7 +460,7 @@ func TestAdminUsers(t *testing.T) {
 		t.Errorf("fields = %v", e.Fields)
 	}
 	// An administrator cannot lock themselves out.
-	_, err = f.app.UpdateUser(f.ctx, f.admin, f.admin.P.User.ID, app.UserInput{Name: "root", IsAdmin: false})
+	_, err = f.app.UpdateUser(f.ctx, f.admin, f.admin.P.User.ID, app.UserUpdate{Name: sp("root"), IsAdmin: bp(false)})
 	wantCode(t, err, domain.EInvalid)
 	// Information owners need units, of the municipality the role is in.
 	err = f.app.GrantRole(f.ctx, f.admin, f.ownerID, app.RoleInput{MunicipalityID: f.munB, Role: "information_owner"})

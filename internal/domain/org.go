@@ -73,6 +73,17 @@ type User struct {
 	CreatedAt    time.Time `db:"created_at" json:"-"`
 }
 
+// APIToken is a bearer token of a user for the API (its secret is shown once and stored only
+// as a hash): named, dated, expiring, revocable.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"-"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"` // to within a minute; null: never used
+	ExpiresAt  time.Time  `json:"expires_at"`
+}
+
 // RoleAssignment gives a user a role in one municipality; for information owners also the
 // org units they own.
 type RoleAssignment struct {

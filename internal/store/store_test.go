@@ -162,7 +162,7 @@ func TestGettersFoundAndNotFound(t *testing.T) {
 		"document":          func() error { _, err := e.s.GetDocument(e.ctx, mun+1, d.ID); return err }(),
 		"evidence":          func() error { _, err := e.s.GetEvidence(e.ctx, mun, d.ID, 1); return err }(),
 		"session":           func() error { _, err := e.s.GetSession(e.ctx, "nope"); return err }(),
-		"api token":         func() error { _, err := e.s.UserByAPIToken(e.ctx, "nope"); return err }(),
+		"api token":         func() error { _, _, err := e.s.UserByAPIToken(e.ctx, "nope"); return err }(),
 	} {
 		if code(err) != domain.ENotFound {
 			t.Errorf("%s: err = %v, want not found", name, err)

@@ -53,13 +53,25 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, u *domain.User) error {
 				return fmt.Errorf("replan the owner's reminders: %w", err)
 			}
 		}
-		if u.Disabled {
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE user_id = ?`), u.ID); err != nil {
-				return fmt.Errorf("end sessions: %w", err)
+		reset := u.PasswordHash != ""
+		u.Username, u.CreatedAt = old.Username, old.CreatedAt
+		if old.Name != u.Name || old.Email != u.Email || old.IsAdmin != u.IsAdmin || old.Disabled != u.Disabled {
+			if err := s.appendAudit(ctx, tx, a, Change{Kind: "user", RecordID: &u.ID, Action: "update", Before: old, After: u}); err != nil {
+				return err
 			}
 		}
-		u.Username, u.CreatedAt = old.Username, old.CreatedAt
-		return s.appendAudit(ctx, tx, a, Change{Kind: "user", RecordID: &u.ID, Action: "update", Before: old, After: u})
+		if reset || u.Disabled && !old.Disabled {
+			// Whoever held the old password, a session or a token is out.
+			ended, err := s.endCredentials(ctx, tx, u.ID, "")
+			if err != nil {
+				return err
+			}
+			if reset { // the entry says that it happened and what it ended, never the hash
+				return s.appendAudit(ctx, tx, a, Change{Kind: "user", RecordID: &u.ID, Action: "password_reset", After: ended})
+			}
+			return s.appendAudit(ctx, tx, a, Change{Kind: "user", RecordID: &u.ID, Action: "credentials_end", After: ended})
+		}
+		return nil
 	})
 }
 
@@ -200,6 +212,17 @@ type Session struct {
 	CSRFToken string    `db:"csrf_token"`
 	CreatedAt time.Time `db:"created_at"`
 	ExpiresAt time.Time `db:"expires_at"`
+	// LastSeenAt is when the session was last used, to within TouchEvery (nil: not since
+	// it was created).
+	LastSeenAt *time.Time `db:"last_seen_at"`
+}
+
+// Seen is when the session was last used, to within TouchEvery.
+func (ss Session) Seen() time.Time {
+	if ss.LastSeenAt != nil {
+		return *ss.LastSeenAt
+	}
+	return ss.CreatedAt
 }
 
 // CreateSession stores a new session for token.
@@ -231,27 +254,6 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE token_hash = ?`), HashToken(token))
 		return err
 	})
-}
-
-// CreateAPIToken stores a bearer token for user under a name.
-func (s *Store) CreateAPIToken(ctx context.Context, a Actor, user int64, name, token string) error {
-	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
-		var id int64
-		err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
-			user, name, HashToken(token), s.now())
-		if err != nil {
-			return fmt.Errorf("insert token: %w", err)
-		}
-		return s.appendAudit(ctx, tx, a, Change{Kind: "user", RecordID: &user, Action: "token_create", After: map[string]any{"token_id": id, "name": name}})
-	})
-}
-
-// UserByAPIToken returns the user of a live bearer token. Returns ENotFound.
-func (s *Store) UserByAPIToken(ctx context.Context, token string) (domain.User, error) {
-	var u domain.User
-	err := s.db(ctx).GetContext(ctx, &u, s.rebind(`SELECT u.* FROM users u JOIN api_tokens t ON t.user_id = u.id
-		WHERE t.token_hash = ? AND t.revoked_at IS NULL`), HashToken(token))
-	return u, notFound(err, "get token user")
 }
 
 // MemberNames returns the names of those of ids who hold a role in mun.

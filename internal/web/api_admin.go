@@ -151,7 +151,7 @@ func (s *Server) apiUpdateUser(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	var in app.UserInput
+	var in app.UserUpdate // partial: only the fields sent change
 	if err := decodeJSON(c, &in); err != nil {
 		return 0, nil, err
 	}

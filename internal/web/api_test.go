@@ -619,7 +619,8 @@ func TestAPICSRF(t *testing.T) {
 
 func TestAPIBearerToken(t *testing.T) {
 	env := newTestServer(t)
-	tok, err := env.app.CreateAPIToken(env.ctx, "samordnare", "integration")
+	nt, err := env.app.CreateAPIToken(env.ctx, "samordnare", "integration", 365)
+	tok := nt.Token
 	if err != nil {
 		t.Fatal(err)
 	}

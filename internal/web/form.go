@@ -116,12 +116,18 @@ func formID(v url.Values, name string, p domain.Problems) *int64 {
 // formInterval returns the review interval in months; anything but a whole number is the
 // interval's field error.
 func formInterval(v url.Values, p domain.Problems) *int {
-	if _, ok := v["review_interval_months"]; !ok {
+	return formWhole(v, "review_interval_months", "err.review_interval", p)
+}
+
+// formWhole returns field as a whole number (nil when the form lacks it); anything else is
+// the field's error key.
+func formWhole(v url.Values, field, key string, p domain.Problems) *int {
+	if _, ok := v[field]; !ok {
 		return nil
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(v.Get("review_interval_months")))
+	n, err := strconv.Atoi(strings.TrimSpace(v.Get(field)))
 	if err != nil {
-		p.Add("review_interval_months", "err.review_interval")
+		p.Add(field, key)
 		return nil
 	}
 	return &n

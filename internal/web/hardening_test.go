@@ -9,10 +9,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/lisa-isms/lisa/internal/demo"
 	"github.com/lisa-isms/lisa/internal/storetest"
 )
 
@@ -171,6 +174,7 @@ func TestLongIDListsAreRefused(t *testing.T) {
 	for i := range ids {
 		ids[i] = int64(i + 1)
 	}
+	admin := env.login("admin")
 	before := env.tableCounts()
 	for _, c := range []struct {
 		method, path, field string
@@ -191,6 +195,10 @@ func TestLongIDListsAreRefused(t *testing.T) {
 		if res.Code != http.StatusBadRequest || tDecodeError(t, res).Error.Fields[c.field] == "" {
 			t.Errorf("%s %s with %d ids: %d %.300s", c.method, c.path, len(ids), res.Code, res.Body)
 		}
+	}
+	res := admin.postJSON(fmt.Sprintf("/api/v1/users/%d/roles", env.users["medarbetare"]), map[string]any{"municipality_id": env.ex, "role": "information_owner", "org_unit_ids": ids})
+	if res.Code != http.StatusBadRequest || tDecodeError(t, res).Error.Fields["org_unit_ids"] == "" {
+		t.Errorf("a role grant with %d units: %d %.300s", len(ids), res.Code, res.Body)
 	}
 	// The form: as many checkboxes posted.
 	form := url.Values{"type": {"rutin"}, "title": {"Lång lista"}, "org_unit_id": {itoa(soc)}, "scope": {"units"}, "form_has_scope_units": {"1"}}
@@ -307,5 +315,104 @@ func TestDueListsHideWhatTheOwnerMayNotRead(t *testing.T) {
 	}
 	if res := staff.get(env.munPath(env.ex, "/reviews?mine=1&due=all")); !strings.Contains(res.Body.String(), "Hemligt utkast") {
 		t.Errorf("the adopted document is not in its owner's list: %d %s", res.Code, res.Body)
+	}
+}
+
+// Issue #8 items 4 and 7, as an integration and a user see them: tokens listed, made (shown
+// once), revoked (then 401), ended by a password reset; one's own password changed from the
+// profile page with the current one; all in the audit trail.
+func TestTokensAndPasswordsEndToEnd(t *testing.T) {
+	env := newTestServer(t)
+	doc := tLoadOpenAPI(t)
+	coord := env.login("samordnare")
+	res := coord.postJSON("/api/v1/me/tokens", map[string]any{"name": "Diariet", "expires_in_days": 30})
+	tMatchesDoc(t, doc, "POST", "/api/v1/me/tokens", res)
+	var made struct {
+		ID        int64     `json:"id"`
+		Token     string    `json:"token"`
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	tDecode(t, res, http.StatusCreated, &made)
+	if made.Token == "" || time.Until(made.ExpiresAt) < 29*24*time.Hour || time.Until(made.ExpiresAt) > 31*24*time.Hour {
+		t.Fatalf("made %+v", made)
+	}
+	for _, bad := range []map[string]any{{"name": ""}, {"name": "x", "expires_in_days": 0}, {"name": "x", "expires_in_days": 100000}, {"name": "x", "expires_in_days": "tio"}} {
+		if res := coord.postJSON("/api/v1/me/tokens", bad); res.Code != http.StatusBadRequest {
+			t.Errorf("token %v: %d", bad, res.Code)
+		}
+	}
+	integ := env.client()
+	integ.bearer = made.Token
+	if res := integ.get("/api/v1/me"); res.Code != http.StatusOK {
+		t.Fatalf("the new token: %d", res.Code)
+	}
+	res = coord.get("/api/v1/me/tokens")
+	tMatchesDoc(t, doc, "GET", "/api/v1/me/tokens", res)
+	var list []map[string]any
+	tDecode(t, res, http.StatusOK, &list)
+	if len(list) != 1 || list[0]["name"] != "Diariet" || list[0]["last_used_at"] == nil || list[0]["token"] != nil {
+		t.Errorf("list %v", list)
+	}
+	// Another user cannot revoke it; its owner can; then it answers 401.
+	if res := env.login("agare").delete(fmt.Sprintf("/api/v1/me/tokens/%d", made.ID)); res.Code != http.StatusNotFound {
+		t.Errorf("another user's revoke: %d", res.Code)
+	}
+	if res := coord.delete(fmt.Sprintf("/api/v1/me/tokens/%d", made.ID)); res.Code != http.StatusNoContent {
+		t.Fatalf("revoke: %d %s", res.Code, res.Body)
+	}
+	if res := integ.get("/api/v1/me"); res.Code != http.StatusUnauthorized {
+		t.Errorf("a revoked token: %d", res.Code)
+	}
+	// The administrator's reset ends the account's tokens and sessions.
+	nt, err := env.app.CreateAPIToken(env.ctx, "agare", "rapporter", 365)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := env.login("agare")
+	integ.bearer = nt.Token
+	admin := env.login("admin")
+	page := admin.get(fmt.Sprintf("/admin/users/%d", env.users["agare"])).Body.String()
+	if !strings.Contains(page, "rapporter") || !strings.Contains(page, fmt.Sprintf("/admin/users/%d/tokens/%d/delete", env.users["agare"], nt.ID)) {
+		t.Errorf("the admin's user page lists no token to revoke")
+	}
+	if res := admin.doJSON("PUT", fmt.Sprintf("/api/v1/users/%d", env.users["agare"]), map[string]any{"password": "ett nytt långt lösenord"}); res.Code != http.StatusOK {
+		t.Fatalf("reset: %d %s", res.Code, res.Body)
+	}
+	if res := integ.get("/api/v1/me"); res.Code != http.StatusUnauthorized {
+		t.Errorf("a token after the password reset: %d", res.Code)
+	}
+	if res := owner.get("/api/v1/me"); res.Code != http.StatusUnauthorized {
+		t.Errorf("a session after the password reset: %d", res.Code)
+	}
+	if n := env.count(`SELECT COUNT(*) FROM audit_log WHERE action = 'password_reset' AND record_id = ? AND after_json NOT LIKE '%$2a$%'`, env.users["agare"]); n != 1 {
+		t.Errorf("%d password_reset entries", n)
+	}
+	// One's own password, from the profile page: the current one is required.
+	led := env.login("ledning")
+	body := led.get("/profile").Body.String()
+	if !strings.Contains(body, `action="/profile/password"`) || !strings.Contains(body, `autocomplete="current-password"`) {
+		t.Fatalf("the profile page has no password form")
+	}
+	res = led.postForm("/profile/password", url.Values{"current_password": {"fel lösenord igen"}, "new_password": {"en helt annan fras här"}})
+	if res.Code != http.StatusBadRequest || !strings.Contains(res.Body.String(), "Lösenordet stämmer inte") || strings.Contains(res.Body.String(), "en helt annan fras här") {
+		t.Errorf("a wrong current password: %d", res.Code)
+	}
+	if res := led.postForm("/profile/password", url.Values{"current_password": {demo.Password}, "new_password": {"en helt annan fras här"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("change: %d %s", res.Code, res.Body)
+	}
+	if res := led.get("/api/v1/me"); res.Code != http.StatusOK {
+		t.Errorf("the session that changed its password: %d", res.Code)
+	}
+	if res := env.client().postJSON("/api/v1/login", map[string]string{"username": "ledning", "password": "en helt annan fras här"}); res.Code != http.StatusOK {
+		t.Errorf("login with the new password: %d", res.Code)
+	}
+	// Tokens on the page: made, shown once, revoked.
+	res = led.postForm("/profile/tokens", url.Values{"name": {"Rapportverktyg"}, "expires_in_days": {"90"}})
+	m := regexp.MustCompile(`id="f-new-token" type="text" readonly value="(lisa_[^"]+)"`).FindStringSubmatch(res.Body.String())
+	if res.Code != http.StatusCreated || m == nil {
+		t.Fatalf("token made on the page: %d", res.Code)
+	}
+	if strings.Contains(led.get("/profile").Body.String(), m[1]) {
+		t.Error("the token's secret is shown again")
 	}
 }

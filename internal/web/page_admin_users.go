@@ -92,6 +92,7 @@ type adminUserPage struct {
 	EditForm  formState
 	GrantForm formState
 	Summary   formState
+	Tokens    []domain.APIToken
 }
 
 // adminAccountForm fills the edit form with a stored account.
@@ -122,6 +123,10 @@ func (s *Server) renderAdminUser(c *gin.Context, status int, uid int64, formName
 		return
 	}
 	pg := adminUserPage{Account: u, EditForm: adminAccountForm(u), GrantForm: newForm(), Summary: newForm()}
+	if pg.Tokens, err = s.app.UserTokens(c.Request.Context(), cl, uid); err != nil {
+		s.fail(c, err)
+		return
+	}
 	munNames := map[int64]string{}
 	unitNames := map[int64]string{}
 	for _, m := range muns {
@@ -180,7 +185,12 @@ func (s *Server) adminUpdateUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if _, err := s.app.UpdateUser(c.Request.Context(), s.caller(c), uid, parseAdminUserForm(c.Request.PostForm)); err != nil {
+	in := parseAdminUserForm(c.Request.PostForm)
+	up := app.UserUpdate{Name: &in.Name, Email: &in.Email, IsAdmin: &in.IsAdmin, Disabled: &in.Disabled} // the form shows every field
+	if in.Password != "" {                                                                               // empty keeps the password
+		up.Password = &in.Password
+	}
+	if _, err := s.app.UpdateUser(c.Request.Context(), s.caller(c), uid, up); err != nil {
 		f, status, ok := s.formFail(c, err, adminUserFields)
 		if !ok {
 			return

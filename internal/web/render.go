@@ -152,6 +152,11 @@ var templateFuncs = template.FuncMap{
 			return v.String()
 		case time.Time:
 			return v.In(stockholm).Format("2006-01-02 15:04")
+		case *time.Time:
+			if v == nil {
+				return ""
+			}
+			return v.In(stockholm).Format("2006-01-02 15:04")
 		case string:
 			if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 				return t.In(stockholm).Format("2006-01-02 15:04:05")

@@ -37,6 +37,10 @@ func (s *Server) routes() {
 	authed.GET("/me", s.api(s.apiMe))
 	authed.POST("/me/calendar-token", s.api(s.apiCreateCalendarToken))
 	authed.DELETE("/me/calendar-token", s.api(s.apiRevokeCalendarToken))
+	authed.GET("/me/tokens", s.api(s.apiMyTokens))
+	authed.POST("/me/tokens", s.api(s.apiCreateMyToken))
+	authed.DELETE("/me/tokens/:tid", s.api(s.apiRevokeMyToken))
+	authed.POST("/me/password", s.api(s.apiChangePassword))
 	authed.GET("/me/notifications", s.api(s.apiNotifications))
 	authed.POST("/me/notifications/:nid/read", s.api(s.apiReadNotification))
 	authed.GET("/admin/outbox", s.api(s.apiOutbox))
@@ -57,6 +61,8 @@ func (s *Server) routes() {
 	authed.PUT("/users/:uid", s.api(s.apiUpdateUser))
 	authed.POST("/users/:uid/roles", s.api(s.apiGrantRole))
 	authed.DELETE("/users/:uid/roles", s.api(s.apiRevokeRole))
+	authed.GET("/users/:uid/tokens", s.api(s.apiUserTokens))
+	authed.DELETE("/users/:uid/tokens/:tid", s.api(s.apiRevokeUserToken))
 
 	// The web pages.
 	pages := e.Group("", limitBody, s.authenticate, s.checkCSRF)
@@ -69,6 +75,10 @@ func (s *Server) routes() {
 	user.GET("/m/:mid", s.dashboard)
 	user.GET("/m/:mid/records/:id", s.recordRedirect)
 	user.GET("/m/:mid/calendar", s.calendarPage)
+	user.GET("/profile", s.profile)
+	user.POST("/profile/password", s.profilePassword)
+	user.POST("/profile/tokens", s.profileCreateToken)
+	user.POST("/profile/tokens/:tid/delete", s.profileRevokeToken)
 	user.POST("/calendar-token", s.calendarTokenCreate)
 	user.POST("/calendar-token/delete", s.calendarTokenRevoke)
 	user.POST("/notifications/:nid/read", s.notificationRead)
@@ -87,6 +97,7 @@ func (s *Server) routes() {
 	user.POST("/admin/users/:uid", s.adminUpdateUser)
 	user.POST("/admin/users/:uid/roles", s.adminGrantRole)
 	user.POST("/admin/users/:uid/roles/delete", s.adminRevokeRole)
+	user.POST("/admin/users/:uid/tokens/:tid/delete", s.adminRevokeToken)
 
 	// Every registered kind's own routes and the shared record routes.
 	s.kindRoutes(authed, user)

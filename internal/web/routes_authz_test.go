@@ -66,6 +66,7 @@ type rctx struct {
 	ctlEv    int64            // :eid under /soa/:ctl, evidence on that row
 	nid      int64            // :nid, a notification of the caller (or of samordnare, for anonymous)
 	calFile  string           // :file, samordnare's calendar feed (token.ics)
+	tid      int64            // :tid, an API token of the caller (/me, /profile) or of user (/users)
 	ext      map[string]int64 // targets of kinds that tests declare (copy before changing)
 	seq      int              // unique per request
 	client   *testClient
@@ -118,6 +119,33 @@ func (x *rctx) freshCalendarToken() {
 		x.t.Fatal(err)
 	}
 	x.calFile = tok + ".ics"
+}
+
+// freshMyToken makes the caller's account (samordnare's, for anonymous callers) an API token,
+// the target :tid.
+func (x *rctx) freshMyToken() {
+	user := tRoleUser[x.role]
+	if user == "" {
+		user = "samordnare"
+	}
+	t, err := x.env.app.CreateAPIToken(x.env.ctx, user, fmt.Sprintf("nyckel %d", x.seq), 30)
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	x.tid = t.ID
+}
+
+// freshUserToken makes the test account an API token, the target :tid under /users/:uid.
+func (x *rctx) freshUserToken() {
+	u, err := x.env.store.GetUser(x.env.ctx, x.user)
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	t, err := x.env.app.CreateAPIToken(x.env.ctx, u.Username, fmt.Sprintf("nyckel %d", x.seq), 30)
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	x.tid = t.ID
 }
 
 // freshUnit replaces the target org unit by a new one.
@@ -232,7 +260,28 @@ func routeTable() map[string]routeCase {
 		"GET /api/v1/me/notifications":            {own: loggedIn},
 		"POST /api/v1/me/notifications/:nid/read": {own: loggedIn, setup: (*rctx).freshNotification},
 		"GET /api/v1/admin/outbox":                {own: adminOnly},
-		"GET /api/v1/municipalities":              {own: want{x2xx, x2xx, x2xx, x2xx, x2xx, x2xx, x401}},
+		// One's own API tokens and password (a wrong current password: the shared sessions stay).
+		"GET /api/v1/me/tokens": {own: loggedIn},
+		"POST /api/v1/me/tokens": {own: loggedIn, body: func(x *rctx) ([]byte, string) {
+			return x.json(map[string]any{"name": fmt.Sprintf("nyckel %d", x.seq), "expires_in_days": 7})
+		}},
+		"DELETE /api/v1/me/tokens/:tid": {own: loggedIn, setup: (*rctx).freshMyToken},
+		"POST /api/v1/me/password": {own: want{x400, x400, x400, x400, x400, x400, x401}, body: func(x *rctx) ([]byte, string) {
+			return x.json(map[string]string{"current_password": "inte det rätta lösenordet", "new_password": "ett helt nytt lösenord"})
+		}},
+		"GET /api/v1/users/:uid/tokens":         {own: adminOnly},
+		"DELETE /api/v1/users/:uid/tokens/:tid": {own: adminOnly, setup: (*rctx).freshUserToken},
+		"GET /profile":                          {own: want{x2xx, x2xx, x2xx, x2xx, x2xx, x2xx, xLogin}},
+		"POST /profile/password": {own: want{x400, x400, x400, x400, x400, x400, xLogin}, body: func(x *rctx) ([]byte, string) {
+			return x.form("current_password", "inte det rätta lösenordet", "new_password", "ett helt nytt lösenord")
+		}},
+		"POST /profile/tokens": {own: want{x2xx, x2xx, x2xx, x2xx, x2xx, x2xx, xLogin}, body: func(x *rctx) ([]byte, string) {
+			return x.form("name", fmt.Sprintf("nyckel %d", x.seq), "expires_in_days", "7")
+		}},
+		"POST /profile/tokens/:tid/delete": {own: want{x303, x303, x303, x303, x303, x303, xLogin}, setup: (*rctx).freshMyToken,
+			body: func(x *rctx) ([]byte, string) { return x.form() }},
+		"POST /admin/users/:uid/tokens/:tid/delete": {own: adminForm, setup: (*rctx).freshUserToken, body: func(x *rctx) ([]byte, string) { return x.form() }},
+		"GET /api/v1/municipalities":                {own: want{x2xx, x2xx, x2xx, x2xx, x2xx, x2xx, x401}},
 		"POST /api/v1/municipalities": {own: adminOnly, body: func(x *rctx) ([]byte, string) {
 			return x.json(map[string]string{"name": fmt.Sprintf("Nykommun %d", x.seq)})
 		}},
@@ -550,6 +599,8 @@ func (x *rctx) fill(route string) string {
 			return "iso27001-2022"
 		case ":nid":
 			return tItoa(x.nid)
+		case ":tid":
+			return tItoa(x.tid)
 		case ":file":
 			return x.calFile
 		case ":uid":
