@@ -1,16 +1,12 @@
 package exchange
 
 import (
-	"archive/zip"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/domain"
@@ -25,23 +21,21 @@ type ImportRow struct {
 	Input     domain.SoAInput
 }
 
-// maxUnzipped bounds the unpacked size of a workbook (a zip archive), against zip bombs. An
-// export of MaxRows rows unpacks to a few megabytes.
-const maxUnzipped = 256 << 20
-
 // ReadXLSX reads the first sheet of an exported statement of applicability, as edited by
 // someone. The header row (line 1) must have exactly the export's columns, each once, in
 // either language, in any letter case and order; only Tillämplig/Applicable (Ja/Nej, Yes/No,
 // true/false, 1/0), Motivering/Justification (may be empty) and Status (the words
 // domain.ParseControlStatus knows; may be empty when the control is not applicable) are read.
-// Blank rows are skipped. The caller bounds the size of r; the rows are read one at a time and
-// reading stops at the first row beyond maxRows (MaxRows when maxRows <= 0).
+// Blank rows are skipped. The caller bounds the size of r; the workbook is checked against
+// importLimits(maxRows) before it is parsed (see openXLSX), the rows are read one at a time and
+// reading stops at the first data row beyond maxRows (MaxRows when maxRows <= 0) or the first
+// row, blank or not, beyond twice that.
 //
-// Errors are *domain.Error with code EInvalid: "err.xlsx_unreadable" (not a workbook),
-// "err.xlsx_columns" (missing, extra or unknown columns), "err.xlsx_too_many_rows", or
-// "err.rows_rejected" wrapping an *app.RowsError whose rows are spreadsheet line numbers:
-// unknown yes/no values, unknown statuses, missing ids, duplicate ids (each line of a
-// duplicate). A workbook unpacking to more than 256 MB is ETooLarge "err.too_large".
+// Errors are *domain.Error with code EInvalid: those of openXLSX ("err.xlsx_unreadable" when
+// it is not a workbook, and one for each limit), "err.xlsx_columns" (missing, extra or unknown
+// columns) and "err.xlsx_too_many_rows", each naming the field "file"; or "err.rows_rejected"
+// wrapping an *app.RowsError whose rows are spreadsheet line numbers: unknown yes/no values,
+// unknown statuses, missing ids, duplicate ids (each line of a duplicate).
 func ReadXLSX(r io.Reader, maxRows int) ([]ImportRow, error) {
 	if maxRows <= 0 {
 		maxRows = MaxRows
@@ -54,23 +48,11 @@ func ReadXLSX(r io.Reader, maxRows int) ([]ImportRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: read: %w", err)
 	}
-	if err := checkZip(b); err != nil {
+	sheet, err := openXLSX(b, importLimits(maxRows))
+	if err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxUnzipped})
-	if err != nil {
-		return nil, unreadable(err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, unreadable(errors.New("no sheets"))
-	}
-	it, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, unreadable(err)
-	}
-	defer it.Close()
+	defer sheet.Close()
 
 	var (
 		pos  []int // pos[c] is the spreadsheet column of export column c
@@ -79,13 +61,9 @@ func ReadXLSX(r io.Reader, maxRows int) ([]ImportRow, error) {
 		ids  []ImportRow // the line and id of every data row, for finding duplicates
 		line int
 	)
-	for it.Next() {
-		line++
-		cells, err := it.Columns()
-		if err != nil {
-			return nil, unreadable(err)
-		}
-		cells = trimTail(cells)
+	for sheet.Next() {
+		line = sheet.Line()
+		cells := trimTail(sheet.Cells())
 		if line == 1 {
 			if pos, err = headerPositions(words, cells); err != nil {
 				return nil, err
@@ -112,8 +90,8 @@ func ReadXLSX(r io.Reader, maxRows int) ([]ImportRow, error) {
 		}
 		out = append(out, row)
 	}
-	if err := it.Error(); err != nil {
-		return nil, unreadable(err)
+	if err := sheet.Err(); err != nil {
+		return nil, err
 	}
 	if line == 0 {
 		return nil, columnsError()
@@ -127,27 +105,6 @@ func ReadXLSX(r io.Reader, maxRows int) ([]ImportRow, error) {
 		out = []ImportRow{}
 	}
 	return out, nil
-}
-
-// checkZip rejects what is not a zip archive and archives that unpack to too much.
-func checkZip(b []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return unreadable(err)
-	}
-	var total uint64
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if total > maxUnzipped {
-			return &domain.Error{Code: domain.ETooLarge, Message: "err.too_large", Fields: map[string]string{"file": "err.too_large"}}
-		}
-	}
-	return nil
-}
-
-func unreadable(err error) error {
-	return &domain.Error{Code: domain.EInvalid, Message: "err.xlsx_unreadable",
-		Fields: map[string]string{"file": "err.xlsx_unreadable"}, Err: err}
 }
 
 func columnsError() error {
