@@ -389,13 +389,14 @@ func auditList(es []audit.Entry, err error) ([]audit.Entry, error) {
 	return es, err
 }
 
-// AuditHead returns the newest entry of the audit chain, for an auditor of mun to note down
-// as an anchor. Returns ENotFound, EForbidden.
+// AuditHead returns the newest entry of mun's own audit chain, for its auditor to note down
+// as an anchor (the other municipalities' chains are not theirs to learn about). Returns
+// ENotFound, EForbidden.
 func (a *App) AuditHead(ctx context.Context, c Caller, mun int64) (audit.Anchor, error) {
 	if err := a.require(c, mun, authz.ObjAudit, authz.Read); err != nil {
 		return audit.Anchor{}, err
 	}
-	return a.db.AuditHead(ctx)
+	return a.db.AuditHead(ctx, mun)
 }
 
 // RecordCore returns the core of a record of kind the caller may read: a kind's page needs

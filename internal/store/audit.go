@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,32 +32,67 @@ type Change struct {
 	Before, After  any
 }
 
-// appendAudit appends one entry to the hash chain. It runs inside the writer transaction, so
-// the chain stays linear: the single writer connection serialises appends.
+// appendAudit appends one entry to its municipality's hash chain (system events: chain 0).
+// It runs inside the writer transaction, so each chain stays linear: the writer queue
+// serialises appends (and UNIQUE (chain, chain_seq) refuses a fork).
 func (s *Store) appendAudit(ctx context.Context, tx *sqlx.Tx, a Actor, c Change) error {
-	var last struct {
-		ID   int64  `db:"id"`
-		Hash string `db:"hash"`
+	var lastID int64
+	if err := tx.GetContext(ctx, &lastID, `SELECT COALESCE(MAX(id), 0) FROM audit_log`); err != nil {
+		return fmt.Errorf("read audit id: %w", err)
 	}
-	err := tx.GetContext(ctx, &last, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`)
-	if errors.Is(err, sql.ErrNoRows) {
-		last.Hash = audit.Genesis
-	} else if err != nil {
-		return fmt.Errorf("read audit head: %w", err)
+	chain := audit.ChainOf(c.MunicipalityID)
+	head, err := chainHead(ctx, tx, chain)
+	if err != nil {
+		return err
 	}
+	seq := head.ID + 1
 	e := audit.Entry{
-		ID: last.ID + 1, At: s.now().Format(time.RFC3339Nano), ActorID: a.ID, Actor: a.Name,
+		ID: lastID + 1, At: s.now().Format(time.RFC3339Nano), ActorID: a.ID, Actor: a.Name,
 		MunicipalityID: c.MunicipalityID, Kind: c.Kind, RecordID: c.RecordID, Action: c.Action,
-		Before: audit.Snapshot(c.Before), After: audit.Snapshot(c.After), IP: a.IP, PrevHash: last.Hash,
+		Before: audit.Snapshot(c.Before), After: audit.Snapshot(c.After), IP: a.IP, PrevHash: head.Hash,
+		Chain: &chain, Seq: &seq,
 	}
 	e.Hash = audit.ComputeHash(e)
 	_, err = tx.NamedExecContext(ctx, `INSERT INTO audit_log
-		(id, at, actor_id, actor, municipality_id, kind, record_id, action, before_json, after_json, ip, prev_hash, hash)
-		VALUES (:id, :at, :actor_id, :actor, :municipality_id, :kind, :record_id, :action, :before_json, :after_json, :ip, :prev_hash, :hash)`, e)
+		(id, at, actor_id, actor, municipality_id, kind, record_id, action, before_json, after_json, ip, prev_hash, hash, chain, chain_seq)
+		VALUES (:id, :at, :actor_id, :actor, :municipality_id, :kind, :record_id, :action, :before_json, :after_json, :ip, :prev_hash, :hash, :chain, :chain_seq)`, e)
 	if err != nil {
 		return fmt.Errorf("append audit: %w", err)
 	}
 	return nil
+}
+
+// chainHead is the newest entry of chain (ID is its Seq; 0 and the hash its first entry
+// links to when the chain is empty: Genesis, or for the system chain the legacy head).
+func chainHead(ctx context.Context, q sqlx.QueryerContext, chain int64) (audit.Anchor, error) {
+	h := audit.Anchor{Chain: chain}
+	err := q.QueryRowxContext(ctx, rebindFor(q, `SELECT chain_seq, hash FROM audit_log WHERE chain = ? ORDER BY chain_seq DESC LIMIT 1`), chain).Scan(&h.ID, &h.Hash)
+	if err == nil || !errors.Is(err, sql.ErrNoRows) {
+		if err != nil {
+			err = fmt.Errorf("read audit head: %w", err)
+		}
+		return h, err
+	}
+	h.ID, h.Hash = 0, audit.Genesis
+	if chain != 0 {
+		return h, nil
+	}
+	err = q.QueryRowxContext(ctx, `SELECT hash FROM audit_log WHERE chain IS NULL ORDER BY id DESC LIMIT 1`).Scan(&h.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		h.Hash, err = audit.Genesis, nil
+	}
+	if err != nil {
+		err = fmt.Errorf("read legacy audit head: %w", err)
+	}
+	return h, err
+}
+
+// rebindFor rebinds query for q's database (a *sqlx.Tx or *sqlx.DB).
+func rebindFor(q sqlx.QueryerContext, query string) string {
+	if b, ok := q.(interface{ Rebind(string) string }); ok {
+		return b.Rebind(query)
+	}
+	return query
 }
 
 // Audit logs an event that changes nothing else (login, failed login, logout).
@@ -77,8 +113,8 @@ type AuditFilter struct {
 }
 
 // ListAudit returns audit entries of one municipality, newest first: its own entries, and
-// the entries without a municipality (logins, failed logins, account changes) by or about
-// people who hold a role in it. Each of the three parts is read newest first through an index
+// the entries without a municipality about people who hold a role in it (their logins and
+// logouts, changes of their accounts). Each of the three parts is read newest first through an index
 // for the filter and stops at the limit, so no filter scans the whole trail.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
 	q, args := auditQuery(f)
@@ -122,11 +158,14 @@ func auditQuery(f AuditFilter) (string, []any) {
 	member := func(col string) string {
 		return `EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = a.` + col + ` AND ra.municipality_id = ?)`
 	}
+	// The system entries shown are those about the municipality's own people: their sessions
+	// (logins, logouts; actor and subject are the same person) and changes of their accounts
+	// (kind user: record_id is the account) — never an entry because of who made it (an
+	// administrator who also holds a role here changing another municipality's person).
 	parts := []string{
 		`SELECT a.* FROM audit_log a WHERE a.municipality_id = ?` + filters,
-		`SELECT a.* FROM audit_log a WHERE a.municipality_id IS NULL AND ` + member("actor_id") + filters,
-		`SELECT a.* FROM audit_log a WHERE a.municipality_id IS NULL AND a.kind = 'user' AND ` + member("record_id") +
-			` AND NOT ` + member("actor_id") + filters, // not already in the part above
+		`SELECT a.* FROM audit_log a WHERE a.municipality_id IS NULL AND a.kind = 'session' AND ` + member("actor_id") + filters,
+		`SELECT a.* FROM audit_log a WHERE a.municipality_id IS NULL AND a.kind = 'user' AND ` + member("record_id") + filters,
 	}
 	if _, ok := domain.SpecOf(domain.Kind(f.Kind)); ok {
 		parts = parts[:1] // a record always belongs to a municipality: no entry without one is of its kind
@@ -135,53 +174,140 @@ func auditQuery(f AuditFilter) (string, []any) {
 	for i, p := range parts {
 		parts[i] = `SELECT * FROM (` + p + ` ORDER BY a.id DESC` + limit + `) p` + strconv.Itoa(i)
 		args = append(args, f.MunicipalityID)
-		if i == 2 {
-			args = append(args, f.MunicipalityID)
-		}
 		args = append(args, fargs...)
 	}
 	return `SELECT * FROM (` + strings.Join(parts, ` UNION ALL `) + `) t ORDER BY id DESC` + limit, args
 }
 
-// VerifyAudit walks the whole chain in order; it returns the number of entries checked and a
-// *audit.BrokenError at the first break.
-func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
-	v, err := s.VerifyAuditAnchored(ctx, nil)
-	return v.Count, err
+// ChainReport is one verified chain: its number (a municipality's id, 0 for system events;
+// Legacy for the entries from before the chains were split), how many entries it has, and
+// its head, the next anchor to note down.
+type ChainReport struct {
+	Chain  int64
+	Legacy bool
+	Count  int
+	Head   audit.Anchor
 }
 
-// VerifyAuditAnchored walks the whole chain in order, also checking an anchor written down
-// earlier; the verifier it returns holds the count and the head (the next anchor).
-func (s *Store) VerifyAuditAnchored(ctx context.Context, anchor *audit.Anchor) (*audit.Verifier, error) {
-	v := audit.NewVerifier()
-	v.Anchor = anchor
-	rows, err := s.db(ctx).QueryxContext(ctx, `SELECT * FROM audit_log ORDER BY id`)
+// VerifyAudit walks every chain in order; it returns the number of entries checked and a
+// *audit.BrokenError at the first break.
+func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
+	reports, err := s.VerifyChains(ctx, nil, nil)
+	n := 0
+	for _, r := range reports {
+		n += r.Count
+	}
+	return n, err
+}
+
+// VerifyChains walks chains in order — every chain, or only the chain of municipality *only
+// (0: the system chain with the legacy one it continues) — also checking an anchor written
+// down earlier (in its own chain). With every chain, it also checks that no entry is outside
+// the chains verified. Returns the reports so far and a *audit.BrokenError at the first break.
+func (s *Store) VerifyChains(ctx context.Context, only *int64, anchor *audit.Anchor) ([]ChainReport, error) {
+	var chains []int64
+	if only != nil {
+		chains = []int64{*only}
+	} else {
+		if err := s.db(ctx).SelectContext(ctx, &chains, `SELECT id FROM municipalities ORDER BY id`); err != nil {
+			return nil, fmt.Errorf("list chains: %w", err)
+		}
+		chains = append([]int64{0}, chains...)
+	}
+	var out []ChainReport
+	total := 0
+	for _, c := range chains {
+		prev := audit.Genesis
+		if c == 0 { // the legacy chain first: the system chain continues it
+			v := audit.NewVerifier()
+			if anchor != nil && anchor.Legacy {
+				v.Anchor = anchor
+			}
+			if err := s.walkChain(ctx, v, `SELECT * FROM audit_log WHERE chain IS NULL ORDER BY id`); err != nil {
+				return out, err
+			}
+			if v.Count > 0 {
+				out = append(out, ChainReport{Legacy: true, Count: v.Count, Head: v.Head()})
+				prev = v.Head().Hash
+			}
+			total += v.Count
+		}
+		v := audit.NewChainVerifier(c, prev)
+		if anchor != nil && !anchor.Legacy && anchor.Chain == c {
+			v.Anchor = anchor
+		}
+		if err := s.walkChain(ctx, v, s.rebind(`SELECT * FROM audit_log WHERE chain = ? ORDER BY chain_seq`), c); err != nil {
+			return out, err
+		}
+		out = append(out, ChainReport{Chain: c, Count: v.Count, Head: v.Head()})
+		total += v.Count
+	}
+	if only == nil {
+		var all int
+		if err := s.db(ctx).GetContext(ctx, &all, `SELECT COUNT(*) FROM audit_log`); err != nil {
+			return out, err
+		}
+		if all != total {
+			return out, &audit.BrokenError{Reason: fmt.Sprintf("%d entries are on no chain of a municipality or of the system", all-total)}
+		}
+		if anchor != nil && !anchor.Legacy && !slices.Contains(chains, anchor.Chain) {
+			return out, fmt.Errorf("anchor %s: no such chain", anchor)
+		}
+	}
+	return out, nil
+}
+
+// walkChain runs the entries of query through v, then v.Finish.
+func (s *Store) walkChain(ctx context.Context, v *audit.Verifier, query string, args ...any) error {
+	rows, err := s.db(ctx).QueryxContext(ctx, query, args...)
 	if err != nil {
-		return v, fmt.Errorf("read audit: %w", err)
+		return fmt.Errorf("read audit: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var e audit.Entry
 		if err := rows.StructScan(&e); err != nil {
-			return v, fmt.Errorf("scan audit: %w", err)
+			return fmt.Errorf("scan audit: %w", err)
 		}
 		if err := v.Next(e); err != nil {
-			return v, err
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return v, err
+		return err
 	}
-	return v, v.Finish()
+	return v.Finish()
 }
 
-// AuditHead returns the newest entry's id and hash (zero when the trail is empty), for an
-// auditor to note down as an anchor.
-func (s *Store) AuditHead(ctx context.Context) (audit.Anchor, error) {
-	var h audit.Anchor
-	err := s.db(ctx).QueryRowxContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&h.ID, &h.Hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return h, nil
+// VerifyAuditAnchored verifies every chain, also checking an anchor; the verifier it returns
+// holds the count of every chain and the head of the anchor's chain (else the system chain's).
+func (s *Store) VerifyAuditAnchored(ctx context.Context, anchor *audit.Anchor) (*audit.Verifier, error) {
+	reports, err := s.VerifyChains(ctx, nil, anchor)
+	return summary(reports, anchor), err
+}
+
+// summary folds chain reports into one verifier: the total count and one head.
+func summary(reports []ChainReport, anchor *audit.Anchor) *audit.Verifier {
+	var head audit.Anchor
+	n := 0
+	for _, r := range reports {
+		n += r.Count
+		if anchor != nil && r.Legacy == anchor.Legacy && r.Chain == anchor.Chain || anchor == nil && r.Chain == 0 && !r.Legacy {
+			head = r.Head
+		}
+	}
+	v := audit.NewChainVerifier(head.Chain, head.Hash)
+	v.Count = n
+	v.Rewind(head)
+	return v
+}
+
+// AuditHead returns the newest entry of chain (a municipality's id, 0 for system events) as
+// an anchor to note down; ID 0 when the chain is empty.
+func (s *Store) AuditHead(ctx context.Context, chain int64) (audit.Anchor, error) {
+	h, err := chainHead(ctx, s.db(ctx), chain)
+	if h.ID == 0 {
+		h.Hash = ""
 	}
 	return h, err
 }

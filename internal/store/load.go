@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -22,23 +20,21 @@ var loadIdent = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
 // Loader writes generated rows in one transaction.
 type Loader struct {
-	s     *Store
-	ctx   context.Context
-	tx    *sqlx.Tx
-	ids   map[string]int64 // next id per table
-	head  audit.Anchor     // the audit chain's head as loaded so far
-	added []string         // tables given explicit ids (their sequences are moved on PostgreSQL)
+	s      *Store
+	ctx    context.Context
+	tx     *sqlx.Tx
+	ids    map[string]int64       // next id per table
+	lastID int64                  // the audit trail's last id as loaded so far
+	heads  map[int64]audit.Anchor // each audit chain's head as loaded so far
+	added  []string               // tables given explicit ids (their sequences are moved on PostgreSQL)
 }
 
 // Load runs fn with a Loader in one write transaction; nothing is stored if fn fails.
 func (s *Store) Load(ctx context.Context, fn func(l *Loader) error) error {
 	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
-		l := &Loader{s: s, ctx: ctx, tx: tx, ids: map[string]int64{}}
-		err := tx.QueryRowxContext(ctx, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&l.head.ID, &l.head.Hash)
-		if errors.Is(err, sql.ErrNoRows) {
-			l.head.Hash = audit.Genesis
-		} else if err != nil {
-			return fmt.Errorf("read audit head: %w", err)
+		l := &Loader{s: s, ctx: ctx, tx: tx, ids: map[string]int64{}, heads: map[int64]audit.Anchor{}}
+		if err := tx.GetContext(ctx, &l.lastID, `SELECT COALESCE(MAX(id), 0) FROM audit_log`); err != nil {
+			return fmt.Errorf("read audit id: %w", err)
 		}
 		if err := fn(l); err != nil {
 			return err
@@ -99,19 +95,29 @@ func (l *Loader) Insert(table string, cols []string, rows [][]any) error {
 	return nil
 }
 
-// Audit appends entries to the chain after its head, giving each its id, previous hash and
-// hash (computed by package audit, as for every other entry). At must be set.
+// Audit appends entries to their chains (audit.ChainOf their municipality) after each
+// chain's head, giving each its id, place, previous hash and hash.
 func (l *Loader) Audit(entries []audit.Entry) error {
 	rows := make([][]any, len(entries))
 	for i := range entries {
 		e := &entries[i]
-		e.ID, e.PrevHash = l.head.ID+1, l.head.Hash
+		chain := audit.ChainOf(e.MunicipalityID)
+		head, ok := l.heads[chain]
+		if !ok {
+			var err error
+			if head, err = chainHead(l.ctx, l.tx, chain); err != nil {
+				return err
+			}
+		}
+		l.lastID++
+		seq := head.ID + 1
+		e.ID, e.PrevHash, e.Chain, e.Seq = l.lastID, head.Hash, &chain, &seq
 		e.Hash = audit.ComputeHash(*e)
-		l.head = audit.Anchor{ID: e.ID, Hash: e.Hash}
-		rows[i] = []any{e.ID, e.At, e.ActorID, e.Actor, e.MunicipalityID, e.Kind, e.RecordID, e.Action, e.Before, e.After, e.IP, e.PrevHash, e.Hash}
+		l.heads[chain] = audit.Anchor{Chain: chain, ID: seq, Hash: e.Hash}
+		rows[i] = []any{e.ID, e.At, e.ActorID, e.Actor, e.MunicipalityID, e.Kind, e.RecordID, e.Action, e.Before, e.After, e.IP, e.PrevHash, e.Hash, chain, seq}
 	}
 	return l.Insert("audit_log", []string{"id", "at", "actor_id", "actor", "municipality_id", "kind", "record_id", "action",
-		"before_json", "after_json", "ip", "prev_hash", "hash"}, rows)
+		"before_json", "after_json", "ip", "prev_hash", "hash", "chain", "chain_seq"}, rows)
 }
 
 // Select reads ids or values through the load's transaction (? placeholders).
