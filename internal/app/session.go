@@ -36,16 +36,21 @@ func (a *App) Login(ctx context.Context, ip, username, password string) (LoginRe
 	if err := p.Err(); err != nil {
 		return LoginResult{}, err
 	}
-	if blocked, _ := a.Throttle.Blocked(strings.ToLower(username), ip); blocked {
-		_ = a.db.Audit(ctx, store.Actor{Name: username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLoginFailed, After: map[string]string{"reason": "throttled"}})
-		return LoginResult{}, domain.Errorf(domain.ETooManyRequests, "err.throttled")
+	account := strings.ToLower(username)
+	wait, refused := a.Throttle.Check(account, ip)
+	if refused > 0 { // one entry per burst of refused attempts, with their number
+		_ = a.db.Audit(ctx, store.Actor{Name: username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLoginThrottled,
+			After: map[string]any{"attempts": refused}})
+	}
+	if wait > 0 {
+		return LoginResult{}, &domain.Error{Code: domain.ETooManyRequests, Message: "err.throttled", RetryAfter: wait}
 	}
 	u, err := a.db.GetUserByUsername(ctx, username)
 	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
 		return LoginResult{}, err
 	}
 	if !auth.Check(u.PasswordHash, password) || u.Disabled {
-		a.Throttle.Fail(strings.ToLower(username), ip)
+		a.Throttle.Fail(account, ip)
 		var uid *int64
 		if u.ID != 0 {
 			uid = &u.ID
@@ -53,7 +58,7 @@ func (a *App) Login(ctx context.Context, ip, username, password string) (LoginRe
 		_ = a.db.Audit(ctx, store.Actor{ID: uid, Name: username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLoginFailed})
 		return LoginResult{}, domain.Errorf(domain.EUnauthorized, "err.bad_login")
 	}
-	a.Throttle.Succeed(strings.ToLower(username))
+	a.Throttle.Succeed(account, ip)
 	res := LoginResult{Token: auth.NewToken(), CSRFToken: auth.NewToken(), User: u}
 	err = a.db.InTx(ctx, func(ctx context.Context) error { // the session and its audit entry, or neither
 		ss, err := a.db.CreateSession(ctx, res.Token, res.CSRFToken, u.ID, a.SessionTTL)

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -96,29 +97,59 @@ func TestLoginAudited(t *testing.T) {
 	}
 }
 
+// Issue #8 item 9: wrong passwords slow down the guesser (per account and address, and per
+// account from addresses it never used) without keeping the real user out, and the refused
+// attempts are one audit entry per burst with their number.
 func TestLoginThrottledPerAccount(t *testing.T) {
 	f := newFixture(t)
-	for i := range 5 {
-		_, err := f.app.Login(f.ctx, fmt.Sprintf("198.51.100.%d", i), "olle", "fel-lösenord-123")
+	if _, err := f.app.Login(f.ctx, "192.0.2.10", "olle", password); err != nil { // Olle's usual address
+		t.Fatal(err)
+	}
+	const attacker = "203.0.113.50"
+	for range 4 {
+		_, err := f.app.Login(f.ctx, attacker, "olle", "fel-lösenord-123")
 		wantCode(t, err, domain.EUnauthorized)
 	}
-	// Now even the right password, from a fresh address, is turned away.
-	_, err := f.app.Login(f.ctx, "203.0.113.50", "olle", password)
-	wantCode(t, err, domain.ETooManyRequests)
-	_, err = f.app.Login(f.ctx, "203.0.113.50", "OLLE", password) // the throttle ignores case
-	wantCode(t, err, domain.ETooManyRequests)
-	rows := f.auditRows("session")
-	if last := rows[len(rows)-1]; last.Action != "login_failed" || !strings.Contains(last.After, "throttled") {
-		t.Errorf("throttled login audit: %+v", last)
+	// The guesser now waits, even with the right password …
+	_, err := f.app.Login(f.ctx, attacker, "olle", password)
+	if e := wantCode(t, err, domain.ETooManyRequests); e.RetryAfter != time.Second {
+		t.Errorf("retry after %v, want 1s", e.RetryAfter)
 	}
-	// Other accounts are not affected.
-	if _, err := f.app.Login(f.ctx, "203.0.113.50", "ingrid", password); err != nil {
+	for range 50 {
+		_, err = f.app.Login(f.ctx, attacker, "OLLE", password) // the throttle ignores case
+		wantCode(t, err, domain.ETooManyRequests)
+	}
+	// … while Olle logs in from his address, and others are not affected.
+	if _, err := f.app.Login(f.ctx, "192.0.2.10", "olle", password); err != nil {
+		t.Errorf("the real user is kept out: %v", err)
+	}
+	if _, err := f.app.Login(f.ctx, attacker, "ingrid", password); err != nil {
 		t.Errorf("other account: %v", err)
 	}
-	// After the window on the store's clock, the account may log in again.
-	f.advance(15*time.Minute + time.Second)
-	if _, err := f.app.Login(f.ctx, "203.0.113.50", "olle", password); err != nil {
-		t.Errorf("after the window: %v", err)
+	// 51 refused attempts are one audit entry (the first of the burst); when the delay has
+	// passed, the rest of the burst is counted in a second.
+	throttled := func() (n, attempts int) {
+		for _, r := range f.auditRows("session") {
+			if r.Action == "login_throttled" {
+				n++
+				var a struct{ Attempts int }
+				if err := json.Unmarshal([]byte(r.After), &a); err != nil {
+					t.Fatal(err)
+				}
+				attempts += a.Attempts
+			}
+		}
+		return n, attempts
+	}
+	if n, attempts := throttled(); n != 1 || attempts != 1 {
+		t.Errorf("%d throttle entries for %d attempts, want 1 for 1", n, attempts)
+	}
+	f.advance(time.Second)
+	if _, err := f.app.Login(f.ctx, attacker, "olle", password); err != nil {
+		t.Errorf("after the delay: %v", err)
+	}
+	if n, attempts := throttled(); n != 2 || attempts != 51 {
+		t.Errorf("%d throttle entries for %d attempts, want 2 for 51", n, attempts)
 	}
 }
 
@@ -155,7 +186,7 @@ func TestThrottleUsesStoreClock(t *testing.T) {
 	if err := s.CreateUser(ctx, app.SystemActor("test"), &domain.User{Username: "anna", Name: "Anna", PasswordHash: h}); err != nil {
 		t.Fatal(err)
 	}
-	for range 5 {
+	for range 25 {
 		_, _ = a.Login(ctx, "192.0.2.1", "anna", "fel")
 	}
 	_, err = a.Login(ctx, "192.0.2.1", "anna", password)

@@ -57,20 +57,21 @@ const Genesis = "000000000000000000000000000000000000000000000000000000000000000
 
 // The actions recorded.
 const (
-	ActionCreate      = "create"
-	ActionUpdate      = "update"
-	ActionDelete      = "delete"
-	ActionReview      = "review"
-	ActionComment     = "comment"
-	ActionEvidence    = "evidence_add"
-	ActionEvidenceDel = "evidence_delete"
-	ActionEvidenceGet = "evidence_download" // who read which evidence file
-	ActionRoleGrant   = "role_grant"
-	ActionRoleRevoke  = "role_revoke"
-	ActionLogin       = "login"
-	ActionLoginFailed = "login_failed"
-	ActionLogout      = "logout"
-	ActionTokenCreate = "token_create"
+	ActionCreate         = "create"
+	ActionUpdate         = "update"
+	ActionDelete         = "delete"
+	ActionReview         = "review"
+	ActionComment        = "comment"
+	ActionEvidence       = "evidence_add"
+	ActionEvidenceDel    = "evidence_delete"
+	ActionEvidenceGet    = "evidence_download" // who read which evidence file
+	ActionRoleGrant      = "role_grant"
+	ActionRoleRevoke     = "role_revoke"
+	ActionLogin          = "login"
+	ActionLoginFailed    = "login_failed"
+	ActionLoginThrottled = "login_throttled" // one entry per burst of refused attempts
+	ActionLogout         = "logout"
+	ActionTokenCreate    = "token_create"
 )
 
 // ComputeHash returns the SHA-256 over the entry's fields (all but ID-independent hash) and

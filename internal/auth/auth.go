@@ -10,7 +10,6 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -76,68 +75,4 @@ func NewToken() string {
 // Equal compares two secrets in constant time.
 func Equal(a, b string) bool {
 	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
-}
-
-// Throttle counts failed logins in a sliding window, per account and per IP address.
-type Throttle struct {
-	mu         sync.Mutex
-	Window     time.Duration
-	PerAccount int
-	PerIP      int
-	Now        func() time.Time
-	fails      map[string][]time.Time
-}
-
-// NewThrottle allows 5 failures per account and 20 per IP address in 15 minutes.
-func NewThrottle() *Throttle {
-	return &Throttle{Window: 15 * time.Minute, PerAccount: 5, PerIP: 20, Now: time.Now, fails: map[string][]time.Time{}}
-}
-
-// Blocked reports whether a login for account from ip must be refused now, and for how long.
-func (t *Throttle) Blocked(account, ip string) (bool, time.Duration) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.Now()
-	wait := time.Duration(0)
-	for key, limit := range map[string]int{"u:" + account: t.PerAccount, "ip:" + ip: t.PerIP} {
-		f := t.prune(key, now)
-		if len(f) >= limit {
-			if w := f[0].Add(t.Window).Sub(now); w > wait {
-				wait = w
-			}
-		}
-	}
-	return wait > 0, wait
-}
-
-// Fail records a failed login.
-func (t *Throttle) Fail(account, ip string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.Now()
-	for _, key := range []string{"u:" + account, "ip:" + ip} {
-		t.fails[key] = append(t.prune(key, now), now)
-	}
-}
-
-// Succeed clears the account's failures after a successful login.
-func (t *Throttle) Succeed(account string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.fails, "u:"+account)
-}
-
-func (t *Throttle) prune(key string, now time.Time) []time.Time {
-	f := t.fails[key]
-	i := 0
-	for i < len(f) && now.Sub(f[i]) >= t.Window {
-		i++
-	}
-	f = f[i:]
-	if len(f) == 0 {
-		delete(t.fails, key)
-		return nil
-	}
-	t.fails[key] = f
-	return f
 }

@@ -125,50 +125,71 @@ func TestEqual(t *testing.T) {
 // clock is a settable time for the throttle.
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time                  { return c.t }
-func (c *clock) advance(d time.Duration)         { c.t = c.t.Add(d) }
-func newThrottle(c *clock) *Throttle             { th := NewThrottle(); th.Now = c.now; return th }
-func blocked(th *Throttle, acct, ip string) bool { b, _ := th.Blocked(acct, ip); return b }
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+func newThrottle(c *clock) *Throttle     { th := NewThrottle(); th.Now = c.now; return th }
+func waitOf(th *Throttle, acct, ip string) time.Duration {
+	w, _ := th.Check(acct, ip)
+	return w
+}
 
-func TestThrottlePerAccount(t *testing.T) {
+// Per account and address: a few free failures, then a delay that doubles with each further
+// failure up to Max — never a lock that outlasts the delay.
+func TestThrottleGrowingDelay(t *testing.T) {
 	c := &clock{time.Date(2025, 5, 10, 8, 0, 0, 0, time.UTC)}
 	th := newThrottle(c)
-	for i := 1; i <= 5; i++ {
-		if blocked(th, "anna", "192.0.2.1") {
-			t.Fatalf("blocked before failure %d", i)
+	th.Succeed("anna", "198.51.100.7") // where Anna logs in from
+	for i := 1; i <= 3; i++ {
+		th.Fail("anna", "192.0.2.1")
+		if w := waitOf(th, "anna", "192.0.2.1"); w != 0 {
+			t.Fatalf("a wait of %v after %d failures", w, i)
 		}
-		// Failures spread over addresses: the account limit holds across them.
-		th.Fail("anna", fmt.Sprintf("192.0.2.%d", i))
-		c.advance(time.Minute)
 	}
-	b, wait := th.Blocked("anna", "198.51.100.7")
-	if !b {
-		t.Fatal("not blocked after 5 failures")
+	for i, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second} {
+		th.Fail("anna", "192.0.2.1")
+		if w := waitOf(th, "anna", "192.0.2.1"); w != want {
+			t.Fatalf("after failure %d: wait %v, want %v", 4+i, w, want)
+		}
+		c.advance(want) // the next try comes when allowed
+		if w := waitOf(th, "anna", "192.0.2.1"); w != 0 {
+			t.Fatalf("still waiting %v when the delay has passed", w)
+		}
 	}
-	// The first failure was 5 minutes ago; it leaves the window in 10.
-	if wait != 10*time.Minute {
-		t.Errorf("wait = %v, want 10m", wait)
+	for range 40 {
+		th.Fail("anna", "192.0.2.1")
 	}
-	if blocked(th, "bertil", "198.51.100.7") {
-		t.Error("another account on a clean address is blocked")
+	if w := waitOf(th, "anna", "192.0.2.1"); w != 15*time.Minute {
+		t.Errorf("the longest wait is %v, want 15m", w)
 	}
-	// After the first failure leaves the window, one more attempt is allowed.
-	c.advance(10*time.Minute - time.Second)
-	if !blocked(th, "anna", "198.51.100.7") {
-		t.Error("unblocked a second early")
+	// The same account from the address it logs in from is not held up by a stranger;
+	// from an address it never used, it is (the guesses may move on).
+	if w := waitOf(th, "anna", "198.51.100.7"); w != 0 {
+		t.Errorf("the account's own address waits %v after 3+44 failures from another", w)
 	}
-	c.advance(time.Second)
-	if blocked(th, "anna", "198.51.100.7") {
-		t.Error("still blocked when the first failure left the window")
+	if w := waitOf(th, "anna", "198.51.100.8"); w == 0 {
+		t.Error("a new address is not held back after 47 failures")
 	}
-	th.Fail("anna", "198.51.100.7")
-	if !blocked(th, "anna", "198.51.100.7") {
-		t.Error("not blocked again after a fresh failure within the window")
+}
+
+// A stranger guessing a user's password from many addresses cannot keep the user out: the
+// account-wide delay does not apply to an address the account has logged in from.
+func TestThrottleCannotLockTheRealUserOut(t *testing.T) {
+	c := &clock{time.Date(2025, 5, 10, 8, 0, 0, 0, time.UTC)}
+	th := newThrottle(c)
+	th.Succeed("anna", "192.0.2.10") // Anna's usual address
+	for i := range 30 {
+		th.Fail("anna", fmt.Sprintf("203.0.113.%d", i)) // one guess per address
 	}
-	// After the whole window, nothing is left.
-	c.advance(15 * time.Minute)
-	if blocked(th, "anna", "198.51.100.7") {
-		t.Error("blocked after the window")
+	if w := waitOf(th, "anna", "203.0.113.200"); w == 0 {
+		t.Error("guesses spread over 30 addresses are not slowed down")
+	}
+	if w := waitOf(th, "anna", "192.0.2.10"); w != 0 {
+		t.Errorf("the real user waits %v at her usual address", w)
+	}
+	// Success clears the account's delays.
+	th.Succeed("anna", "192.0.2.10")
+	if w := waitOf(th, "anna", "203.0.113.200"); w != 0 {
+		t.Errorf("waits %v after a success", w)
 	}
 }
 
@@ -177,62 +198,57 @@ func TestThrottlePerIP(t *testing.T) {
 	th := newThrottle(c)
 	ip := "203.0.113.9"
 	for i := range 19 {
-		th.Fail(fmt.Sprintf("user%d", i), ip) // never 5 on one account
+		th.Fail(fmt.Sprintf("user%d", i), ip) // one each: no account delay
 	}
-	if blocked(th, "someone", ip) {
-		t.Fatal("blocked after 19 failures from one address")
+	if w := waitOf(th, "someone", ip); w != 0 {
+		t.Fatalf("waits %v after 19 failures from one address", w)
 	}
 	th.Fail("user19", ip)
-	if !blocked(th, "someone", ip) {
-		t.Fatal("not blocked after 20 failures from one address")
+	if w := waitOf(th, "someone", ip); w != 15*time.Minute {
+		t.Fatalf("waits %v after 20 failures from one address, want 15m", w)
 	}
-	if blocked(th, "someone", "203.0.113.10") {
-		t.Error("another address is blocked")
+	if w := waitOf(th, "someone", "203.0.113.10"); w != 0 {
+		t.Error("another address waits")
 	}
-	// A success clears the account, not the address.
-	th.Succeed("someone")
-	if !blocked(th, "someone", ip) {
-		t.Error("success on an account cleared the address")
+	th.Succeed("kollega", ip) // logged in from there before the others' failures
+	if w := waitOf(th, "kollega", ip); w != 0 {
+		t.Errorf("an account that uses the address waits %v", w)
 	}
 	c.advance(15 * time.Minute)
-	if blocked(th, "someone", ip) {
-		t.Error("address still blocked after the window")
+	if w := waitOf(th, "someone", ip); w != 0 {
+		t.Error("address still held back after the window")
 	}
 }
 
-func TestThrottleSucceedResetsAccount(t *testing.T) {
+// Refused attempts are audited once per burst with their number: the first, then those
+// since at most every Window, then the rest when the burst ends.
+func TestThrottleAuditsBursts(t *testing.T) {
 	c := &clock{time.Date(2025, 5, 10, 8, 0, 0, 0, time.UTC)}
 	th := newThrottle(c)
 	for range 4 {
 		th.Fail("anna", "192.0.2.1")
 	}
-	th.Succeed("anna")
-	th.Fail("anna", "192.0.2.1")
-	if blocked(th, "anna", "192.0.2.1") {
-		t.Error("blocked after 1 failure following a success")
-	}
-	for range 5 {
-		th.Fail("anna", "192.0.2.1")
-	}
-	if !blocked(th, "anna", "192.0.2.1") {
-		t.Fatal("not blocked")
-	}
-	th.Succeed("anna")
-	if blocked(th, "anna", "192.0.2.1") {
-		t.Error("still blocked after Succeed")
-	}
-}
-
-func TestThrottleOldFailuresDoNotCount(t *testing.T) {
-	c := &clock{time.Date(2025, 5, 10, 8, 0, 0, 0, time.UTC)}
-	th := newThrottle(c)
-	// One failure every 4 minutes never reaches 5 within 15 minutes.
-	for range 20 {
-		th.Fail("anna", "192.0.2.1")
-		if blocked(th, "anna", "192.0.2.1") {
-			t.Fatalf("blocked at %v with failures 4 minutes apart", c.t)
+	entries, total := 0, 0
+	for range 1000 { // a script hammering while it must wait
+		w, n := th.Check("anna", "192.0.2.1")
+		if w == 0 {
+			t.Fatal("not held back")
 		}
-		c.advance(4 * time.Minute)
+		if n > 0 {
+			entries++
+			total += n
+		}
+		c.advance(time.Millisecond)
+	}
+	if entries != 1 || total != 1 {
+		t.Errorf("%d audit entries for %d attempts within a second, want 1 (the first)", entries, total)
+	}
+	c.advance(2 * time.Second) // the delay passes: the burst ends and its count is reported
+	if w, n := th.Check("anna", "192.0.2.1"); w != 0 || n != 999 {
+		t.Errorf("end of burst: wait %v, %d attempts reported, want 999", w, n)
+	}
+	if _, n := th.Check("anna", "192.0.2.1"); n != 0 {
+		t.Errorf("reported twice: %d", n)
 	}
 }
 
@@ -243,8 +259,8 @@ func TestThrottleConcurrent(t *testing.T) {
 		go func() {
 			for i := range 50 {
 				th.Fail(fmt.Sprintf("u%d", i%3), fmt.Sprintf("ip%d", g))
-				th.Blocked("u1", "ip1")
-				th.Succeed("u2")
+				th.Check("u1", "ip1")
+				th.Succeed("u2", "ip2")
 			}
 			done <- true
 		}()
@@ -252,7 +268,7 @@ func TestThrottleConcurrent(t *testing.T) {
 	for range 8 {
 		<-done
 	}
-	if !blocked(th, "u0", "nowhere") {
-		t.Error("u0 not blocked after many failures")
+	if waitOf(th, "u0", "ip0") == 0 {
+		t.Error("u0 not held back after many failures")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Code classifies an Error; the web layer maps each code to one HTTP status in one place.
@@ -32,6 +33,8 @@ type Error struct {
 	Message string            // translation key, e.g. "err.invalid"
 	Fields  map[string]string // field name -> translation key of why it is wrong
 	Err     error             // wrapped cause, never shown to users
+	// RetryAfter, on ETooManyRequests, is when to try again (the Retry-After header).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

@@ -710,9 +710,9 @@ func TestAPILoginFailuresLookAlikeAndAreThrottled(t *testing.T) {
 		t.Errorf("error %+v", e)
 	}
 
-	// Four more failures for the account, from other addresses: the 6th attempt is refused
-	// even with the right password.
-	for i := range 4 {
+	// Ten more failures for the account, from addresses it never used: the next attempt from
+	// such an address waits, even with the right password (Retry-After: the growing delay).
+	for i := range 10 {
 		c := env.client()
 		c.ip = fmt.Sprintf("203.0.113.%d", i+1)
 		if res := c.postJSON("/api/v1/login", map[string]string{"username": "ledning", "password": "fel-igen"}); res.Code != http.StatusUnauthorized {
@@ -723,13 +723,13 @@ func TestAPILoginFailuresLookAlikeAndAreThrottled(t *testing.T) {
 	c.ip = "203.0.113.99"
 	res := c.postJSON("/api/v1/login", map[string]string{"username": "ledning", "password": "lisa-demo"})
 	if res.Code != http.StatusTooManyRequests {
-		t.Fatalf("6th login: %d %s", res.Code, res.Body)
+		t.Fatalf("12th login: %d %s", res.Code, res.Body)
 	}
 	if e := tDecodeError(t, res); e.Error.Code != "too_many_requests" {
 		t.Errorf("error %+v", e)
 	}
-	if res.Header().Get("Retry-After") == "" {
-		t.Error("no Retry-After")
+	if ra := res.Header().Get("Retry-After"); ra == "" || ra == "900" {
+		t.Errorf("Retry-After %q, want the growing delay in seconds", ra)
 	}
 	if _, ok := c.cookies[sessionCookie]; ok {
 		t.Error("throttled login set a session cookie")

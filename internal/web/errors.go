@@ -3,8 +3,10 @@ package web
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -68,7 +70,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	status := statusOf(e.Code)
 	if e.Code == domain.ETooManyRequests {
-		c.Header("Retry-After", "900")
+		c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(e.RetryAfter.Seconds())))))
 	}
 	tr := s.i18n.For(lang(c))
 	body := apiErrorBody{Code: e.Code, Message: tr.T(e.Message)}

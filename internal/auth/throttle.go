@@ -1,0 +1,172 @@
+package auth
+
+import (
+	"sync"
+	"time"
+)
+
+// Throttle slows down password guessing without letting anyone lock anyone out.
+//
+//   - Per account and source address: after Free failures each further one doubles the wait
+//     before the next attempt (Base, 2×Base, … up to Max) — a growing delay, not a lock.
+//   - Per account from addresses it never logged in from: the same, after AccountFree
+//     failures, so that guesses spread over many addresses slow down too; an address the
+//     account has logged in from before (the real user's) is exempt, so a stranger's guesses
+//     do not keep the user out.
+//   - Per source address across accounts (spraying): at most PerIP failures in Window —
+//     again except for accounts that have logged in from that address (a municipality's
+//     staff behind one NAT address are not kept out by each other's typos).
+//
+// Check also tells when to write an audit entry for refused attempts: one per burst, with
+// the number of attempts, not one row per attempt.
+type Throttle struct {
+	mu          sync.Mutex
+	Now         func() time.Time
+	Free        int           // failures per account and address before delays start
+	AccountFree int           // failures per account from unknown addresses before delays start
+	Base, Max   time.Duration // the first delay, and the longest
+	PerIP       int           // failures per address in Window, across accounts
+	Window      time.Duration
+
+	pairs    map[string]*failures // account \x00 address
+	accounts map[string]*failures
+	ips      map[string][]time.Time
+	known    map[string]time.Time // account \x00 address → last successful login
+	bursts   map[string]*burst    // account \x00 address → refused attempts not yet audited
+}
+
+type failures struct {
+	n    int
+	last time.Time
+}
+
+type burst struct {
+	pending  int       // refused attempts not yet in the audit trail
+	reported time.Time // when the last audit entry of the burst was asked for
+}
+
+// maxEntries bounds each map: past it, the oldest state is forgotten wholesale (start afresh).
+const maxEntries = 100_000
+
+// NewThrottle allows 3 failures per account and address, then waits 1 s, 2 s, 4 s … up to
+// 15 minutes; 10 from unknown addresses per account; 20 per address in 15 minutes.
+func NewThrottle() *Throttle {
+	return &Throttle{Now: time.Now, Free: 3, AccountFree: 10, Base: time.Second, Max: 15 * time.Minute, PerIP: 20, Window: 15 * time.Minute}
+}
+
+func (t *Throttle) init() {
+	if t.pairs == nil || len(t.pairs) > maxEntries || len(t.accounts) > maxEntries || len(t.ips) > maxEntries || len(t.bursts) > maxEntries {
+		t.pairs, t.accounts, t.ips, t.bursts = map[string]*failures{}, map[string]*failures{}, map[string][]time.Time{}, map[string]*burst{}
+	}
+	if t.known == nil || len(t.known) > maxEntries {
+		t.known = map[string]time.Time{}
+	}
+}
+
+// wait is how long after its last failure f blocks, with free failures allowed.
+func (t *Throttle) wait(f *failures, free int, now time.Time) time.Duration {
+	if f == nil || f.n <= free {
+		return 0
+	}
+	d := t.Max
+	if k := f.n - free - 1; k < 30 {
+		d = min(t.Base<<k, t.Max)
+	}
+	return max(0, f.last.Add(d).Sub(now))
+}
+
+// expired forgets failures long past (a day after the longest delay).
+func (t *Throttle) expired(f *failures, now time.Time) bool {
+	return f != nil && now.Sub(f.last) > t.Max+24*time.Hour
+}
+
+// Check reports how long a login for account from ip must wait (0: go ahead), and how many
+// refused attempts to record now in the audit trail as one entry (0: none): the first of a
+// burst, then those since at most every Window, and the rest when the burst ends.
+func (t *Throttle) Check(account, ip string) (wait time.Duration, audit int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.init()
+	now := t.Now()
+	pair := account + "\x00" + ip
+	for key, m := range map[string]map[string]*failures{pair: t.pairs, account: t.accounts} {
+		if t.expired(m[key], now) {
+			delete(m, key)
+		}
+	}
+	wait = t.wait(t.pairs[pair], t.Free, now)
+	if _, ok := t.known[pair]; !ok { // a known address (an office behind one NAT) is spared both
+		wait = max(wait, t.wait(t.accounts[account], t.AccountFree, now))
+		if f := t.recent(ip, now); len(f) >= t.PerIP {
+			wait = max(wait, f[0].Add(t.Window).Sub(now))
+		}
+	}
+	b := t.bursts[pair]
+	switch {
+	case wait > 0 && b == nil:
+		t.bursts[pair] = &burst{reported: now}
+		return wait, 1
+	case wait > 0:
+		b.pending++
+		if now.Sub(b.reported) >= t.Window {
+			n := b.pending
+			b.pending, b.reported = 0, now
+			return wait, n
+		}
+		return wait, 0
+	case b != nil:
+		delete(t.bursts, pair)
+		return 0, b.pending
+	}
+	return 0, 0
+}
+
+// recent prunes and returns the address's failures within Window.
+func (t *Throttle) recent(ip string, now time.Time) []time.Time {
+	f := t.ips[ip]
+	i := 0
+	for i < len(f) && now.Sub(f[i]) >= t.Window {
+		i++
+	}
+	if f = f[i:]; len(f) == 0 {
+		delete(t.ips, ip)
+		return nil
+	}
+	t.ips[ip] = f
+	return f
+}
+
+// Fail records a failed login of account from ip.
+func (t *Throttle) Fail(account, ip string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.init()
+	now := t.Now()
+	pair := account + "\x00" + ip
+	bump := func(m map[string]*failures, key string) {
+		f := m[key]
+		if f == nil {
+			f = &failures{}
+			m[key] = f
+		}
+		f.n++
+		f.last = now
+	}
+	bump(t.pairs, pair)
+	if _, ok := t.known[pair]; !ok {
+		bump(t.accounts, account)
+	}
+	t.ips[ip] = append(t.recent(ip, now), now)
+}
+
+// Succeed clears account's failures after it logged in from ip, and remembers ip as one the
+// account uses.
+func (t *Throttle) Succeed(account, ip string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.init()
+	pair := account + "\x00" + ip
+	delete(t.pairs, pair)
+	delete(t.accounts, account)
+	t.known[pair] = t.Now()
+}
