@@ -373,6 +373,11 @@ func (a *App) dueQuery(c Caller, mun int64, due domain.DueFilter, mine bool) (st
 	return q, nil
 }
 
+// CanReadAudit says whether the caller may read mun's audit trail. Returns ENotFound, EForbidden.
+func (a *App) CanReadAudit(c Caller, mun int64) error {
+	return a.require(c, mun, authz.ObjAudit, authz.Read)
+}
+
 // AuditLog returns the municipality's audit trail for auditors. Returns ENotFound, EForbidden.
 func (a *App) AuditLog(ctx context.Context, c Caller, f store.AuditFilter) ([]audit.Entry, error) {
 	if err := a.require(c, f.MunicipalityID, authz.ObjAudit, authz.Read); err != nil {

@@ -147,6 +147,7 @@ func (s *Server) formFail(c *gin.Context, err error, order []string) (formState,
 		s.fail(c, err)
 		return formState{}, 0, false
 	}
+	c.Set(keyFormError, true)
 	f := formFromPost(c)
 	delete(f.Values, "password") // never sent back
 	f.setErr(s.i18n.For(lang(c)), err)

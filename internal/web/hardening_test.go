@@ -416,3 +416,48 @@ func TestTokensAndPasswordsEndToEnd(t *testing.T) {
 		t.Error("the token's secret is shown again")
 	}
 }
+
+// Issue #8 item 20: the audit trail serves an auditor: kind and action chosen from translated
+// lists, every code translated, each entry linked to its record, changes field by field with
+// labels and local times, and a bad filter shown on the page with the filters kept.
+func TestAuditPageServesAnAuditor(t *testing.T) {
+	env := newTestServer(t)
+	coord := env.login("samordnare")
+	id := env.doc(tDocSocDraft)
+	if res := coord.doJSON("PUT", env.docPath(env.ex, id, ""), map[string]any{"title": "Ny rubrik för revisorn"}); res.Code != http.StatusOK {
+		t.Fatalf("update: %d", res.Code)
+	}
+	rev := env.login("revisor")
+	body := rev.get(fmt.Sprintf("/m/%d/audit", env.ex)).Body.String()
+	for _, want := range []string{
+		`<select id="f-kind" name="kind"`, `<option value="document">Styrande dokument</option>`,
+		`<select id="f-action" name="action"`, `<option value="login_failed">Misslyckad inloggning</option>`,
+		fmt.Sprintf(`<a href="/m/%d/records/%d">%d`, env.ex, id, id),
+		`<th scope="row">Titel</th>`, "Ny rubrik för revisorn",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the audit page lacks %s", want)
+		}
+	}
+	for _, raw := range []string{"<td>document</td>", "<td>org_unit</td>", "<td>session</td>", `{&#34;`} {
+		if i := strings.Index(body, raw); i >= 0 {
+			t.Errorf("the audit page shows the raw %s: %s", raw, body[max(0, i-300):min(len(body), i+200)])
+		}
+	}
+	// Filtering by a chosen kind and action works as the list offers them.
+	body = rev.get(fmt.Sprintf("/m/%d/audit?kind=document&action=update", env.ex)).Body.String()
+	if !strings.Contains(body, "Ny rubrik för revisorn") || !strings.Contains(body, `<option value="update" selected>`) {
+		t.Errorf("filter by document and update")
+	}
+	// A bad date: the page, with the error and the filters kept.
+	res := rev.get(fmt.Sprintf("/m/%d/audit?kind=document&from=2026-13-45", env.ex))
+	body = res.Body.String()
+	if res.Code != http.StatusBadRequest || !strings.Contains(body, `value="2026-13-45"`) || !strings.Contains(body, `<option value="document" selected>`) ||
+		!strings.Contains(body, "<title>Fel: ") || !strings.Contains(body, `href="#f-from"`) {
+		t.Errorf("a bad date: %d\n%.2000s", res.Code, body)
+	}
+	// Staff may not read the trail, bad filter or not.
+	if res := env.login("medarbetare").get(fmt.Sprintf("/m/%d/audit?from=2026-13-45", env.ex)); res.Code != http.StatusForbidden {
+		t.Errorf("staff with a bad filter: %d", res.Code)
+	}
+}

@@ -29,6 +29,7 @@ const (
 	keyBearer    = "lisa.bearer"
 	keyRequestID = "lisa.request_id"
 	keySession   = "lisa.session"
+	keyFormError = "lisa.form_error" // the page shows a form with errors: its <title> says so
 
 	maxBody = 1 << 20 // JSON and form bodies; evidence uploads have their own limit
 )

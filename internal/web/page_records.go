@@ -251,50 +251,6 @@ func (s *Server) reviewList(c *gin.Context) {
 		NextURL: next})
 }
 
-type auditPage struct {
-	Base
-	Head       audit.Anchor // the chain's newest entry, to note down as an anchor
-	Entries    []audit.Entry
-	Query      map[string]string
-	NextBefore int64
-	CSVQuery   string
-}
-
-func (s *Server) auditList(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	f, err := auditFilter(c, mid)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	es, err := s.app.AuditLog(c.Request.Context(), s.caller(c), f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	pg := auditPage{Entries: es, Query: map[string]string{}}
-	if pg.Head, err = s.app.AuditHead(c.Request.Context(), s.caller(c), mid); err != nil {
-		s.fail(c, err)
-		return
-	}
-	for _, k := range []string{"kind", "action", "actor", "from", "to", "record_id"} {
-		pg.Query[k] = c.Query(k)
-	}
-	if len(es) == f.Limit && len(es) > 0 {
-		pg.NextBefore = es[len(es)-1].ID
-	}
-	q := c.Request.URL.Query()
-	q.Del("before")
-	q.Del("limit")
-	pg.CSVQuery = q.Encode()
-	pg.Base = s.base(c, s.i18n.T(lang(c), "audit.title"))
-	s.render(c, http.StatusOK, "audit", pg)
-}
-
 // auditCSV exports the filtered audit trail (up to 100,000 entries) as CSV for auditors,
 // including each entry's hash so the export can be checked against `lisa audit verify`.
 func (s *Server) auditCSV(c *gin.Context) {

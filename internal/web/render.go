@@ -26,6 +26,7 @@ type Base struct {
 	Flash     string
 	Path      string
 	RequestID string
+	FormError bool // a form on the page has errors: the <title> starts with "Fel: "
 	Nav       Nav
 }
 
@@ -68,7 +69,8 @@ func langFuncs(tr i18n.Translator) template.FuncMap {
 // base builds the common view model; the municipality comes from the path when present.
 func (s *Server) base(c *gin.Context, title string) Base {
 	tr := s.i18n.For(lang(c))
-	b := Base{Lang: tr.Lang, Title: title, CSRF: c.GetString(keyCSRF), Path: c.Request.URL.RequestURI(), RequestID: c.GetString(keyRequestID)}
+	b := Base{Lang: tr.Lang, Title: title, CSRF: c.GetString(keyCSRF), Path: c.Request.URL.RequestURI(), RequestID: c.GetString(keyRequestID),
+		FormError: c.GetBool(keyFormError)}
 	if v, ok := c.Get(flashCookie); ok {
 		b.Flash = tr.T(v.(string))
 	} else if f, err := c.Cookie(flashCookie); err == nil && f != "" {
