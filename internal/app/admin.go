@@ -52,6 +52,17 @@ type OrgUnitInput struct {
 	ParentID *int64 `json:"parent_id" form:"parent_id"`
 }
 
+// ValidateOrgUnit adds what is wrong with in to p (a form adds its own parsing problems, so
+// that every problem is reported at once).
+func ValidateOrgUnit(p domain.Problems, in OrgUnitInput) {
+	domain.ValidateText(p, "name", in.Name, true, 120)
+	if k := domain.OrgUnitKind(domain.NormalizeEnum(in.Kind)); strings.TrimSpace(in.Kind) == "" {
+		p.Add("kind", "err.required")
+	} else if !k.Valid() {
+		p.Add("kind", "err.enum")
+	}
+}
+
 // SaveOrgUnit creates (id 0) or changes an org unit of mun. Returns ENotFound, EForbidden,
 // EInvalid, EConflict.
 func (a *App) SaveOrgUnit(ctx context.Context, c Caller, mun, id int64, in OrgUnitInput) (domain.OrgUnit, error) {
@@ -62,15 +73,11 @@ func (a *App) SaveOrgUnit(ctx context.Context, c Caller, mun, id int64, in OrgUn
 		return domain.OrgUnit{}, err
 	}
 	p := domain.Problems{}
-	domain.ValidateText(p, "name", in.Name, true, 120)
-	k := domain.OrgUnitKind(domain.NormalizeEnum(in.Kind))
-	if !k.Valid() {
-		p.Add("kind", "err.enum")
-	}
+	ValidateOrgUnit(p, in)
 	if err := p.Err(); err != nil {
 		return domain.OrgUnit{}, err
 	}
-	u := domain.OrgUnit{ID: id, MunicipalityID: mun, Name: strings.TrimSpace(in.Name), Kind: k}
+	u := domain.OrgUnit{ID: id, MunicipalityID: mun, Name: strings.TrimSpace(in.Name), Kind: domain.OrgUnitKind(domain.NormalizeEnum(in.Kind))}
 	if in.ParentID != nil && *in.ParentID > 0 {
 		u.ParentID = in.ParentID
 	}

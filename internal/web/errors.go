@@ -77,7 +77,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if len(e.Fields) > 0 {
 		body.Fields = map[string]string{}
 		for f, k := range e.Fields {
-			body.Fields[f] = tr.T(k)
+			body.Fields[f], _ = fieldMessage(tr, f, k)
 		}
 	}
 	var re *app.RowsError

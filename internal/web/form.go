@@ -58,13 +58,24 @@ func (f *formState) setErr(tr i18n.Translator, err error) {
 	}
 	f.Summary = tr.T(e.Message)
 	for k, v := range e.Fields {
-		f.Errors[k] = tr.T(v)
-		if tr.Has("field." + k) {
+		msg, specific := fieldMessage(tr, k, v)
+		f.Errors[k] = msg
+		if !specific && tr.Has("field."+k) { // a generic message needs the field's name beside it
 			f.Labels[k] = tr.T("field." + k)
 		}
 		f.Order = append(f.Order, k)
 	}
 	sort.Strings(f.Order)
+}
+
+// fieldMessage translates why field is wrong: the message made for that field when there is
+// one ("err.required.title" = "Ange en titel"), else the general one ("Måste fyllas i").
+// specific reports which.
+func fieldMessage(tr i18n.Translator, field, key string) (msg string, specific bool) {
+	if tr.Has(key + "." + field) {
+		return tr.T(key + "." + field), true
+	}
+	return tr.T(key), false
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

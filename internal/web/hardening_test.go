@@ -461,3 +461,44 @@ func TestAuditPageServesAnAuditor(t *testing.T) {
 		t.Errorf("staff with a bad filter: %d", res.Code)
 	}
 }
+
+// Issue #8 item 24: form errors as the GOV.UK pattern has them: "Fel: " in the title,
+// messages made for the field, bad dates and numbers kept in their fields, the file field's
+// error tied to it, the login summary in page order.
+func TestFormErrorsFollowThePattern(t *testing.T) {
+	env := newTestServer(t)
+	coord := env.login("samordnare")
+	res := coord.postForm(fmt.Sprintf("/m/%d/documents", env.ex), url.Values{"type": {""}, "title": {""}, "org_unit_id": {itoa(env.unit("Exempelkommun/Socialförvaltningen"))},
+		"next_review_at": {"2026-13-45"}, "review_interval_months": {"tolv"}, "form_has_scope_units": {"1"}, "form_has_revision": {"1"}})
+	body := res.Body.String()
+	if res.Code != http.StatusBadRequest {
+		t.Fatalf("bad form: %d", res.Code)
+	}
+	for _, want := range []string{"<title>Fel: ", "Välj dokumenttyp.", "Ange en titel.", `value="2026-13-45"`, `value="tolv"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the form's answer lacks %s", want)
+		}
+	}
+	for _, not := range []string{"Är inte ett av de tillåtna värdena", `type="date"`} {
+		if strings.Contains(body, not) {
+			t.Errorf("the form's answer has %s", not)
+		}
+	}
+	// The file field's error is tied to the field.
+	res = coord.upload(fmt.Sprintf("/m/%d/documents/%d/evidence", env.ex, env.doc(tDocSocDraft)), "tom.pdf", []byte{}, true)
+	if body := res.Body.String(); !strings.Contains(body, `aria-describedby="f-file-hint f-file-error" aria-invalid="true"`) {
+		t.Errorf("the file error is not tied to its field (%d)", res.Code)
+	}
+	// Login: the summary lists username before password.
+	c := env.client()
+	page := c.get("/login").Body.String()
+	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no login csrf")
+	}
+	body = c.postForm("/login", url.Values{"csrf_token": {m[1]}, "username": {""}, "password": {""}}).Body.String()
+	u, p := strings.Index(body, `href="#f-username"`), strings.Index(body, `href="#f-password"`)
+	if u < 0 || p < 0 || u > p || !strings.Contains(body, "<title>Fel: ") {
+		t.Errorf("login summary order: username at %d, password at %d", u, p)
+	}
+}

@@ -226,9 +226,6 @@ func (s *Server) adminUnitIDs(c *gin.Context) (mid, uid int64, ok bool) {
 func parseAdminUnitForm(v url.Values) (app.OrgUnitInput, domain.Problems) {
 	p := domain.Problems{}
 	in := app.OrgUnitInput{Name: v.Get("name"), Kind: v.Get("kind")}
-	if strings.TrimSpace(in.Kind) == "" {
-		p.Add("kind", "err.required")
-	}
 	if pid := adminParseID(v, "parent_id", p); pid > 0 {
 		in.ParentID = &pid
 	}
@@ -245,6 +242,7 @@ func (s *Server) adminSaveOrgUnit(c *gin.Context) {
 		return
 	}
 	in, p := parseAdminUnitForm(c.Request.PostForm)
+	app.ValidateOrgUnit(p, in) // every problem at once, the form's and the service's
 	err := p.Err()
 	var u domain.OrgUnit
 	if err == nil {

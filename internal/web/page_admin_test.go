@@ -240,7 +240,7 @@ func TestAdminMunicipalities(t *testing.T) {
 
 	// No name: 400.
 	body = adminWant(t, c.post("/admin/municipalities", url.Values{"name": {"  "}}), http.StatusBadRequest, "no name")
-	adminContains(t, body, "no name", "Måste fyllas i.", `href="#f-name"`)
+	adminContains(t, body, "no name", "Ange ett namn.", `href="#f-name"`)
 
 	// In English.
 	c.cookies[langCookie] = "en"
@@ -294,6 +294,9 @@ func TestAdminOrgUnits(t *testing.T) {
 	// Numbers that do not parse and a missing kind are field errors, not 500s.
 	body = adminWant(t, c.post(base+"/org-units", url.Values{"name": {"X"}, "kind": {""}, "parent_id": {"abc"}}), http.StatusBadRequest, "bad input")
 	adminContains(t, body, "bad input", `href="#f-new-kind"`, `href="#f-new-parent-id"`, "Har fel typ av värde.", `value="X"`)
+	// Every problem at once: no name, no kind, a bad parent.
+	body = adminWant(t, c.post(base+"/org-units", url.Values{"name": {""}, "kind": {""}, "parent_id": {"abc"}}), http.StatusBadRequest, "all at once")
+	adminContains(t, body, "all at once", `href="#f-new-name"`, `href="#f-new-kind"`, `href="#f-new-parent-id"`, "Ange ett namn.", "Välj typ av enhet.", "<title>Fel: ")
 	adminWant(t, c.post(base+"/org-units", url.Values{"name": {"X"}, "kind": {"planet"}}), http.StatusBadRequest, "bad kind")
 	adminWant(t, c.post(base+"/org-units/abc", url.Values{"name": {"X"}, "kind": {"enhet"}}), http.StatusNotFound, "bad unit id")
 	adminWant(t, c.post("/admin/municipalities/99999/org-units", url.Values{"name": {"X"}, "kind": {"enhet"}}), http.StatusNotFound, "no such municipality")

@@ -252,6 +252,7 @@ func (s *Server) documentCreate(c *gin.Context) {
 		return
 	}
 	in, p := parseDocumentForm(c.Request.PostForm, true)
+	s.addDocumentProblems(p, in)
 	var d domain.Document
 	err = p.Err()
 	if err == nil {
@@ -264,6 +265,19 @@ func (s *Server) documentCreate(c *gin.Context) {
 		return
 	}
 	s.redirect(c, docURL(mid, d.ID), "flash.doc_created")
+}
+
+// addDocumentProblems adds the document rules' problems with in to the form's own (a number
+// or date that does not parse), so that a form with both reports every problem at once.
+func (s *Server) addDocumentProblems(p domain.Problems, in domain.DocumentInput) {
+	if len(p) == 0 {
+		return // the service checks everything
+	}
+	if _, err := domain.ApplyDocument(&domain.Document{}, in, s.app.Today()); err != nil {
+		for f, k := range domain.AsError(err).Fields {
+			p.Add(f, k) // the form's own problem with a field comes first
+		}
+	}
 }
 
 // orderFields sorts fields in error into the form's order.
@@ -369,6 +383,7 @@ func (s *Server) documentUpdate(c *gin.Context) {
 		return
 	}
 	in, p := parseDocumentForm(c.Request.PostForm, false)
+	s.addDocumentProblems(p, in)
 	err = p.Err()
 	if err == nil {
 		_, err = s.app.UpdateDocument(c.Request.Context(), s.caller(c), mid, id, in)

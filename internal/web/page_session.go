@@ -57,7 +57,9 @@ func (s *Server) loginSubmit(c *gin.Context) {
 	}
 	res, err := s.app.Login(c.Request.Context(), c.ClientIP(), c.PostForm("username"), c.PostForm("password"))
 	if err != nil {
+		c.Set(keyFormError, true)
 		f.setErr(s.i18n.For(lang(c)), err)
+		f.Order = orderFields(f.Order, []string{"username", "password"}) // in page order
 		s.renderLogin(c, statusOf(domain.ErrorCode(err)), f, next)
 		return
 	}
