@@ -82,10 +82,9 @@ type GapReport struct {
 	Units    []GapGroup   `json:"units"` // Annex A per org unit
 }
 
-// Gap computes the gap analysis from the statement of applicability: Annex A directly; MSB's
-// areas and the NIS2 measures through the mappings (a mapped control is implemented when every
-// applicable Annex A control mapped to it is, not started when none has started, partial
-// otherwise); and Annex A per org unit, where a unit's own status replaces the
+// Gap computes the gap analysis from the statement of applicability, counting Annex A controls
+// throughout: Annex A per theme; MSB's areas and the NIS2 measures each by the Annex A
+// controls mapped to it, their total by every mapped control once; and Annex A per org unit, where a unit's own status replaces the
 // municipality-level one. Returns ENotFound, EForbidden.
 func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 	rows, err := a.SoA(ctx, c, mun)
@@ -107,6 +106,7 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 			themes[gc.Themes[i].ID] = &gc.Themes[i]
 		}
 		mapped := cat.ID != catalog.ISO
+		counted := map[catalog.Ref]bool{} // the Annex A controls a mapped catalog's total has counted
 		if mapped {
 			// A mapped catalog is shown per control (MSB area, NIS2 measure), each counting
 			// the Annex A controls mapped to it.
@@ -114,16 +114,21 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 		}
 		for _, ctl := range cat.Controls {
 			ref := catalog.Ref{Catalog: cat.ID, Control: ctl.ID}
-			st, ok := status[ref]
-			if !ok {
-				st = a.derivedStatus(ref, status)
+			st := status[ref] // an Annex A row (always there; "" counts as not started)
+			if !mapped {
+				gc.Total.add(st)
 			}
-			gc.Total.add(st)
 			if mapped {
+				// One counting rule for rows and total: Annex A controls. A row counts those
+				// mapped to its area or measure; the total counts each mapped control once.
 				g := GapGroup{ID: ctl.ID, Title: ctl.ID + " " + ctl.Title, TitleSV: ctl.ID + " " + ctl.TitleSV}
 				for _, m := range a.cat.Mapped(ref) {
 					if st, ok := status[m]; ok && m.Catalog == catalog.ISO {
 						g.add(st)
+						if !counted[m] {
+							counted[m] = true
+							gc.Total.add(st)
+						}
 					}
 				}
 				gc.Themes = append(gc.Themes, g)
@@ -175,21 +180,4 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 		rep.Units = append(rep.Units, g)
 	}
 	return rep, nil
-}
-
-// derivedStatus is the status of a control of a mapped catalog from the Annex A rows.
-func (a *App) derivedStatus(ref catalog.Ref, status map[catalog.Ref]domain.ControlStatus) domain.ControlStatus {
-	var us []domain.UnitStatus
-	for _, m := range a.cat.Mapped(ref) {
-		if m.Catalog != catalog.ISO {
-			continue
-		}
-		if st, ok := status[m]; ok && st != domain.CtlNotApplicable {
-			us = append(us, domain.UnitStatus{Status: st})
-		}
-	}
-	if len(us) == 0 {
-		return domain.CtlNotApplicable
-	}
-	return domain.Summarize(us)
 }

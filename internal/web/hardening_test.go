@@ -502,3 +502,37 @@ func TestFormErrorsFollowThePattern(t *testing.T) {
 		t.Errorf("login summary order: username at %d, password at %d", u, p)
 	}
 }
+
+// Issue #8 item 22: the gap analysis counts one thing (Annex A controls) in its rows and its
+// totals, says so, names MSB's rows areas, and prints its labels whole.
+func TestGapAnalysisStatesOneRule(t *testing.T) {
+	env := newTestServer(t)
+	body := env.login("samordnare").get(fmt.Sprintf("/m/%d/gap", env.ex)).Body.String()
+	for _, want := range []string{"Alla siffror räknar åtgärder i bilaga A", `<th scope="col">Område</th>`, `<th scope="col">Åtgärd enligt cybersäkerhetslagen</th>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the gap page lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "…</text>") || strings.Contains(body, "…</p>") {
+		t.Error("a chart label is cut off")
+	}
+	var rep struct {
+		Catalogs []struct {
+			CatalogID string `json:"catalog_id"`
+			Total     struct{ Implemented, Partial, NotStarted int } `json:"total"`
+			Themes    []struct {
+				Implemented int `json:"implemented"`
+			} `json:"themes"`
+		} `json:"catalogs"`
+	}
+	tDecode(t, env.login("samordnare").get(env.munPath(env.ex, "/gap")), http.StatusOK, &rep)
+	for _, c := range rep.Catalogs {
+		most := 0
+		for _, th := range c.Themes {
+			most = max(most, th.Implemented)
+		}
+		if c.Total.Implemented < most { // the MSB total said 0 införd while areas said införd
+			t.Errorf("%s: total %d implemented, a row %d", c.CatalogID, c.Total.Implemented, most)
+		}
+	}
+}
