@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -41,11 +42,16 @@ Usage:
   lisa migrate [--db DB]                  create or upgrade the database
   lisa user create --username U --name N [--admin] [--db PATH]   (password read from LISA_PASSWORD or stdin)
   lisa token create --user U [--name LABEL] [--db PATH]          print a new API token
-  lisa audit verify [--db PATH]           check the audit trail's hash chain
+  lisa audit verify [--db PATH]           check the audit trail's hash chain (opens the database read-only)
+  lisa backup --to FILE [--db DB]         a consistent copy while the server runs (SQLite: VACUUM INTO;
+                                          PostgreSQL: pg_dump --format=custom); never overwrites FILE
+  lisa restore --from FILE --db PATH [--force]
+                                          replace an SQLite database with a checked backup (stop the server first)
 
 DB is an SQLite file (default lisa.db) or a PostgreSQL URL: postgres://user:pass@host:5432/lisa.
 Environment: LISA_ADDR, LISA_DB, LISA_SECURE_COOKIES=1 (behind a TLS proxy),
-LISA_TRUSTED_PROXIES=10.0.0.1,10.1.0.0/16 (whose X-Forwarded-For to believe), LISA_LOG=json|text.
+LISA_TRUSTED_PROXIES=10.0.0.1,10.1.0.0/16 (whose X-Forwarded-For to believe), LISA_LOG=json|text,
+LISA_SHUTDOWN_GRACE=20s (how long a stopping server waits for open requests).
 Review reminders by email (off unless LISA_SMTP_HOST is set): LISA_SMTP_HOST, LISA_SMTP_PORT (587),
 LISA_SMTP_USER, LISA_SMTP_PASSWORD, LISA_SMTP_FROM, LISA_SMTP_STARTTLS (1; 0 = off),
 LISA_BASE_URL (links in mails, e.g. https://lisa.kommun.se), LISA_REMINDER_DAYS (30,7).
@@ -63,6 +69,7 @@ type config struct {
 	DemoRiket      int // demo: how many generated small municipalities (the riket set); 0 none
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
+	ShutdownGrace  time.Duration // how long a stopping server waits for open requests
 }
 
 func env(key, def string) string {
@@ -90,12 +97,16 @@ func parseConfig(name string, args []string, defDB string, extra func(*flag.Flag
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("LISA_TRUSTED_PROXIES", ""), "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is trusted")
 	fs.DurationVar(&c.SessionIdle, "session-idle", envDuration("LISA_SESSION_IDLE", app.DefaultSessionIdle), "a session ends after this long unused (0: only at --session-max)")
 	fs.DurationVar(&c.SessionMax, "session-max", envDuration("LISA_SESSION_MAX", 12*time.Hour), "a session ends this long after login, however it is used")
+	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration("LISA_SHUTDOWN_GRACE", 20*time.Second), "on SIGTERM, how long to wait for open requests before cutting them (keep it below the orchestrator's stop timeout)")
 	if extra != nil {
 		extra(fs)
 	}
 	err := fs.Parse(args)
 	if err == nil && (c.SessionMax <= 0 || c.SessionIdle < 0) {
 		err = errors.New("--session-max must be positive and --session-idle not negative")
+	}
+	if err == nil && c.ShutdownGrace <= 0 {
+		err = errors.New("--shutdown-grace must be positive")
 	}
 	return c, fs, err
 }
@@ -157,6 +168,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return tokenCmd(ctx, rest, stdout)
 	case "audit":
 		return auditCmd(ctx, rest, stdout)
+	case "backup":
+		return backupCmd(ctx, rest, stdout)
+	case "restore":
+		return restoreCmd(ctx, rest, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -177,7 +192,7 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 	// The dummy hash a login of an unknown user is checked against, made now rather than at
 	// the first such login (which would take longer than the others and tell them apart).
 	go auth.WarmUp()
-	s, err := store.Open(ctx, c.DB)
+	s, err := openStore(ctx, c.DB)
 	if err != nil {
 		return err
 	}
@@ -187,9 +202,12 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 		return err
 	}
 	a.SessionTTL, a.SessionIdle = c.SessionMax, c.SessionIdle
-	// Every municipality has a statement-of-applicability row for each shipped control,
-	// including controls added to the catalogs since it was set up.
-	if err := a.EnsureStatements(ctx); err != nil {
+	if s.ReadOnly() {
+		log.Warn("the database is read-only: pages can be read, but every change, logging in included, answers 503 until it can be written again",
+			"db", store.Redact(c.DB))
+	} else if err := a.EnsureStatements(ctx); err != nil {
+		// Every municipality has a statement-of-applicability row for each shipped control,
+		// including controls added to the catalogs since it was set up.
 		return fmt.Errorf("statements of applicability: %w", err)
 	}
 	if withDemo {
@@ -248,22 +266,38 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 		return err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	var conns atomic.Int64 // open connections, for the log when the shutdown grace passes
+	srv.ConnState = func(_ net.Conn, st http.ConnState) {
+		switch st {
+		case http.StateNew:
+			conns.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			conns.Add(-1)
+		}
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if withDemo {
 		demo.PrintLogins(stdout, "http://"+ln.Addr().String())
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "db", store.Redact(c.DB), "database", s.Dialect())
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	// Reminders always come as in-app notifications; by email too when SMTP is configured.
 	sch := &remind.Scheduler{Store: s, Clock: func() time.Time { return s.Now() }, Config: rcfg, Logger: log.With("component", "remind"), Texts: texts}
-	if mailer != nil {
+	switch {
+	case s.ReadOnly():
+		log.Warn("reminders off: the database is read-only")
+	case mailer != nil:
 		sch.Mailer = mailer
 		log.Info("email reminders on", "smtp", mailer.Host, "days", rcfg.Thresholds)
-	} else {
+	default:
 		log.Info("email reminders off (LISA_SMTP_HOST not set); in-app notifications on")
 	}
 	remindDone := make(chan struct{})
-	go func() { defer close(remindDone); sch.Run(ctx) }()
+	if s.ReadOnly() { // planning reminders writes
+		close(remindDone)
+	} else {
+		go func() { defer close(remindDone); sch.Run(ctx) }()
+	}
 	defer func() { stop(); <-remindDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -273,10 +307,25 @@ func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error
 	case <-ctx.Done():
 	}
 	stop() // ends the reminder scheduler too
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// No new connections from now on; open requests have the grace to finish. Past it they
+	// are cut and the server still exits 0: stopping was asked for, and it stopped.
+	log.Info("shutting down", "grace", c.ShutdownGrace.String(), "connections", conns.Load())
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownGrace)
 	defer cancel()
-	return srv.Shutdown(sctx)
+	if err := srv.Shutdown(sctx); err != nil {
+		if !errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("shut down: %w", err)
+		}
+		log.Warn("shutdown grace passed: cut the connections still open", "grace", c.ShutdownGrace.String(), "connections", conns.Load())
+		_ = srv.Close()
+	}
+	<-remindDone
+	log.Info("shut down")
+	return nil
 }
+
+// openStore opens the server's database (tests open it read-only where chmod cannot).
+var openStore = store.Open
 
 func openApp(ctx context.Context, db string) (*app.App, func(), error) {
 	s, err := store.Open(ctx, db)
@@ -417,12 +466,9 @@ func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		anchor = &a
 	}
-	if !strings.Contains(c.DB, "://") {
-		if _, err := os.Stat(c.DB); err != nil { // verifying must not create an empty database
-			return fmt.Errorf("open %s: %w", c.DB, err)
-		}
-	}
-	s, err := store.Open(ctx, c.DB)
+	// Read-only, no migrations: an auditor may check a copy they may only read, and verifying
+	// never creates, upgrades or repairs (the append-only triggers) what it checks.
+	s, err := store.OpenReadOnly(ctx, c.DB)
 	if err != nil {
 		return err
 	}
@@ -440,5 +486,52 @@ func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "anchor %d found unchanged\n", anchor.ID)
 	}
 	fmt.Fprintf(stdout, "head (note it to detect later truncation): %s\n", v.Head())
+	return nil
+}
+
+func backupCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	var to string
+	c, _, err := parseConfig("backup", args, "lisa.db", func(fs *flag.FlagSet) {
+		fs.StringVar(&to, "to", "", "the new file to write the backup to (an existing file is never overwritten)")
+	})
+	if err != nil {
+		return err
+	}
+	if to == "" {
+		return errors.New("usage: lisa backup --to FILE [--db DB]")
+	}
+	start := time.Now()
+	if err := store.Backup(ctx, c.DB, to); err != nil {
+		return err
+	}
+	var size int64
+	if fi, err := os.Stat(to); err == nil {
+		size = fi.Size()
+	}
+	fmt.Fprintf(stdout, "backup of %s written to %s (%d bytes in %s)\n", store.Redact(c.DB), to, size, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func restoreCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	const usage = "usage: lisa restore --from FILE --db PATH [--force]   (stop the server first)"
+	var from string
+	var force bool
+	c, fs, err := parseConfig("restore", args, "", func(fs *flag.FlagSet) {
+		fs.StringVar(&from, "from", "", "the backup to restore (made by lisa backup)")
+		fs.BoolVar(&force, "force", false, "replace the database at --db if there is one")
+	})
+	if err != nil {
+		return err
+	}
+	named := false // the database to replace is named on the command line, not taken from LISA_DB
+	fs.Visit(func(f *flag.Flag) { named = named || f.Name == "db" })
+	if from == "" || !named {
+		return errors.New(usage)
+	}
+	n, err := store.Restore(ctx, from, c.DB, force)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "restored %s to %s: integrity_check ok, audit trail intact (%d entries verified); start the server again\n", from, c.DB, n)
 	return nil
 }

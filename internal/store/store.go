@@ -34,11 +34,13 @@ type Store struct {
 	// PlanBatch is how many records a transaction of PlanReminders starts from
 	// (0: DefaultPlanBatch).
 	PlanBatch int
+	readOnly  bool // the database refused a trial write at Open (see ReadOnly)
 }
 
 // Open opens the database named by dsn and runs the migrations: a postgres:// (or
 // postgresql://) URL selects PostgreSQL, anything else is the path of an SQLite file
 // (created when missing). Two instances opening one database at once migrate it once.
+// A database that takes no writes opens all the same (see ReadOnly); nothing is set up then.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	var d *dialect
 	switch {
@@ -56,6 +58,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s.d, s.writers = d, make(chan struct{}, 1)
 	if s.Now == nil {
 		s.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if s.readOnly, err = s.probeReadOnly(ctx); err != nil || s.readOnly {
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		return s, nil // nothing can be restored or backfilled; every write answers err.readonly
 	}
 	for _, q := range d.setup {
 		if _, err := s.w.ExecContext(ctx, q); err != nil {
@@ -121,10 +130,11 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 // returns nil. On PostgreSQL a new transaction first takes the writers' advisory lock, so
 // writers are serialised as on SQLite: the audit chain stays one unforked chain and a
 // read-check-write in one transaction is not overtaken by another instance.
-func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx *sqlx.Tx) error) error {
+func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx *sqlx.Tx) error) (err error) {
 	if tx := s.txOf(ctx); tx != nil {
 		return fn(ctx, tx)
 	}
+	defer func() { err = readOnlyError(err) }() // a read-only database: EUnavailable, err.readonly
 	select {
 	case s.writers <- struct{}{}:
 		defer func() { <-s.writers }()
@@ -220,9 +230,10 @@ func (s *Store) in(query string, args ...any) (string, []any, error) {
 func (s *Store) isUniqueViolation(err error) bool { return err != nil && s.d.uniqueViolation(err) }
 
 // IsUnavailable reports whether err means the database cannot be reached (a lost
-// connection, a server shutting down or refusing connections): the request may succeed later.
+// connection, a server shutting down or refusing connections) or takes no writes (IsReadOnly):
+// the request may succeed later.
 func IsUnavailable(err error) bool {
-	return err != nil && (sqliteDialect.unavailable(err) || postgresDialect.unavailable(err))
+	return err != nil && (sqliteDialect.unavailable(err) || postgresDialect.unavailable(err) || IsReadOnly(err))
 }
 
 // Redact hides the passwords of a URL-like DSN (in its user part and in password= or
