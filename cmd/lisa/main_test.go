@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -82,13 +83,27 @@ func TestAuditVerifyDetectsChangedAndRemovedEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db2.Close()
+	// Removing entry 12 is found at the next entry of its chain, which names the missing place.
+	var chain, seq int64
+	if err := db2.QueryRow(`SELECT chain, chain_seq FROM audit_log WHERE id = 12`).Scan(&chain, &seq); err != nil {
+		t.Fatal(err)
+	}
 	for _, q := range []string{`DROP TRIGGER audit_log_no_delete`, `DELETE FROM audit_log WHERE id = 12`} {
 		if _, err := db2.Exec(q); err != nil {
 			t.Fatal(q, err)
 		}
 	}
-	if _, err := runCmd("audit", "verify", "--db", path2); err == nil || !strings.Contains(err.Error(), "entry 12") {
-		t.Fatalf("removed entry 12: want an error naming entry 12, got %v", err)
+	want := fmt.Sprintf("entry %d of chain %d missing", seq, chain)
+	if _, err := runCmd("audit", "verify", "--db", path2); err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("removed entry 12: want an error naming %q, got %v", want, err)
+	}
+	// Another municipality's chain verifies on its own; the broken one does not.
+	other := 3 - chain // the demo's municipalities are 1 and 2
+	if out, err := runCmd("audit", "verify", "--db", path2, "--municipality", fmt.Sprint(other)); err != nil || !strings.Contains(out, fmt.Sprintf("chain %d (", other)) {
+		t.Fatalf("the intact chain %d: %v %q", other, err, out)
+	}
+	if _, err := runCmd("audit", "verify", "--db", path2, "--municipality", fmt.Sprint(chain)); err == nil {
+		t.Fatalf("the broken chain %d verifies on its own", chain)
 	}
 }
 
@@ -158,19 +173,23 @@ func TestAuditVerifyAnchorDetectsTruncation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, head, ok := strings.Cut(out, "head (note it to detect later truncation): ")
-	if !ok {
-		t.Fatalf("no head in %q", out)
-	}
-	head = strings.TrimSpace(head)
-	if out, err := runCmd("audit", "verify", "--db", path, "--anchor", head); err != nil || !strings.Contains(out, "found unchanged") {
-		t.Fatalf("anchor on an intact chain: %v %q", err, out)
-	}
 	db, err := sql.Open("sqlite3", path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	var chain int64 // the chain of the newest entry, whose head we note
+	if err := db.QueryRow(`SELECT chain FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)`).Scan(&chain); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(fmt.Sprintf(`chain %d \([^)]*\): \d+ entries, head (\S+)`, chain)).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no head of chain %d in %q", chain, out)
+	}
+	head := m[1]
+	if out, err := runCmd("audit", "verify", "--db", path, "--anchor", head); err != nil || !strings.Contains(out, "found unchanged") {
+		t.Fatalf("anchor on an intact chain: %v %q", err, out)
+	}
 	for _, q := range []string{`DROP TRIGGER audit_log_no_delete`, `DELETE FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log)`} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(q, err)

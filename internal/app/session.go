@@ -120,7 +120,8 @@ func (a *App) SessionPrincipal(ctx context.Context, token string) (*authz.Princi
 		return nil, "", err
 	}
 	if now.Sub(ss.Seen()) >= store.TouchEvery {
-		if err := a.db.TouchSession(ctx, token, now); err != nil {
+		// On a read-only database the last use is not noted; the session goes on.
+		if err := a.db.TouchSession(ctx, token, now); err != nil && !store.IsReadOnly(err) {
 			return nil, "", err
 		}
 	}
@@ -140,7 +141,7 @@ func (a *App) TokenPrincipal(ctx context.Context, token string) (*authz.Principa
 		return nil, err
 	}
 	if now := a.db.Now(); t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= store.TouchEvery {
-		if err := a.db.TouchAPIToken(ctx, t.ID, now); err != nil {
+		if err := a.db.TouchAPIToken(ctx, t.ID, now); err != nil && !store.IsReadOnly(err) {
 			return nil, err
 		}
 	}

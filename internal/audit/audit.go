@@ -195,14 +195,6 @@ func NewChainVerifier(chain int64, prevHash string) *Verifier {
 	return &Verifier{prevHash: prevHash, chain: &chain}
 }
 
-// Rewind sets the verifier's head to a (a summary of a verification done elsewhere).
-func (v *Verifier) Rewind(a Anchor) {
-	v.prevID, v.prevHash = a.ID, a.Hash
-	if a.Legacy {
-		v.chain = nil
-	}
-}
-
 // Next checks e against its predecessor; it returns a *BrokenError at the first break.
 func (v *Verifier) Next(e Entry) error {
 	switch {

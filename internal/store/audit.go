@@ -192,7 +192,7 @@ type ChainReport struct {
 // VerifyAudit walks every chain in order; it returns the number of entries checked and a
 // *audit.BrokenError at the first break.
 func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
-	reports, err := s.VerifyChains(ctx, nil, nil)
+	reports, err := s.VerifyChains(ctx, nil)
 	n := 0
 	for _, r := range reports {
 		n += r.Count
@@ -201,10 +201,10 @@ func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
 }
 
 // VerifyChains walks chains in order — every chain, or only the chain of municipality *only
-// (0: the system chain with the legacy one it continues) — also checking an anchor written
-// down earlier (in its own chain). With every chain, it also checks that no entry is outside
+// (0: the system chain with the legacy one it continues) — also checking anchors written down
+// earlier (each in its own chain). With every chain, it also checks that no entry is outside
 // the chains verified. Returns the reports so far and a *audit.BrokenError at the first break.
-func (s *Store) VerifyChains(ctx context.Context, only *int64, anchor *audit.Anchor) ([]ChainReport, error) {
+func (s *Store) VerifyChains(ctx context.Context, only *int64, anchors ...audit.Anchor) ([]ChainReport, error) {
 	var chains []int64
 	if only != nil {
 		chains = []int64{*only}
@@ -214,15 +214,26 @@ func (s *Store) VerifyChains(ctx context.Context, only *int64, anchor *audit.Anc
 		}
 		chains = append([]int64{0}, chains...)
 	}
+	for _, a := range anchors {
+		if !a.Legacy && !slices.Contains(chains, a.Chain) || a.Legacy && !slices.Contains(chains, 0) {
+			return nil, fmt.Errorf("anchor %s: not of a chain verified here", a)
+		}
+	}
+	anchorOf := func(legacy bool, chain int64) *audit.Anchor {
+		for _, a := range anchors {
+			if a.Legacy == legacy && (legacy || a.Chain == chain) {
+				return &a
+			}
+		}
+		return nil
+	}
 	var out []ChainReport
 	total := 0
 	for _, c := range chains {
 		prev := audit.Genesis
 		if c == 0 { // the legacy chain first: the system chain continues it
 			v := audit.NewVerifier()
-			if anchor != nil && anchor.Legacy {
-				v.Anchor = anchor
-			}
+			v.Anchor = anchorOf(true, 0)
 			if err := s.walkChain(ctx, v, `SELECT * FROM audit_log WHERE chain IS NULL ORDER BY id`); err != nil {
 				return out, err
 			}
@@ -233,9 +244,7 @@ func (s *Store) VerifyChains(ctx context.Context, only *int64, anchor *audit.Anc
 			total += v.Count
 		}
 		v := audit.NewChainVerifier(c, prev)
-		if anchor != nil && !anchor.Legacy && anchor.Chain == c {
-			v.Anchor = anchor
-		}
+		v.Anchor = anchorOf(false, c)
 		if err := s.walkChain(ctx, v, s.rebind(`SELECT * FROM audit_log WHERE chain = ? ORDER BY chain_seq`), c); err != nil {
 			return out, err
 		}
@@ -249,9 +258,6 @@ func (s *Store) VerifyChains(ctx context.Context, only *int64, anchor *audit.Anc
 		}
 		if all != total {
 			return out, &audit.BrokenError{Reason: fmt.Sprintf("%d entries are on no chain of a municipality or of the system", all-total)}
-		}
-		if anchor != nil && !anchor.Legacy && !slices.Contains(chains, anchor.Chain) {
-			return out, fmt.Errorf("anchor %s: no such chain", anchor)
 		}
 	}
 	return out, nil
@@ -277,29 +283,6 @@ func (s *Store) walkChain(ctx context.Context, v *audit.Verifier, query string, 
 		return err
 	}
 	return v.Finish()
-}
-
-// VerifyAuditAnchored verifies every chain, also checking an anchor; the verifier it returns
-// holds the count of every chain and the head of the anchor's chain (else the system chain's).
-func (s *Store) VerifyAuditAnchored(ctx context.Context, anchor *audit.Anchor) (*audit.Verifier, error) {
-	reports, err := s.VerifyChains(ctx, nil, anchor)
-	return summary(reports, anchor), err
-}
-
-// summary folds chain reports into one verifier: the total count and one head.
-func summary(reports []ChainReport, anchor *audit.Anchor) *audit.Verifier {
-	var head audit.Anchor
-	n := 0
-	for _, r := range reports {
-		n += r.Count
-		if anchor != nil && r.Legacy == anchor.Legacy && r.Chain == anchor.Chain || anchor == nil && r.Chain == 0 && !r.Legacy {
-			head = r.Head
-		}
-	}
-	v := audit.NewChainVerifier(head.Chain, head.Hash)
-	v.Count = n
-	v.Rewind(head)
-	return v
 }
 
 // AuditHead returns the newest entry of chain (a municipality's id, 0 for system events) as

@@ -518,7 +518,7 @@ func TestGapAnalysisStatesOneRule(t *testing.T) {
 	}
 	var rep struct {
 		Catalogs []struct {
-			CatalogID string `json:"catalog_id"`
+			CatalogID string                                         `json:"catalog_id"`
 			Total     struct{ Implemented, Partial, NotStarted int } `json:"total"`
 			Themes    []struct {
 				Implemented int `json:"implemented"`
