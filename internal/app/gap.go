@@ -27,7 +27,8 @@ func (g GapCounts) Share(n int) int {
 	return (n*100 + g.Applicable()/2) / g.Applicable()
 }
 
-func (g *GapCounts) add(s domain.ControlStatus) {
+// Add counts one control of status s.
+func (g *GapCounts) Add(s domain.ControlStatus) {
 	switch s {
 	case domain.CtlImplemented:
 		g.Implemented++
@@ -43,7 +44,7 @@ func (g *GapCounts) add(s domain.ControlStatus) {
 // sub takes one control of status s back out.
 func (g *GapCounts) sub(s domain.ControlStatus) {
 	var one GapCounts
-	one.add(s)
+	one.Add(s)
 	g.Implemented -= one.Implemented
 	g.Partial -= one.Partial
 	g.NotStarted -= one.NotStarted
@@ -116,7 +117,7 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 			ref := catalog.Ref{Catalog: cat.ID, Control: ctl.ID}
 			st := status[ref] // an Annex A row (always there; "" counts as not started)
 			if !mapped {
-				gc.Total.add(st)
+				gc.Total.Add(st)
 			}
 			if mapped {
 				// One counting rule for rows and total: Annex A controls. A row counts those
@@ -124,16 +125,16 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 				g := GapGroup{ID: ctl.ID, Title: ctl.ID + " " + ctl.Title, TitleSV: ctl.ID + " " + ctl.TitleSV}
 				for _, m := range a.cat.Mapped(ref) {
 					if st, ok := status[m]; ok && m.Catalog == catalog.ISO {
-						g.add(st)
+						g.Add(st)
 						if !counted[m] {
 							counted[m] = true
-							gc.Total.add(st)
+							gc.Total.Add(st)
 						}
 					}
 				}
 				gc.Themes = append(gc.Themes, g)
 			} else if g := themes[ctl.Theme]; g != nil {
-				g.add(st)
+				g.Add(st)
 			}
 		}
 		rep.Catalogs = append(rep.Catalogs, gc)
@@ -147,7 +148,7 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 	if len(custom) > 0 {
 		gc := GapCatalog{CatalogID: CustomCatalog, Name: "Own controls", NameSV: "Egna åtgärder", Themes: []GapGroup{}}
 		for _, r := range custom {
-			gc.Total.add(domain.ControlStatus(r.Status))
+			gc.Total.Add(domain.ControlStatus(r.Status))
 		}
 		rep.Catalogs = append(rep.Catalogs, gc)
 	}
@@ -166,11 +167,11 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 		if r.CatalogID != catalog.ISO {
 			continue
 		}
-		base.add(domain.ControlStatus(r.Status))
+		base.Add(domain.ControlStatus(r.Status))
 		for _, us := range r.UnitStatuses {
 			if g := perUnit[us.OrgUnitID]; g != nil {
 				g.sub(domain.ControlStatus(r.Status))
-				g.add(us.Status)
+				g.Add(us.Status)
 			}
 		}
 	}

@@ -348,6 +348,16 @@ func (a *App) DueCount(ctx context.Context, c Caller, mun int64, due domain.DueF
 	return a.db.DueCount(ctx, q, DueCountMax)
 }
 
+// DueCountsByUnit counts what Dues lists per org unit, most first. Returns ENotFound,
+// EForbidden.
+func (a *App) DueCountsByUnit(ctx context.Context, c Caller, mun int64, due domain.DueFilter) ([]store.UnitCount, error) {
+	q, err := a.dueQuery(c, mun, due, false)
+	if err != nil {
+		return nil, err
+	}
+	return a.db.DueCountsByUnit(ctx, q)
+}
+
 // dueQuery is the review list's query for the caller: the records they follow up (or own),
 // of the kinds and rows they may read, in the due filter.
 func (a *App) dueQuery(c Caller, mun int64, due domain.DueFilter, mine bool) (store.DueQuery, error) {

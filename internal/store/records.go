@@ -397,6 +397,33 @@ func (s *Store) DueCount(ctx context.Context, q DueQuery, upTo int) (int, error)
 	return n, nil
 }
 
+// UnitCount is how many records of the review list one org unit has.
+type UnitCount struct {
+	OrgUnitID int64  `db:"org_unit_id"`
+	Name      string `db:"name"`
+	N         int    `db:"n"`
+}
+
+// DueCountsByUnit counts the rows of the review list for q per org unit, most first (the
+// coordinator's overdue per unit).
+func (s *Store) DueCountsByUnit(ctx context.Context, q DueQuery) ([]UnitCount, error) {
+	q.After = nil
+	conds, args, err := dueConds(q)
+	if err != nil {
+		return nil, err
+	}
+	query, a, err := s.in(`SELECT c.org_unit_id, u.name, c.n FROM (SELECT r.org_unit_id, COUNT(*) AS n FROM records r`+conds+
+		` GROUP BY r.org_unit_id) c JOIN org_units u ON u.id = c.org_unit_id ORDER BY c.n DESC, u.name`, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := []UnitCount{}
+	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
+		return nil, fmt.Errorf("count dues by unit: %w", err)
+	}
+	return out, nil
+}
+
 // Tx is what a kind's own-rows function writes through: statements with ? placeholders, run
 // in the transaction of the record they belong to.
 type Tx interface {

@@ -1034,3 +1034,129 @@ func browserContains(list []string, s string) bool {
 	}
 	return false
 }
+
+// WCAG 2.1 1.4.10 Reflow, which axe cannot test: at 320 CSS px (a 1280 px window at 400 %
+// zoom) no page scrolls sideways, and the header leaves most of a 320×640 screen to the
+// page. Wide tables scroll inside their own focusable, named region instead.
+func TestBrowserReflow(t *testing.T) {
+	chrome := browserExecPath(t)
+	ts := browserServer(t)
+	ctx := browserContext(t, chrome)
+	b := &browserSession{t: t, ctx: ctx, base: ts.URL}
+	const width, height = 320, 640
+	b.do("emulate a 320×640 screen", chromedp.EmulateViewport(width, height))
+
+	mid := b.login("samordnare")
+	dash := "/m/" + mid
+	b.open(dash+"/documents", http.StatusOK)
+	doc := browserRun(b, "find a document", chromedp.Evaluate[string](
+		`(() => { const a = [...document.querySelectorAll('main table a')].find(a => /\/documents\/\d+$/.test(a.pathname)); return a ? a.pathname : ""; })()`))
+	if doc == "" {
+		t.Fatalf("the documents list links no document")
+	}
+	for _, p := range []string{
+		dash, dash + "/documents", doc, dash + "/documents/new", doc + "/edit",
+		dash + "/reviews", dash + "/reviews?due=overdue", dash + "/calendar",
+		dash + "/soa", dash + "/soa/5.1", dash + "/gap", "/profile",
+	} {
+		b.open(p, http.StatusOK)
+		b.reflow(p, width, height)
+	}
+
+	// A 1280×900 window at 200 % zoom.
+	b.do("emulate a 640×450 screen", chromedp.EmulateViewport(640, 450))
+	for _, p := range []string{dash, dash + "/soa"} {
+		b.open(p, http.StatusOK)
+		b.reflow(p, 640, 450)
+	}
+	b.do("emulate a 320×640 screen again", chromedp.EmulateViewport(width, height))
+
+	// The calendar link page: its long feed URL must wrap or scroll inside its field.
+	b.open(dash+"/calendar", http.StatusOK)
+	browserClick(b, "create a calendar link", chromedp.CSS(`form[action="/calendar-token"] button[type=submit]`), http.StatusOK)
+	b.reflow("calendar link", width, height)
+
+	// The audit trail is the auditor's (the coordinator may not read it).
+	b.logout()
+	b.login("revisor")
+	b.open(dash+"/audit", http.StatusOK)
+	b.reflow(dash+"/audit", width, height)
+
+	b.logout()
+	b.open("/login", http.StatusOK)
+	b.reflow("/login", width, height)
+	b.do("type the admin login",
+		chromedp.SendKeys(chromedp.CSS("#f-username"), "admin"),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), demo.Password),
+	)
+	browserClick(b, "log in as admin", chromedp.CSS(`form[action="/login"] button[type=submit]`), http.StatusOK)
+	b.wantPath("/admin")
+	b.reflow("/admin", width, height)
+	b.open("/admin/users", http.StatusOK)
+	b.reflow("/admin/users", width, height)
+	user := browserRun(b, "find the user delad", chromedp.Evaluate[string](
+		`(() => { const a = [...document.querySelectorAll('main table a')].find(a => a.textContent.trim() === 'delad'); return a ? a.pathname : ""; })()`))
+	if user == "" {
+		t.Fatalf("the users list does not link the user delad")
+	}
+	b.open(user, http.StatusOK)
+	b.reflow(user, width, height)
+	// The grant form's second step, with the units of the chosen municipality.
+	b.selectOption("#f-municipality-id", "Exempelkommun")
+	browserClick(b, "choose the municipality to grant a role in", chromedp.CSS(`#grant form[method=get] button[type=submit]`), http.StatusOK)
+	b.reflow(b.path(), width, height)
+}
+
+// reflow checks the page at the current viewport: nothing wider than the window (the
+// elements that stick out are named on failure), the header below a quarter of the window's
+// height, and every scrolling table region focusable and named.
+func (b *browserSession) reflow(page string, width, height int) {
+	b.t.Helper()
+	type report struct {
+		Inner     int      `json:"inner"`
+		InnerH    int      `json:"innerH"`
+		Scroll    int      `json:"scroll"`
+		Header    float64  `json:"header"`
+		Culprits  []string `json:"culprits"`
+		BadRegion []string `json:"badRegion"`
+	}
+	r := browserRun(b, "measure "+page, chromedp.Evaluate[report](`(() => {
+		const iw = window.innerWidth, culprits = [];
+		const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+		for (const el of document.body.querySelectorAll('*')) {
+			if (el.closest('.table-scroll') && !el.classList.contains('table-scroll')) continue;
+			const rc = el.getBoundingClientRect();
+			if (rc.width > 0 && Math.ceil(rc.right) > iw) culprits.push(name(el) + ' right=' + Math.round(rc.right) + ' ' + JSON.stringify((el.innerText || el.value || '').slice(0, 40)));
+		}
+		const badRegion = [];
+		for (const el of document.querySelectorAll('.table-scroll')) {
+			const by = el.getAttribute('aria-labelledby'), named = by ? document.getElementById(by) : null;
+			const label = (el.getAttribute('aria-label') || (named ? named.textContent : '')).trim();
+			if (el.getAttribute('tabindex') !== '0' || el.getAttribute('role') !== 'region' || label === '' || !el.querySelector('table'))
+				badRegion.push(el.outerHTML.slice(0, 120));
+		}
+		const h = document.querySelector('header.top');
+		return {inner: iw, innerH: window.innerHeight, scroll: document.documentElement.scrollWidth,
+			header: h ? h.getBoundingClientRect().height : 0, culprits: culprits.slice(0, 8), badRegion};
+	})()`))
+	if r.Inner != width || r.InnerH != height {
+		b.t.Fatalf("%s: the window is %d×%d, want %d×%d", page, r.Inner, r.InnerH, width, height)
+	}
+	var problems []string
+	if r.Scroll > r.Inner {
+		problems = append(problems, fmt.Sprintf("the page is %d px wide in a %d px window (scrolls sideways); too wide: %s", r.Scroll, r.Inner, strings.Join(r.Culprits, "; ")))
+	}
+	if share := r.Header / float64(r.InnerH); share >= 0.25 || r.Header == 0 {
+		problems = append(problems, fmt.Sprintf("the header is %.0f px high, %.0f %% of a %d px window, want under 25 %%", r.Header, 100*share, r.InnerH))
+	}
+	for _, s := range r.BadRegion {
+		problems = append(problems, "a table region without tabindex=0, role=region, a name or a table: "+s)
+	}
+	for _, p := range problems {
+		b.t.Errorf("%s at %d×%d: %s", page, width, height, p)
+	}
+	if len(problems) > 0 && os.Getenv("LISA_SCREENSHOTS") != "" {
+		b.screenshot("reflow" + regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(page, "-"))
+	}
+	b.t.Logf("reflow %s: %d px wide in %d, header %.0f px (%.0f %%)", page, r.Scroll, r.Inner, r.Header, 100*r.Header/float64(r.InnerH))
+}

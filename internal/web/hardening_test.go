@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"maps"
@@ -533,6 +534,42 @@ func TestGapAnalysisStatesOneRule(t *testing.T) {
 		}
 		if c.Total.Implemented < most { // the MSB total said 0 införd while areas said införd
 			t.Errorf("%s: total %d implemented, a row %d", c.CatalogID, c.Total.Implemented, most)
+		}
+	}
+}
+
+// Issue #8 item 21: the dashboard says what waits for each role and leads to no page the
+// user may not open.
+func TestDashboardPerRole(t *testing.T) {
+	env := newTestServer(t)
+	path := fmt.Sprintf("/m/%d", env.ex)
+	links := regexp.MustCompile(`href="(/m/[^"#]+)"`)
+	for _, u := range []string{"admin", "samordnare", "agare", "ledning", "revisor", "medarbetare"} {
+		c := env.login(u)
+		body := c.get(path).Body.String()
+		main := body[strings.Index(body, `<main`):]
+		for _, m := range links.FindAllStringSubmatch(main, -1) {
+			if res := c.get(html.UnescapeString(m[1])); res.Code >= 400 {
+				t.Errorf("%s: the dashboard links to %s, which answers %d", u, m[1], res.Code)
+			}
+		}
+		switch u {
+		case "admin":
+			if strings.Contains(main, "försenade") || strings.Contains(main, "Du har inga") || !strings.Contains(main, "ingen roll i den här kommunen") {
+				t.Errorf("admin without a role sees figures or 'nothing owned'")
+			}
+		case "ledning":
+			if !strings.Contains(main, "Väntar på beslut") || !strings.Contains(main, tDocSocDraft) {
+				t.Errorf("management is not shown the drafts waiting for a decision")
+			}
+		case "samordnare":
+			if !strings.Contains(main, "Försenat per organisationsenhet") || !strings.Contains(main, "av tillämpliga åtgärder införda") {
+				t.Errorf("the coordinator lacks overdue per unit or the statement's progress")
+			}
+		case "medarbetare":
+			if strings.Contains(main, `class="stats"`) || strings.Contains(main, "Väntar på beslut") {
+				t.Errorf("staff see figures or decisions")
+			}
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -360,7 +361,11 @@ func TestAdminUsers(t *testing.T) {
 	userURL := "/admin/users/" + itoa(nina.ID)
 	body = adminWant(t, c.get(userURL), http.StatusOK, "user page")
 	adminCheckPage(t, "user page", body)
-	adminContains(t, body, "user page", "Användaren har skapats", "Användaren har inga roller", `<optgroup label="Exempelkommun">`, `<optgroup label="Grannkommun">`)
+	adminContains(t, body, "user page", "Användaren har skapats", "Användaren har inga roller",
+		`<select id="f-municipality-id" name="grant_mun"`, `<option value="`+itoa(e.ex)+`">Exempelkommun</option>`, `<option value="`+itoa(e.gr)+`">Grannkommun</option>`)
+	if strings.Contains(body, `name="org_unit_ids"`) || strings.Contains(body, `action="`+userURL+`/roles"`) {
+		t.Error("user page: the grant form's second step (role, units) shows before a municipality is chosen")
+	}
 	body = adminWant(t, c.get("/admin/users"), http.StatusOK, "users")
 	adminContains(t, body, "users", "nyanvandare", "Nina Ny")
 
@@ -372,10 +377,23 @@ func TestAdminUsers(t *testing.T) {
 	// Units of another municipality: 400, the choice kept.
 	grUnit := e.unit(e.gr, "Kommunkontoret")
 	body = adminWant(t, c.post(userURL+"/roles", url.Values{"municipality_id": {itoa(e.ex)}, "role": {"information_owner"}, "org_unit_ids": {itoa(grUnit.ID)}}), http.StatusBadRequest, "foreign unit")
-	adminContains(t, body, "foreign unit", "Enheten finns inte i den här kommunen.", `<option value="`+itoa(grUnit.ID)+`" selected>`)
-	// Bad input: field errors.
+	adminCheckPage(t, "foreign unit", body)
+	adminContains(t, body, "foreign unit", "Enheten finns inte i den här kommunen.", `href="#f-org-unit-ids"`, "<legend>Enheter i Exempelkommun</legend>",
+		`<option value="information_owner" selected>`, `name="org_unit_ids" value="`+itoa(e.unit(e.ex, "Socialförvaltningen").ID)+`"`)
+	if strings.Contains(body, `value="`+itoa(grUnit.ID)+`"`) {
+		t.Error("foreign unit: the form for Exempelkommun offers a unit of Grannkommun")
+	}
+	// Bad input: field errors. Without a municipality only the first step is shown, so only
+	// its error is named; with one, the role and the units are.
 	body = adminWant(t, c.post(userURL+"/roles", url.Values{"municipality_id": {"x"}, "role": {""}, "org_unit_ids": {"y"}}), http.StatusBadRequest, "bad grant")
-	adminContains(t, body, "bad grant", `href="#f-municipality-id"`, `href="#f-role"`, `href="#f-org-unit-ids"`)
+	adminCheckPage(t, "bad grant", body)
+	adminContains(t, body, "bad grant", `href="#f-municipality-id"`, `id="f-municipality-id-error"`)
+	body = adminWant(t, c.post(userURL+"/roles", url.Values{"municipality_id": {"99999"}, "role": {"admin"}}), http.StatusBadRequest, "unknown municipality")
+	adminCheckPage(t, "unknown municipality", body)
+	adminContains(t, body, "unknown municipality", `href="#f-municipality-id"`, "Kommunen finns inte.")
+	body = adminWant(t, c.post(userURL+"/roles", url.Values{"municipality_id": {itoa(e.ex)}, "role": {""}, "org_unit_ids": {"y"}}), http.StatusBadRequest, "bad role and units")
+	adminCheckPage(t, "bad role and units", body)
+	adminContains(t, body, "bad role and units", `href="#f-role"`, `href="#f-org-unit-ids"`, `<option value="`+itoa(e.ex)+`" selected>Exempelkommun</option>`)
 	adminWant(t, c.post(userURL+"/roles", url.Values{"municipality_id": {itoa(e.ex)}, "role": {"admin"}}), http.StatusBadRequest, "admin is no municipal role")
 	adminWant(t, c.post("/admin/users/99999/roles", url.Values{"municipality_id": {itoa(e.ex)}, "role": {"coordinator"}}), http.StatusNotFound, "no such user")
 
@@ -424,6 +442,117 @@ func TestAdminUsers(t *testing.T) {
 	adminContains(t, body, "self lockout", `href="#f-is-admin"`, "Du kan inte ta bort din egen administratörsbehörighet")
 	adminWant(t, c.get("/admin/users/99999"), http.StatusNotFound, "no such user page")
 	adminWant(t, c.post("/admin/users/99999", url.Values{"name": {"X"}}), http.StatusNotFound, "update no such user")
+}
+
+// The grant form lists, as checkboxes, the units of the municipality chosen in its first
+// step and of no other; a unit ticked there is the one granted.
+func TestAdminGrantUnitsOfChosenMunicipality(t *testing.T) {
+	e := adminNewEnv(t)
+	c := e.adminLogin("admin")
+	medarbetare := e.user("medarbetare")
+	userURL := "/admin/users/" + itoa(medarbetare.ID)
+	ids := func(mun int64) map[int64]string {
+		us, err := e.store.ListOrgUnits(e.ctx, mun)
+		if err != nil || len(us) == 0 {
+			t.Fatalf("units of %d: %v (%d)", mun, err, len(us))
+		}
+		out := map[int64]string{}
+		for _, u := range us {
+			out[u.ID] = u.Name
+		}
+		return out
+	}
+	box := regexp.MustCompile(`<input type="checkbox" id="f-org-unit-(\d+)" name="org_unit_ids" value="(\d+)"`)
+	for _, tc := range []struct {
+		mun, other int64
+		name       string
+	}{{e.ex, e.gr, "Exempelkommun"}, {e.gr, e.ex, "Grannkommun"}} {
+		what := "grant form for " + tc.name
+		body := adminWant(t, c.get(userURL+"?grant_mun="+itoa(tc.mun)), http.StatusOK, what)
+		adminCheckPage(t, what, body)
+		adminContains(t, body, what, `<option value="`+itoa(tc.mun)+`" selected>`+tc.name+`</option>`,
+			`<input type="hidden" name="municipality_id" value="`+itoa(tc.mun)+`">`,
+			`<fieldset class="field checkboxes" id="f-org-unit-ids"`, "<legend>Enheter i "+tc.name+"</legend>", `id="f-role" name="role"`)
+		if strings.Contains(body, "<select id=\"f-org-unit-ids\"") || strings.Contains(body, " multiple") {
+			t.Errorf("%s: still a multi-select of units", what)
+		}
+		want, other := ids(tc.mun), ids(tc.other)
+		listed := map[int64]bool{}
+		for _, m := range box.FindAllStringSubmatch(body, -1) {
+			id, _ := strconv.ParseInt(m[2], 10, 64)
+			if m[1] != m[2] {
+				t.Errorf("%s: checkbox id f-org-unit-%s has value %s", what, m[1], m[2])
+			}
+			if _, ok := other[id]; ok {
+				t.Errorf("%s: lists %s, a unit of the other municipality", what, other[id])
+			}
+			listed[id] = true
+		}
+		for id, name := range want {
+			if !listed[id] {
+				t.Errorf("%s: no checkbox for its unit %s", what, name)
+			} else if !strings.Contains(body, `<label for="f-org-unit-`+itoa(id)+`">`+name+`</label>`) {
+				t.Errorf("%s: the checkbox of %s has no label naming it", what, name)
+			}
+		}
+		if n := strings.Count(body, `class="primary"`); n != 1 {
+			t.Errorf("%s: %d primary buttons, want one per page", what, n)
+		}
+	}
+	// Sub-units are indented by their depth under the top units.
+	body := adminWant(t, c.get(userURL+"?grant_mun="+itoa(e.ex)), http.StatusOK, "grant form")
+	soc := e.unit(e.ex, "Socialförvaltningen")
+	units, err := e.store.ListOrgUnits(e.ctx, e.ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]domain.OrgUnit{}
+	for _, u := range units {
+		byID[u.ID] = u
+	}
+	depth := 0
+	for u := soc; u.ParentID != nil; depth++ {
+		if u = byID[*u.ParentID]; u.ID == 0 || depth > 10 {
+			t.Fatalf("the parents of Socialförvaltningen do not lead to a top unit")
+		}
+	}
+	if depth == 0 {
+		t.Fatalf("the demo's Socialförvaltningen has no parent unit")
+	}
+	adminContains(t, body, "grant form", `<div class="checkbox depth-0"><input type="checkbox" id="f-org-unit-`+itoa(e.unit(e.ex, "Kommunstyrelsen").ID)+`"`,
+		`<div class="checkbox depth-`+strconv.Itoa(depth)+`"><input type="checkbox" id="f-org-unit-`+itoa(soc.ID)+`"`)
+
+	// No municipality chosen, or an unknown one: only the first step.
+	for _, q := range []string{"", "?grant_mun=99999", "?grant_mun=abc"} {
+		body := adminWant(t, c.get(userURL+q), http.StatusOK, "user page"+q)
+		adminCheckPage(t, "user page"+q, body)
+		if strings.Contains(body, `name="org_unit_ids"`) || strings.Contains(body, `action="`+userURL+`/roles"`) {
+			t.Errorf("user page%s: shows the second step of the grant form", q)
+		}
+		if q != "" && !strings.Contains(body, `id="f-municipality-id-error"`) {
+			t.Errorf("user page%s: no error at the municipality field", q)
+		}
+	}
+
+	// Granting with a ticked unit stores that unit; the units must still be the municipality's.
+	adminWant(t, c.post(userURL+"/roles", url.Values{"municipality_id": {itoa(e.ex)}, "role": {"information_owner"}, "org_unit_ids": {itoa(soc.ID)}}), http.StatusSeeOther, "grant owner")
+	as, err := e.store.Assignments(e.ctx, medarbetare.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range as {
+		if a.MunicipalityID == e.ex && a.Role == domain.RoleInformationOwner {
+			found = len(a.OrgUnitIDs) == 1 && a.OrgUnitIDs[0] == soc.ID
+		}
+	}
+	if !found {
+		t.Errorf("after granting owner of Socialförvaltningen: %+v", as)
+	}
+	body = adminWant(t, c.get(userURL), http.StatusOK, "user page with the owner role")
+	adminContains(t, body, "user page with the owner role", "<td>Socialförvaltningen</td>")
+	grUnit := e.unit(e.gr, "Kommunkontoret")
+	adminWant(t, c.post(userURL+"/roles", url.Values{"municipality_id": {itoa(e.ex)}, "role": {"information_owner"}, "org_unit_ids": {itoa(grUnit.ID)}}), http.StatusBadRequest, "a unit of another municipality")
 }
 
 func TestAdminForbidden(t *testing.T) {

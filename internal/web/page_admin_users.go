@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -71,16 +72,23 @@ type adminRoleRow struct {
 	Units          []string
 }
 
-// adminUnitGroup is one municipality's units in the grant form's <optgroup>.
-type adminUnitGroup struct {
+// adminUnitBox is one unit checkbox of the grant form, indented by its depth in the tree
+// (Depth is capped at adminMaxDepth, the deepest indentation the stylesheet draws).
+type adminUnitBox struct {
+	ID    int64
 	Name  string
-	Units []adminUnitOpt
+	Depth int
 }
 
-// adminUnitOpt is one unit <option>, its label indented by depth.
-type adminUnitOpt struct {
-	ID    int64
-	Label string
+const adminMaxDepth = 6
+
+// adminGrant is the grant form, in two steps that work without JavaScript: choose the
+// municipality (a GET form reloading the page with ?grant_mun=ID), then the role and, for an
+// information owner, units of that municipality only.
+type adminGrant struct {
+	MunID   string         // the chosen municipality ("" until one is chosen)
+	MunName string         // its name ("" when none or an unknown one is chosen)
+	Units   []adminUnitBox // its units, in tree order
 }
 
 type adminUserPage struct {
@@ -88,7 +96,7 @@ type adminUserPage struct {
 	Account   domain.User
 	Roles     []adminRoleRow
 	MunOpts   []option
-	Groups    []adminUnitGroup
+	Grant     adminGrant
 	EditForm  formState
 	GrantForm formState
 	Summary   formState
@@ -109,7 +117,8 @@ func adminAccountForm(u domain.User) formState {
 }
 
 // renderAdminUser shows an account; formName ("edit" or "grant") names the form that
-// failed and f its input and errors.
+// failed and f its input and errors. The grant form's municipality is the one posted (after
+// a failed grant) or ?grant_mun.
 func (s *Server) renderAdminUser(c *gin.Context, status int, uid int64, formName string, f formState) {
 	cl := s.caller(c)
 	u, as, err := s.app.UserDetail(c.Request.Context(), cl, uid)
@@ -127,38 +136,58 @@ func (s *Server) renderAdminUser(c *gin.Context, status int, uid int64, formName
 		s.fail(c, err)
 		return
 	}
-	munNames := map[int64]string{}
-	unitNames := map[int64]string{}
-	for _, m := range muns {
-		munNames[m.ID] = m.Name
-		pg.MunOpts = append(pg.MunOpts, option{itoa(m.ID), m.Name})
-		units, err := s.app.OrgUnits(c.Request.Context(), cl, m.ID)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		_, flat := adminTree(units)
-		g := adminUnitGroup{Name: m.Name}
-		for _, n := range flat {
-			unitNames[n.Unit.ID] = n.Unit.Name
-			g.Units = append(g.Units, adminUnitOpt{n.Unit.ID, adminIndent(n.Depth, n.Unit.Name)})
-		}
-		if len(g.Units) > 0 {
-			pg.Groups = append(pg.Groups, g)
-		}
-	}
-	for _, a := range as {
-		row := adminRoleRow{MunicipalityID: a.MunicipalityID, MunName: munNames[a.MunicipalityID], Role: a.Role}
-		for _, id := range a.OrgUnitIDs {
-			row.Units = append(row.Units, unitNames[id])
-		}
-		pg.Roles = append(pg.Roles, row)
-	}
 	switch formName {
 	case "edit":
 		pg.EditForm, pg.Summary = f, f
 	case "grant":
-		pg.GrantForm, pg.Summary = f, f
+		pg.GrantForm = f
+	default:
+		pg.GrantForm.Values["municipality_id"] = strings.TrimSpace(c.Query("grant_mun"))
+	}
+	munNames := map[int64]string{}
+	for _, m := range muns {
+		munNames[m.ID] = m.Name
+		pg.MunOpts = append(pg.MunOpts, option{itoa(m.ID), m.Name})
+	}
+	// Units are read only for the municipalities the page names them in: the chosen one
+	// and those where the user owns units (not every municipality's tree).
+	trees := map[int64][]*adminUnitNode{}
+	unitsOf := func(mid int64) ([]*adminUnitNode, error) {
+		if flat, ok := trees[mid]; ok {
+			return flat, nil
+		}
+		units, err := s.app.OrgUnits(c.Request.Context(), cl, mid)
+		if err != nil {
+			return nil, err
+		}
+		_, flat := adminTree(units)
+		trees[mid] = flat
+		return flat, nil
+	}
+	if pg.Grant, err = s.adminGrantForm(lang(c), &pg.GrantForm, munNames, unitsOf); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if formName == "grant" {
+		pg.Summary = pg.GrantForm // after adminGrantForm, which may drop errors the page cannot show
+	}
+	for _, a := range as {
+		row := adminRoleRow{MunicipalityID: a.MunicipalityID, MunName: munNames[a.MunicipalityID], Role: a.Role}
+		if len(a.OrgUnitIDs) > 0 {
+			flat, err := unitsOf(a.MunicipalityID)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			names := map[int64]string{}
+			for _, n := range flat {
+				names[n.Unit.ID] = n.Unit.Name
+			}
+			for _, id := range a.OrgUnitIDs {
+				row.Units = append(row.Units, names[id])
+			}
+		}
+		pg.Roles = append(pg.Roles, row)
 	}
 	pg.Base = s.base(c, s.i18n.T(lang(c), "admin.user_title", u.Name))
 	s.render(c, status, "admin_user", pg)
@@ -201,7 +230,37 @@ func (s *Server) adminUpdateUser(c *gin.Context) {
 	s.redirect(c, adminUserURL(uid), "flash.saved")
 }
 
-// parseAdminGrantForm turns a posted grant form into input.
+// adminGrantForm is the grant form's second step for the municipality f names (the page
+// shows it only for a known one: an unknown one is the field's error, and the errors of the
+// role and units, whose fields the page then leaves out, are dropped).
+func (s *Server) adminGrantForm(lng string, f *formState, munNames map[int64]string, unitsOf func(int64) ([]*adminUnitNode, error)) (adminGrant, error) {
+	g := adminGrant{MunID: f.V("municipality_id")}
+	mid, err := strconv.ParseInt(g.MunID, 10, 64)
+	name, known := munNames[mid]
+	if g.MunID == "" || err != nil || !known {
+		if g.MunID != "" && f.E("municipality_id") == "" {
+			f.Errors["municipality_id"] = s.i18n.T(lng, "err.unknown_municipality")
+		}
+		for _, k := range []string{"role", "org_unit_ids"} {
+			delete(f.Errors, k)
+			f.Order = slices.DeleteFunc(f.Order, func(o string) bool { return o == k })
+		}
+		return g, nil
+	}
+	flat, err := unitsOf(mid)
+	if err != nil {
+		return g, err
+	}
+	g.MunName = name
+	for _, n := range flat {
+		g.Units = append(g.Units, adminUnitBox{ID: n.Unit.ID, Name: n.Unit.Name, Depth: min(n.Depth, adminMaxDepth)})
+	}
+	return g, nil
+}
+
+// parseAdminGrantForm turns a posted grant form into input. Without a municipality (the
+// form's first step) the role and units are not looked at: the page shows them only once a
+// municipality is chosen.
 func parseAdminGrantForm(v url.Values) (app.RoleInput, domain.Problems) {
 	p := domain.Problems{}
 	in := app.RoleInput{Role: strings.TrimSpace(v.Get("role")), OrgUnitIDs: []int64{}}
@@ -209,6 +268,9 @@ func parseAdminGrantForm(v url.Values) (app.RoleInput, domain.Problems) {
 		p.Add("municipality_id", "err.required")
 	}
 	in.MunicipalityID = adminParseID(v, "municipality_id", p)
+	if len(p) > 0 {
+		return in, p
+	}
 	if in.Role == "" {
 		p.Add("role", "err.required")
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/csv"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -10,6 +11,7 @@ import (
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/audit"
 	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/catalog"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
 )
@@ -138,13 +140,23 @@ func (s *Server) pageDeleteEvidence(kind domain.Kind) gin.HandlerFunc {
 	})
 }
 
+// dashboardPage is what waits for the user in a municipality, by what their roles let them
+// do: decisions (those who adopt), their own reviews (owners), overdue per unit and the
+// statement's progress (those who follow up everything), and no figure that leads to a page
+// they may not open.
 type dashboardPage struct {
 	Base
+	NoRole        bool // an administrator without a role here: the content is not theirs to see
 	Notifications []store.Notification
 	Mine          []dueRow
 	Attention     []dueRow
+	CanReviews    bool // the review list opens for them: the figures link to it
 	Overdue       int
 	Soon          int
+	Decisions     []domain.Document // drafts waiting for a decision, for those who adopt
+	MoreDecisions bool
+	Units         []store.UnitCount // overdue per org unit, for those who follow up all
+	SoA           *app.GapCounts    // the statement's progress (Annex A), for those who read it
 }
 
 // dueRow is a row of the review list tables (dashboard, review list, calendar) as shown: its
@@ -177,7 +189,7 @@ func (s *Server) dueRows(c *gin.Context, items []domain.DueItem) []dueRow {
 
 // dashboardRows is how many records needing attention the dashboard lists (the counts are
 // of all of them; the review list pages through them).
-const dashboardRows = 50
+const dashboardRows = 10
 
 // dashboard shows the user's own records and everything overdue or due within 30 days
 // that they follow up, across every record kind.
@@ -187,33 +199,66 @@ func (s *Server) dashboard(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cl := s.caller(c)
-	if _, err := s.app.Municipality(c.Request.Context(), cl, mid); err != nil {
+	ctx, cl := c.Request.Context(), s.caller(c)
+	if _, err := s.app.Municipality(ctx, cl, mid); err != nil {
 		s.fail(c, err)
 		return
 	}
 	var pg dashboardPage
-	mine, err := s.app.Dues(c.Request.Context(), cl, mid, domain.DueFilterAll, true, 50)
+	if !slices.ContainsFunc(cl.P.Assignments, func(a domain.RoleAssignment) bool { return a.MunicipalityID == mid }) {
+		pg.NoRole = true
+		pg.Base = s.base(c, s.i18n.T(lang(c), "dash.title"))
+		s.render(c, http.StatusOK, "dashboard", pg)
+		return
+	}
+	mine, err := s.app.Dues(ctx, cl, mid, domain.DueFilterUpTo90, true, dashboardRows)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	pg.Mine = s.dueRows(c, mine)
-	// What needs attention: the first page, and the counts of all of it.
-	att, err := s.app.Dues(c.Request.Context(), cl, mid, "", false, dashboardRows)
-	if err != nil && domain.ErrorCode(err) != domain.EForbidden {
-		s.fail(c, err)
-		return
-	}
-	if err == nil {
-		pg.Attention = s.dueRows(c, att)
-		if pg.Overdue, err = s.app.DueCount(c.Request.Context(), cl, mid, domain.DueFilterOverdue, false); err == nil {
-			pg.Soon, err = s.app.DueCount(c.Request.Context(), cl, mid, domain.DueFilterSoon, false)
+	// What needs attention: the first rows and the counts of all of it, for those who follow
+	// up reviews (others would be sent to a page they may not open).
+	if pg.CanReviews = s.app.CanSome(cl, mid, authz.ObjReview, authz.Read); pg.CanReviews {
+		att, err := s.app.Dues(ctx, cl, mid, domain.DueFilterOverdue, false, dashboardRows)
+		if err == nil {
+			pg.Attention = s.dueRows(c, att)
+			if pg.Overdue, err = s.app.DueCount(ctx, cl, mid, domain.DueFilterOverdue, false); err == nil {
+				pg.Soon, err = s.app.DueCount(ctx, cl, mid, domain.DueFilterSoon, false)
+			}
+		}
+		if err == nil && s.app.Can(cl, mid, authz.ObjReview, authz.Read, nil) && s.app.Can(cl, mid, authz.ObjControl, authz.Update, nil) {
+			pg.Units, err = s.app.DueCountsByUnit(ctx, cl, mid, domain.DueFilterOverdue) // the coordinator's view
 		}
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
+	}
+	if s.app.CanSome(cl, mid, authz.ObjDocument, authz.Adopt) {
+		drafts, err := s.app.Documents(ctx, cl, mid, store.DocumentFilter{Status: domain.DocDraft, Limit: dashboardRows + 1})
+		if err != nil && domain.ErrorCode(err) != domain.EForbidden {
+			s.fail(c, err)
+			return
+		}
+		if pg.MoreDecisions = len(drafts) > dashboardRows; pg.MoreDecisions {
+			drafts = drafts[:dashboardRows]
+		}
+		pg.Decisions = drafts
+	}
+	if s.app.CanSome(cl, mid, authz.ObjControl, authz.Read) {
+		rows, err := s.app.SoASummary(ctx, cl, mid)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		var g app.GapCounts
+		for _, r := range rows {
+			if r.CatalogID == catalog.ISO {
+				g.Add(domain.ControlStatus(r.Status))
+			}
+		}
+		pg.SoA = &g
 	}
 	pg.Notifications = s.unreadNotifications(c, mid)
 	pg.Base = s.base(c, s.i18n.T(lang(c), "dash.title"))
