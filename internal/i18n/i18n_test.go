@@ -157,3 +157,49 @@ func TestFallback(t *testing.T) {
 		t.Errorf("formatted = %q", got)
 	}
 }
+
+// The Swedish texts use the glossary's terms (ui/GLOSSARY.md): no avoided word, except in
+// the export's column headers (earlier exports must still import) and in "förhandsgranska"
+// (to preview).
+func TestLocalesFollowTheGlossary(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "ui", "GLOSSARY.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var avoid []string
+	for _, line := range strings.Split(string(b), "\n") {
+		cols := strings.Split(line, "|")
+		if len(cols) < 5 || strings.Contains(cols[1], "svenska") || strings.HasPrefix(strings.TrimSpace(cols[1]), "---") {
+			continue
+		}
+		for _, w := range strings.Split(cols[3], ",") {
+			if w = strings.TrimSpace(w); w != "" {
+				avoid = append(avoid, w)
+			}
+		}
+	}
+	if len(avoid) < 5 {
+		t.Fatalf("the glossary lists %d avoided words", len(avoid))
+	}
+	c, err := i18n.Load(ui.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	preview := regexp.MustCompile(`(?i)förhandsgransk\w*`)
+	for _, k := range c.Keys("sv") {
+		if strings.HasPrefix(k, "export.col.") || k == "err.xlsx_columns" {
+			continue
+		}
+		v := preview.ReplaceAllString(c.T("sv", k), "")
+		for _, w := range avoid {
+			word, prefix := strings.CutSuffix(w, "*")
+			rest := `(?:$|[^\p{L}])` // a whole word
+			if prefix {
+				rest = ""
+			}
+			if regexp.MustCompile(`(?i)(?:^|[^\p{L}-])` + regexp.QuoteMeta(word) + rest).MatchString(v) {
+				t.Errorf("%s = %q uses %q (see ui/GLOSSARY.md)", k, c.T("sv", k), w)
+			}
+		}
+	}
+}

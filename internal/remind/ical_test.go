@@ -70,10 +70,10 @@ func TestICS(t *testing.T) {
 	unfolded := strings.ReplaceAll(string(out), "\r\n ", "")
 	for _, want := range []string{
 		"BEGIN:VCALENDAR\r\n", "VERSION:2.0\r\n", "PRODID:-//Lisa//Lisa ISMS//SV\r\n", "CALSCALE:GREGORIAN\r\n", "METHOD:PUBLISH\r\n",
-		"X-WR-CALNAME:Lisa – granskningar – Åsa Öberg\r\n", "REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n", "X-PUBLISHED-TTL:PT6H\r\n",
+		"X-WR-CALNAME:Lisa – översyner – Åsa Öberg\r\n", "REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n", "X-PUBLISHED-TTL:PT6H\r\n",
 		"UID:record-7-2025-06-30@lisa\r\n", "DTSTAMP:20250510T093000Z\r\n", "DTSTART;VALUE=DATE:20250630\r\n", "DTEND;VALUE=DATE:20250701\r\n",
-		"SUMMARY:Granskning: " + long + "\r\n",
-		`SUMMARY:Granskning: Rutin\; backup\, återläsning \\ test` + "\r\n",
+		"SUMMARY:Översyn: " + long + "\r\n",
+		`SUMMARY:Översyn: Rutin\; backup\, återläsning \\ test` + "\r\n",
 		"URL:https://lisa.ankeby.se/m/1/documents/7\r\n", "URL:https://lisa.ankeby.se/m/1/soa/8.13\r\n",
 		`DESCRIPTION:Styrande dokument: ` + long + `\nEnhet: Förskoleförvaltningen\n`,
 	} {
@@ -92,8 +92,8 @@ func TestICS(t *testing.T) {
 		t.Fatalf("%d events, want 2", len(events))
 	}
 	want := []struct{ uid, start, end, summary, url string }{
-		{"record-7-2025-06-30@lisa", "2025-06-30", "2025-07-01", "Granskning: " + long, "https://lisa.ankeby.se/m/1/documents/7"},
-		{"record-12-2025-12-31@lisa", "2025-12-31", "2026-01-01", "Granskning: " + tricky, "https://lisa.ankeby.se/m/1/soa/8.13"},
+		{"record-7-2025-06-30@lisa", "2025-06-30", "2025-07-01", "Översyn: " + long, "https://lisa.ankeby.se/m/1/documents/7"},
+		{"record-12-2025-12-31@lisa", "2025-12-31", "2026-01-01", "Översyn: " + tricky, "https://lisa.ankeby.se/m/1/soa/8.13"},
 	}
 	for i, ev := range events {
 		w := want[i]
@@ -117,7 +117,7 @@ func TestICS(t *testing.T) {
 		if u := ev.GetProperty(ics.ComponentPropertyUrl); u == nil || u.Value != w.url {
 			t.Errorf("event %d url %+v", i, u)
 		}
-		if d := ev.GetProperty(ics.ComponentPropertyDescription); d == nil || !strings.Contains(d.Value, "Granskas senast "+w.start) ||
+		if d := ev.GetProperty(ics.ComponentPropertyDescription); d == nil || !strings.Contains(d.Value, "Ses över senast "+w.start) ||
 			!strings.HasSuffix(d.Value, "\n"+w.url) {
 			t.Errorf("event %d description %+v", i, d)
 		}
@@ -127,7 +127,7 @@ func TestICS(t *testing.T) {
 	}
 	// The UID is stable: the same review renders the same event tomorrow.
 	again := remind.ICS(texts(t), items[:1], domain.User{}, "https://lisa.ankeby.se", now.Add(24*time.Hour))
-	if !bytes.Contains(again, []byte("UID:record-7-2025-06-30@lisa\r\n")) || !bytes.Contains(again, []byte("X-WR-CALNAME:Lisa – granskningar\r\n")) {
+	if !bytes.Contains(again, []byte("UID:record-7-2025-06-30@lisa\r\n")) || !bytes.Contains(again, []byte("X-WR-CALNAME:Lisa – översyner\r\n")) {
 		t.Errorf("second render:\n%s", again)
 	}
 }
@@ -148,7 +148,7 @@ func TestDigestText(t *testing.T) {
 		{Kind: domain.KindDocument, ID: 5, MunicipalityID: 2, Title: "Gammal", NextReviewAt: date("2025-05-08")},
 	}
 	subject, body := remind.Digest(texts(t), domain.User{Name: "Åsa"}, items, today, "https://lisa.ankeby.se/")
-	if subject != "Lisa: 3 poster att granska, 1 försenad / 3 records to review, 1 overdue" {
+	if subject != "Lisa: 3 saker att se över, 1 försenad / 3 records to review, 1 overdue" {
 		t.Errorf("subject %q", subject)
 	}
 	sv, en, ok := strings.Cut(body, "In English")
@@ -169,7 +169,7 @@ func TestDigestText(t *testing.T) {
 			t.Errorf("English part lacks %q", want)
 		}
 	}
-	if s, _ := remind.Digest(texts(t), domain.User{}, items[1:2], today, ""); s != "Lisa: 1 post att granska / 1 record to review" {
+	if s, _ := remind.Digest(texts(t), domain.User{}, items[1:2], today, ""); s != "Lisa: 1 sak att se över / 1 record to review" {
 		t.Errorf("singular subject %q", s)
 	}
 	// A kind without pages of its own links to /m/{mun}/records/{id}, which redirects.

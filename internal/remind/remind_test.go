@@ -42,7 +42,7 @@ func TestRunOnceSendsOneDigestPerOwnerOnce(t *testing.T) {
 	if m.From != "lisa@ankeby.se" || m.Header.Get("Auto-Submitted") != "auto-generated" || !strings.Contains(m.Header.Get("Content-Type"), "utf-8") {
 		t.Errorf("envelope/header: from %q, headers %v", m.From, m.Header)
 	}
-	if m.Subject != "Lisa: 3 poster att granska, 1 försenad / 3 records to review, 1 overdue" {
+	if m.Subject != "Lisa: 3 saker att se över, 1 försenad / 3 records to review, 1 overdue" {
 		t.Errorf("subject %q", m.Subject)
 	}
 	sv, en, ok := strings.Cut(m.Body, "In English")
@@ -51,11 +51,11 @@ func TestRunOnceSendsOneDigestPerOwnerOnce(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Hej Anna Andersson!",
-		"- Styrande dokument: Informationssäkerhetspolicy\n  Enhet: Socialförvaltningen\n  Granskas senast: 2025-06-05 (förfaller om 26 dagar)\n  " +
+		"- Styrande dokument: Informationssäkerhetspolicy\n  Enhet: Socialförvaltningen\n  Ses över senast: 2025-06-05 (förfaller om 26 dagar)\n  " +
 			fmt.Sprintf("%s/m/%d/documents/%d\n", baseURL, e.mun, policy),
-		"Kontinuitetsplan\n  Enhet: Socialförvaltningen\n  Granskas senast: 2025-05-13 (förfaller om 3 dagar)\n  " +
+		"Kontinuitetsplan\n  Enhet: Socialförvaltningen\n  Ses över senast: 2025-05-13 (förfaller om 3 dagar)\n  " +
 			fmt.Sprintf("%s/m/%d/documents/%d\n", baseURL, e.mun, plan),
-		"Loggningsrutin\n  Enhet: Socialförvaltningen\n  Granskas senast: 2025-05-01 (försenad sedan 9 dagar)",
+		"Loggningsrutin\n  Enhet: Socialförvaltningen\n  Ses över senast: 2025-05-01 (försenad sedan 9 dagar)",
 		fmt.Sprintf("%s/m/%d/documents/%d\n", baseURL, e.mun, old),
 	} {
 		if !strings.Contains(sv, want) {
@@ -281,7 +281,7 @@ func TestWeeklySummaryOncePerWeek(t *testing.T) {
 	if !strings.Contains(m.Subject, "veckosammanfattning för Ankeby kommun, vecka 2025-W19 (försenade: 1, inom 30 dagar: 1)") {
 		t.Errorf("subject %q", m.Subject)
 	}
-	for _, want := range []string{"Försenade granskningar: 1", "Loggningsrutin (2025-05-01, försenad sedan 9 dagar; ansvarig Olle Ägare)",
+	for _, want := range []string{"Försenade översyner: 1", "Loggningsrutin (2025-05-01, försenad sedan 9 dagar; ansvarig Olle Ägare)",
 		"Säkerhetspolicy (2025-05-20, förfaller om 10 dagar; ingen ansvarig)", fmt.Sprintf("%s/m/%d/reviews", baseURL, e.mun),
 		"In English", "Overdue reviews: 1"} {
 		if !strings.Contains(m.Body, want) {

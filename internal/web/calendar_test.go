@@ -118,7 +118,7 @@ func TestNotificationAndOutboxRoutes(t *testing.T) {
 	var first struct {
 		Message string `json:"message"`
 	}
-	if err := json.Unmarshal(out.Notifications[0], &first); err != nil || !strings.HasPrefix(first.Message, "Granska") || !strings.Contains(first.Message, ": ") {
+	if err := json.Unmarshal(out.Notifications[0], &first); err != nil || !strings.HasPrefix(first.Message, "Ses över") || !strings.Contains(first.Message, ": ") {
 		t.Errorf("Swedish notification %s (%v)", out.Notifications[0], err)
 	}
 	agare.header.Set("Accept-Language", "en")

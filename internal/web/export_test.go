@@ -34,7 +34,7 @@ func TestKindExportCSV(t *testing.T) {
 	coord := env.login("samordnare")
 	env.newDoc("samordnare", env.ex, env.unit("Exempelkommun/Socialförvaltningen"), "=HYPERLINK(\"http://x\")")
 	rows := tCSV(t, coord, docs)
-	if got := strings.Join(rows[0], "|"); got != "Titel|Status|Organisationsenhet|Ägare|Granskningsintervall|Senast granskat|Nästa granskning|Länk|Dokumenttyp|Version|Beslutat av|Beslutsdatum|Revidering pågår|Omfattning" {
+	if got := strings.Join(rows[0], "|"); got != "Titel|Status|Organisationsenhet|Ägare|Översynsintervall|Senast översett|Nästa översyn|Länk|Dokumenttyp|Version|Beslutat av|Beslutsdatum|Revidering pågår|Omfattning" {
 		t.Errorf("Swedish header %q", got)
 	}
 	byTitle := map[string][]string{}

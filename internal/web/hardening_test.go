@@ -573,3 +573,23 @@ func TestDashboardPerRole(t *testing.T) {
 		}
 	}
 }
+
+// Issue #8 item 26: the menu marks the current page (and the section a page lies in) on
+// every page, not only the dashboard.
+func TestMenuMarksTheCurrentPage(t *testing.T) {
+	env := newTestServer(t)
+	c := env.login("samordnare")
+	for path, label := range map[string]string{
+		fmt.Sprintf("/m/%d", env.ex):                 "Översikt",
+		fmt.Sprintf("/m/%d/documents", env.ex):       "Styrande dokument",
+		fmt.Sprintf("/m/%d/reviews?due=all", env.ex): "Översyner",
+		fmt.Sprintf("/m/%d/calendar", env.ex):        "Översynskalender",
+		fmt.Sprintf("/m/%d/soa/5.24", env.ex):        "Tillämplighetsförklaring",
+	} {
+		body := c.get(path).Body.String()
+		nav := body[strings.Index(body, "<nav"):strings.Index(body, "</nav>")]
+		if n := strings.Count(nav, `aria-current="page"`); n != 1 || !regexp.MustCompile(`aria-current="page">`+regexp.QuoteMeta(label)+`<`).MatchString(nav) {
+			t.Errorf("%s: %d entries marked, want %q", path, n, label)
+		}
+	}
+}

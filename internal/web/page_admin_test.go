@@ -316,7 +316,7 @@ func TestAdminOrgUnits(t *testing.T) {
 	// Delete: a unit with sub-units is refused on the page, an unused one goes.
 	body = adminWant(t, c.post(base+"/org-units/"+itoa(ks.ID)+"/delete", url.Values{}), http.StatusConflict, "delete in use")
 	adminCheckPage(t, "delete in use", body)
-	adminContains(t, body, "delete in use", `class="error-summary"`, "Enheten Kommunstyrelsen kunde inte tas bort.", "Enheten har underenheter eller poster")
+	adminContains(t, body, "delete in use", `class="error-summary"`, "Enheten Kommunstyrelsen kunde inte tas bort.", "Enheten har underenheter eller innehåll")
 	adminWant(t, c.post(base+"/org-units/"+itoa(u.ID)+"/delete", url.Values{}), http.StatusSeeOther, "delete")
 	if e.unit(e.ex, "Äldreomsorgen").ID != 0 {
 		t.Error("unit not deleted")
@@ -403,7 +403,7 @@ func TestAdminUsers(t *testing.T) {
 	adminWant(t, c.post(userURL+"/roles", url.Values{"municipality_id": {itoa(e.gr)}, "role": {"information_owner"}, "org_unit_ids": {itoa(grUnit.ID)}}), http.StatusSeeOther, "grant owner")
 	body = adminWant(t, c.get(userURL), http.StatusOK, "user page")
 	adminCheckPage(t, "user page with roles", body)
-	adminContains(t, body, "roles", "Rollen har getts.", "<td>Informationssäkerhetssamordnare</td>", "<td>Informationsägare</td>", "<td>Kommunkontoret</td>",
+	adminContains(t, body, "roles", "Rollen har tilldelats.", "<td>Informationssäkerhetssamordnare</td>", "<td>Informationsägare</td>", "<td>Kommunkontoret</td>",
 		`name="role" value="coordinator"`)
 	_ = soc
 	as, err := e.store.Assignments(e.ctx, nina.ID)

@@ -177,6 +177,12 @@ var templateFuncs = template.FuncMap{
 	},
 	"fieldID": func(name string) string { return "f-" + strings.ReplaceAll(name, "_", "-") },
 	"bytes":   bytesLabel,
+	// current reports whether the page at path is the menu entry href or lies under it.
+	"current": func(path, href string) bool {
+		path, _, _ = strings.Cut(path, "?")
+		href, _, _ = strings.Cut(href, "?")
+		return path == href || strings.HasPrefix(path, href+"/")
+	},
 }
 
 // bytesLabel is a file size for people: 12 B, 34 kB, 5.6 MB.

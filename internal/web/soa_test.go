@@ -956,8 +956,8 @@ func TestSoAPages(t *testing.T) {
 		{"samordnare", "/soa/5.24", []string{"<h1>" + html.EscapeString(title("5.24")) + "</h1>", "Ändra raden", `id="f-justification"`, "Motsvarar"}},
 		{"revisor", "/soa/7.4", []string{"<h1>" + html.EscapeString(title("7.4")) + "</h1>", "Kommunen har ingen egen serverhall"}},
 		{"samordnare", "/gap", []string{"<h1>Gapanalys – Exempelkommun</h1>", "<svg", "Per organisationsenhet (bilaga A)"}},
-		{"samordnare", "/calendar", []string{"<h1>Granskningskalender</h1>"}},
-		{"samordnare", "/calendar?by=unit&due=overdue", []string{"<h1>Granskningskalender</h1>"}},
+		{"samordnare", "/calendar", []string{"<h1>Översynskalender</h1>"}},
+		{"samordnare", "/calendar?by=unit&due=overdue", []string{"<h1>Översynskalender</h1>"}},
 	} {
 		res := env.login(tc.who).get(base + tc.path)
 		if res.Code != http.StatusOK {
