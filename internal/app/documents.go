@@ -89,6 +89,11 @@ func (a *App) UpdateDocument(ctx context.Context, c Caller, mun, id int64, in do
 		if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Read, target(d.Record)) {
 			return "", domain.NotFound()
 		}
+		// Refused before the input is looked at: someone who may change nothing here gets
+		// 403 whatever they send, not a 400 about a field they may not touch anyway.
+		if !a.az.Can(c.P, mun, authz.ObjDocument, authz.Update, target(d.Record)) && !a.az.Can(c.P, mun, authz.ObjDocument, authz.Adopt, target(d.Record)) {
+			return "", domain.Forbidden()
+		}
 		before := *d
 		before.ScopeUnitIDs = append([]int64(nil), d.ScopeUnitIDs...)
 		note, err := domain.ApplyDocument(d, in, a.Today())

@@ -593,3 +593,16 @@ func TestMenuMarksTheCurrentPage(t *testing.T) {
 		}
 	}
 }
+
+// Issue #8 item 12: a document update is authorised before it is validated: an auditor, who
+// may change nothing, gets 403 for a bad body as for a good one.
+func TestDocumentUpdateAuthorisesFirst(t *testing.T) {
+	env := newTestServer(t)
+	rev := env.login("revisor")
+	p := env.docPath(env.ex, env.doc(tDocSocDraft), "")
+	for _, body := range []map[string]any{{"title": "Ny titel"}, {"title": ""}, {"type": "ingen-sådan"}, {"next_review_at": "2026-13-45"}} {
+		if res := rev.doJSON("PUT", p, body); res.Code != http.StatusForbidden {
+			t.Errorf("auditor PUT %v: %d", body, res.Code)
+		}
+	}
+}
