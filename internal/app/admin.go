@@ -239,10 +239,16 @@ func (a *App) ChangePassword(ctx context.Context, c Caller, sessionToken, curren
 	if err != nil {
 		return err
 	}
+	// Guessing the current password (with a stolen session) is throttled like logging in.
+	account := strings.ToLower(u.Username)
+	if wait, _ := a.Throttle.Check(account, c.IP); wait > 0 {
+		return &domain.Error{Code: domain.ETooManyRequests, Message: "err.throttled", RetryAfter: wait}
+	}
 	p := domain.Problems{}
 	if current == "" {
 		p.Add("current_password", "err.required")
 	} else if len(current) > 1024 || !auth.Check(u.PasswordHash, current) {
+		a.Throttle.Fail(account, c.IP)
 		p.Add("current_password", "err.wrong_password")
 	}
 	if key := auth.CheckPassword(u.Username, next); key != "" {

@@ -109,8 +109,9 @@ func (a *App) SessionPrincipal(ctx context.Context, token string) (*authz.Princi
 		return nil, "", err
 	}
 	if a.SessionIdle > 0 && now.Sub(ss.Seen()) > a.SessionIdle {
-		// Idle too long: gone, as if logged out (without an audit entry, like an expiry).
-		if err := a.EndSession(ctx, token); err != nil {
+		// Idle too long: gone, as if logged out (without an audit entry, like an expiry; on a
+		// read-only database the row stays, but the session is over all the same).
+		if err := a.EndSession(ctx, token); err != nil && !store.IsReadOnly(err) {
 			return nil, "", err
 		}
 		return nil, "", domain.NotFound()

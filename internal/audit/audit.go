@@ -74,18 +74,17 @@ const (
 	ActionTokenCreate    = "token_create"
 )
 
-// ComputeHash returns the SHA-256 over the entry's fields (all but ID-independent hash) and
-// its PrevHash. The ID is included so that reordering rows breaks the chain.
-//
-// In a chain (Seq set) the chain and the place in it are hashed instead of the id (which is
-// global across chains), so that moving an entry to another chain or place breaks it.
+// ComputeHash returns the SHA-256 over the entry's fields and its PrevHash. The id is
+// included so that renumbering or reordering rows breaks the chain; in a chain (Seq set) the
+// chain and the place in it are hashed too, so that moving an entry to another chain or place
+// breaks it.
 func ComputeHash(e Entry) string {
 	fields := []string{
 		strconv.FormatInt(e.ID, 10), e.At, optInt(e.ActorID), e.Actor, optInt(e.MunicipalityID),
 		e.Kind, optInt(e.RecordID), e.Action, e.Before, e.After, e.IP, e.PrevHash,
 	}
 	if e.Seq != nil {
-		fields = append([]string{"v2", optInt(e.Chain), optInt(e.Seq)}, fields[1:]...)
+		fields = append([]string{"v2", optInt(e.Chain), optInt(e.Seq)}, fields...)
 	}
 	b, _ := json.Marshal(fields) // a JSON array of strings is an unambiguous encoding
 	sum := sha256.Sum256(b)

@@ -45,7 +45,7 @@ type burst struct {
 	reported time.Time // when the last audit entry of the burst was asked for
 }
 
-// maxEntries bounds each map: past it, the oldest state is forgotten wholesale (start afresh).
+// maxEntries is the size past which each map drops what no longer matters.
 const maxEntries = 100_000
 
 // NewThrottle allows 3 failures per account and address, then waits 1 s, 2 s, 4 s … up to
@@ -55,11 +55,39 @@ func NewThrottle() *Throttle {
 }
 
 func (t *Throttle) init() {
-	if t.pairs == nil || len(t.pairs) > maxEntries || len(t.accounts) > maxEntries || len(t.ips) > maxEntries || len(t.bursts) > maxEntries {
-		t.pairs, t.accounts, t.ips, t.bursts = map[string]*failures{}, map[string]*failures{}, map[string][]time.Time{}, map[string]*burst{}
+	if t.pairs == nil {
+		t.pairs, t.accounts, t.ips, t.bursts, t.known = map[string]*failures{}, map[string]*failures{}, map[string][]time.Time{}, map[string]*burst{}, map[string]time.Time{}
 	}
-	if t.known == nil || len(t.known) > maxEntries {
-		t.known = map[string]time.Time{}
+	// Bounded without giving anyone a clean slate: past maxEntries, what no longer delays
+	// anyone is dropped (a flood of usernames cannot wipe an active delay).
+	now := t.Now()
+	for _, m := range []map[string]*failures{t.pairs, t.accounts} {
+		if len(m) > maxEntries {
+			for k, f := range m {
+				if t.wait(f, 0, now) == 0 {
+					delete(m, k)
+				}
+			}
+		}
+	}
+	if len(t.ips) > maxEntries {
+		for ip := range t.ips {
+			t.recent(ip, now)
+		}
+	}
+	if len(t.bursts) > maxEntries {
+		for k, b := range t.bursts {
+			if now.Sub(b.reported) >= t.Window {
+				delete(t.bursts, k)
+			}
+		}
+	}
+	if len(t.known) > maxEntries {
+		for k, at := range t.known {
+			if now.Sub(at) > 90*24*time.Hour {
+				delete(t.known, k)
+			}
+		}
 	}
 }
 

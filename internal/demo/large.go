@@ -299,7 +299,7 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 		at := now.Add(-2 * 365 * 24 * time.Hour)
 		const auditChunk = 20_000
 		for from := 0; from < size.AuditEntries; from += auditChunk {
-			say("granskningslogg %d/%d", from, size.AuditEntries)
+			say("händelselogg %d/%d", from, size.AuditEntries)
 			entries := make([]audit.Entry, 0, auditChunk)
 			for i := from; i < min(from+auditChunk, size.AuditEntries); i++ {
 				at = at.Add(step)

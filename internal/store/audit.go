@@ -214,10 +214,22 @@ func (s *Store) VerifyChains(ctx context.Context, only *int64, anchors ...audit.
 		}
 		chains = append([]int64{0}, chains...)
 	}
+	seen := map[string]bool{}
 	for _, a := range anchors {
 		if !a.Legacy && !slices.Contains(chains, a.Chain) || a.Legacy && !slices.Contains(chains, 0) {
 			return nil, fmt.Errorf("anchor %s: not of a chain verified here", a)
 		}
+		key := fmt.Sprint(a.Legacy, a.Chain)
+		if seen[key] {
+			return nil, fmt.Errorf("anchor %s: one anchor per chain (the newest noted)", a)
+		}
+		seen[key] = true
+	}
+	// The trail as it stands now: entries appended while the chains are read (the server
+	// goes on writing) are left for the next verification, not reported as strays.
+	var upTo int64
+	if err := s.db(ctx).GetContext(ctx, &upTo, `SELECT COALESCE(MAX(id), 0) FROM audit_log`); err != nil {
+		return nil, fmt.Errorf("read audit id: %w", err)
 	}
 	anchorOf := func(legacy bool, chain int64) *audit.Anchor {
 		for _, a := range anchors {
@@ -234,7 +246,7 @@ func (s *Store) VerifyChains(ctx context.Context, only *int64, anchors ...audit.
 		if c == 0 { // the legacy chain first: the system chain continues it
 			v := audit.NewVerifier()
 			v.Anchor = anchorOf(true, 0)
-			if err := s.walkChain(ctx, v, `SELECT * FROM audit_log WHERE chain IS NULL ORDER BY id`); err != nil {
+			if err := s.walkChain(ctx, v, s.rebind(`SELECT * FROM audit_log WHERE chain IS NULL AND id <= ? ORDER BY id`), upTo); err != nil {
 				return out, err
 			}
 			if v.Count > 0 {
@@ -245,7 +257,7 @@ func (s *Store) VerifyChains(ctx context.Context, only *int64, anchors ...audit.
 		}
 		v := audit.NewChainVerifier(c, prev)
 		v.Anchor = anchorOf(false, c)
-		if err := s.walkChain(ctx, v, s.rebind(`SELECT * FROM audit_log WHERE chain = ? ORDER BY chain_seq`), c); err != nil {
+		if err := s.walkChain(ctx, v, s.rebind(`SELECT * FROM audit_log WHERE chain = ? AND id <= ? ORDER BY chain_seq`), c, upTo); err != nil {
 			return out, err
 		}
 		out = append(out, ChainReport{Chain: c, Count: v.Count, Head: v.Head()})
@@ -253,7 +265,7 @@ func (s *Store) VerifyChains(ctx context.Context, only *int64, anchors ...audit.
 	}
 	if only == nil {
 		var all int
-		if err := s.db(ctx).GetContext(ctx, &all, `SELECT COUNT(*) FROM audit_log`); err != nil {
+		if err := s.db(ctx).GetContext(ctx, &all, s.rebind(`SELECT COUNT(*) FROM audit_log WHERE id <= ?`), upTo); err != nil {
 			return out, err
 		}
 		if all != total {

@@ -404,16 +404,16 @@ type UnitCount struct {
 	N         int    `db:"n"`
 }
 
-// DueCountsByUnit counts the rows of the review list for q per org unit, most first (the
-// coordinator's overdue per unit).
-func (s *Store) DueCountsByUnit(ctx context.Context, q DueQuery) ([]UnitCount, error) {
+// DueCountsByUnit counts the rows of the review list for q per org unit, most first, for the
+// first limit units (the coordinator's overdue per unit).
+func (s *Store) DueCountsByUnit(ctx context.Context, q DueQuery, limit int) ([]UnitCount, error) {
 	q.After = nil
 	conds, args, err := dueConds(q)
 	if err != nil {
 		return nil, err
 	}
 	query, a, err := s.in(`SELECT c.org_unit_id, u.name, c.n FROM (SELECT r.org_unit_id, COUNT(*) AS n FROM records r`+conds+
-		` GROUP BY r.org_unit_id) c JOIN org_units u ON u.id = c.org_unit_id ORDER BY c.n DESC, u.name`, args...)
+		fmt.Sprintf(` GROUP BY r.org_unit_id) c JOIN org_units u ON u.id = c.org_unit_id ORDER BY c.n DESC, u.name LIMIT %d`, limit), args...)
 	if err != nil {
 		return nil, err
 	}

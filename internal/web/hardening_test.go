@@ -347,6 +347,13 @@ func TestTokensAndPasswordsEndToEnd(t *testing.T) {
 	if res := integ.get("/api/v1/me"); res.Code != http.StatusOK {
 		t.Fatalf("the new token: %d", res.Code)
 	}
+	// A token cannot make tokens that outlive it, nor change the password.
+	if res := integ.postJSON("/api/v1/me/tokens", map[string]any{"name": "arvinge"}); res.Code != http.StatusForbidden {
+		t.Errorf("a token making a token: %d", res.Code)
+	}
+	if res := integ.postJSON("/api/v1/me/password", map[string]any{"current_password": demo.Password, "new_password": "en helt annan fras här"}); res.Code != http.StatusForbidden {
+		t.Errorf("a token changing the password: %d", res.Code)
+	}
 	res = coord.get("/api/v1/me/tokens")
 	tMatchesDoc(t, doc, "GET", "/api/v1/me/tokens", res)
 	var list []map[string]any

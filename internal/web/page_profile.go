@@ -100,7 +100,19 @@ func (s *Server) apiMyTokens(c *gin.Context) (int, any, error) {
 	return http.StatusOK, ts, err
 }
 
+// sessionOnly refuses a call made with an API token: a leaked token must not make tokens
+// that outlive it, nor change the password.
+func sessionOnly(c *gin.Context) error {
+	if c.GetString(keySession) == "" {
+		return domain.Forbidden()
+	}
+	return nil
+}
+
 func (s *Server) apiCreateMyToken(c *gin.Context) (int, any, error) {
+	if err := sessionOnly(c); err != nil {
+		return 0, nil, err
+	}
 	var in app.TokenInput
 	if err := decodeJSON(c, &in); err != nil {
 		return 0, nil, err
@@ -118,6 +130,9 @@ func (s *Server) apiRevokeMyToken(c *gin.Context) (int, any, error) {
 }
 
 func (s *Server) apiChangePassword(c *gin.Context) (int, any, error) {
+	if err := sessionOnly(c); err != nil {
+		return 0, nil, err
+	}
 	var in struct {
 		Current string `json:"current_password"`
 		New     string `json:"new_password"`

@@ -228,7 +228,7 @@ func (s *Server) dashboard(c *gin.Context) {
 			}
 		}
 		if err == nil && s.app.Can(cl, mid, authz.ObjReview, authz.Read, nil) && s.app.Can(cl, mid, authz.ObjControl, authz.Update, nil) {
-			pg.Units, err = s.app.DueCountsByUnit(ctx, cl, mid, domain.DueFilterOverdue) // the coordinator's view
+			pg.Units, err = s.app.DueCountsByUnit(ctx, cl, mid, domain.DueFilterOverdue, dashboardRows) // the coordinator's view
 		}
 		if err != nil {
 			s.fail(c, err)
