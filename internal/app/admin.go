@@ -197,29 +197,52 @@ func (a *App) UpdateUser(ctx context.Context, c Caller, id int64, up UserUpdate)
 	if err := a.requireAdmin(c); err != nil {
 		return domain.User{}, err
 	}
-	old, err := a.db.GetUser(ctx, id)
-	if err != nil {
-		return domain.User{}, err
-	}
-	// A new password is checked against the account's own username, which cannot change.
-	in := UserInput{Username: old.Username, Name: old.Name, Email: old.Email, IsAdmin: old.IsAdmin, Disabled: old.Disabled}
-	set(&in.Name, up.Name)
-	set(&in.Email, up.Email)
-	set(&in.Password, up.Password)
-	set(&in.IsAdmin, up.IsAdmin)
-	set(&in.Disabled, up.Disabled)
 	if up.Password != nil && *up.Password == "" {
 		return domain.User{}, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"password": "err.required"}}
 	}
-	u, err := a.validateUser(in, false)
-	if err != nil {
-		return u, err
+	var hash, passwordProblem string
+	if up.Password != nil {
+		// Checked against the account's own username (which never changes) and hashed before
+		// the write transaction: bcrypt takes its time, and the writer queue must not wait.
+		old, err := a.db.GetUser(ctx, id)
+		if err != nil {
+			return domain.User{}, err
+		}
+		if passwordProblem = auth.CheckPassword(old.Username, *up.Password); passwordProblem == "" {
+			if hash, err = a.Hasher.Hash(*up.Password); err != nil {
+				return domain.User{}, err
+			}
+		}
 	}
-	if id == c.P.User.ID && (!u.IsAdmin || u.Disabled) {
-		return u, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"is_admin": "err.self_lockout"}}
-	}
-	u.ID = id
-	err = a.db.UpdateUser(ctx, c.actor(), &u)
+	u, err := a.db.UpdateUserWith(ctx, c.actor(), id, func(old domain.User) (domain.User, error) {
+		in := UserInput{Username: old.Username, Name: old.Name, Email: old.Email, IsAdmin: old.IsAdmin, Disabled: old.Disabled}
+		set(&in.Name, up.Name)
+		set(&in.Email, up.Email)
+		set(&in.IsAdmin, up.IsAdmin)
+		set(&in.Disabled, up.Disabled)
+		u, err := a.validateUser(in, false) // what is stored now, with the fields given
+		if passwordProblem != "" { // every problem at once
+			e := &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{}}
+			if err != nil {
+				if e = domain.AsError(err); e.Code != domain.EInvalid {
+					return u, err
+				}
+			}
+			if e.Fields == nil {
+				e.Fields = map[string]string{}
+			}
+			e.Fields["password"] = passwordProblem
+			return u, e
+		}
+		if err != nil {
+			return u, err
+		}
+		if id == c.P.User.ID && (!u.IsAdmin || u.Disabled) {
+			return u, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"is_admin": "err.self_lockout"}}
+		}
+		u.PasswordHash = hash
+		return u, nil
+	})
 	a.sessions.forgetUser(id) // a new name or password, disabled: read again
 	return u, err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -220,18 +221,13 @@ func (a *App) AddEvidence(ctx context.Context, c Caller, mun int64, kind domain.
 	return e, nil
 }
 
+// extensionType is the evidence type whose extensions include name's ("" when none does).
 func extensionType(name string) string {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".csv":
-		return "text/csv"
-	case ".txt":
-		return "text/plain"
-	case ".docx":
-		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-	case ".xlsx":
-		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	case ".pptx":
-		return "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+	ext := strings.ToLower(filepath.Ext(name))
+	for ctype, exts := range domain.EvidenceTypes {
+		if slices.Contains(exts, ext) && ctype != "text/rtf" { // .rtf: application/rtf, as mimetype names it
+			return ctype
+		}
 	}
 	return ""
 }

@@ -121,16 +121,16 @@ type endedCredentials struct {
 	Tokens   int64 `json:"tokens_revoked"`
 }
 
-// endCredentials ends user's sessions but the one of keepToken (a hash; "" keeps none) and,
-// when keepToken is "", revokes their API tokens.
-func (s *Store) endCredentials(ctx context.Context, tx *sqlx.Tx, user int64, keepToken string) (endedCredentials, error) {
+// endCredentials ends user's sessions but the one whose token hash is keepHash ("": none),
+// and with revokeTokens their API tokens too.
+func (s *Store) endCredentials(ctx context.Context, tx *sqlx.Tx, user int64, keepHash string, revokeTokens bool) (endedCredentials, error) {
 	var out endedCredentials
-	res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`), user, keepToken)
+	res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`), user, keepHash)
 	if err != nil {
 		return out, fmt.Errorf("end sessions: %w", err)
 	}
 	out.Sessions, _ = res.RowsAffected()
-	if keepToken != "" {
+	if !revokeTokens {
 		return out, nil
 	}
 	res, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`), s.now(), user)
@@ -152,11 +152,11 @@ func (s *Store) ChangePassword(ctx context.Context, a Actor, user int64, hash, k
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound(sql.ErrNoRows, "change password")
 		}
-		keep := HashToken(keepToken)
-		if keepToken == "" {
-			keep = "-" // no session to keep, but the tokens stay
+		keep := ""
+		if keepToken != "" {
+			keep = HashToken(keepToken)
 		}
-		ended, err := s.endCredentials(ctx, tx, user, keep)
+		ended, err := s.endCredentials(ctx, tx, user, keep, false)
 		if err != nil {
 			return err
 		}

@@ -33,11 +33,26 @@ func (s *Store) CreateUser(ctx context.Context, a Actor, u *domain.User) error {
 // UpdateUser changes name, email, admin flag and disabled flag (and the password hash when
 // not empty). Returns ENotFound.
 func (s *Store) UpdateUser(ctx context.Context, a Actor, u *domain.User) error {
-	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+	want := *u
+	got, err := s.UpdateUserWith(ctx, a, u.ID, func(domain.User) (domain.User, error) { return want, nil })
+	*u = got
+	return err
+}
+
+// UpdateUserWith changes account id to what merge makes of it as stored, in one transaction
+// (two administrators' changes do not undo each other). Returns ENotFound and merge's error.
+func (s *Store) UpdateUserWith(ctx context.Context, a Actor, id int64, merge func(old domain.User) (domain.User, error)) (domain.User, error) {
+	var u domain.User
+	err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		var old domain.User
-		if err := tx.GetContext(ctx, &old, tx.Rebind(`SELECT * FROM users WHERE id = ?`), u.ID); err != nil {
+		if err := tx.GetContext(ctx, &old, tx.Rebind(`SELECT * FROM users WHERE id = ?`), id); err != nil {
 			return notFound(err, "get user")
 		}
+		var err error
+		if u, err = merge(old); err != nil {
+			return err
+		}
+		u.ID = id
 		hash := old.PasswordHash
 		if u.PasswordHash != "" {
 			hash = u.PasswordHash
@@ -62,7 +77,7 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, u *domain.User) error {
 		}
 		if reset || u.Disabled && !old.Disabled {
 			// Whoever held the old password, a session or a token is out.
-			ended, err := s.endCredentials(ctx, tx, u.ID, "")
+			ended, err := s.endCredentials(ctx, tx, u.ID, "", true)
 			if err != nil {
 				return err
 			}
@@ -73,6 +88,7 @@ func (s *Store) UpdateUser(ctx context.Context, a Actor, u *domain.User) error {
 		}
 		return nil
 	})
+	return u, err
 }
 
 // GetUser returns one user. Returns ENotFound.
