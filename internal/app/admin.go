@@ -221,7 +221,7 @@ func (a *App) UpdateUser(ctx context.Context, c Caller, id int64, up UserUpdate)
 		set(&in.IsAdmin, up.IsAdmin)
 		set(&in.Disabled, up.Disabled)
 		u, err := a.validateUser(in, false) // what is stored now, with the fields given
-		if passwordProblem != "" { // every problem at once
+		if passwordProblem != "" {          // every problem at once
 			e := &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{}}
 			if err != nil {
 				if e = domain.AsError(err); e.Code != domain.EInvalid {

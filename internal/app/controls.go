@@ -224,8 +224,16 @@ func (a *App) updateSoARows(ctx context.Context, c Caller, mun int64, controlIDs
 		return nil, rowsError(bad)
 	}
 	today := a.Today()
+	orgUnits, err := a.db.ListOrgUnits(ctx, mun) // a row's overall status is over all of them
+	if err != nil {
+		return nil, err
+	}
+	units := make([]int64, len(orgUnits))
+	for i, u := range orgUnits {
+		units[i] = u.ID
+	}
 	rows, err := a.db.UpdateSoA(ctx, c.actor(), mun, keys, func(ctx context.Context, i int, row *domain.ControlImpl) error {
-		err := a.applySoA(ctx, c, mun, row, ins[i], today)
+		err := a.applySoA(ctx, c, mun, row, ins[i], today, units)
 		if err == nil || !asRows {
 			return err
 		}
@@ -256,7 +264,7 @@ func rowsError(rows []RowError) error {
 	return &domain.Error{Code: domain.EInvalid, Message: "err.rows_rejected", Err: &RowsError{Rows: rows}}
 }
 
-func (a *App) applySoA(ctx context.Context, c Caller, mun int64, row *domain.ControlImpl, in domain.SoAInput, today domain.Date) error {
+func (a *App) applySoA(ctx context.Context, c Caller, mun int64, row *domain.ControlImpl, in domain.SoAInput, today domain.Date, units []int64) error {
 	if !a.az.Can(c.P, mun, authz.ObjControl, authz.Read, target(row.Record)) {
 		return domain.NotFound()
 	}
@@ -264,18 +272,18 @@ func (a *App) applySoA(ctx context.Context, c Caller, mun int64, row *domain.Con
 		return domain.Forbidden()
 	}
 	before := *row
-	if err := domain.ApplySoA(row, in, today); err != nil {
+	if err := domain.ApplySoA(row, in, today, units); err != nil {
 		return err
 	}
 	if !eqPtr(before.OwnerID, row.OwnerID) && !a.az.Can(c.P, mun, authz.ObjControl, authz.AssignOwner, target(before.Record)) {
 		return forbiddenField("owner_id", "err.assign_owner")
 	}
 	p := domain.Problems{}
-	units := []int64{row.OrgUnitID}
+	named := []int64{row.OrgUnitID}
 	for _, u := range row.UnitStatuses {
-		units = append(units, u.OrgUnitID)
+		named = append(named, u.OrgUnitID)
 	}
-	if ok, err := a.db.UnitsExist(ctx, mun, units); err != nil {
+	if ok, err := a.db.UnitsExist(ctx, mun, named); err != nil {
 		return err
 	} else if !ok {
 		p.Add("unit_statuses", "err.unknown_unit")

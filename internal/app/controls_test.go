@@ -72,20 +72,31 @@ func TestStatementOfApplicability(t *testing.T) {
 	_, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "9.99", domain.SoAInput{Status: sp("partial")})
 	wantCode(t, err, domain.ENotFound)
 
-	// Per-unit statuses decide the municipality-level one.
-	type us = struct {
-		OrgUnitID int64  `json:"org_unit_id"`
-		Status    string `json:"status"`
+	// Issue #8 item 23: a unit follows the municipality's base status or has its own (with a
+	// comment); the row's status is the overall one over all three units, by a stated rule,
+	// and does not change the base the following units have.
+	type us = domain.UnitStatusInput
+	c, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{Status: sp("implemented"),
+		UnitStatuses: &[]us{{OrgUnitID: f.unitIT, Status: "partial", Comment: "Gamla servrar kvar"}}})
+	if err != nil || c.Status != "partial" || c.BaseStatus != "implemented" || len(c.UnitStatuses) != 1 || c.UnitStatuses[0].Comment != "Gamla servrar kvar" {
+		t.Fatalf("one unit partial: %+v %v", c, err)
 	}
-	c, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{UnitStatuses: &[]us{{f.unitSoc, "implemented"}, {f.unitIT, "partial"}}})
-	if err != nil || c.Status != "partial" || len(c.UnitStatuses) != 2 {
-		t.Fatalf("unit statuses: %+v %v", c, err)
+	row, err := f.app.SoARow(f.ctx, f.coord, f.munA, "5.15")
+	if err != nil || row.BaseStatus != "implemented" || row.Status != "partial" || row.UnitStatuses[0].Comment != "Gamla servrar kvar" {
+		t.Fatalf("stored: %+v %v", row, err)
 	}
-	c, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{UnitStatuses: &[]us{{f.unitSoc, "implemented"}, {f.unitIT, "implemented"}}})
-	if err != nil || c.Status != "implemented" {
+	// The other units still follow the base: implemented once IT is.
+	c, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{UnitStatuses: &[]us{{OrgUnitID: f.unitIT, Status: "implemented"}}})
+	if err != nil || c.Status != "implemented" || c.BaseStatus != "implemented" {
 		t.Fatalf("all implemented: %+v %v", c, err)
 	}
-	_, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{UnitStatuses: &[]us{{f.unitB, "implemented"}}})
+	// Own statuses in some units, the base not started: partial while anything has started.
+	c, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{Status: sp("not_started"),
+		UnitStatuses: &[]us{{OrgUnitID: f.unitSoc, Status: "implemented"}, {OrgUnitID: f.unitIT, Status: "implemented"}}})
+	if err != nil || c.Status != "partial" || c.BaseStatus != "not_started" {
+		t.Fatalf("base not started, two units implemented: %+v %v", c, err)
+	}
+	_, err = f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.15", domain.SoAInput{UnitStatuses: &[]us{{OrgUnitID: f.unitB, Status: "implemented"}}})
 	wantCode(t, err, domain.EInvalid) // a unit of another municipality
 
 	// Evidence: a governing document of the same municipality, not of another.
@@ -203,22 +214,19 @@ func TestGapAnalysisFollowsMappings(t *testing.T) {
 	if len(g.Units) != 3 {
 		t.Fatalf("units: %+v", g.Units)
 	}
-	// A unit's own status replaces the municipality's (which the unit statuses then sum
-	// up: 5.24 not started, 8.13 partial), in that unit only.
-	type us = struct {
-		OrgUnitID int64  `json:"org_unit_id"`
-		Status    string `json:"status"`
-	}
-	if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.24", domain.SoAInput{UnitStatuses: &[]us{{f.unitIT, "not_started"}}}); err != nil {
+	// A unit's own status replaces the municipality's base status in that unit only (the
+	// others follow the base: 5.24 stays implemented in KS and Soc).
+	type us = domain.UnitStatusInput
+	if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.24", domain.SoAInput{UnitStatuses: &[]us{{OrgUnitID: f.unitIT, Status: "not_started"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "8.13", domain.SoAInput{UnitStatuses: &[]us{{f.unitIT, "partial"}, {f.unitSoc, "implemented"}}}); err != nil {
+	if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "8.13", domain.SoAInput{UnitStatuses: &[]us{{OrgUnitID: f.unitIT, Status: "partial"}, {OrgUnitID: f.unitSoc, Status: "implemented"}}}); err != nil {
 		t.Fatal(err)
 	}
 	if g, err = f.app.Gap(f.ctx, f.auditor, f.munA); err != nil {
 		t.Fatal(err)
 	}
-	want := map[int64]app.GapCounts{f.unitKS: {Implemented: 4, Partial: 1, NotStarted: 88}, f.unitIT: {Implemented: 4, Partial: 1, NotStarted: 88}, f.unitSoc: {Implemented: 5, NotStarted: 88}}
+	want := map[int64]app.GapCounts{f.unitKS: {Implemented: 5, NotStarted: 88}, f.unitIT: {Implemented: 4, Partial: 1, NotStarted: 88}, f.unitSoc: {Implemented: 6, NotStarted: 87}}
 	for _, u := range g.Units {
 		id, _ := strconv.ParseInt(u.ID, 10, 64)
 		if u.GapCounts != want[id] {

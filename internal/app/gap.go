@@ -167,10 +167,10 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 		if r.CatalogID != catalog.ISO {
 			continue
 		}
-		base.Add(domain.ControlStatus(r.Status))
-		for _, us := range r.UnitStatuses {
+		base.Add(r.Base())                  // a unit follows the municipality's base status …
+		for _, us := range r.UnitStatuses { // … or has its own
 			if g := perUnit[us.OrgUnitID]; g != nil {
-				g.sub(domain.ControlStatus(r.Status))
+				g.sub(r.Base())
 				g.Add(us.Status)
 			}
 		}

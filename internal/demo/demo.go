@@ -217,10 +217,7 @@ func Seed(ctx context.Context, a *app.App) error {
 func seedSoA(ctx context.Context, a *app.App, coord app.Caller, mun int64, users, units, docs map[string]int64) error {
 	str := func(s string) *string { return &s }
 	no := false
-	type us = struct {
-		OrgUnitID int64  `json:"org_unit_id"`
-		Status    string `json:"status"`
-	}
+	type us = domain.UnitStatusInput
 	owner := users["agare"]
 	rows := map[string]domain.SoAInput{
 		"5.1":  {Status: str("implemented"), EvidenceIDs: &[]int64{docs["Informationssäkerhetspolicy"]}},
@@ -240,8 +237,9 @@ func seedSoA(ctx context.Context, a *app.App, coord app.Caller, mun int64, users
 		"5.34": {Status: str("implemented")},
 		"6.1":  {Status: str("implemented")},
 		"6.2":  {Status: str("implemented")},
-		"6.3": {UnitStatuses: &[]us{{units["Exempelkommun/Barn- och utbildningsförvaltningen"], "implemented"},
-			{units["Exempelkommun/Socialförvaltningen"], "partial"}, {units["Exempelkommun/Tekniska förvaltningen"], "not_started"}}},
+		"6.3": {UnitStatuses: &[]us{{OrgUnitID: units["Exempelkommun/Barn- och utbildningsförvaltningen"], Status: "implemented"},
+			{OrgUnitID: units["Exempelkommun/Socialförvaltningen"], Status: "partial", Comment: "Rutinen är inte införd i hemtjänsten."},
+			{OrgUnitID: units["Exempelkommun/Tekniska förvaltningen"], Status: "not_started"}}},
 		"6.6":  {Status: str("implemented")},
 		"7.1":  {Status: str("implemented")},
 		"7.2":  {Status: str("implemented")},

@@ -40,6 +40,7 @@ func ParseControlStatus(s string) (ControlStatus, bool) {
 type UnitStatus struct {
 	OrgUnitID int64         `db:"org_unit_id" json:"org_unit_id"`
 	Status    ControlStatus `db:"status" json:"status"`
+	Comment   string        `db:"comment" json:"comment"` // why the unit differs from the municipality
 }
 
 // ControlImpl is one row of a municipality's statement of applicability: the Record core
@@ -54,23 +55,65 @@ type ControlImpl struct {
 	UnitStatuses  []UnitStatus `db:"-" json:"unit_statuses"`
 	EvidenceIDs   []int64      `db:"-" json:"evidence_record_ids"`
 	PerUnit       bool         `db:"per_unit" json:"-"` // some org unit has a status of its own
+	// BaseStatus is the municipality's own status, which the units without one of their own
+	// follow; Status is the overall status derived from every unit (OverallStatus). "" (rows
+	// from before the rule): the same as Status.
+	BaseStatus string `db:"base_status" json:"base_status"`
+}
+
+// Base is the status the units that follow the municipality have.
+func (c ControlImpl) Base() ControlStatus {
+	if c.BaseStatus == "" {
+		return ControlStatus(c.Status)
+	}
+	return ControlStatus(c.BaseStatus)
+}
+
+// OverallStatus is the rule a row's status follows from its units: every org unit of units
+// has its own status (own) or follows the municipality's base status; implemented when every
+// unit has implemented, not started when none has started, partial otherwise. Without units
+// known (nil), the units with their own status and the municipality's base count.
+func OverallStatus(units []int64, base ControlStatus, own []UnitStatus) ControlStatus {
+	byUnit := make(map[int64]ControlStatus, len(own))
+	for _, u := range own {
+		byUnit[u.OrgUnitID] = u.Status
+	}
+	all := make([]UnitStatus, 0, len(units)+1)
+	for _, id := range units {
+		st, ok := byUnit[id]
+		if !ok {
+			st = base
+		}
+		all = append(all, UnitStatus{Status: st})
+	}
+	if units == nil {
+		all = append(append(all, own...), UnitStatus{Status: base})
+	}
+	if len(all) == 0 {
+		return base
+	}
+	return Summarize(all)
 }
 
 // SoAInput changes one statement-of-applicability row; nil fields keep their value.
 type SoAInput struct {
-	Applicable           *bool   `json:"applicable"`
-	Justification        *string `json:"justification"`
-	Status               *string `json:"status"`
-	OwnerID              *int64  `json:"owner_id"`
-	OrgUnitID            *int64  `json:"org_unit_id"`
-	ReviewIntervalMonths *int    `json:"review_interval_months"`
-	LastReviewedAt       *string `json:"last_reviewed_at"`
-	NextReviewAt         *string `json:"next_review_at"`
-	UnitStatuses         *[]struct {
-		OrgUnitID int64  `json:"org_unit_id"`
-		Status    string `json:"status"`
-	} `json:"unit_statuses"`
-	EvidenceIDs *[]int64 `json:"evidence_record_ids"`
+	Applicable           *bool              `json:"applicable"`
+	Justification        *string            `json:"justification"`
+	Status               *string            `json:"status"`
+	OwnerID              *int64             `json:"owner_id"`
+	OrgUnitID            *int64             `json:"org_unit_id"`
+	ReviewIntervalMonths *int               `json:"review_interval_months"`
+	LastReviewedAt       *string            `json:"last_reviewed_at"`
+	NextReviewAt         *string            `json:"next_review_at"`
+	UnitStatuses         *[]UnitStatusInput `json:"unit_statuses"`
+	EvidenceIDs          *[]int64           `json:"evidence_record_ids"`
+}
+
+// UnitStatusInput is one org unit's own status and why.
+type UnitStatusInput struct {
+	OrgUnitID int64  `json:"org_unit_id"`
+	Status    string `json:"status"`
+	Comment   string `json:"comment"`
 }
 
 // Core is the input's share of the record core (an SoA row's title is its control's).
@@ -101,12 +144,17 @@ func Summarize(us []UnitStatus) ControlStatus {
 }
 
 // ApplySoA applies in to c and validates the result: a control that is not applicable needs a
-// justification and has status not_applicable; per-unit statuses, when given, decide the
-// municipality-level status. The unit and owner ids are checked by the caller.
-func ApplySoA(c *ControlImpl, in SoAInput, today Date) error {
+// justification and has status not_applicable; the status given is the municipality's base
+// status, and the row's status the overall one over units (the municipality's org units; see
+// OverallStatus). The unit and owner ids are checked by the caller.
+func ApplySoA(c *ControlImpl, in SoAInput, today Date, units []int64) error {
 	p := Problems{}
 	c.Kind = KindControl
+	base := c.Base()
 	ApplyRecord(p, &c.Record, in.Core(), today)
+	if in.Status != nil && p["status"] == "" {
+		base = ControlStatus(c.Status)
+	}
 	if in.Status != nil && p["status"] == "" && in.Applicable == nil {
 		c.Applicable = c.Status != string(CtlNotApplicable)
 	}
@@ -133,7 +181,8 @@ func ApplySoA(c *ControlImpl, in SoAInput, today Date) error {
 				continue
 			}
 			seen[u.OrgUnitID] = true
-			c.UnitStatuses = append(c.UnitStatuses, UnitStatus{OrgUnitID: u.OrgUnitID, Status: st})
+			ValidateLongText(p, "unit_statuses", u.Comment, false, 500)
+			c.UnitStatuses = append(c.UnitStatuses, UnitStatus{OrgUnitID: u.OrgUnitID, Status: st, Comment: strings.TrimSpace(u.Comment)})
 		}
 	}
 	if in.EvidenceIDs != nil {
@@ -142,15 +191,19 @@ func ApplySoA(c *ControlImpl, in SoAInput, today Date) error {
 	}
 	switch {
 	case !c.Applicable:
-		c.Status = string(CtlNotApplicable)
+		base = CtlNotApplicable
 		c.UnitStatuses = []UnitStatus{}
 		if c.Justification == "" {
 			p.Add("justification", "err.justification_required")
 		}
-	case len(c.UnitStatuses) > 0:
-		c.Status = string(Summarize(c.UnitStatuses))
-	case c.Status == string(CtlNotApplicable) || c.Status == "":
-		c.Status = string(CtlNotStarted)
+	case base == CtlNotApplicable || base == "":
+		base = CtlNotStarted
 	}
+	c.BaseStatus = string(base)
+	c.Status = string(base)
+	if c.Applicable && len(c.UnitStatuses) > 0 {
+		c.Status = string(OverallStatus(units, base, c.UnitStatuses))
+	}
+	c.PerUnit = len(c.UnitStatuses) > 0
 	return p.Err()
 }

@@ -19,7 +19,7 @@ func TestReviewIntervalChangeRecomputesNextReviewForEveryKind(t *testing.T) {
 	}
 	row := ControlImpl{Record: core, Applicable: true}
 	row.Kind, row.Status = KindControl, string(CtlPartial)
-	if err := ApplySoA(&row, SoAInput{ReviewIntervalMonths: &six}, today); err != nil {
+	if err := ApplySoA(&row, SoAInput{ReviewIntervalMonths: &six}, today, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := NewDate(2026, 12, 1) // the last review + 6 months
@@ -31,11 +31,11 @@ func TestReviewIntervalChangeRecomputesNextReviewForEveryKind(t *testing.T) {
 
 	// The same interval again, or an explicit date, leaves the date as given.
 	row2 := row
-	if err := ApplySoA(&row2, SoAInput{ReviewIntervalMonths: &six}, today); err != nil || *row2.NextReviewAt != want {
+	if err := ApplySoA(&row2, SoAInput{ReviewIntervalMonths: &six}, today, nil); err != nil || *row2.NextReviewAt != want {
 		t.Errorf("unchanged interval moved the date: %v %v", row2.NextReviewAt, err)
 	}
 	given := "2027-03-01"
-	if err := ApplySoA(&row2, SoAInput{ReviewIntervalMonths: &six, NextReviewAt: &given}, today); err != nil || row2.NextReviewAt.String() != given {
+	if err := ApplySoA(&row2, SoAInput{ReviewIntervalMonths: &six, NextReviewAt: &given}, today, nil); err != nil || row2.NextReviewAt.String() != given {
 		t.Errorf("explicit next review not kept: %v %v", row2.NextReviewAt, err)
 	}
 }

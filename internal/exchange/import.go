@@ -270,9 +270,12 @@ func Changes(current []app.SoARow, rows []ImportRow) []ImportRow {
 			out = append(out, r)
 			continue
 		}
+		if r.Input.Status != nil && *r.Input.Status == before.Status {
+			r.Input.Status = nil // the overall status as exported: the base status stays
+		}
 		after := before
 		after.UnitStatuses = append([]domain.UnitStatus{}, before.UnitStatuses...)
-		if err := domain.ApplySoA(&after, r.Input, domain.Date{}); err != nil ||
+		if err := domain.ApplySoA(&after, r.Input, domain.Date{}, nil); err != nil ||
 			after.Applicable != before.Applicable || after.Justification != before.Justification || after.Status != before.Status {
 			out = append(out, r)
 		}

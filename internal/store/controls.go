@@ -96,7 +96,7 @@ func (s *Store) EnsureSoA(ctx context.Context, a Actor, mun int64, seeds []SoASe
 	return n, err
 }
 
-const soaSelect = `SELECT ` + recordColumns + `, c.catalog_id, c.control_id, c.applicable, c.justification
+const soaSelect = `SELECT ` + recordColumns + `, c.catalog_id, c.control_id, c.applicable, c.justification, c.base_status
 	FROM records r JOIN control_impls c ON c.record_id = r.id`
 
 // ListSoA returns every row of mun's statement of applicability, in no particular order (the
@@ -106,7 +106,7 @@ const soaSelect = `SELECT ` + recordColumns + `, c.catalog_id, c.control_id, c.a
 func (s *Store) ListSoA(ctx context.Context, mun int64, detail bool) ([]domain.ControlImpl, error) {
 	rows := []domain.ControlImpl{}
 	if !detail {
-		err := s.db(ctx).SelectContext(ctx, &rows, s.rebind(`SELECT `+recordColumns+`, c.catalog_id, c.control_id, c.applicable, c.justification,
+		err := s.db(ctx).SelectContext(ctx, &rows, s.rebind(`SELECT `+recordColumns+`, c.catalog_id, c.control_id, c.applicable, c.justification, c.base_status,
 			EXISTS (SELECT 1 FROM control_unit_status u WHERE u.record_id = r.id) AS per_unit
 			FROM records r JOIN control_impls c ON c.record_id = r.id WHERE c.municipality_id = ?`), mun)
 		if err != nil {
@@ -155,6 +155,25 @@ func (s *Store) ListSoA(ctx context.Context, mun int64, detail bool) ([]domain.C
 			r.UnitStatuses = append(r.UnitStatuses, domain.UnitStatus{OrgUnitID: n, Status: domain.ControlStatus(st)})
 		}
 	}
+	// The comments, where a unit has one (few: read apart, not in the aggregate above).
+	var comments []struct {
+		RecordID int64  `db:"record_id"`
+		Unit     int64  `db:"org_unit_id"`
+		Comment  string `db:"comment"`
+	}
+	if err := s.db(ctx).SelectContext(ctx, &comments, s.rebind(`SELECT u.record_id, u.org_unit_id, u.comment FROM control_unit_status u
+		JOIN control_impls c ON c.record_id = u.record_id WHERE c.municipality_id = ? AND u.comment <> ''`), mun); err != nil {
+		return nil, fmt.Errorf("list soa unit comments: %w", err)
+	}
+	for _, cm := range comments {
+		if i, ok := pos[cm.RecordID]; ok {
+			for j := range rows[i].UnitStatuses {
+				if rows[i].UnitStatuses[j].OrgUnitID == cm.Unit {
+					rows[i].UnitStatuses[j].Comment = cm.Comment
+				}
+			}
+		}
+	}
 	for i := range rows { // in unit order; sorting here is cheaper than ORDER BY in SQL
 		rows[i].PerUnit = len(rows[i].UnitStatuses) > 0
 		slices.SortFunc(rows[i].UnitStatuses, func(a, b domain.UnitStatus) int { return cmp.Compare(a.OrgUnitID, b.OrgUnitID) })
@@ -178,7 +197,7 @@ func (s *Store) GetSoARow(ctx context.Context, mun int64, catalogID, controlID s
 		return c, notFound(err, "get soa row")
 	}
 	c.UnitStatuses, c.EvidenceIDs = []domain.UnitStatus{}, []int64{}
-	if err := g.SelectContext(ctx, &c.UnitStatuses, s.rebind(`SELECT org_unit_id, status FROM control_unit_status WHERE record_id = ? ORDER BY org_unit_id`), c.ID); err != nil {
+	if err := g.SelectContext(ctx, &c.UnitStatuses, s.rebind(`SELECT org_unit_id, status, comment FROM control_unit_status WHERE record_id = ? ORDER BY org_unit_id`), c.ID); err != nil {
 		return c, fmt.Errorf("get soa units: %w", err)
 	}
 	if err := g.SelectContext(ctx, &c.EvidenceIDs, s.rebind(`SELECT linked_record_id FROM record_links WHERE record_id = ? ORDER BY linked_record_id`), c.ID); err != nil {
@@ -209,14 +228,14 @@ func (s *Store) UpdateSoA(ctx context.Context, a Actor, mun int64, keys [][2]str
 				return err
 			}
 			err = s.saveRecord(ctx, a, &c.Record, audit.ActionUpdate, before, &c, func(ctx context.Context, tx *sqlx.Tx) error {
-				if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE control_impls SET applicable = ?, justification = ? WHERE record_id = ?`), c.Applicable, c.Justification, c.ID); err != nil {
+				if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE control_impls SET applicable = ?, justification = ?, base_status = ? WHERE record_id = ?`), c.Applicable, c.Justification, c.BaseStatus, c.ID); err != nil {
 					return fmt.Errorf("update soa row: %w", err)
 				}
 				if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM control_unit_status WHERE record_id = ?`), c.ID); err != nil {
 					return fmt.Errorf("clear unit statuses: %w", err)
 				}
 				for _, u := range c.UnitStatuses {
-					if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO control_unit_status (record_id, org_unit_id, status) VALUES (?, ?, ?)`), c.ID, u.OrgUnitID, u.Status); err != nil {
+					if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO control_unit_status (record_id, org_unit_id, status, comment) VALUES (?, ?, ?, ?)`), c.ID, u.OrgUnitID, u.Status, u.Comment); err != nil {
 						return fmt.Errorf("insert unit status: %w", err)
 					}
 				}

@@ -324,7 +324,7 @@ func FuzzParseSoAForm(f *testing.F) {
 			return
 		}
 		c := domain.ControlImpl{Record: domain.Record{ID: 1, Status: "not_started", ReviewIntervalMonths: 12}, Applicable: true} // SoA rows exist from set-up
-		if err := domain.ApplySoA(&c, in, domain.NewDate(2026, 11, 27)); err != nil {
+		if err := domain.ApplySoA(&c, in, domain.NewDate(2026, 11, 27), nil); err != nil {
 			e := domain.AsError(err)
 			if e.Code != domain.EInvalid || len(e.Fields) == 0 {
 				t.Fatalf("ApplySoA: %v", err)

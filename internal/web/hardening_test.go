@@ -613,3 +613,40 @@ func TestDocumentUpdateAuthorisesFirst(t *testing.T) {
 		}
 	}
 }
+
+// Issue #8 item 23: the row page states the rule (units follow the base status or have their
+// own, the overall status follows from all of them) and keeps a comment per unit.
+func TestUnitStatusRuleOnTheRowPage(t *testing.T) {
+	env := newTestServer(t)
+	coord := env.login("samordnare")
+	row := fmt.Sprintf("/m/%d/soa/5.24", env.ex)
+	soc := env.unit("Exempelkommun/Socialförvaltningen")
+	form := url.Values{"form_has_units": {"1"}, "form_has_evidence": {"1"}, "applicable": {"yes"}, "status": {"implemented"},
+		"unit_status_" + itoa(soc): {"partial"}, "unit_comment_" + itoa(soc): {"Hemtjänsten saknar rutinen"},
+		"review_interval_months": {"12"}, "next_review_at": {"2027-06-01"}}
+	if res := coord.postForm(row, form); res.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", res.Code, res.Body)
+	}
+	body := coord.get(row).Body.String()
+	for _, want := range []string{"Kommunens grundstatus", "Samlad status för alla enheter", "Hemtjänsten saknar rutinen",
+		`name="unit_comment_` + itoa(soc) + `" value="Hemtjänsten saknar rutinen"`, `<span class="badge ctl-partial">`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the row page lacks %s", want)
+		}
+	}
+	var r struct {
+		Status       string `json:"status"`
+		BaseStatus   string `json:"base_status"`
+		UnitStatuses []struct {
+			Comment string `json:"comment"`
+		} `json:"unit_statuses"`
+	}
+	tDecode(t, coord.doJSON("PUT", env.soaPath(env.ex, "/5.24"), map[string]any{}), http.StatusOK, &r) // changes nothing, answers the row
+	if r.Status != "partial" || r.BaseStatus != "implemented" || len(r.UnitStatuses) != 1 || r.UnitStatuses[0].Comment != "Hemtjänsten saknar rutinen" {
+		t.Errorf("stored %+v", r)
+	}
+	// The list answers the comment too.
+	if body := coord.get(env.soaPath(env.ex, "")).Body.String(); !strings.Contains(body, `"comment":"Hemtjänsten saknar rutinen"`) {
+		t.Error("the SoA list lacks the unit's comment")
+	}
+}

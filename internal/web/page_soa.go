@@ -241,6 +241,7 @@ func (s *Server) renderSoARow(c *gin.Context, status int, mid, _ int64, formName
 		pg.Edit = formFromSoARow(row.ControlImpl)
 		for _, us := range row.UnitStatuses {
 			pg.UnitStatus[us.OrgUnitID] = string(us.Status)
+			pg.Edit.Values["unit_comment_"+itoa(us.OrgUnitID)] = us.Comment
 		}
 	}
 	title := row.ControlID + " " + row.ControlTitle
@@ -259,7 +260,7 @@ func formFromSoARow(r domain.ControlImpl) formState {
 	if !r.Applicable {
 		v["applicable"] = "no"
 	}
-	v["justification"], v["status"] = r.Justification, r.Status
+	v["justification"], v["status"] = r.Justification, string(r.Base()) // the form sets the base status
 	v["org_unit_id"] = itoa(r.OrgUnitID)
 	v["review_interval_months"] = strconv.Itoa(r.ReviewIntervalMonths)
 	if r.OwnerID != nil {
@@ -295,11 +296,7 @@ func parseSoAForm(v url.Values) (domain.SoAInput, domain.Problems) {
 	in.OwnerID, in.OrgUnitID = formID(v, "owner_id", p), formID(v, "org_unit_id", p)
 	in.ReviewIntervalMonths = formInterval(v, p)
 	if _, ok := v["form_has_units"]; ok {
-		type us = struct {
-			OrgUnitID int64  `json:"org_unit_id"`
-			Status    string `json:"status"`
-		}
-		list := []us{}
+		list := []domain.UnitStatusInput{}
 		keys := make([]string, 0)
 		for k := range v {
 			if strings.HasPrefix(k, "unit_status_") {
@@ -317,7 +314,7 @@ func parseSoAForm(v url.Values) (domain.SoAInput, domain.Problems) {
 				p.Add("unit_statuses", "err.type")
 				continue
 			}
-			list = append(list, us{OrgUnitID: n, Status: st})
+			list = append(list, domain.UnitStatusInput{OrgUnitID: n, Status: st, Comment: v.Get("unit_comment_" + strconv.FormatInt(n, 10))})
 		}
 		in.UnitStatuses = &list
 	}

@@ -287,20 +287,24 @@ func TestSoARowsAPI(t *testing.T) {
 		OrgUnitID int64  `json:"org_unit_id"`
 		Status    string `json:"status"`
 	}
+	// The overall status over every unit: the two named have their own, the rest follow the
+	// base status given.
 	for _, tc := range []struct {
+		base  string
 		units []us
 		want  string
 	}{
-		{[]us{{soc, "implemented"}, {buf, "partial"}}, "partial"},
-		{[]us{{soc, "implemented"}, {buf, "införd"}}, "implemented"},
-		{[]us{{soc, "not_started"}, {buf, "not_started"}}, "not_started"},
-		{[]us{{soc, "not_started"}, {buf, "implemented"}}, "partial"},
+		{"implemented", []us{{soc, "implemented"}, {buf, "partial"}}, "partial"},
+		{"implemented", []us{{soc, "implemented"}, {buf, "införd"}}, "implemented"},
+		{"not_started", []us{{soc, "not_started"}, {buf, "not_started"}}, "not_started"},
+		{"implemented", []us{{soc, "not_started"}, {buf, "not_started"}}, "partial"},
+		{"not_started", []us{{soc, "not_started"}, {buf, "implemented"}}, "partial"},
 	} {
-		res := coord.doJSON("PUT", env.soaPath(env.ex, "/8.9"), map[string]any{"unit_statuses": tc.units, "status": "implemented"})
+		res := coord.doJSON("PUT", env.soaPath(env.ex, "/8.9"), map[string]any{"unit_statuses": tc.units, "status": tc.base})
 		tMatchesDoc(t, doc, "PUT", route, res)
 		tDecode(t, res, http.StatusOK, &row)
 		if row.Status != tc.want || len(row.UnitStatuses) != 2 {
-			t.Errorf("units %+v: %+v, want %s", tc.units, row, tc.want)
+			t.Errorf("base %s, units %+v: %+v, want %s", tc.base, tc.units, row, tc.want)
 		}
 	}
 	for name, units := range map[string][]us{
