@@ -448,7 +448,7 @@ func trimNewline(b []byte) []byte {
 }
 
 func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
-	const usage = "usage: lisa audit verify [--db PATH] [--municipality ID] [--anchor CHAIN/SEQ:HASH]..."
+	const usage = "usage: lisa audit verify [--db PATH] [--municipality ID] [--anchor CHAIN/SEQ:HASH (repeatable)]"
 	if len(args) == 0 || args[0] != "verify" {
 		return errors.New(usage)
 	}

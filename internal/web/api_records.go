@@ -139,14 +139,17 @@ func (s *Server) apiAddEvidence(kind domain.Kind) apiHandler {
 }
 
 // evidenceDownload serves an evidence file as an attachment, never inline.
+// evidenceRef parses a record of kind's :mid and key, and :eid.
+func (s *Server) evidenceRef(c *gin.Context, kind domain.Kind) (mid, id, eid int64, err error) {
+	if mid, id, err = s.recordRef(c, kind); err == nil {
+		eid, err = idParam(c, "eid")
+	}
+	return mid, id, eid, err
+}
+
 func (s *Server) evidenceDownload(kind domain.Kind) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		mid, id, err := s.recordRef(c, kind)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		eid, err := idParam(c, "eid")
+		mid, id, eid, err := s.evidenceRef(c, kind)
 		if err != nil {
 			s.fail(c, err)
 			return

@@ -60,12 +60,7 @@ func (s *Server) documentDeleteConfirm(c *gin.Context) {
 // evidenceDeleteConfirm asks before an evidence file of a record of kind is removed.
 func (s *Server) evidenceDeleteConfirm(kind domain.Kind) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		mid, id, err := s.recordRef(c, kind)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		eid, err := idParam(c, "eid")
+		mid, id, eid, err := s.evidenceRef(c, kind)
 		if err != nil {
 			s.fail(c, err)
 			return
