@@ -22,11 +22,11 @@ const DefaultSessionIdle = 30 * time.Minute
 // data only through the services, which decide authorization and scope every read to the
 // caller's municipality.
 type App struct {
-	db         *store.Store
-	az         *authz.Authorizer
-	cat        *catalog.Set // the shipped control catalogs and their mappings
-	sessions   principalCache
-	unitCounts unitCountCache
+	db       *store.Store
+	az       *authz.Authorizer
+	cat      *catalog.Set // the shipped control catalogs and their mappings
+	sessions principalCache
+	counts   countCache
 
 	Hasher   auth.Hasher
 	Throttle *auth.Throttle

@@ -347,70 +347,91 @@ func (a *App) DueCount(ctx context.Context, c Caller, mun int64, due domain.DueF
 	if err != nil {
 		return 0, err
 	}
-	return a.db.DueCount(ctx, q, DueCountMax)
+	key, shared := sharedKey(q, fmt.Sprint("count/", mun, "/", due, "/", a.Today()))
+	if !shared || mine {
+		return a.db.DueCount(ctx, q, DueCountMax)
+	}
+	v, err := a.counts.get(a.db, key, func() (any, error) { return a.db.DueCount(ctx, q, DueCountMax) })
+	n, _ := v.(int)
+	return n, err
 }
 
-// DueCountsByUnit counts what Dues lists per org unit, most first, for the first limit units. For those who see every
-// record (the coordinator's dashboard) the counts are shared and at most UnitCountsTTL old:
-// counting tens of thousands of overdue records on every page view costs tens of
-// milliseconds. Returns ENotFound, EForbidden.
+// sharedKey is the key under which a figure of q may be shared by everyone who sees what q
+// sees (every row of each kind it covers); shared is false when the caller sees only some.
+func sharedKey(q store.DueQuery, prefix string) (key string, shared bool) {
+	shared, key = q.Visible.All, prefix
+	for _, k := range q.Kinds {
+		shared = shared && k.Visible.All
+		key += "/" + string(k.Kind)
+	}
+	return key, shared
+}
+
+// DueCountsByUnit counts what Dues lists per org unit, most first, for the first limit units
+// (shared as countCache says). Returns ENotFound, EForbidden.
 func (a *App) DueCountsByUnit(ctx context.Context, c Caller, mun int64, due domain.DueFilter, limit int) ([]store.UnitCount, error) {
 	q, err := a.dueQuery(c, mun, due, false)
 	if err != nil {
 		return nil, err
 	}
-	all := q.Visible.All
-	key := fmt.Sprint(mun, "/", due, "/", a.Today(), "/", limit)
-	for _, k := range q.Kinds { // the kinds the caller sees, each wholly: a key shared by all who see the same
-		all = all && k.Visible.All
-		key += "/" + string(k.Kind)
-	}
-	if !all {
+	key, shared := sharedKey(q, fmt.Sprint("units/", mun, "/", due, "/", a.Today(), "/", limit))
+	if !shared {
 		return a.db.DueCountsByUnit(ctx, q, limit)
 	}
-	now := a.db.Now()
-	if rows, ok := a.unitCounts.get(key, now); ok {
-		return rows, nil
+	v, err := a.counts.get(a.db, key, func() (any, error) { return a.db.DueCountsByUnit(ctx, q, limit) })
+	rows, _ := v.([]store.UnitCount)
+	return rows, err
+}
+
+// CountsTTL is how old a shared count may be: this instance's own writes renew it at once;
+// another instance's (a shared deployment) within this time.
+const CountsTTL = 10 * time.Second
+
+// countCache keeps the dashboard's counts (DueCount, DueCountsByUnit) for those who see every
+// record, shared by them until the next write of this process (or CountsTTL): counting tens
+// of thousands of overdue records on every page view costs tens of milliseconds.
+type countCache struct {
+	fill sync.Mutex // held while counting: those who come meanwhile wait instead of counting too
+	mu   sync.Mutex
+	m    map[string]cachedCount
+}
+
+type cachedCount struct {
+	writes uint64
+	at     time.Time
+	v      any // shared, read only
+}
+
+func (cc *countCache) lookup(key string, writes uint64, now time.Time) (any, bool) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	e, ok := cc.m[key]
+	return e.v, ok && e.writes == writes && now.Sub(e.at) < CountsTTL
+}
+
+// get returns the figure under key, counting it with count when missing or stale.
+func (cc *countCache) get(db *store.Store, key string, count func() (any, error)) (any, error) {
+	writes, now := db.Writes(), db.Now()
+	if v, ok := cc.lookup(key, writes, now); ok {
+		return v, nil
 	}
-	// One count at a time: those who come meanwhile wait for it instead of counting too.
-	a.unitCounts.fill.Lock()
-	defer a.unitCounts.fill.Unlock()
-	if rows, ok := a.unitCounts.get(key, now); ok {
-		return rows, nil
+	cc.fill.Lock()
+	defer cc.fill.Unlock()
+	writes, now = db.Writes(), db.Now()
+	if v, ok := cc.lookup(key, writes, now); ok {
+		return v, nil
 	}
-	rows, err := a.db.DueCountsByUnit(ctx, q, limit)
+	v, err := count()
 	if err != nil {
 		return nil, err
 	}
-	a.unitCounts.mu.Lock()
-	if a.unitCounts.m == nil || len(a.unitCounts.m) > 10_000 {
-		a.unitCounts.m = map[string]cachedUnitCounts{}
+	cc.mu.Lock()
+	if cc.m == nil || len(cc.m) > 10_000 {
+		cc.m = map[string]cachedCount{}
 	}
-	a.unitCounts.m[key] = cachedUnitCounts{at: now, rows: rows}
-	a.unitCounts.mu.Unlock()
-	return rows, nil
-}
-
-// UnitCountsTTL is how old the shared per-unit counts of the dashboard may be.
-const UnitCountsTTL = time.Minute
-
-// unitCountCache holds the shared per-unit counts (DueCountsByUnit).
-type unitCountCache struct {
-	fill sync.Mutex // held while counting
-	mu   sync.Mutex
-	m    map[string]cachedUnitCounts
-}
-
-func (u *unitCountCache) get(key string, now time.Time) ([]store.UnitCount, bool) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	e, ok := u.m[key]
-	return e.rows, ok && now.Sub(e.at) < UnitCountsTTL
-}
-
-type cachedUnitCounts struct {
-	at   time.Time
-	rows []store.UnitCount // shared, read only
+	cc.m[key] = cachedCount{writes: writes, at: now, v: v}
+	cc.mu.Unlock()
+	return v, nil
 }
 
 // dueQuery is the review list's query for the caller: the records they follow up (or own),

@@ -499,3 +499,28 @@ func TestDuesLeaveOutKindsTheCallerMayNotRead(t *testing.T) {
 		t.Errorf("the coordinator, who may read it, does not see it: %v", err)
 	}
 }
+
+// The dashboard's shared counts follow this process's writes at once: marking a record
+// reviewed lowers the overdue count on the next view, cached or not.
+func TestSharedCountsFollowWrites(t *testing.T) {
+	f := newFixture(t)
+	past := f.today().AddDays(-3).String()
+	d := f.doc(f.coord, domain.DocumentInput{Type: sp("rutin"), Title: sp("Försenad"), OrgUnitID: &f.unitSoc, NextReviewAt: &past})
+	n, err := f.app.DueCount(f.ctx, f.coord, f.munA, domain.DueFilterOverdue, false)
+	if err != nil || n != 1 {
+		t.Fatalf("overdue %d, %v", n, err)
+	}
+	units, err := f.app.DueCountsByUnit(f.ctx, f.coord, f.munA, domain.DueFilterOverdue, 10)
+	if err != nil || len(units) != 1 || units[0].N != 1 {
+		t.Fatalf("per unit %+v, %v", units, err)
+	}
+	if _, err := f.app.MarkReviewed(f.ctx, f.coord, f.munA, domain.KindDocument, d.ID, app.ReviewInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := f.app.DueCount(f.ctx, f.coord, f.munA, domain.DueFilterOverdue, false); n != 0 {
+		t.Errorf("overdue after the review: %d", n)
+	}
+	if units, _ := f.app.DueCountsByUnit(f.ctx, f.coord, f.munA, domain.DueFilterOverdue, 10); len(units) != 0 {
+		t.Errorf("per unit after the review: %+v", units)
+	}
+}

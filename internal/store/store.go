@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -35,7 +36,12 @@ type Store struct {
 	// (0: DefaultPlanBatch).
 	PlanBatch int
 	readOnly  bool // the database refused a trial write at Open (see ReadOnly)
+	writes    atomic.Uint64
 }
+
+// Writes counts this process's committed write transactions: a figure computed when it was
+// n is still true while it is n (for caches of counts; other instances' writes are not seen).
+func (s *Store) Writes() uint64 { return s.writes.Load() }
 
 // Open opens the database named by dsn and runs the migrations: a postgres:// (or
 // postgresql://) URL selects PostgreSQL, anything else is the path of an SQLite file
@@ -157,6 +163,7 @@ func (s *Store) tx(ctx context.Context, fn func(ctx context.Context, tx *sqlx.Tx
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.writes.Add(1)
 	return nil
 }
 
