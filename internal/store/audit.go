@@ -117,7 +117,7 @@ type AuditFilter struct {
 // logouts, changes of their accounts). Each of the three parts is read newest first through an index
 // for the filter and stops at the limit, so no filter scans the whole trail.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
-	q, args := auditQuery(f)
+	q, args := auditQuery(f, s.d)
 	var out []audit.Entry
 	if err := s.db(ctx).SelectContext(ctx, &out, s.rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
@@ -126,7 +126,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, er
 }
 
 // auditQuery is ListAudit's statement (with ?) and its arguments.
-func auditQuery(f AuditFilter) (string, []any) {
+func auditQuery(f AuditFilter, d *dialect) (string, []any) {
 	var filters string
 	var fargs []any
 	add := func(cond string, v any) { filters += " AND " + cond; fargs = append(fargs, v) }
@@ -162,10 +162,14 @@ func auditQuery(f AuditFilter) (string, []any) {
 	// (logins, logouts; actor and subject are the same person) and changes of their accounts
 	// (kind user: record_id is the account) — never an entry because of who made it (an
 	// administrator who also holds a role here changing another municipality's person).
+	free := "audit_log a" // the system entries' table, by actor through (kind, actor, id)
+	if f.Actor != "" {
+		free += d.useIndex("audit_log_free_kind_actor")
+	}
 	parts := []string{
 		`SELECT a.* FROM audit_log a WHERE a.municipality_id = ?` + filters,
-		`SELECT a.* FROM audit_log a WHERE a.municipality_id IS NULL AND a.kind = 'session' AND ` + member("actor_id") + filters,
-		`SELECT a.* FROM audit_log a WHERE a.municipality_id IS NULL AND a.kind = 'user' AND ` + member("record_id") + filters,
+		`SELECT a.* FROM ` + free + ` WHERE a.municipality_id IS NULL AND a.kind = 'session' AND ` + member("actor_id") + filters,
+		`SELECT a.* FROM ` + free + ` WHERE a.municipality_id IS NULL AND a.kind = 'user' AND ` + member("record_id") + filters,
 	}
 	if _, ok := domain.SpecOf(domain.Kind(f.Kind)); ok {
 		parts = parts[:1] // a record always belongs to a municipality: no entry without one is of its kind

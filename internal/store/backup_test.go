@@ -263,12 +263,15 @@ func TestRestoreRefusesBadCopiesAndExistingTargets(t *testing.T) {
 	}
 	unchanged("tampered trail")
 
-	// A damaged file: a page of the records overwritten.
+	// A damaged file: a stretch of every tenth of it overwritten (past the header page), so
+	// that live pages are hit whatever the layout of the schema.
 	damaged := filepath.Join(t.TempDir(), "damaged.db")
 	copyForTest(t, file, damaged)
 	b, _ := os.ReadFile(damaged)
-	for i := len(b) / 2; i < len(b)/2+600 && i < len(b); i++ {
-		b[i] = 0xA5
+	for k := 1; k < 10; k++ {
+		for i := len(b) * k / 10; i < len(b)*k/10+600 && i < len(b); i++ {
+			b[i] = 0xA5
+		}
 	}
 	if err := os.WriteFile(damaged, b, 0o600); err != nil {
 		t.Fatal(err)

@@ -25,6 +25,10 @@ type dialect struct {
 	uniqueViolation func(err error) bool
 	// unavailable reports whether err means the database cannot be reached.
 	unavailable func(err error) bool
+	// useIndex is the hint after a table (and its alias) that makes the planner read it
+	// through index: SQLite, without statistics, may otherwise pick an index that serves fewer
+	// of the query's terms; PostgreSQL's planner has statistics (and no such hint): "".
+	useIndex func(index string) string
 	// aggregateText joins expr over a group with commas.
 	aggregateText func(expr string) string
 	// afterLoad runs after rows with explicit ids were loaded into table (PostgreSQL moves the

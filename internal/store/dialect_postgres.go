@@ -53,6 +53,7 @@ var postgresDialect = &dialect{
 		return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err) ||
 			errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 	},
+	useIndex:      func(string) string { return "" },
 	aggregateText: func(expr string) string { return "string_agg(" + expr + ", ',')" },
 	afterLoad: func(ctx context.Context, tx *sqlx.Tx, table string) error {
 		if table == "audit_log" { // its ids are the chain's, not a sequence's

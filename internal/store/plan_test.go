@@ -27,7 +27,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	}
 	defer s.Close()
 	fullScan := regexp.MustCompile(`SCAN (r|a|records|audit_log|d|documents)\b`)
-	for name, c := range hotQueries(t) {
+	for name, c := range hotQueries(t, s.d) {
 		query, args, err := s.in("EXPLAIN QUERY PLAN "+c.q, c.args...)
 		if err != nil {
 			t.Fatal(err)
@@ -68,7 +68,7 @@ type hotQuery struct {
 }
 
 // hotQueries are the statements behind the lists every page shows, as the store builds them.
-func hotQueries(t *testing.T) map[string]hotQuery {
+func hotQueries(t *testing.T, d *dialect) map[string]hotQuery {
 	today := domain.NewDate(2026, 12, 2)
 	from, to := domain.DueFilterOverdue.Bounds(today)
 	all := domain.Visibility{All: true}
@@ -108,7 +108,7 @@ func hotQueries(t *testing.T) map[string]hotQuery {
 		"audit by day":     {MunicipalityID: 1, From: "2026-01-15", To: "2026-01-15", Limit: 50},
 		"audit, next page": {MunicipalityID: 1, BeforeID: 1000, Limit: 50},
 	} {
-		q, a := auditQuery(f)
+		q, a := auditQuery(f, d)
 		add(name, q, a, true)
 	}
 	return cases
@@ -160,7 +160,7 @@ func TestHotQueriesUseIndexesOnPostgres(t *testing.T) {
 		}
 	}
 	seq := regexp.MustCompile(`Seq Scan on (records|audit_log|documents)\b`)
-	for name, c := range hotQueries(t) {
+	for name, c := range hotQueries(t, s.d) {
 		query, args, err := s.in("EXPLAIN "+c.q, c.args...)
 		if err != nil {
 			t.Fatal(err)
