@@ -273,6 +273,11 @@ func (a *App) ChangePassword(ctx context.Context, c Caller, sessionToken, curren
 	} else if len(current) > 1024 || !auth.Check(u.PasswordHash, current) {
 		a.Throttle.Fail(account, c.IP)
 		p.Add("current_password", "err.wrong_password")
+	} else {
+		a.Throttle.Succeed(account, c.IP)
+	}
+	if current == "" {
+		a.Throttle.Done(account, c.IP)
 	}
 	if key := auth.CheckPassword(u.Username, next); key != "" {
 		p.Add("new_password", key)

@@ -47,6 +47,7 @@ func (a *App) Login(ctx context.Context, ip, username, password string) (LoginRe
 	}
 	u, err := a.db.GetUserByUsername(ctx, username)
 	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+		a.Throttle.Done(account, ip)
 		return LoginResult{}, err
 	}
 	if !auth.Check(u.PasswordHash, password) || u.Disabled {

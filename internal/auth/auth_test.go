@@ -247,6 +247,7 @@ func TestThrottleAuditsBursts(t *testing.T) {
 	if w, n := th.Check("anna", "192.0.2.1"); w != 0 || n != 999 {
 		t.Errorf("end of burst: wait %v, %d attempts reported, want 999", w, n)
 	}
+	th.Done("anna", "192.0.2.1") // (that attempt went nowhere)
 	if _, n := th.Check("anna", "192.0.2.1"); n != 0 {
 		t.Errorf("reported twice: %d", n)
 	}
@@ -270,5 +271,34 @@ func TestThrottleConcurrent(t *testing.T) {
 	}
 	if waitOf(th, "u0", "ip0") == 0 {
 		t.Error("u0 not held back after many failures")
+	}
+}
+
+// Guesses sent all at once cannot all pass before the first failure is recorded: beyond the
+// free attempts, one at a time is in flight.
+func TestThrottleCountsAttemptsInFlight(t *testing.T) {
+	c := &clock{time.Date(2025, 5, 10, 8, 0, 0, 0, time.UTC)}
+	th := newThrottle(c)
+	passed := 0
+	for range 20 { // twenty requests arrive together; none has failed yet
+		if w, _ := th.Check("anna", "203.0.113.5"); w == 0 {
+			passed++
+		}
+	}
+	if passed != th.Free {
+		t.Errorf("%d of 20 simultaneous attempts passed, want %d", passed, th.Free)
+	}
+	for range passed {
+		th.Fail("anna", "203.0.113.5")
+	}
+	c.advance(time.Hour)
+	passed = 0
+	for range 20 {
+		if w, _ := th.Check("anna", "203.0.113.5"); w == 0 {
+			passed++
+		}
+	}
+	if passed != 1 {
+		t.Errorf("after 3 failures, %d simultaneous attempts passed, want 1", passed)
 	}
 }

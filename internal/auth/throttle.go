@@ -38,7 +38,13 @@ type Throttle struct {
 type failures struct {
 	n    int
 	last time.Time
+	// inflight are attempts let through whose outcome is not known yet: counted, so that
+	// guesses sent all at once do not each pass before the first failure is recorded.
+	inflight []time.Time
 }
+
+// inflightFor is how long an attempt counts as in flight at most (its check takes far less).
+const inflightFor = 30 * time.Second
 
 type burst struct {
 	pending  int       // refused attempts not yet in the audit trail
@@ -105,7 +111,7 @@ func (t *Throttle) wait(f *failures, free int, now time.Time) time.Duration {
 
 // expired forgets failures long past (a day after the longest delay).
 func (t *Throttle) expired(f *failures, now time.Time) bool {
-	return f != nil && now.Sub(f.last) > t.Max+24*time.Hour
+	return f != nil && len(f.inflight) == 0 && now.Sub(f.last) > t.Max+24*time.Hour
 }
 
 // Check reports how long a login for account from ip must wait (0: go ahead), and how many
@@ -122,7 +128,18 @@ func (t *Throttle) Check(account, ip string) (wait time.Duration, audit int) {
 			delete(m, key)
 		}
 	}
-	wait = t.wait(t.pairs[pair], t.Free, now)
+	f := t.pairs[pair]
+	if f == nil {
+		f = &failures{}
+		t.pairs[pair] = f
+	}
+	for len(f.inflight) > 0 && now.Sub(f.inflight[0]) >= inflightFor {
+		f.inflight = f.inflight[1:]
+	}
+	wait = t.wait(f, t.Free, now)
+	if len(f.inflight) > 0 && f.n+len(f.inflight) >= t.Free {
+		wait = max(wait, t.Base) // the free attempts are in flight: wait for their outcome
+	}
 	if _, ok := t.known[pair]; !ok { // a known address (an office behind one NAT) is spared both
 		wait = max(wait, t.wait(t.accounts[account], t.AccountFree, now))
 		if f := t.recent(ip, now); len(f) >= t.PerIP {
@@ -144,9 +161,10 @@ func (t *Throttle) Check(account, ip string) (wait time.Duration, audit int) {
 		return wait, 0
 	case b != nil:
 		delete(t.bursts, pair)
-		return 0, b.pending
+		audit = b.pending
 	}
-	return 0, 0
+	f.inflight = append(f.inflight, now) // let through: in flight until Fail or Succeed
+	return 0, audit
 }
 
 // recent prunes and returns the address's failures within Window.
@@ -181,10 +199,23 @@ func (t *Throttle) Fail(account, ip string) {
 		f.last = now
 	}
 	bump(t.pairs, pair)
+	if f := t.pairs[pair]; len(f.inflight) > 0 {
+		f.inflight = f.inflight[1:] // its outcome is known now
+	}
 	if _, ok := t.known[pair]; !ok {
 		bump(t.accounts, account)
 	}
 	t.ips[ip] = append(t.recent(ip, now), now)
+}
+
+// Done ends an attempt let through that neither failed nor succeeded (it stopped for another
+// reason): it no longer counts as in flight.
+func (t *Throttle) Done(account, ip string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if f := t.pairs[account+"\x00"+ip]; f != nil && len(f.inflight) > 0 {
+		f.inflight = f.inflight[1:]
+	}
 }
 
 // Succeed clears account's failures after it logged in from ip, and remembers ip as one the
