@@ -41,7 +41,7 @@ func (s *Store) appendAudit(ctx context.Context, tx *sqlx.Tx, a Actor, c Change)
 		return fmt.Errorf("read audit id: %w", err)
 	}
 	chain := audit.ChainOf(c.MunicipalityID)
-	head, err := chainHead(ctx, tx, chain)
+	head, err := s.chainHead(ctx, tx, chain)
 	if err != nil {
 		return err
 	}
@@ -64,9 +64,9 @@ func (s *Store) appendAudit(ctx context.Context, tx *sqlx.Tx, a Actor, c Change)
 
 // chainHead is the newest entry of chain (ID is its Seq; 0 and the hash its first entry
 // links to when the chain is empty: Genesis, or for the system chain the legacy head).
-func chainHead(ctx context.Context, q sqlx.QueryerContext, chain int64) (audit.Anchor, error) {
+func (s *Store) chainHead(ctx context.Context, q sqlx.QueryerContext, chain int64) (audit.Anchor, error) {
 	h := audit.Anchor{Chain: chain}
-	err := q.QueryRowxContext(ctx, rebindFor(q, `SELECT chain_seq, hash FROM audit_log WHERE chain = ? ORDER BY chain_seq DESC LIMIT 1`), chain).Scan(&h.ID, &h.Hash)
+	err := q.QueryRowxContext(ctx, s.rebind(`SELECT chain_seq, hash FROM audit_log WHERE chain = ? ORDER BY chain_seq DESC LIMIT 1`), chain).Scan(&h.ID, &h.Hash)
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {
 		if err != nil {
 			err = fmt.Errorf("read audit head: %w", err)
@@ -85,14 +85,6 @@ func chainHead(ctx context.Context, q sqlx.QueryerContext, chain int64) (audit.A
 		err = fmt.Errorf("read legacy audit head: %w", err)
 	}
 	return h, err
-}
-
-// rebindFor rebinds query for q's database (a *sqlx.Tx or *sqlx.DB).
-func rebindFor(q sqlx.QueryerContext, query string) string {
-	if b, ok := q.(interface{ Rebind(string) string }); ok {
-		return b.Rebind(query)
-	}
-	return query
 }
 
 // Audit logs an event that changes nothing else (login, failed login, logout).
@@ -354,7 +346,7 @@ func (s *Store) walkChain(ctx context.Context, v *audit.Verifier, query string, 
 // AuditHead returns the newest entry of chain (a municipality's id, 0 for system events) as
 // an anchor to note down; ID 0 when the chain is empty.
 func (s *Store) AuditHead(ctx context.Context, chain int64) (audit.Anchor, error) {
-	h, err := chainHead(ctx, s.db(ctx), chain)
+	h, err := s.chainHead(ctx, s.db(ctx), chain)
 	if h.ID == 0 {
 		h.Hash = ""
 	}

@@ -105,7 +105,7 @@ func (l *Loader) Audit(entries []audit.Entry) error {
 		head, ok := l.heads[chain]
 		if !ok {
 			var err error
-			if head, err = chainHead(l.ctx, l.tx, chain); err != nil {
+			if head, err = l.s.chainHead(l.ctx, l.tx, chain); err != nil {
 				return err
 			}
 		}
