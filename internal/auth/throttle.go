@@ -33,6 +33,7 @@ type Throttle struct {
 	ips      map[string][]time.Time
 	known    map[string]time.Time // account \x00 address → last successful login
 	bursts   map[string]*burst    // account \x00 address → refused attempts not yet audited
+	pruned   time.Time            // when init last dropped stale entries
 }
 
 type failures struct {
@@ -65,8 +66,13 @@ func (t *Throttle) init() {
 		t.pairs, t.accounts, t.ips, t.bursts, t.known = map[string]*failures{}, map[string]*failures{}, map[string][]time.Time{}, map[string]*burst{}, map[string]time.Time{}
 	}
 	// Bounded without giving anyone a clean slate: past maxEntries, what no longer delays
-	// anyone is dropped (a flood of usernames cannot wipe an active delay).
+	// anyone is dropped (a flood of usernames cannot wipe an active delay) — at most once a
+	// minute, so that a map full of live entries is not walked on every attempt.
 	now := t.Now()
+	if now.Sub(t.pruned) < time.Minute {
+		return
+	}
+	t.pruned = now
 	for _, m := range []map[string]*failures{t.pairs, t.accounts} {
 		if len(m) > maxEntries {
 			for k, f := range m {
