@@ -116,9 +116,6 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 		for _, ctl := range cat.Controls {
 			ref := catalog.Ref{Catalog: cat.ID, Control: ctl.ID}
 			st := status[ref] // an Annex A row (always there; "" counts as not started)
-			if !mapped {
-				gc.Total.Add(st)
-			}
 			if mapped {
 				// One counting rule for rows and total: Annex A controls. A row counts those
 				// mapped to its area or measure; the total counts each mapped control once.
@@ -133,7 +130,10 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 					}
 				}
 				gc.Themes = append(gc.Themes, g)
-			} else if g := themes[ctl.Theme]; g != nil {
+				continue
+			}
+			gc.Total.Add(st)
+			if g := themes[ctl.Theme]; g != nil {
 				g.Add(st)
 			}
 		}
@@ -181,4 +181,18 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 		rep.Units = append(rep.Units, g)
 	}
 	return rep, nil
+}
+
+// SoAProgress counts the Annex A rows of mun's statement of applicability by status (what the
+// gap analysis's Annex A total says), read without unit statuses or evidence: the dashboard's
+// figure. Returns ENotFound, EForbidden.
+func (a *App) SoAProgress(ctx context.Context, c Caller, mun int64) (GapCounts, error) {
+	rows, err := a.SoASummary(ctx, c, mun)
+	var g GapCounts
+	for _, r := range rows {
+		if r.CatalogID == catalog.ISO {
+			g.Add(domain.ControlStatus(r.Status))
+		}
+	}
+	return g, err
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/audit"
 	"github.com/lisa-isms/lisa/internal/authz"
-	"github.com/lisa-isms/lisa/internal/catalog"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
 )
@@ -247,16 +246,10 @@ func (s *Server) dashboard(c *gin.Context) {
 		pg.Decisions = drafts
 	}
 	if s.app.CanSome(cl, mid, authz.ObjControl, authz.Read) {
-		rows, err := s.app.SoASummary(ctx, cl, mid)
+		g, err := s.app.SoAProgress(ctx, cl, mid)
 		if err != nil {
 			s.fail(c, err)
 			return
-		}
-		var g app.GapCounts
-		for _, r := range rows {
-			if r.CatalogID == catalog.ISO {
-				g.Add(domain.ControlStatus(r.Status))
-			}
 		}
 		pg.SoA = &g
 	}
