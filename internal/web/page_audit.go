@@ -62,8 +62,10 @@ func auditKindLabel(tr i18n.Translator, kind string) string {
 	return kind
 }
 
-// auditOptions are the filters' choices: every kind and every action, translated, by label.
-func (s *Server) auditOptions(tr i18n.Translator) (kinds, actions []option) {
+// auditOptions are the filters' choices in tr's language: every kind and every action,
+// translated, by label (made once per language in New).
+func (s *Server) auditOptions(tr i18n.Translator) auditChoices {
+	var kinds, actions []option
 	for _, k := range domain.Kinds() {
 		kinds = append(kinds, option{string(k), auditKindLabel(tr, string(k))})
 	}
@@ -78,8 +80,11 @@ func (s *Server) auditOptions(tr i18n.Translator) (kinds, actions []option) {
 	byLabel := func(a, b option) int { return strings.Compare(a.Label, b.Label) }
 	slices.SortFunc(kinds, byLabel)
 	slices.SortFunc(actions, byLabel)
-	return kinds, actions
+	return auditChoices{Kinds: kinds, Actions: actions}
 }
+
+// auditChoices are the audit filters' options in one language.
+type auditChoices struct{ Kinds, Actions []option }
 
 func (s *Server) auditList(c *gin.Context) {
 	mid, err := idParam(c, "mid")
@@ -92,7 +97,7 @@ func (s *Server) auditList(c *gin.Context) {
 	for _, k := range []string{"kind", "action", "actor", "from", "to", "record_id"} {
 		pg.Form.Values[k] = c.Query(k)
 	}
-	pg.Kinds, pg.Actions = s.auditOptions(tr)
+	pg.Kinds, pg.Actions = s.auditChoices[tr.Lang].Kinds, s.auditChoices[tr.Lang].Actions
 	status := http.StatusOK
 	f, ferr := auditFilter(c, mid)
 	if ferr == nil {

@@ -31,12 +31,15 @@ type Options struct {
 
 // Server is Lisa's HTTP handler.
 type Server struct {
-	app    *app.App
-	opts   Options
-	log    *slog.Logger
-	i18n   *i18n.Catalog
-	pages  map[string]map[string]*template.Template // by language, then page
-	engine *gin.Engine
+	app   *app.App
+	opts  Options
+	log   *slog.Logger
+	i18n  *i18n.Catalog
+	pages map[string]map[string]*template.Template // by language, then page
+	// auditChoices are the audit filters' kinds and actions, translated and sorted, by
+	// language (made once: the translations do not change while running).
+	auditChoices map[string]auditChoices
+	engine       *gin.Engine
 	// openAPI is the OpenAPI description served at /api/v1/openapi.json, assembled at start
 	// from openapi.json and the shared record routes of every registered kind.
 	openAPI []byte
@@ -57,6 +60,10 @@ func New(a *app.App, opts Options) (*Server, error) {
 	}
 	if err := s.parsePages(); err != nil {
 		return nil, err
+	}
+	s.auditChoices = map[string]auditChoices{}
+	for _, l := range i18n.Languages {
+		s.auditChoices[l] = s.auditOptions(cat.For(l))
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
