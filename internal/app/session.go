@@ -147,7 +147,7 @@ func (a *App) TokenPrincipal(ctx context.Context, token string) (*authz.Principa
 			return nil, err
 		}
 	}
-	return a.principal(ctx, u.ID)
+	return a.principalOf(ctx, u) // UserByAPIToken read the account already
 }
 
 func (a *App) principal(ctx context.Context, user int64) (*authz.Principal, error) {
@@ -155,10 +155,15 @@ func (a *App) principal(ctx context.Context, user int64) (*authz.Principal, erro
 	if err != nil {
 		return nil, err
 	}
+	return a.principalOf(ctx, u)
+}
+
+// principalOf is the person u (already read) with their roles; a disabled account is none.
+func (a *App) principalOf(ctx context.Context, u domain.User) (*authz.Principal, error) {
 	if u.Disabled {
 		return nil, domain.NotFound()
 	}
-	as, err := a.db.Assignments(ctx, user)
+	as, err := a.db.Assignments(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
