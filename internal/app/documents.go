@@ -128,42 +128,26 @@ func (a *App) checkDocument(ctx context.Context, c Caller, before, d *domain.Doc
 		return forbiddenField("status", "err.adopted_locked")
 	}
 	switch {
-	case before == nil:
-		if !can(authz.Create, d.Record) {
-			return forbiddenField("org_unit_id", "err.unit_not_yours")
-		}
-	case onlyAdoption(*before, *d):
+	case before != nil && onlyAdoption(*before, *d):
 		if !adoptionChanged && !can(authz.Update, before.Record) {
 			return domain.Forbidden()
 		}
-	default:
-		if !can(authz.Update, before.Record) {
-			return domain.Forbidden()
+	case before == nil:
+		if err := a.mayWriteCore(c, nil, &d.Record); err != nil {
+			return err
 		}
-		if !can(authz.Update, d.Record) {
-			return forbiddenField("org_unit_id", "err.unit_not_yours")
+	default:
+		if err := a.mayWriteCore(c, &before.Record, &d.Record); err != nil {
+			return err
 		}
 	}
-	ownerChanged := before == nil && *d.OwnerID != c.P.User.ID || before != nil && !eqPtr(before.OwnerID, d.OwnerID)
-	if ownerChanged && d.OwnerID != nil && *d.OwnerID != c.P.User.ID && !can(authz.AssignOwner, d.Record) {
-		return forbiddenField("owner_id", "err.assign_owner")
+	var beforeCore *domain.Record
+	if before != nil {
+		beforeCore = &before.Record
 	}
 	p := domain.Problems{}
-	if ok, err := a.db.UnitsExist(ctx, mun, append([]int64{d.OrgUnitID}, d.ScopeUnitIDs...)); err != nil {
+	if err := a.checkCoreRefs(ctx, c, beforeCore, &d.Record, p, "scope_unit_ids", d.ScopeUnitIDs); err != nil {
 		return err
-	} else if !ok {
-		if ok, _ := a.db.UnitsExist(ctx, mun, []int64{d.OrgUnitID}); !ok {
-			p.Add("org_unit_id", "err.unknown_unit")
-		} else {
-			p.Add("scope_unit_ids", "err.unknown_unit")
-		}
-	}
-	if d.OwnerID != nil {
-		if ok, err := a.db.IsMember(ctx, mun, *d.OwnerID); err != nil {
-			return err
-		} else if !ok {
-			p.Add("owner_id", "err.unknown_owner")
-		}
 	}
 	return p.Err()
 }

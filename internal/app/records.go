@@ -544,3 +544,53 @@ func (a *App) RecordParts(ctx context.Context, c Caller, mun int64, kind domain.
 	}
 	return p, err
 }
+
+// mayWriteCore decides whether the caller may make the change of a record's core from before
+// (nil: a new record) to r: create in r's unit, or update before and, when it moves, r (a move
+// into a unit one may not write in is refused naming org_unit_id). The one such rule of every
+// kind whose writes are plain create and update (documents add adoption to it).
+func (a *App) mayWriteCore(c Caller, before, r *domain.Record) error {
+	obj := authz.ObjectOf(r.Kind)
+	if before == nil {
+		if !a.az.Can(c.P, r.MunicipalityID, obj, authz.Create, target(*r)) {
+			return forbiddenField("org_unit_id", "err.unit_not_yours")
+		}
+		return nil
+	}
+	if !a.az.Can(c.P, r.MunicipalityID, obj, authz.Update, target(*before)) {
+		return domain.Forbidden()
+	}
+	if !a.az.Can(c.P, r.MunicipalityID, obj, authz.Update, target(*r)) {
+		return forbiddenField("org_unit_id", "err.unit_not_yours")
+	}
+	return nil
+}
+
+// checkCoreRefs checks what a record's core names: an owner other than oneself needs the right
+// to assign owners (EForbidden naming owner_id), and the org unit and the owner must exist in
+// the municipality (added to p as err.unknown_unit, err.unknown_owner). Every kind's change
+// runs it; units a kind names besides its own (extra) are checked under extraField.
+func (a *App) checkCoreRefs(ctx context.Context, c Caller, before, r *domain.Record, p domain.Problems, extraField string, extra []int64) error {
+	mun := r.MunicipalityID
+	ownerChanged := before == nil && r.OwnerID != nil && *r.OwnerID != c.P.User.ID || before != nil && !eqPtr(before.OwnerID, r.OwnerID)
+	if ownerChanged && r.OwnerID != nil && *r.OwnerID != c.P.User.ID && !a.az.Can(c.P, mun, authz.ObjectOf(r.Kind), authz.AssignOwner, target(*r)) {
+		return forbiddenField("owner_id", "err.assign_owner")
+	}
+	if ok, err := a.db.UnitsExist(ctx, mun, append([]int64{r.OrgUnitID}, extra...)); err != nil {
+		return err
+	} else if !ok {
+		if ok, _ := a.db.UnitsExist(ctx, mun, []int64{r.OrgUnitID}); !ok {
+			p.Add("org_unit_id", "err.unknown_unit")
+		} else {
+			p.Add(extraField, "err.unknown_unit")
+		}
+	}
+	if r.OwnerID != nil {
+		if ok, err := a.db.IsMember(ctx, mun, *r.OwnerID); err != nil {
+			return err
+		} else if !ok {
+			p.Add("owner_id", "err.unknown_owner")
+		}
+	}
+	return nil
+}

@@ -42,35 +42,18 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 
 // documentsQuery is ListDocuments' statement (with ? and IN (?) lists) and its arguments.
 func documentsQuery(mun int64, v domain.Visibility, f DocumentFilter) (string, []any) {
-	args := []any{mun}
-	q := documentSelect + ` WHERE r.municipality_id = ?`
+	var l RecordList
 	if f.Type != "" {
-		q += ` AND d.doc_type = ?`
-		args = append(args, f.Type)
+		l.Where("d.doc_type = ?", f.Type)
 	}
 	if f.Status != "" {
-		q += ` AND r.status = ?`
-		args = append(args, f.Status)
+		l.Where("r.status = ?", f.Status)
 	}
 	if f.OrgUnitID != 0 {
-		q += ` AND r.org_unit_id = ?`
-		args = append(args, f.OrgUnitID)
+		l.Where("r.org_unit_id = ?", f.OrgUnitID)
 	}
-	if f.Query != "" {
-		q += ` AND r.title_fold LIKE ?`
-		args = append(args, "%"+escapeLike(domain.FoldTitle(f.Query))+"%")
-	}
-	if f.After != nil {
-		q += ` AND (r.title_fold, r.id) > (?, ?)` // a row value: an index range on both databases
-		args = append(args, f.After.Key, f.After.ID)
-	}
-	args = append(args, domain.KindDocument)
-	q += ` AND r.kind = ?`
-	q += ` AND ` + visibilitySQL(v, &args) + ` ORDER BY r.title_fold, r.id`
-	if f.Limit > 0 {
-		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
-	}
-	return q, args
+	l.Query, l.After, l.Limit = f.Query, f.After, f.Limit
+	return l.statement(documentSelect, mun, domain.KindDocument, v)
 }
 
 // scopeUnits fills the scope units of the documents scoped to units, in one statement for

@@ -448,3 +448,46 @@ func (s *Store) SaveRecord(ctx context.Context, a Actor, r *domain.Record, actio
 	}
 	return s.saveRecord(ctx, a, r, action, before, after, wrapped)
 }
+
+// RecordList is one page of a kind's register: the kind's own conditions, a title search and
+// the keyset page after After in title order. Every kind's list is made by it, so that each
+// reads the records_title index in order and never sorts the whole register.
+type RecordList struct {
+	where []string
+	args  []any
+	Query string         // substring of the title (case, Å and å alike)
+	After *domain.Cursor // the page after this folded title and id; nil: the first
+	Limit int            // rows at most (0: no limit)
+}
+
+// Where adds a condition (with ? placeholders, IN (?) for lists) on records r or the kind's
+// own table.
+func (l *RecordList) Where(cond string, args ...any) {
+	l.where = append(l.where, cond)
+	l.args = append(l.args, args...)
+}
+
+// statement is the list's statement on sel (columns FROM records r JOIN the kind's table) in
+// mun for kind, visible under v, and its arguments.
+func (l RecordList) statement(sel string, mun int64, kind domain.Kind, v domain.Visibility) (string, []any) {
+	args := []any{mun}
+	q := sel + ` WHERE r.municipality_id = ?`
+	for _, w := range l.where {
+		q += ` AND ` + w
+	}
+	args = append(args, l.args...)
+	if l.Query != "" {
+		q += ` AND r.title_fold LIKE ?`
+		args = append(args, "%"+escapeLike(domain.FoldTitle(l.Query))+"%")
+	}
+	if l.After != nil {
+		q += ` AND (r.title_fold, r.id) > (?, ?)` // a row value: an index range on both databases
+		args = append(args, l.After.Key, l.After.ID)
+	}
+	args = append(args, kind)
+	q += ` AND r.kind = ? AND ` + visibilitySQL(v, &args) + ` ORDER BY r.title_fold, r.id`
+	if l.Limit > 0 {
+		q += fmt.Sprintf(` LIMIT %d`, l.Limit)
+	}
+	return q, args
+}
