@@ -239,8 +239,8 @@ func wantCode(t *testing.T, err error, code domain.Code) *domain.Error {
 // documents but for staff; and a kind nobody but the coordinator may read.
 func init() {
 	for _, k := range []domain.KindSpec{
-		{Kind: "risk", Section: "risks", Statuses: []string{"open"}},
-		{Kind: "asset", Section: "assets", Statuses: []string{"open"}},
+		{Kind: "t_risk", Section: "t_risks", Statuses: []string{"open"}},
+		{Kind: "t_asset", Section: "t_assets", Statuses: []string{"open"}},
 		{Kind: "secret", Section: "secrets", Statuses: []string{"open"}},
 	} {
 		domain.RegisterKind(k)
@@ -248,7 +248,7 @@ func init() {
 }
 
 var tKindPolicy = []string{
-	"p, coordinator, risk, read, all", "p, management, risk, read, all", "p, auditor, risk, read, all", "p, information_owner, risk, read, own_units",
-	"p, coordinator, asset, read, all", "p, management, asset, read, all", "p, auditor, asset, read, all", "p, information_owner, asset, read, own_units",
+	"p, coordinator, t_risk, read, all", "p, management, t_risk, read, all", "p, auditor, t_risk, read, all", "p, information_owner, t_risk, read, own_units",
+	"p, coordinator, t_asset, read, all", "p, management, t_asset, read, all", "p, auditor, t_asset, read, all", "p, information_owner, t_asset, read, own_units",
 	"p, coordinator, secret, read, all",
 }

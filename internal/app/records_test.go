@@ -106,7 +106,7 @@ func TestMarkReviewed(t *testing.T) {
 	wantCode(t, err, domain.ENotFound)
 	_, err = f.app.MarkReviewed(f.ctx, f.coord, f.munA, domain.KindDocument, 999999, app.ReviewInput{})
 	wantCode(t, err, domain.ENotFound)
-	_, err = f.app.MarkReviewed(f.ctx, f.coord, f.munA, domain.Kind("risk"), d.ID, app.ReviewInput{})
+	_, err = f.app.MarkReviewed(f.ctx, f.coord, f.munA, domain.Kind("t_risk"), d.ID, app.ReviewInput{})
 	wantCode(t, err, domain.ENotFound)
 }
 
@@ -149,8 +149,8 @@ func TestDues(t *testing.T) {
 		owner       any
 		next        string
 	}{
-		{"risk", "Risk: ransomware", f.unitIT, f.owner2ID, "2025-05-01"},
-		{"asset", "Tillgång: verksamhetssystem", f.unitSoc, nil, "2025-05-20"},
+		{"t_risk", "Risk: ransomware", f.unitIT, f.owner2ID, "2025-05-01"},
+		{"t_asset", "Tillgång: verksamhetssystem", f.unitSoc, nil, "2025-05-20"},
 	} {
 		if _, err := db.ExecContext(f.ctx, `INSERT INTO records (municipality_id, kind, title, org_unit_id, owner_id, status, review_interval_months,
 			next_review_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'open', 12, ?, ?, ?)`, f.munA, r.kind, r.title, r.unit, r.owner, r.next, start, start); err != nil {
@@ -209,7 +209,7 @@ func TestDues(t *testing.T) {
 	// The items carry what the list shows.
 	items, _ := f.app.Dues(f.ctx, f.coord, f.munA, domain.DueFilterOverdue, false, 0)
 	risk := items[2]
-	if risk.Kind != "risk" || risk.OwnerName != "Ingrid IT-chef" || risk.OrgUnitName != "IT-enheten" || risk.Status != "open" || risk.NextReviewAt.String() != "2025-05-01" {
+	if risk.Kind != "t_risk" || risk.OwnerName != "Ingrid IT-chef" || risk.OrgUnitName != "IT-enheten" || risk.Status != "open" || risk.NextReviewAt.String() != "2025-05-01" {
 		t.Errorf("risk item = %+v", risk)
 	}
 	if items[0].Kind != domain.KindDocument || items[0].OwnerName != "Kristina Koordinator" || items[0].OrgUnitName != "Kommunstyrelsen" {

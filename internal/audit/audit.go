@@ -61,6 +61,9 @@ const (
 	ActionUpdate         = "update"
 	ActionDelete         = "delete"
 	ActionReview         = "review"
+	ActionClassify       = "classify"        // an information set classified
+	ActionLevelOverride  = "level_override"  // a system's inherited levels overridden
+	ActionReclassify     = "reclassify_mark" // an asset marked for re-classification
 	ActionComment        = "comment"
 	ActionEvidence       = "evidence_add"
 	ActionEvidenceDel    = "evidence_delete"

@@ -27,6 +27,7 @@ const (
 	ObjControl  Object = "control"
 	ObjReview   Object = "review"
 	ObjAudit    Object = "audit"
+	ObjAsset    Object = "asset"
 )
 
 // ObjectOf returns the permission object of a record kind, as its registration names it.
@@ -51,6 +52,8 @@ const (
 	Adopt       Action = "adopt"
 	AssignOwner Action = "assign_owner"
 	Comment     Action = "comment"
+	Classify    Action = "classify"  // classify an information set, override a system's levels
+	Configure   Action = "configure" // change the municipality's model of a kind (classification, requirements)
 )
 
 // Scope is how far a grant reaches.
