@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -93,6 +94,15 @@ func (a *App) AssetNeighbours(ctx context.Context, c Caller, mun, id int64) (car
 		return !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, &authz.Target{Kind: domain.KindAsset, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID})
 	}
 	return slices.DeleteFunc(carries, hidden), slices.DeleteFunc(carriedBy, hidden), nil
+}
+
+// AssetCarriers returns the ids of every asset that carries asset id, directly or through
+// systems (what it may not carry: that would be a cycle). Returns ENotFound.
+func (a *App) AssetCarriers(ctx context.Context, c Caller, mun, id int64) ([]int64, error) {
+	if _, err := a.record(ctx, c, mun, domain.KindAsset, id); err != nil {
+		return nil, err
+	}
+	return a.db.AssetCarriers(ctx, id)
 }
 
 // CreateAsset validates and stores a new asset. The owner defaults to the caller. Returns
@@ -350,9 +360,22 @@ func (a *App) Classifications(ctx context.Context, c Caller, mun, id int64) ([]d
 
 // MarkReclassify marks an asset for re-classification with the reason: what a risk analysis
 // of the asset (and, later, a procurement) does. In the transaction of ctx when there is one.
-// Returns ENotFound.
+// The caller must be able to read the asset and to classify or change it. Returns
+// ENotFound, EForbidden, EInvalid (no reason).
 func (a *App) MarkReclassify(ctx context.Context, c Caller, mun, id int64, reason string) error {
-	return a.db.MarkReclassify(ctx, c.actor(), mun, id, reason)
+	r, err := a.record(ctx, c, mun, domain.KindAsset, id)
+	if err != nil {
+		return err
+	}
+	if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Classify, target(r)) && !a.az.Can(c.P, mun, authz.ObjAsset, authz.Update, target(r)) {
+		return domain.Forbidden()
+	}
+	p := domain.Problems{}
+	domain.ValidateText(p, "reclassify_reason", reason, true, 500)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return a.db.MarkReclassify(ctx, c.actor(), mun, id, strings.TrimSpace(reason))
 }
 
 // AssetModel is the municipality's classification model with its requirement rules.
@@ -441,4 +464,230 @@ func (a *App) SaveAssetModel(ctx context.Context, c Caller, mun int64, in AssetM
 	}
 	_, saved, err := a.db.AssetModel(ctx, mun)
 	return AssetModel{Model: m, Rules: saved}, err
+}
+
+// AssetImportRow is one row of an imported asset register: its spreadsheet line, the name
+// (which finds an existing asset of the municipality to update), the fields the file gives,
+// the unit and owner by name, and levels (of an information set: a classification).
+type AssetImportRow struct {
+	Line      int
+	Name      string
+	Input     domain.AssetInput
+	Unit      *string // the org unit's name
+	Owner     *string // the owner's name or username
+	Levels    domain.Levels
+	Rationale *string
+}
+
+// AssetImportResult says what an import did (or, in a dry run, would do) with one row.
+type AssetImportResult struct {
+	Line   int    `json:"line"`
+	Name   string `json:"name"`
+	ID     int64  `json:"id"`
+	Action string `json:"action"` // create, update, unchanged
+}
+
+// MaxAssetImportRows bounds one import.
+const MaxAssetImportRows = 5000
+
+// ImportAssets creates the rows' assets that do not exist (by name, case and Å alike) and
+// updates those that do, in one transaction: all or nothing. Units are found by name, owners
+// by name or username among the municipality's people; levels on an information set that
+// differ from its current ones are a classification (the rationale column, or one saying it
+// came from an import). Every bad row is reported at once (EInvalid wrapping a *RowsError
+// with the lines); with dryRun nothing is stored either way. Returns ENotFound, EForbidden,
+// EInvalid.
+func (a *App) ImportAssets(ctx context.Context, c Caller, mun int64, rows []AssetImportRow, dryRun bool) ([]AssetImportResult, error) {
+	if err := a.member(c, mun); err != nil {
+		return nil, err
+	}
+	if !a.az.CanSome(c.P, mun, authz.ObjAsset, authz.Create) && !a.az.CanSome(c.P, mun, authz.ObjAsset, authz.Update) {
+		return nil, domain.Forbidden()
+	}
+	if len(rows) > MaxAssetImportRows {
+		return nil, &domain.Error{Code: domain.EInvalid, Message: "err.xlsx_too_many_rows", Fields: map[string]string{"file": "err.xlsx_too_many_rows"}}
+	}
+	units, err := a.db.ListOrgUnits(ctx, mun)
+	if err != nil {
+		return nil, err
+	}
+	unitByName := map[string]int64{}
+	for _, u := range units {
+		k := domain.FoldTitle(u.Name)
+		if _, dup := unitByName[k]; dup {
+			unitByName[k] = -1 // two units of that name: ambiguous
+		} else {
+			unitByName[k] = u.ID
+		}
+	}
+	people, err := a.db.ListMembers(ctx, mun)
+	if err != nil {
+		return nil, err
+	}
+	personByName := map[string]int64{}
+	for _, u := range people {
+		for _, k := range []string{domain.FoldTitle(u.Name), domain.FoldTitle(u.Username)} {
+			if id, dup := personByName[k]; dup && id != u.ID {
+				personByName[k] = -1
+			} else {
+				personByName[k] = u.ID
+			}
+		}
+	}
+	names := make([]string, len(rows))
+	for i, r := range rows {
+		names[i] = domain.FoldTitle(r.Name)
+	}
+	existing, err := a.db.AssetIDsByName(ctx, mun, names)
+	if err != nil {
+		return nil, err
+	}
+	model, _, err := a.db.AssetModel(ctx, mun)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AssetImportResult, 0, len(rows))
+	var bad []RowError
+	reject := func(r AssetImportRow, err error) error {
+		e := domain.AsError(err)
+		if e.Code != domain.EInvalid && e.Code != domain.EForbidden && e.Code != domain.ENotFound && e.Code != domain.EConflict {
+			return err
+		}
+		bad = append(bad, RowError{Row: r.Line, ControlID: r.Name, Message: e.Message, Fields: e.Fields})
+		return nil
+	}
+	err = a.db.InTx(ctx, func(ctx context.Context) error {
+		for _, r := range rows {
+			in := r.Input
+			p := domain.Problems{}
+			if r.Unit != nil && strings.TrimSpace(*r.Unit) != "" {
+				switch id := unitByName[domain.FoldTitle(*r.Unit)]; id {
+				case 0:
+					p.Add("org_unit_id", "err.unknown_unit")
+				case -1:
+					p.Add("org_unit_id", "err.import_ambiguous")
+				default:
+					in.OrgUnitID = &id
+				}
+			}
+			if r.Owner != nil {
+				if strings.TrimSpace(*r.Owner) == "" {
+					var none int64
+					in.OwnerID = &none
+				} else {
+					switch id := personByName[domain.FoldTitle(*r.Owner)]; id {
+					case 0:
+						p.Add("owner_id", "err.unknown_owner")
+					case -1:
+						p.Add("owner_id", "err.import_ambiguous")
+					default:
+						in.OwnerID = &id
+					}
+				}
+			}
+			ids := existing[domain.FoldTitle(r.Name)]
+			if len(ids) > 1 {
+				p.Add("name", "err.import_ambiguous")
+			}
+			if err := p.Err(); err != nil {
+				if err := reject(r, err); err != nil {
+					return err
+				}
+				continue
+			}
+			res := AssetImportResult{Line: r.Line, Name: r.Name, Action: "create"}
+			var as domain.Asset
+			var err error
+			if len(ids) == 1 {
+				res.ID, res.Action = ids[0], "update"
+				cur, gerr := a.Asset(ctx, c, mun, ids[0])
+				if gerr != nil {
+					err = gerr
+				} else if in.Kind != nil && domain.AssetKind(*in.Kind) == cur.AssetKind {
+					in.Kind = nil
+				}
+				if err == nil {
+					if assetUnchanged(cur, in, a.Today()) {
+						res.Action, as = "unchanged", cur
+					} else {
+						as, err = a.UpdateAsset(ctx, c, mun, ids[0], in)
+					}
+				}
+			} else {
+				if in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
+					in.NextReviewAt = nil
+				}
+				as, err = a.CreateAsset(ctx, c, mun, in)
+				res.ID = as.ID
+			}
+			if err == nil && as.AssetKind == domain.AssetInformation && r.Levels.Max() >= 0 && !sameClassification(as.Classification, r.Levels) {
+				rationale := r.Rationale
+				if rationale == nil || strings.TrimSpace(*rationale) == "" {
+					text := "Import " + a.Today().String()
+					rationale = &text
+				}
+				in := domain.ClassificationInput{Confidentiality: r.Levels.Confidentiality, Integrity: r.Levels.Integrity,
+					Availability: r.Levels.Availability, Traceability: r.Levels.Traceability, Rationale: rationale}
+				if _, verr := domain.ApplyClassification(in, model, a.Today()); verr != nil {
+					err = verr
+				} else {
+					_, err = a.ClassifyAsset(ctx, c, mun, as.ID, in)
+				}
+				if err == nil && res.Action == "unchanged" {
+					res.Action = "update"
+				}
+			}
+			if err != nil {
+				if err := reject(r, err); err != nil {
+					return err
+				}
+				continue
+			}
+			out = append(out, res)
+		}
+		if len(bad) > 0 {
+			return rowsError(bad)
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// assetUnchanged reports whether applying in to cur would change nothing a user sees.
+func assetUnchanged(cur domain.Asset, in domain.AssetInput, today domain.Date) bool {
+	after := cur
+	after.Carries = slices.Clone(cur.Carries)
+	if domain.ApplyAsset(&after, in, today) != nil {
+		return false
+	}
+	return after.Title == cur.Title && after.AssetKind == cur.AssetKind && after.Description == cur.Description &&
+		after.OrgUnitID == cur.OrgUnitID && eqPtr(after.OwnerID, cur.OwnerID) && eqPtr(after.SystemOwnerID, cur.SystemOwnerID) &&
+		after.Status == cur.Status && after.ActivityArea == cur.ActivityArea && after.PersonalData == cur.PersonalData &&
+		after.SpecialCategories == cur.SpecialCategories && after.Supplier == cur.Supplier &&
+		after.CriticalInfrastructure == cur.CriticalInfrastructure && after.NetworkZone == cur.NetworkZone &&
+		after.VendorRemoteAccess == cur.VendorRemoteAccess && after.ReviewIntervalMonths == cur.ReviewIntervalMonths &&
+		eqPtr(after.NextReviewAt, cur.NextReviewAt) && eqPtr(after.LastReviewedAt, cur.LastReviewedAt)
+}
+
+// sameClassification reports whether levels (all four given) are cl's.
+func sameClassification(cl *domain.Classification, levels domain.Levels) bool {
+	if cl == nil {
+		return false
+	}
+	own := cl.Levels()
+	for _, asp := range domain.Aspects {
+		if !eqPtr(own.Get(asp), levels.Get(asp)) {
+			return false
+		}
+	}
+	return true
 }

@@ -48,9 +48,7 @@ func (a *App) Document(ctx context.Context, c Caller, mun, id int64) (domain.Doc
 	return d, nil
 }
 
-func target(r domain.Record) *authz.Target {
-	return &authz.Target{Kind: r.Kind, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
-}
+func target(r domain.Record) *authz.Target { return authz.TargetOf(r) }
 
 // CreateDocument validates and stores a new governing document. The owner defaults to the
 // caller. Returns ENotFound, EForbidden, EInvalid.

@@ -106,6 +106,11 @@ type Target struct {
 	OwnerID   *int64 // matters for the own_records scope
 }
 
+// TargetOf describes record r for a yes/no decision.
+func TargetOf(r domain.Record) *Target {
+	return &Target{Kind: r.Kind, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
+}
+
 // Filter restricts a list to the rows a person may see; the store turns it into SQL.
 type Filter = domain.Visibility
 

@@ -512,7 +512,7 @@ func ApplyAsset(a *Asset, in AssetInput, today Date) error {
 		a.Kind = KindAsset
 		a.ActivityArea = "annat"
 		if in.Kind == nil {
-			p.Add("kind", "err.required")
+			p.Add("kind", "err.asset_kind")
 		}
 	}
 	core := Problems{}
@@ -527,7 +527,7 @@ func ApplyAsset(a *Asset, in AssetInput, today Date) error {
 	if in.Kind != nil {
 		k := AssetKind(NormalizeEnum(*in.Kind))
 		if !oneOf(k, AssetKinds) {
-			p.Add("kind", "err.enum")
+			p.Add("kind", "err.asset_kind")
 		} else if a.ID != 0 && k != a.AssetKind && (a.AssetKind == AssetInformation || k == AssetInformation) {
 			p.Add("kind", "err.kind_fixed") // an information set's classification and a system's carrying do not convert
 		}

@@ -710,3 +710,41 @@ func (s *Store) ListClassifications(ctx context.Context, mun, id int64) ([]domai
 	}
 	return out, nil
 }
+
+// AssetIDsByName returns, for each folded name of names, the ids of the assets of mun with
+// that name (an import finds the asset a row updates; two ids: ambiguous).
+func (s *Store) AssetIDsByName(ctx context.Context, mun int64, names []string) (map[string][]int64, error) {
+	out := map[string][]int64{}
+	for start := 0; start < len(names); start += domain.MaxIDs {
+		chunk := names[start:min(start+domain.MaxIDs, len(names))]
+		var rows []struct {
+			ID   int64  `db:"id"`
+			Fold string `db:"title_fold"`
+		}
+		q, args, err := s.in(`SELECT id, title_fold FROM records WHERE municipality_id = ? AND kind = ? AND title_fold IN (?)`, mun, domain.KindAsset, chunk)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.db(ctx).SelectContext(ctx, &rows, q, args...); err != nil {
+			return nil, fmt.Errorf("find assets by name: %w", err)
+		}
+		for _, r := range rows {
+			out[r.Fold] = append(out[r.Fold], r.ID)
+		}
+	}
+	return out, nil
+}
+
+// AssetCarriers returns the ids of the assets that carry asset id, directly or through the
+// systems they host.
+func (s *Store) AssetCarriers(ctx context.Context, id int64) ([]int64, error) {
+	out := []int64{}
+	q, args, err := s.in(upSQL+`SELECT id FROM up WHERE id <> ?`, []int64{id}, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db(ctx).SelectContext(ctx, &out, q, args...); err != nil {
+		return nil, fmt.Errorf("list carrying assets: %w", err)
+	}
+	return out, nil
+}

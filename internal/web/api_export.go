@@ -1,22 +1,34 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/exchange"
 	"github.com/lisa-isms/lisa/internal/store"
 )
 
-// kindExportCSV streams the records of kind that the caller may read as CSV, for a
-// spreadsheet: the core columns (title, status, unit, owner, review interval and dates, the
-// link to the record's page) and the kind's own export columns from its registration, with
-// headers and values in the caller's language. UTF-8 with a byte-order mark, CRLF line ends,
-// formula-like cells defused.
-func (s *Server) kindExportCSV(kind domain.Kind) gin.HandlerFunc {
+// exportFormat is a spreadsheet format of the registers' exports.
+type exportFormat string
+
+// The formats of the exports.
+const (
+	exportCSV  exportFormat = "csv"
+	exportXLSX exportFormat = "xlsx"
+)
+
+// kindExportCSV is kindExport as CSV (the export.csv of every kind).
+func (s *Server) kindExportCSV(kind domain.Kind) gin.HandlerFunc { return s.kindExport(kind, exportCSV) }
+
+// kindExport streams the records of kind that the caller may read as a spreadsheet (CSV or
+// XLSX): the core columns (title, status, unit, owner, review interval and dates, the link to
+// the record's page) and the kind's own export columns from its registration, with headers
+// and values in the caller's language. CSV: UTF-8 with a byte-order mark, CRLF line ends,
+// formula-like cells defused; XLSX: text cells, the header row frozen.
+func (s *Server) kindExport(kind domain.Kind, format exportFormat) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		mid, err := idParam(c, "mid")
 		if err != nil {
@@ -25,14 +37,21 @@ func (s *Server) kindExportCSV(kind domain.Kind) gin.HandlerFunc {
 		}
 		k := spec(kind)
 		tr := s.i18n.For(lang(c))
-		var w *csv.Writer
-		start := func() error { // the answer is a CSV file from here on
-			c.Header("Content-Disposition", `attachment; filename="lisa-`+k.Section+`-`+itoa(mid)+`.csv"`)
-			c.Header("Content-Type", "text/csv; charset=utf-8")
+		var w exchange.Table
+		start := func() (err error) { // the answer is a file from here on
+			name := "lisa-" + k.Section + "-" + itoa(mid) + "." + string(format)
+			c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+			if format == exportXLSX {
+				c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+				w, err = exchange.NewXLSXTable(c.Writer, tr.T(k.Label))
+			} else {
+				c.Header("Content-Type", "text/csv; charset=utf-8")
+				w, err = exchange.NewCSVTable(c.Writer)
+			}
+			if err != nil {
+				return err
+			}
 			c.Status(http.StatusOK)
-			_, _ = c.Writer.WriteString("\uFEFF")
-			w = csv.NewWriter(c.Writer)
-			w.UseCRLF = true
 			head := []string{tr.T("field.title"), tr.T("field.status"), tr.T("field.org_unit_id"), tr.T("field.owner_id"),
 				tr.T("field.review_interval_months"), tr.T("field.last_reviewed_at"), tr.T("field.next_review_at"), tr.T("export.col.link")}
 			for _, col := range k.ExportColumns {
@@ -62,9 +81,6 @@ func (s *Server) kindExportCSV(kind domain.Kind) gin.HandlerFunc {
 				}
 				rec = append(rec, v)
 			}
-			for i := range rec {
-				rec[i] = csvSafe(rec[i])
-			}
 			return w.Write(rec)
 		}
 		err = s.app.ExportRecords(c.Request.Context(), s.caller(c), mid, kind, write)
@@ -78,7 +94,9 @@ func (s *Server) kindExportCSV(kind domain.Kind) gin.HandlerFunc {
 		if err != nil { // mid-stream: the status is sent; end the file short and log
 			s.logInternal(c, err)
 		}
-		w.Flush()
+		if err := w.Close(); err != nil {
+			s.logInternal(c, err)
+		}
 	}
 }
 

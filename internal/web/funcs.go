@@ -70,6 +70,11 @@ func init() {
 	}
 	f["dueState"] = func(d *domain.Date, today domain.Date) string { return string(domain.DueStateOf(d, today)) }
 	f["ctlstatuses"] = func() []string { return strs(domain.ControlStatuses) }
+	f["assetkinds"] = func() []string { return strs(domain.AssetKinds) }
+	f["assetstatuses"] = func() []string { return domain.AssetStatuses }
+	f["areas"] = func() []string { return strs(domain.ActivityAreas) }
+	f["aspects"] = func() []string { return strs(domain.Aspects) }
+	f["levelof"] = func(l domain.Levels, a string) *int { return l.Get(domain.Aspect(a)) }
 	f["bars"] = func(g app.GapCounts, width int) []barSeg {
 		segs := []barSeg{{Class: "implemented", N: g.Implemented}, {Class: "partial", N: g.Partial}, {Class: "not_started", N: g.NotStarted}}
 		total, x := g.Applicable(), 0

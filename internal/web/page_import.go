@@ -1,13 +1,16 @@
 package web
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/exchange"
+	"github.com/lisa-isms/lisa/internal/i18n"
 )
 
 // The import of an edited statement of applicability: upload, preview, confirm. The preview
@@ -109,21 +112,26 @@ func (s *Server) renderImport(c *gin.Context, mid int64, changes []ImportChange,
 		if !ok {
 			return
 		}
-		pg.Form, status = f, st
-		if rows := rowErrors(err); len(rows) > 0 {
-			for _, r := range rows {
-				text := tr.T(r.Message)
-				for f, k := range r.Fields {
-					label := f
-					if tr.Has("field." + f) {
-						label = tr.T("field." + f)
-					}
-					text += " " + label + ": " + tr.T(k)
-				}
-				pg.Rows = append(pg.Rows, rowErrorView{Line: r.Row, ControlID: r.ControlID, Text: text})
-			}
-		}
+		pg.Form, status, pg.Rows = f, st, rowErrorViews(tr, err)
 	}
 	pg.Base = s.base(c, tr.T("imp.title"))
 	s.render(c, status, "soa_import", pg)
+}
+
+// rowErrorViews are the rows an import rejected (err wraps an *app.RowsError), each with
+// its problems in the reader's language.
+func rowErrorViews(tr i18n.Translator, err error) []rowErrorView {
+	var out []rowErrorView
+	for _, r := range rowErrors(err) {
+		text := tr.T(r.Message)
+		for _, f := range slices.Sorted(maps.Keys(r.Fields)) {
+			label := f
+			if tr.Has("field." + f) {
+				label = tr.T("field." + f)
+			}
+			text += " " + label + ": " + tr.T(r.Fields[f])
+		}
+		out = append(out, rowErrorView{Line: r.Row, ControlID: r.ControlID, Text: text})
+	}
+	return out
 }

@@ -25,7 +25,7 @@ type recordRights struct {
 
 func (s *Server) rights(c *gin.Context, mid int64, kind domain.Kind, r domain.Record) recordRights {
 	cl := s.caller(c)
-	t := &authz.Target{Kind: r.Kind, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
+	t := authz.TargetOf(r)
 	obj := authz.ObjectOf(kind)
 	return recordRights{
 		Edit:    s.app.Can(cl, mid, obj, authz.Update, t),

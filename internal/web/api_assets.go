@@ -1,0 +1,254 @@
+package web
+
+// The API of the information assets' own routes (the shared record routes are in api_records.go).
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// assetFilter reads the asset register's query parameters; every bad one is named.
+func assetFilter(c *gin.Context) (store.AssetFilter, error) {
+	p := domain.Problems{}
+	f := store.AssetFilter{Query: strings.TrimSpace(c.Query("q"))}
+	if v := c.Query("kind"); v != "" {
+		f.Kind = domain.AssetKind(v)
+		if !oneOf(f.Kind, domain.AssetKinds) {
+			p.Add("kind", "err.asset_kind")
+		}
+	}
+	if v := c.Query("status"); v != "" {
+		f.Status = v
+		if !oneOf(v, domain.AssetStatuses) {
+			p.Add("status", "err.enum")
+		}
+	}
+	if v := c.Query("activity_area"); v != "" {
+		f.Area = domain.ActivityArea(v)
+		if !oneOf(f.Area, domain.ActivityAreas) {
+			p.Add("activity_area", "err.enum")
+		}
+	}
+	if v := c.Query("aspect"); v != "" {
+		f.Aspect = domain.Aspect(v)
+		if !oneOf(f.Aspect, domain.Aspects) {
+			p.Add("aspect", "err.enum")
+		}
+	}
+	if v := c.Query("min_level"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > domain.MaxLevel {
+			p.Add("min_level", "err.level")
+		}
+		f.MinLevel = &n
+	}
+	f.OrgUnitID = queryID(c, "org_unit_id", p)
+	f.OwnerID = queryID(c, "owner_id", p)
+	f.Unclassified = c.Query("unclassified") == "1"
+	f.Reclassify = c.Query("reclassify") == "1"
+	f.PersonalData = c.Query("personal_data") == "1"
+	if len(f.Query) > 200 {
+		p.Add("q", "err.too_long")
+	}
+	var err error
+	if f.Limit, err = domain.ParseLimit(c.Query("limit")); err != nil {
+		p.Add("limit", "err.limit")
+	}
+	if f.After, err = domain.ParseCursor("assets", c.Query("after")); err != nil {
+		p.Add("after", "err.cursor")
+	}
+	return f, p.Err()
+}
+
+// queryID reads an optional positive id parameter (0 when absent).
+func queryID(c *gin.Context, name string, p domain.Problems) int64 {
+	v := c.Query(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		p.Add(name, "err.type")
+	}
+	return n
+}
+
+// assetPage reads one page of the register and the URL of the next ("" on the last).
+func (s *Server) assetPage(c *gin.Context, mid int64, f store.AssetFilter) ([]domain.Asset, string, error) {
+	limit := f.Limit
+	f.Limit = limit + 1
+	as, err := s.app.Assets(c.Request.Context(), s.caller(c), mid, f)
+	if err != nil {
+		return nil, "", err
+	}
+	as, next := page(c, "assets", as, limit, func(a domain.Asset) domain.Cursor {
+		return domain.Cursor{Key: domain.FoldTitle(a.Title), ID: a.ID}
+	})
+	return as, next, nil
+}
+
+func (s *Server) apiAssets(c *gin.Context) (int, any, error) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		return 0, nil, err
+	}
+	f, err := assetFilter(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	as, next, err := s.assetPage(c, mid, f)
+	if err != nil {
+		return 0, nil, err
+	}
+	linkNext(c, next)
+	return http.StatusOK, as, nil
+}
+
+func (s *Server) apiCreateAsset(c *gin.Context) (int, any, error) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		return 0, nil, err
+	}
+	var in domain.AssetInput
+	if err := decodeJSON(c, &in); err != nil {
+		return 0, nil, err
+	}
+	if in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
+		in.NextReviewAt = nil // computed from the interval
+	}
+	a, err := s.app.CreateAsset(c.Request.Context(), s.caller(c), mid, in)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, a, nil
+}
+
+func (s *Server) apiAsset(c *gin.Context) (int, any, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	a, err := s.app.Asset(c.Request.Context(), s.caller(c), mid, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a, nil
+}
+
+func (s *Server) apiUpdateAsset(c *gin.Context) (int, any, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	var in domain.AssetInput
+	if err := decodeJSON(c, &in); err != nil {
+		return 0, nil, err
+	}
+	a, err := s.app.UpdateAsset(c.Request.Context(), s.caller(c), mid, id, in)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a, nil
+}
+
+func (s *Server) apiDeleteAsset(c *gin.Context) (int, any, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := s.app.DeleteAsset(c.Request.Context(), s.caller(c), mid, id); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+func (s *Server) apiClassifyAsset(c *gin.Context) (int, any, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	var in domain.ClassificationInput
+	if err := decodeJSON(c, &in); err != nil {
+		return 0, nil, err
+	}
+	a, err := s.app.ClassifyAsset(c.Request.Context(), s.caller(c), mid, id, in)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a, nil
+}
+
+func (s *Server) apiClassifications(c *gin.Context) (int, any, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	cls, err := s.app.Classifications(c.Request.Context(), s.caller(c), mid, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, cls, nil
+}
+
+func (s *Server) apiLevelOverrides(c *gin.Context) (int, any, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	ovs, err := s.app.LevelOverrides(c.Request.Context(), s.caller(c), mid, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, ovs, nil
+}
+
+func (s *Server) apiSetLevelOverrides(c *gin.Context) (int, any, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	var in []app.OverrideInput
+	if err := decodeJSON(c, &in); err != nil {
+		return 0, nil, err
+	}
+	a, err := s.app.SetLevelOverrides(c.Request.Context(), s.caller(c), mid, id, in)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a, nil
+}
+
+func (s *Server) apiAssetModel(c *gin.Context) (int, any, error) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		return 0, nil, err
+	}
+	m, err := s.app.GetAssetModel(c.Request.Context(), s.caller(c), mid)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, m, nil
+}
+
+func (s *Server) apiSaveAssetModel(c *gin.Context) (int, any, error) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		return 0, nil, err
+	}
+	var in app.AssetModelInput
+	if err := decodeJSON(c, &in); err != nil {
+		return 0, nil, err
+	}
+	m, err := s.app.SaveAssetModel(c.Request.Context(), s.caller(c), mid, in)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, m, nil
+}

@@ -1,0 +1,752 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// The information assets' pages: the register, an asset's page (classification, where each
+// level comes from, the handlingsplan, what it carries), its forms, and the municipality's
+// classification and requirement model. The core's parts (reviews, evidence, comments,
+// history) come from page_records.go.
+
+func init() {
+	registerKindWeb(domain.KindAsset, kindWeb{page: (*Server).renderAsset, routes: (*Server).assetRoutes})
+}
+
+func (s *Server) assetRoutes(api, pages *gin.RouterGroup) {
+	api.GET("/municipalities/:mid/assets", s.api(s.apiAssets))
+	api.POST("/municipalities/:mid/assets", s.api(s.apiCreateAsset))
+	api.GET("/municipalities/:mid/assets/:id", s.api(s.apiAsset))
+	api.PUT("/municipalities/:mid/assets/:id", s.api(s.apiUpdateAsset))
+	api.DELETE("/municipalities/:mid/assets/:id", s.api(s.apiDeleteAsset))
+	api.PUT("/municipalities/:mid/assets/:id/classification", s.api(s.apiClassifyAsset))
+	api.GET("/municipalities/:mid/assets/:id/classifications", s.api(s.apiClassifications))
+	api.GET("/municipalities/:mid/assets/:id/level-overrides", s.api(s.apiLevelOverrides))
+	api.PUT("/municipalities/:mid/assets/:id/level-overrides", s.api(s.apiSetLevelOverrides))
+	api.GET("/municipalities/:mid/asset-model", s.api(s.apiAssetModel))
+	api.PUT("/municipalities/:mid/asset-model", s.api(s.apiSaveAssetModel))
+	api.GET("/municipalities/:mid/assets.csv", s.kindExport(domain.KindAsset, exportCSV))
+	api.GET("/municipalities/:mid/assets.xlsx", s.kindExport(domain.KindAsset, exportXLSX))
+	api.POST("/municipalities/:mid/assets.xlsx", s.api(s.apiImportAssets))
+	api.POST("/municipalities/:mid/assets.csv", s.api(s.apiImportAssets))
+	pages.GET("/m/:mid/assets", s.assetList)
+	pages.GET("/m/:mid/assets/new", s.assetNew)
+	pages.POST("/m/:mid/assets", s.assetCreate)
+	pages.GET("/m/:mid/assets/:id", s.assetShow)
+	pages.GET("/m/:mid/assets/:id/edit", s.assetEdit)
+	pages.POST("/m/:mid/assets/:id", s.assetUpdate)
+	pages.POST("/m/:mid/assets/:id/carries", s.assetCarries)
+	pages.GET("/m/:mid/assets/:id/classify", s.assetClassifyForm)
+	pages.POST("/m/:mid/assets/:id/classify", s.assetClassify)
+	pages.POST("/m/:mid/assets/:id/overrides", s.assetOverrides)
+	pages.GET("/m/:mid/assets/:id/delete", s.assetDeleteConfirm)
+	pages.POST("/m/:mid/assets/:id/delete", s.assetDelete)
+	pages.GET("/m/:mid/asset-model", s.assetModelPage)
+	pages.POST("/m/:mid/asset-model", s.assetModelSave)
+	pages.GET("/m/:mid/asset-import", s.assetImportForm)
+	pages.POST("/m/:mid/asset-import", s.assetImportPreview)
+	pages.POST("/m/:mid/asset-import/apply", s.assetImportApply)
+}
+
+func assetURL(mid, id int64) string { return "/m/" + itoa(mid) + "/assets/" + itoa(id) }
+
+// assetFields are the asset form's fields in form order (for the error summary).
+var assetFields = []string{"kind", "name", "description", "activity_area", "org_unit_id", "owner_id", "system_owner_id", "status",
+	"personal_data", "special_categories", "supplier", "critical_infrastructure", "network_zone", "vendor_remote_access",
+	"review_interval_months", "last_reviewed_at", "next_review_at"}
+
+// parseAssetForm turns a posted asset form into input. Every field the form shows is given;
+// numbers that do not parse are field errors. Fuzzed in tests.
+func parseAssetForm(v url.Values, isNew bool) (domain.AssetInput, domain.Problems) {
+	p := domain.Problems{}
+	var in domain.AssetInput
+	str := func(name string) *string { return formString(v, name) }
+	in.Name, in.Kind, in.Description, in.Status = str("name"), str("kind"), str("description"), str("status")
+	in.ActivityArea, in.Supplier, in.NetworkZone = str("activity_area"), str("supplier"), str("network_zone")
+	in.LastReviewedAt, in.NextReviewAt = str("last_reviewed_at"), str("next_review_at")
+	if isNew && in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
+		in.NextReviewAt = nil // computed from the interval
+	}
+	if !isNew {
+		in.Kind = nil // the kind is chosen once; the edit form shows it without a field
+	}
+	in.OrgUnitID = formID(v, "org_unit_id", p)
+	if in.OrgUnitID != nil && *in.OrgUnitID == 0 && isNew {
+		in.OrgUnitID = nil
+	}
+	if _, ok := v["owner_id"]; ok {
+		in.OwnerID = formID(v, "owner_id", p)
+	}
+	if _, ok := v["system_owner_id"]; ok {
+		in.SystemOwnerID = formID(v, "system_owner_id", p)
+	}
+	in.ReviewIntervalMonths = formInterval(v, p)
+	if _, ok := v["form_has_flags"]; ok {
+		for name, dst := range map[string]**bool{"personal_data": &in.PersonalData, "special_categories": &in.SpecialCategories,
+			"critical_infrastructure": &in.CriticalInfrastructure, "vendor_remote_access": &in.VendorRemoteAccess} {
+			b := v.Get(name) != ""
+			*dst = &b
+		}
+	}
+	return in, p
+}
+
+// levelLabels are the names of the levels 0–4 on the municipality's model, for the pages.
+type levelLabels []string
+
+// Label names level l ("–" when unknown).
+func (ls levelLabels) Label(l *int) string {
+	if l == nil {
+		return "–"
+	}
+	if *l >= 0 && *l < len(ls) {
+		return strconv.Itoa(*l) + " " + ls[*l]
+	}
+	return strconv.Itoa(*l)
+}
+
+// Options are the levels as select options.
+func (ls levelLabels) Options() []option {
+	out := make([]option, len(ls))
+	for i, l := range ls {
+		out[i] = option{strconv.Itoa(i), strconv.Itoa(i) + " " + l}
+	}
+	return out
+}
+
+type assetListPage struct {
+	Base
+	Assets       []domain.Asset
+	Units        map[int64]string
+	UnitList     []domain.OrgUnit
+	Filter       store.AssetFilter
+	MinLevel     string
+	Mine         bool
+	Labels       levelLabels
+	CanCreate    bool
+	CanConfigure bool
+	Today        domain.Date
+	NextURL      string
+	Paged        bool
+	Query        string // the filters as a query string (for the export links)
+}
+
+func (s *Server) assetList(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := assetFilter(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cl := s.caller(c)
+	if c.Query("mine") == "1" && cl.P != nil {
+		f.OwnerID = cl.P.User.ID
+	}
+	as, next, err := s.assetPage(c, mid, f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	units, err := s.app.OrgUnits(c.Request.Context(), cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, err := s.app.GetAssetModel(c.Request.Context(), cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg := assetListPage{Base: s.base(c, s.i18n.T(lang(c), "asset.list_title")), Assets: as, Units: unitNames(units), UnitList: units,
+		Filter: f, Mine: c.Query("mine") == "1", Labels: m.Model.Labels, NextURL: next, Paged: paged(c, next), Today: s.app.Today(),
+		CanCreate: s.app.CanSome(cl, mid, authz.ObjAsset, authz.Create), CanConfigure: s.app.Can(cl, mid, authz.ObjAsset, authz.Configure, nil)}
+	if f.MinLevel != nil {
+		pg.MinLevel = strconv.Itoa(*f.MinLevel)
+	}
+	s.render(c, http.StatusOK, "assets", pg)
+}
+
+type assetFormPage struct {
+	Base
+	IsNew          bool
+	Action         string
+	Form           formState
+	Units          []domain.OrgUnit
+	Owners         ownerPicker
+	CanAssignOwner bool
+	Kind           string // on edit: the asset's kind, shown, not changed
+}
+
+func formFromAsset(a domain.Asset) formState {
+	f := newForm()
+	v := f.Values
+	v["name"], v["kind"], v["description"], v["status"] = a.Title, string(a.AssetKind), a.Description, a.Status
+	v["activity_area"], v["supplier"], v["network_zone"] = string(a.ActivityArea), a.Supplier, a.NetworkZone
+	v["org_unit_id"], v["review_interval_months"] = itoa(a.OrgUnitID), strconv.Itoa(a.ReviewIntervalMonths)
+	if a.OwnerID != nil {
+		v["owner_id"] = itoa(*a.OwnerID)
+	}
+	if a.SystemOwnerID != nil {
+		v["system_owner_id"] = itoa(*a.SystemOwnerID)
+	}
+	for name, b := range map[string]bool{"personal_data": a.PersonalData, "special_categories": a.SpecialCategories,
+		"critical_infrastructure": a.CriticalInfrastructure, "vendor_remote_access": a.VendorRemoteAccess} {
+		if b {
+			v[name] = "on"
+		}
+	}
+	if a.LastReviewedAt != nil {
+		v["last_reviewed_at"] = a.LastReviewedAt.String()
+	}
+	if a.NextReviewAt != nil {
+		v["next_review_at"] = a.NextReviewAt.String()
+	}
+	return f
+}
+
+func (s *Server) renderAssetForm(c *gin.Context, status int, mid int64, isNew bool, action string, f formState) {
+	cl := s.caller(c)
+	units, err := s.app.OrgUnits(c.Request.Context(), cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	canAssign := s.app.CanSome(cl, mid, authz.ObjAsset, authz.AssignOwner)
+	var owners ownerPicker
+	if canAssign {
+		var current *int64
+		if n, perr := strconv.ParseInt(f.Values["owner_id"], 10, 64); perr == nil {
+			current = &n
+		}
+		page := action + "/edit"
+		if isNew {
+			page = action + "/new"
+		}
+		if owners, err = s.ownerPicker(c, mid, current, page); err != nil {
+			s.fail(c, err)
+			return
+		}
+	} else {
+		sc := s.app.Scope(cl, mid, authz.ObjAsset, authz.Create)
+		if !sc.All {
+			units = slices.DeleteFunc(units, func(u domain.OrgUnit) bool { return !sc.Allows(domain.KindAsset, u.ID, "") })
+		}
+	}
+	title := "asset.edit_title"
+	if isNew {
+		title = "asset.new_title"
+	}
+	if f.Values["status"] == "" {
+		f.Values["status"] = domain.AssetActive
+	}
+	s.render(c, status, "asset_form", assetFormPage{Base: s.base(c, s.i18n.T(lang(c), title)), IsNew: isNew, Action: action, Form: f,
+		Units: units, Owners: owners, CanAssignOwner: canAssign, Kind: f.Values["kind"]})
+}
+
+func (s *Server) assetNew(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.app.CanSome(s.caller(c), mid, authz.ObjAsset, authz.Create) {
+		s.fail(c, domain.Forbidden())
+		return
+	}
+	f := newForm()
+	f.Values["review_interval_months"] = strconv.Itoa(domain.DefaultReviewMonths)
+	f.Values["activity_area"] = "annat"
+	if k := c.Query("kind"); oneOf(domain.AssetKind(k), domain.AssetKinds) {
+		f.Values["kind"] = k
+	}
+	if p := principal(c); p != nil {
+		f.Values["owner_id"] = itoa(p.User.ID)
+	}
+	s.renderAssetForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/assets", f)
+}
+
+func (s *Server) assetCreate(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	in, p := parseAssetForm(c.Request.PostForm, true)
+	s.addAssetProblems(p, in)
+	var a domain.Asset
+	if err = p.Err(); err == nil {
+		a, err = s.app.CreateAsset(c.Request.Context(), s.caller(c), mid, in)
+	}
+	if err != nil {
+		if f, status, ok := s.formFail(c, err, assetFields); ok {
+			s.renderAssetForm(c, status, mid, true, "/m/"+itoa(mid)+"/assets", f)
+		}
+		return
+	}
+	s.redirect(c, assetURL(mid, a.ID), "flash.asset_created")
+}
+
+// addAssetProblems adds the asset rules' problems with in to the form's own, so that a form
+// with both reports every problem at once.
+func (s *Server) addAssetProblems(p domain.Problems, in domain.AssetInput) {
+	if len(p) == 0 {
+		return
+	}
+	if err := domain.ApplyAsset(&domain.Asset{}, in, s.app.Today()); err != nil {
+		for f, k := range domain.AsError(err).Fields {
+			p.Add(f, k)
+		}
+	}
+}
+
+func (s *Server) assetEdit(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	a, err := s.app.Asset(c.Request.Context(), s.caller(c), mid, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.rights(c, mid, domain.KindAsset, a.Record).Edit {
+		s.fail(c, domain.Forbidden())
+		return
+	}
+	s.renderAssetForm(c, http.StatusOK, mid, false, assetURL(mid, id), formFromAsset(a))
+}
+
+func (s *Server) assetUpdate(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	in, p := parseAssetForm(c.Request.PostForm, false)
+	if err = p.Err(); err == nil {
+		_, err = s.app.UpdateAsset(c.Request.Context(), s.caller(c), mid, id, in)
+	}
+	if err != nil {
+		if f, status, ok := s.formFail(c, err, assetFields); ok {
+			if cur, gerr := s.app.Asset(c.Request.Context(), s.caller(c), mid, id); gerr == nil {
+				f.Values["kind"] = string(cur.AssetKind)
+			}
+			s.renderAssetForm(c, status, mid, false, assetURL(mid, id), f)
+		}
+		return
+	}
+	s.redirect(c, assetURL(mid, id), "flash.asset_saved")
+}
+
+// aspectRow is one aspect on an asset's page: its effective level, the classification's own
+// level (information sets), the carried assets the level comes from, and an override.
+type aspectRow struct {
+	Aspect   domain.Aspect
+	Level    *int
+	Sources  []store.AssetRef
+	Override *domain.LevelOverride
+}
+
+type assetShowPage struct {
+	Base
+	recordParts
+	Asset           domain.Asset
+	UnitName        string
+	OwnerName       string
+	SystemOwnerName string
+	Due             domain.DueState
+	Labels          levelLabels
+	ModelName       string
+	ModelVersion    int
+	Aspects         []aspectRow
+	Carries         []store.AssetRef
+	CarriedBy       []store.AssetRef
+	Candidates      []store.AssetRef // what the owner may add to what a system carries
+	CandidateQuery  string
+	MoreCandidates  bool
+	Classifications []domain.Classification
+	Gaps            int // requirements not met
+	CanClassify     bool
+}
+
+func (s *Server) assetShow(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.renderAsset(c, http.StatusOK, mid, id, "", newForm())
+}
+
+// candidateSize is how many assets the "add to what it carries" select offers at once.
+const candidateSize = 50
+
+// renderAsset shows an asset with its levels, requirements and carrying, and the record
+// parts; formName and f carry the errors of an inline form that failed.
+func (s *Server) renderAsset(c *gin.Context, status int, mid, id int64, formName string, f formState) {
+	ctx, cl := c.Request.Context(), s.caller(c)
+	a, err := s.app.Asset(ctx, cl, mid, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg := assetShowPage{Asset: a, Due: a.Due(s.app.Today())}
+	if pg.recordParts, err = s.loadRecordParts(c, mid, domain.KindAsset, a.Record, formName, f); err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, err := s.app.GetAssetModel(ctx, cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg.Labels, pg.ModelName, pg.ModelVersion = m.Model.Labels, m.Model.Name, m.Model.Version
+	if pg.Carries, pg.CarriedBy, err = s.app.AssetNeighbours(ctx, cl, mid, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var ovs []domain.LevelOverride
+	if a.AssetKind.Carrier() {
+		if ovs, err = s.app.LevelOverrides(ctx, cl, mid, id); err != nil {
+			s.fail(c, err)
+			return
+		}
+	} else if pg.Classifications, err = s.app.Classifications(ctx, cl, mid, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, asp := range domain.Aspects {
+		row := aspectRow{Aspect: asp, Level: a.Effective.Get(asp)}
+		for i := range ovs {
+			if ovs[i].Aspect == asp {
+				row.Override = &ovs[i]
+			}
+		}
+		for _, r := range pg.Carries {
+			if l := r.Levels().Get(asp); l != nil && row.Level != nil && *l == *row.Level && row.Override == nil {
+				row.Sources = append(row.Sources, r)
+			}
+		}
+		pg.Aspects = append(pg.Aspects, row)
+	}
+	for _, r := range a.Requirements {
+		if !r.Met {
+			pg.Gaps++
+		}
+	}
+	pg.CanClassify = s.app.Can(cl, mid, authz.ObjAsset, authz.Classify, authz.TargetOf(a.Record))
+	if a.AssetKind.Carrier() && pg.Can.Edit {
+		pg.CandidateQuery = strings.TrimSpace(c.Query("carry_q"))
+		if len(pg.CandidateQuery) > 200 {
+			pg.CandidateQuery = pg.CandidateQuery[:200]
+		}
+		carriers, err := s.app.AssetCarriers(ctx, cl, mid, id) // carrying one of them would be a cycle
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		cands, err := s.app.Assets(ctx, cl, mid, store.AssetFilter{Query: pg.CandidateQuery, Limit: candidateSize + len(a.Carries) + len(carriers) + 2})
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, x := range cands {
+			if x.ID != a.ID && !slices.Contains(a.Carries, x.ID) && !slices.Contains(carriers, x.ID) && len(pg.Candidates) < candidateSize {
+				pg.Candidates = append(pg.Candidates, store.AssetRef{ID: x.ID, Title: x.Title, AssetKind: x.AssetKind})
+			}
+		}
+		pg.MoreCandidates = len(cands) > candidateSize+len(a.Carries)+len(carriers)
+	}
+	units, err := s.app.OrgUnits(ctx, cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg.UnitName = unitNames(units)[a.OrgUnitID]
+	pg.OwnerName = s.userName(c, mid, a.OwnerID)
+	pg.SystemOwnerName = s.userName(c, mid, a.SystemOwnerID)
+	pg.Base = s.base(c, a.Title)
+	s.render(c, status, "asset", pg)
+}
+
+// assetCarries adds an asset to what a system carries (add=id) or removes one (remove=id).
+func (s *Server) assetCarries(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx, cl := c.Request.Context(), s.caller(c)
+	a, err := s.app.Asset(ctx, cl, mid, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	carries := slices.Clone(a.Carries)
+	p := domain.Problems{}
+	if v := c.PostForm("add"); v != "" {
+		n, perr := strconv.ParseInt(v, 10, 64)
+		if perr != nil || n <= 0 {
+			p.Add("carries", "err.unknown_asset")
+		}
+		carries = append(carries, n)
+	}
+	if v := c.PostForm("remove"); v != "" {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		carries = slices.DeleteFunc(carries, func(x int64) bool { return x == n })
+	}
+	if err = p.Err(); err == nil {
+		_, err = s.app.UpdateAsset(ctx, cl, mid, id, domain.AssetInput{Carries: &carries})
+	}
+	if err != nil {
+		s.inlineFail(c, domain.KindAsset, mid, id, "carries", err)
+		return
+	}
+	s.redirect(c, assetURL(mid, id)+"#carries", "flash.asset_saved")
+}
+
+// assetOverrides sets a system's overridden levels: per aspect "" (inherited) or a level
+// with a reason.
+func (s *Server) assetOverrides(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in []app.OverrideInput
+	p := domain.Problems{}
+	for _, asp := range domain.Aspects {
+		v := c.PostForm("level_" + string(asp))
+		if v == "" {
+			continue
+		}
+		n, perr := strconv.Atoi(v)
+		if perr != nil {
+			p.Add("overrides."+string(asp), "err.level")
+			continue
+		}
+		in = append(in, app.OverrideInput{Aspect: string(asp), Level: &n, Reason: c.PostForm("reason_" + string(asp))})
+	}
+	if err = p.Err(); err == nil {
+		_, err = s.app.SetLevelOverrides(c.Request.Context(), s.caller(c), mid, id, in)
+	}
+	if err != nil {
+		s.inlineFail(c, domain.KindAsset, mid, id, "overrides", err)
+		return
+	}
+	s.redirect(c, assetURL(mid, id)+"#levels", "flash.asset_levels_saved")
+}
+
+type assetClassifyPage struct {
+	Base
+	Asset    domain.Asset
+	Form     formState
+	Guided   bool
+	Proposed *domain.Levels // after the guided answers: the levels they propose
+	Labels   levelLabels
+	Model    domain.ClassificationModel
+	// Questions are the guided questions: the answer's field and the question's text key.
+	Questions    []option
+	Consequences []option
+}
+
+// consequenceOptions are the answers to a guided question: how bad the consequence would be.
+func consequenceOptions(tr func(string, ...any) string) []option {
+	out := make([]option, domain.MaxLevel+1)
+	for i := range out {
+		out[i] = option{strconv.Itoa(i), tr("classify.consequence." + strconv.Itoa(i))}
+	}
+	return out
+}
+
+func (s *Server) assetClassifyForm(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f := newForm()
+	f.Values["classified_at"] = s.app.Today().String()
+	s.renderClassify(c, http.StatusOK, mid, id, c.Query("method") == "guided", nil, f)
+}
+
+func (s *Server) renderClassify(c *gin.Context, status int, mid, id int64, guided bool, proposed *domain.Levels, f formState) {
+	ctx, cl := c.Request.Context(), s.caller(c)
+	a, err := s.app.Asset(ctx, cl, mid, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.app.Can(cl, mid, authz.ObjAsset, authz.Classify, authz.TargetOf(a.Record)) {
+		s.fail(c, domain.Forbidden())
+		return
+	}
+	if a.AssetKind != domain.AssetInformation {
+		s.fail(c, conflict("err.classify_information_only"))
+		return
+	}
+	m, err := s.app.GetAssetModel(ctx, cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !f.HasErrors() && proposed == nil && a.Classification != nil && !guided {
+		for _, asp := range domain.Aspects {
+			f.Values[string(asp)] = strconv.Itoa(*a.Classification.Levels().Get(asp))
+		}
+		f.Values["participants"] = a.Classification.Participants
+	}
+	s.render(c, status, "asset_classify", assetClassifyPage{Base: s.base(c, s.i18n.T(lang(c), "classify.title", a.Title)), Asset: a, Form: f,
+		Guided: guided, Proposed: proposed, Labels: m.Model.Labels, Model: m.Model, Consequences: consequenceOptions(s.i18n.For(lang(c)).T),
+		Questions: []option{{"answers.confidentiality", "classify.q.confidentiality"}, {"answers.integrity", "classify.q.integrity"},
+			{"answers.availability_hour", "classify.q.availability_hour"}, {"answers.availability_day", "classify.q.availability_day"},
+			{"answers.availability_week", "classify.q.availability_week"}, {"answers.traceability", "classify.q.traceability"}}})
+}
+
+func conflict(key string) error { return &domain.Error{Code: domain.EConflict, Message: key} }
+
+// classifyFields are the classification form's fields in form order.
+var classifyFields = []string{"answers.confidentiality", "answers.integrity", "answers.availability_hour", "answers.availability_day",
+	"answers.availability_week", "answers.traceability", "confidentiality", "override_reasons.confidentiality", "integrity",
+	"override_reasons.integrity", "availability", "override_reasons.availability", "traceability", "override_reasons.traceability",
+	"rationale", "participants", "classified_at"}
+
+// parseClassifyForm reads a posted classification: levels (direct), or answers and, once
+// the proposal was shown, the levels chosen with reasons where they differ. Fuzzed in tests.
+func parseClassifyForm(v url.Values) (in domain.ClassificationInput, guided bool, p domain.Problems) {
+	p = domain.Problems{}
+	level := func(name string) *int {
+		s := strings.TrimSpace(v.Get(name))
+		if s == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			p.Add(name, "err.level")
+			return nil
+		}
+		return &n
+	}
+	guided = v.Get("method") == "guided"
+	if guided {
+		in.Answers = &domain.GuidedAnswers{Leak: level("answers.confidentiality"), Wrong: level("answers.integrity"),
+			DownHour: level("answers.availability_hour"), DownDay: level("answers.availability_day"),
+			DownWeek: level("answers.availability_week"), Untraceable: level("answers.traceability")}
+		in.Overrides = map[domain.Aspect]string{}
+		for _, a := range domain.Aspects {
+			if r := strings.TrimSpace(v.Get("override_reasons." + string(a))); r != "" {
+				in.Overrides[a] = r
+			}
+		}
+	}
+	in.Confidentiality, in.Integrity = level("confidentiality"), level("integrity")
+	in.Availability, in.Traceability = level("availability"), level("traceability")
+	in.Rationale, in.Participants, in.ClassifiedAt = formString(v, "rationale"), formString(v, "participants"), formString(v, "classified_at")
+	return in, guided, p
+}
+
+func (s *Server) assetClassify(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	in, guided, p := parseClassifyForm(c.Request.PostForm)
+	if guided && c.PostForm("step") == "propose" { // show what the answers propose before saving
+		proposed := in.Answers.Propose(p)
+		f := formFromPost(c)
+		if err := p.Err(); err != nil {
+			c.Set(keyFormError, true)
+			f.setErr(s.i18n.For(lang(c)), err)
+			f.Order = orderFields(f.Order, classifyFields)
+			s.renderClassify(c, http.StatusBadRequest, mid, id, true, nil, f)
+			return
+		}
+		for _, a := range domain.Aspects {
+			f.Values[string(a)] = strconv.Itoa(*proposed.Get(a))
+		}
+		s.renderClassify(c, http.StatusOK, mid, id, true, &proposed, f)
+		return
+	}
+	if err = p.Err(); err == nil {
+		_, err = s.app.ClassifyAsset(c.Request.Context(), s.caller(c), mid, id, in)
+	}
+	if err != nil {
+		if f, status, ok := s.formFail(c, err, classifyFields); ok {
+			var proposed *domain.Levels
+			if guided {
+				pl := in.Answers.Propose(domain.Problems{})
+				proposed = &pl
+			}
+			s.renderClassify(c, status, mid, id, guided, proposed, f)
+		}
+		return
+	}
+	s.redirect(c, assetURL(mid, id)+"#levels", "flash.asset_classified")
+}
+
+func (s *Server) assetDeleteConfirm(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	a, err := s.app.AssetToDelete(c.Request.Context(), s.caller(c), mid, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	lg := lang(c)
+	pg := confirmPage{Lead: s.i18n.T(lg, "confirm.asset_lead", a.Title), Action: assetURL(mid, id) + "/delete", Cancel: assetURL(mid, id),
+		Submit: s.i18n.T(lg, "asset.delete_submit"), Items: []string{s.i18n.T(lg, "confirm.asset_parts")}}
+	if a.AssetKind == domain.AssetInformation {
+		pg.Items = append(pg.Items, s.i18n.T(lg, "confirm.asset_carriers"))
+	}
+	pg.Base = s.base(c, s.i18n.T(lg, "confirm.asset_title"))
+	s.render(c, http.StatusOK, "confirm", pg)
+}
+
+func (s *Server) assetDelete(c *gin.Context) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.app.DeleteAsset(c.Request.Context(), s.caller(c), mid, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirect(c, "/m/"+itoa(mid)+"/assets", "flash.asset_deleted")
+}
