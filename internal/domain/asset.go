@@ -7,7 +7,7 @@ import (
 
 func init() {
 	RegisterKind(KindSpec{Kind: KindAsset, Table: "assets", Section: "assets",
-		Statuses: AssetStatuses, Closed: []string{AssetRetired}, Label: "kind.asset", Nav: "nav.assets", APIName: "Asset", StatusLabels: "assetstatus.",
+		Statuses: AssetStatuses, Closed: []string{AssetRetired}, Label: "kind.asset", Nav: "nav.assets", NavOrder: 30, APIName: "Asset", StatusLabels: "assetstatus.",
 		ExportColumns: []ExportColumn{
 			{Column: "asset_kind", Header: "field.asset_kind", Type: ExportEnum, Labels: "assetkind."},
 			{Column: "activity_area", Header: "field.activity_area", Type: ExportEnum, Labels: "area."},

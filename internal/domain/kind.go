@@ -42,6 +42,8 @@ type KindSpec struct {
 	// entry in the navigation ("" when it has none).
 	Label string
 	Nav   string
+	// NavOrder places the kind's menu entry: lower first (documents 10, the SoA 20, assets 30).
+	NavOrder int
 	// APIName names the kind in the OpenAPI operation ids of its shared routes
 	// ("markDocumentReviewed"; default: the kind with a capital letter).
 	APIName string
@@ -209,7 +211,7 @@ func stringsOf[T ~string](vs []T) []string {
 func init() {
 	RegisterKind(KindSpec{Kind: KindDocument, Table: "documents", Section: "documents",
 		Statuses: stringsOf(DocStatuses), Closed: []string{string(DocRetired)}, Published: []string{string(DocAdopted)},
-		Label: "kind.document", Nav: "nav.documents", APIName: "Document", StatusLabels: "docstatus.",
+		Label: "kind.document", Nav: "nav.documents", NavOrder: 10, APIName: "Document", StatusLabels: "docstatus.",
 		ExportColumns: []ExportColumn{
 			{Column: "doc_type", Header: "field.type", Type: ExportEnum, Labels: "doctype."},
 			{Column: "version", Header: "field.version", Type: ExportText},
@@ -219,7 +221,7 @@ func init() {
 			{Column: "scope", Header: "field.scope", Type: ExportEnum, Labels: "scope."},
 		}})
 	RegisterKind(KindSpec{Kind: KindControl, Table: "control_impls", Section: "soa", Param: "ctl", ByRef: true,
-		Statuses: stringsOf(ControlStatuses), Parse: func(v string) (string, bool) { st, ok := ParseControlStatus(v); return string(st), ok }, Label: "kind.control", Nav: "nav.soa", APIName: "SoARow", StatusLabels: "ctlstatus.",
+		Statuses: stringsOf(ControlStatuses), Parse: func(v string) (string, bool) { st, ok := ParseControlStatus(v); return string(st), ok }, Label: "kind.control", Nav: "nav.soa", NavOrder: 20, APIName: "SoARow", StatusLabels: "ctlstatus.",
 		ExportColumns: []ExportColumn{
 			{Column: "control_id", Header: "export.col.id", Type: ExportText},
 			{Column: "applicable", Header: "export.col.applicable", Type: ExportBool},

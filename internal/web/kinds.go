@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -66,7 +67,9 @@ func spec(kind domain.Kind) domain.KindSpec {
 func (s *Server) kindNav(cl app.Caller, mid int64) []NavLink {
 	var out []NavLink
 	base := "/m/" + itoa(mid) + "/"
-	for _, k := range domain.KindSpecs() {
+	specs := domain.KindSpecs()
+	slices.SortStableFunc(specs, func(a, b domain.KindSpec) int { return a.NavOrder - b.NavOrder })
+	for _, k := range specs {
 		if k.Nav == "" || !s.app.CanSome(cl, mid, authz.ObjectOf(k.Kind), authz.Read) {
 			continue
 		}

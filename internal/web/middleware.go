@@ -118,7 +118,7 @@ func limitBody(c *gin.Context) {
 	switch p := c.FullPath(); {
 	case strings.HasSuffix(p, "/evidence"):
 		n = domain.MaxEvidenceBytes + 1<<20
-	case strings.HasSuffix(p, "/soa.xlsx") || strings.Contains(p, "/soa-import"):
+	case strings.HasSuffix(p, ".xlsx") || strings.HasSuffix(p, ".csv") || strings.Contains(p, "-import"): // the imports
 		n = maxImportBytes + 1<<20
 	}
 	if c.Request.Body != nil {

@@ -157,11 +157,12 @@ func (s *Server) auditRow(tr i18n.Translator, mid int64, e audit.Entry) auditRow
 
 // auditHidden are the fields of a record's snapshot a reader of the trail does not need.
 var auditHidden = map[string]bool{"id": true, "municipality_id": true, "kind": true, "created_at": true, "updated_at": true,
-	"title_fold": true, "remind_at": true, "record_id": true}
+	"title_fold": true, "remind_at": true, "record_id": true, "requirements": true, "separate_analysis": true}
 
 // auditEnums are the translation prefixes of a field's coded values.
-var auditEnums = map[string][]string{"status": {"docstatus.", "ctlstatus."}, "type": {"doctype."}, "adopted_by": {"adopter."},
-	"scope": {"scope."}, "role": {"role."}, "theme": {"theme."}}
+var auditEnums = map[string][]string{"status": {"docstatus.", "ctlstatus.", "assetstatus."}, "type": {"doctype."}, "adopted_by": {"adopter."},
+	"scope": {"scope."}, "role": {"role."}, "theme": {"theme."}, "activity_area": {"area."},
+	"aspect": {"aspect."}, "method": {"classify.method_"}}
 
 // auditChanges lists the fields of a change: for an update those that differ, for a creation
 // or a removal every field with a value; labels and coded values translated, times local.
@@ -225,6 +226,21 @@ func auditValue(tr i18n.Translator, field string, v any) string {
 		return tr.T("common.no")
 	case float64:
 		return fmt.Sprint(x)
+	case map[string]any: // a nested object: its fields by name, "Konfidentialitet: 3, Riktighet: 2"
+		kv := make([]string, 0, len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			if auditHidden[k] || x[k] == nil || x[k] == "" {
+				continue
+			}
+			label := k
+			if tr.Has("field." + k) {
+				label = tr.T("field." + k)
+			} else if tr.Has("aspect." + k) {
+				label = tr.T("aspect." + k)
+			}
+			kv = append(kv, label+": "+auditValue(tr, k, x[k]))
+		}
+		return strings.Join(kv, ", ")
 	case []any:
 		parts := make([]string, 0, len(x))
 		for _, item := range x {
