@@ -12,13 +12,13 @@ import (
 // what it carries (systems), by name.
 type demoAsset struct {
 	who, unit, name, kind, area string
-	personal, special          bool
-	supplier                   string
-	levels                     []int    // K R T S; nil: not classified
-	guided                     bool     // classified through the guided questions
-	carries                    []string // names of assets it carries
-	ics                        *demoICS
-	reclassify                 string // a mark for re-classification, with this reason
+	personal, special           bool
+	supplier                    string
+	levels                      []int    // K R T S; nil: not classified
+	guided                      bool     // classified through the guided questions
+	carries                     []string // names of assets it carries
+	ics                         *demoICS
+	reclassify                  string // a mark for re-classification, with this reason
 }
 
 type demoICS struct {
