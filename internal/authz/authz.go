@@ -30,6 +30,20 @@ const (
 	ObjAsset    Object = "asset"
 )
 
+// objects are the objects that are not a record kind's (each kind's comes from its registration).
+var objects = []Object{ObjOrg, ObjUser, ObjReview, ObjAudit}
+
+// Objects lists every object the policy may name: the fixed ones and every registered kind's.
+func Objects() []Object {
+	out := slices.Clone(objects)
+	for _, k := range domain.KindSpecs() {
+		if o := ObjectOf(k.Kind); !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // ObjectOf returns the permission object of a record kind, as its registration names it.
 func ObjectOf(k domain.Kind) Object {
 	if s, ok := domain.SpecOf(k); ok {
@@ -55,6 +69,9 @@ const (
 	Classify    Action = "classify"  // classify an information set, override a system's levels
 	Configure   Action = "configure" // change the municipality's model of a kind (classification, requirements)
 )
+
+// Actions lists every action the policy may name.
+var Actions = []Action{Read, Write, Create, Update, Delete, Review, Adopt, AssignOwner, Comment, Classify, Configure}
 
 // Scope is how far a grant reaches.
 type scope string
