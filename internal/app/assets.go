@@ -42,6 +42,12 @@ func (a *App) requirements(ctx context.Context, mun int64, as []domain.Asset) er
 	if err != nil {
 		return err
 	}
+	return a.requirementsFrom(ctx, mun, as, rules)
+}
+
+// requirementsFrom sets the requirements of each asset from rules and the SoA statuses of
+// the controls they name (one read).
+func (a *App) requirementsFrom(ctx context.Context, mun int64, as []domain.Asset, rules []domain.RequirementRule) error {
 	ids := make([]string, 0, len(rules))
 	for _, r := range rules {
 		if !slices.Contains(ids, r.ControlID) {
@@ -80,29 +86,75 @@ func (a *App) Asset(ctx context.Context, c Caller, mun, id int64) (domain.Asset,
 	return one[0], nil
 }
 
-// AssetNeighbours returns what asset id carries and what carries it, as far as the caller may
-// read them (an asset of a unit the caller cannot see is left out, not named). Returns ENotFound.
-func (a *App) AssetNeighbours(ctx context.Context, c Caller, mun, id int64) (carries, carriedBy []store.AssetRef, err error) {
-	if _, err := a.record(ctx, c, mun, domain.KindAsset, id); err != nil {
-		return nil, nil, err
+// AssetDetail is what an asset's page shows besides the asset: the model its levels are
+// named on, what it carries and what carries it (as far as the caller may read them), a
+// system's overridden levels and the assets that carry it (which it may not carry), an
+// information set's classifications.
+type AssetDetail struct {
+	Asset           domain.Asset
+	Model           AssetModel
+	Carries         []store.AssetRef
+	CarriedBy       []store.AssetRef
+	Carriers        []int64
+	Overrides       []domain.LevelOverride
+	Classifications []domain.Classification
+}
+
+// AssetDetail returns a readable asset with what its page shows. Returns ENotFound.
+func (a *App) AssetDetail(ctx context.Context, c Caller, mun, id int64) (AssetDetail, error) {
+	var d AssetDetail
+	if err := a.member(c, mun); err != nil {
+		return d, err
 	}
-	carries, carriedBy, err = a.db.AssetNeighbours(ctx, mun, id)
+	as, err := a.db.GetAsset(ctx, mun, id)
 	if err != nil {
-		return nil, nil, err
+		return d, err
+	}
+	if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, target(as.Record)) {
+		return d, domain.NotFound()
+	}
+	model, rules, err := a.db.AssetModel(ctx, mun)
+	if err != nil {
+		return d, err
+	}
+	d.Model = AssetModel{Model: model, Rules: rules}
+	one := []domain.Asset{as}
+	if err := a.requirementsFrom(ctx, mun, one, rules); err != nil {
+		return d, err
+	}
+	d.Asset = one[0]
+	if d.Carries, d.CarriedBy, err = a.db.AssetNeighbours(ctx, mun, id); err != nil {
+		return d, err
 	}
 	hidden := func(r store.AssetRef) bool {
 		return !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, &authz.Target{Kind: domain.KindAsset, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID})
 	}
-	return slices.DeleteFunc(carries, hidden), slices.DeleteFunc(carriedBy, hidden), nil
+	d.Carries, d.CarriedBy = slices.DeleteFunc(d.Carries, hidden), slices.DeleteFunc(d.CarriedBy, hidden)
+	if as.AssetKind.Carrier() {
+		if d.Overrides, err = a.db.LevelOverrides(ctx, id); err != nil {
+			return d, err
+		}
+		if d.Carriers, err = a.db.AssetCarriers(ctx, id); err != nil {
+			return d, err
+		}
+	} else if d.Classifications, err = a.db.ListClassifications(ctx, mun, id); err != nil {
+		return d, err
+	}
+	return d, nil
 }
 
-// AssetCarriers returns the ids of every asset that carries asset id, directly or through
-// systems (what it may not carry: that would be a cycle). Returns ENotFound.
-func (a *App) AssetCarriers(ctx context.Context, c Caller, mun, id int64) ([]int64, error) {
-	if _, err := a.record(ctx, c, mun, domain.KindAsset, id); err != nil {
+// AssetCandidates returns up to limit readable assets whose name contains query, by name:
+// what the page of a system offers to add to what it carries (names only: no levels or
+// requirements are read).
+func (a *App) AssetCandidates(ctx context.Context, c Caller, mun int64, query string, limit int) ([]domain.Asset, error) {
+	if err := a.member(c, mun); err != nil {
 		return nil, err
 	}
-	return a.db.AssetCarriers(ctx, id)
+	v := a.az.Filter(c.P, mun, authz.ObjAsset, authz.Read)
+	if v.None() {
+		return nil, domain.Forbidden()
+	}
+	return a.db.ListAssets(ctx, mun, v, store.AssetFilter{Query: query, Limit: limit, Bare: true})
 }
 
 // CreateAsset validates and stores a new asset. The owner defaults to the caller. Returns

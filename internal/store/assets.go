@@ -38,6 +38,7 @@ type AssetFilter struct {
 	Unclassified bool          // information sets without a classification
 	Reclassify   bool          // assets marked for re-classification
 	PersonalData bool
+	Bare         bool // the assets alone, without what they carry and their classifications
 	Query        string
 	After        *domain.Cursor
 	Limit        int
@@ -89,6 +90,12 @@ func (s *Store) ListAssets(ctx context.Context, mun int64, v domain.Visibility, 
 	out := []domain.Asset{}
 	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list assets: %w", err)
+	}
+	if f.Bare {
+		for i := range out {
+			out[i].SyncEffective()
+		}
+		return out, nil
 	}
 	return out, s.assetDetails(ctx, out)
 }

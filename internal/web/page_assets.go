@@ -413,41 +413,23 @@ const candidateSize = 50
 // parts; formName and f carry the errors of an inline form that failed.
 func (s *Server) renderAsset(c *gin.Context, status int, mid, id int64, formName string, f formState) {
 	ctx, cl := c.Request.Context(), s.caller(c)
-	a, err := s.app.Asset(ctx, cl, mid, id)
+	d, err := s.app.AssetDetail(ctx, cl, mid, id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	pg := assetShowPage{Asset: a, Due: a.Due(s.app.Today())}
+	a := d.Asset
+	pg := assetShowPage{Asset: a, Due: a.Due(s.app.Today()), Carries: d.Carries, CarriedBy: d.CarriedBy, Classifications: d.Classifications,
+		Labels: d.Model.Model.Labels, ModelName: d.Model.Model.Name, ModelVersion: d.Model.Model.Version}
 	if pg.recordParts, err = s.loadRecordParts(c, mid, domain.KindAsset, a.Record, formName, f); err != nil {
-		s.fail(c, err)
-		return
-	}
-	m, err := s.app.GetAssetModel(ctx, cl, mid)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	pg.Labels, pg.ModelName, pg.ModelVersion = m.Model.Labels, m.Model.Name, m.Model.Version
-	if pg.Carries, pg.CarriedBy, err = s.app.AssetNeighbours(ctx, cl, mid, id); err != nil {
-		s.fail(c, err)
-		return
-	}
-	var ovs []domain.LevelOverride
-	if a.AssetKind.Carrier() {
-		if ovs, err = s.app.LevelOverrides(ctx, cl, mid, id); err != nil {
-			s.fail(c, err)
-			return
-		}
-	} else if pg.Classifications, err = s.app.Classifications(ctx, cl, mid, id); err != nil {
 		s.fail(c, err)
 		return
 	}
 	for _, asp := range domain.Aspects {
 		row := aspectRow{Aspect: asp, Level: a.Effective.Get(asp)}
-		for i := range ovs {
-			if ovs[i].Aspect == asp {
-				row.Override = &ovs[i]
+		for i := range d.Overrides {
+			if d.Overrides[i].Aspect == asp {
+				row.Override = &d.Overrides[i]
 			}
 		}
 		for _, r := range pg.Carries {
@@ -468,22 +450,18 @@ func (s *Server) renderAsset(c *gin.Context, status int, mid, id int64, formName
 		if len(pg.CandidateQuery) > 200 {
 			pg.CandidateQuery = pg.CandidateQuery[:200]
 		}
-		carriers, err := s.app.AssetCarriers(ctx, cl, mid, id) // carrying one of them would be a cycle
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		cands, err := s.app.Assets(ctx, cl, mid, store.AssetFilter{Query: pg.CandidateQuery, Limit: candidateSize + len(a.Carries) + len(carriers) + 2})
+		skip := len(a.Carries) + len(d.Carriers) + 1 // carrying one of the carriers would be a cycle
+		cands, err := s.app.AssetCandidates(ctx, cl, mid, pg.CandidateQuery, candidateSize+skip)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
 		for _, x := range cands {
-			if x.ID != a.ID && !slices.Contains(a.Carries, x.ID) && !slices.Contains(carriers, x.ID) && len(pg.Candidates) < candidateSize {
+			if x.ID != a.ID && !slices.Contains(a.Carries, x.ID) && !slices.Contains(d.Carriers, x.ID) && len(pg.Candidates) < candidateSize {
 				pg.Candidates = append(pg.Candidates, store.AssetRef{ID: x.ID, Title: x.Title, AssetKind: x.AssetKind})
 			}
 		}
-		pg.MoreCandidates = len(cands) > candidateSize+len(a.Carries)+len(carriers)
+		pg.MoreCandidates = len(cands) >= candidateSize+skip
 	}
 	units, err := s.app.OrgUnits(ctx, cl, mid)
 	if err != nil {

@@ -21,6 +21,7 @@ func TestPagesIssueABoundedNumberOfStatements(t *testing.T) {
 	coord, auditor := env.login("samordnare"), env.login("revisor")
 	soc := env.unit("Exempelkommun/Socialförvaltningen")
 	doc := env.doc(tDocSocDraft)
+	sys, set := env.extra["asset/system/false"], env.extra["asset/set/false"]
 	m := fmt.Sprintf("/m/%d", env.ex)
 	pages := []struct {
 		who  *testClient
@@ -37,6 +38,12 @@ func TestPagesIssueABoundedNumberOfStatements(t *testing.T) {
 		{coord, m + "/reviews?due=all"},
 		{coord, m + "/calendar"},
 		{auditor, m + "/audit"},
+		{coord, m + "/assets"},
+		{coord, m + "/assets?min_level=3&kind=system"},
+		{coord, fmt.Sprintf("/api/v1/municipalities/%d/assets", env.ex)},
+		{coord, fmt.Sprintf("%s/assets/%d", m, sys)},
+		{coord, fmt.Sprintf("%s/assets/%d", m, set)},
+		{coord, fmt.Sprintf("/api/v1/municipalities/%d/assets/%d", env.ex, sys)},
 	}
 	count := func() map[string]int64 {
 		out := map[string]int64{}
@@ -64,6 +71,29 @@ func TestPagesIssueABoundedNumberOfStatements(t *testing.T) {
 		}
 		env.newEvidence("samordnare", env.ex, d.ID)
 		if _, err := env.app.AddComment(env.ctx, env.caller("samordnare"), env.ex, "document", d.ID, "Synpunkt"); err != nil {
+			t.Fatal(err)
+		}
+		// An information set, classified, carried by the target system and by a new one.
+		name, info, system, lv := fmt.Sprintf("Fler mängder %02d", i), "information", "system", i%5
+		a, err := env.app.CreateAsset(env.ctx, env.caller("samordnare"), env.ex, domain.AssetInput{Name: &name, Kind: &info, OrgUnitID: &soc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reason := "ny"
+		if _, err := env.app.ClassifyAsset(env.ctx, env.caller("samordnare"), env.ex, a.ID, domain.ClassificationInput{
+			Confidentiality: &lv, Integrity: &lv, Availability: &lv, Traceability: &lv, Rationale: &reason}); err != nil {
+			t.Fatal(err)
+		}
+		carried, err := env.app.Asset(env.ctx, env.caller("samordnare"), env.ex, sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		carries := append(carried.Carries, a.ID)
+		if _, err := env.app.UpdateAsset(env.ctx, env.caller("samordnare"), env.ex, sys, domain.AssetInput{Carries: &carries}); err != nil {
+			t.Fatal(err)
+		}
+		sysName := fmt.Sprintf("Fler system %02d", i)
+		if _, err := env.app.CreateAsset(env.ctx, env.caller("samordnare"), env.ex, domain.AssetInput{Name: &sysName, Kind: &system, OrgUnitID: &soc, Carries: &[]int64{a.ID}}); err != nil {
 			t.Fatal(err)
 		}
 	}
