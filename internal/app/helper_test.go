@@ -24,7 +24,7 @@ const password = "rätt-lösenord-123"
 // fixture is a real SQLite database with two municipalities, their org units and a person
 // for each role, built through the service layer the way an administrator would.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	path  string
 	now   time.Time // the store clock; change with advance
@@ -47,7 +47,7 @@ type fixture struct {
 	coordBID int64
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{t: t, ctx: ctx, path: storetest.DSN(t), now: start}

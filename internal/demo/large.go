@@ -22,11 +22,11 @@ const LargeName = "Storstad"
 // LargeSize is the size of kommun-L (about twice Stockholm's ISMS): org units, people,
 // governing documents and audit entries.
 type LargeSize struct {
-	Units, Users, Documents, AuditEntries int
+	Units, Users, Documents, AuditEntries, Assets int
 }
 
 // KommunL is the dataset the performance issue measures against.
-var KommunL = LargeSize{Units: 80, Users: 3000, Documents: 100_000, AuditEntries: 2_000_000}
+var KommunL = LargeSize{Units: 80, Users: 3000, Documents: 100_000, AuditEntries: 2_000_000, Assets: 10_000}
 
 // HasLarge reports whether the large municipality is there already.
 func HasLarge(ctx context.Context, a *app.App) (bool, error) {
@@ -293,6 +293,10 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 			}
 		}
 
+		if err := seedLargeAssets(l, mun, size.Assets, units, owners, ownerIDs, pick, today, now, say); err != nil {
+			return err
+		}
+
 		// Two years of audit trail, oldest first, on one valid chain.
 		actors := append(append([]int64{}, ownerIDs...), staffIDs...)
 		step := 2 * 365 * 24 * time.Hour / time.Duration(max(1, size.AuditEntries))
@@ -371,7 +375,7 @@ func SeedRiket(ctx context.Context, a *app.App, s *store.Store, n int, seed uint
 	rng := rand.New(rand.NewPCG(seed, seed^0x217e7))
 	var docs, people int
 	for i := 1; i <= n; i++ {
-		size := LargeSize{Units: 5 + rng.IntN(16), Users: 20 + rng.IntN(181), Documents: 50 + rng.IntN(551), AuditEntries: 1000 + rng.IntN(5001)}
+		size := LargeSize{Units: 5 + rng.IntN(16), Users: 20 + rng.IntN(181), Documents: 50 + rng.IntN(551), AuditEntries: 1000 + rng.IntN(5001), Assets: 20 + rng.IntN(181)}
 		spec := munSpec{Name: fmt.Sprintf("Riket %03d kommun", i), OrgNumber: orgNumber(212000_0000 + int64(i)*10), Prefix: fmt.Sprintf("%s%03d", RiketPrefix, i), Size: size}
 		say := func(format string, args ...any) {
 			fmt.Fprintf(progress, "\rriket: kommun %3d/%d, %-45s %5.1f s", i, n, fmt.Sprintf(format, args...), time.Since(start).Seconds())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,7 +37,7 @@ func seededApp(t *testing.T) (*app.App, *store.Store) {
 func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
 	ctx := context.Background()
 	a, s := seededApp(t)
-	size := LargeSize{Units: 12, Users: 600, Documents: 1000, AuditEntries: 25_000}
+	size := LargeSize{Units: 12, Users: 600, Documents: 1000, AuditEntries: 25_000, Assets: 2000}
 	var progress bytes.Buffer
 	if err := SeedLarge(ctx, a, s, size, 7, &progress); err != nil {
 		t.Fatal(err)
@@ -76,6 +77,7 @@ func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	overdue = slices.DeleteFunc(overdue, func(d domain.DueItem) bool { return d.Kind != domain.KindDocument })
 	if share := float64(len(overdue)) / float64(size.Documents); share < 0.25 || share > 0.45 {
 		t.Errorf("%.0f %% overdue (open documents), want about 40 %% of all", share*100)
 	}
@@ -96,6 +98,70 @@ func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
 	if _, err := s.VerifyAudit(ctx); err != nil {
 		t.Errorf("audit chain after more writes: %v", err)
 	}
+
+	// Assets: every set classified, the loaded levels are what re-derivation gives, and the
+	// shared register is carried by SharedCarriers systems, whose levels follow it.
+	assets, err := a.Assets(ctx, coord, mun, store.AssetFilter{Limit: size.Assets + 1})
+	if err != nil || len(assets) != size.Assets {
+		t.Fatalf("%d assets, %v", len(assets), err)
+	}
+	var shared domain.Asset
+	for _, as := range assets {
+		if as.AssetKind == domain.AssetInformation && as.Classification == nil {
+			t.Fatalf("set %q is not classified", as.Title)
+		}
+		if as.Title == sharedSetName {
+			shared = as
+		}
+	}
+	carriers, err := s.AssetCarriers(ctx, shared.ID)
+	if err != nil || len(carriers) < SharedCarriers {
+		t.Fatalf("%d systems carry the shared set, %v", len(carriers), err)
+	}
+	four := 4
+	reason := "Omklassad i testet"
+	if _, err := a.ClassifyAsset(ctx, coord, mun, shared.ID, domain.ClassificationInput{Confidentiality: &four, Integrity: &four,
+		Availability: &four, Traceability: &four, Rationale: &reason}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range carriers[:20] {
+		as, err := a.Asset(ctx, coord, mun, id)
+		if err != nil || as.Effective.Max() != 4 {
+			t.Errorf("carrier %d after the shared set became 4: %v %v", id, as.Effective.Max(), err)
+		}
+	}
+	before := map[int64]domain.Levels{}
+	for _, as := range assets {
+		before[as.ID] = as.Effective
+	}
+	sample := assets[len(assets)-50:] // systems and control systems
+	for _, as := range sample {
+		if !as.AssetKind.Carrier() {
+			continue
+		}
+		if _, err := a.SetLevelOverrides(ctx, coord, mun, as.ID, nil); err != nil { // no overrides: a re-derivation
+			t.Fatal(err)
+		}
+		got, _ := a.Asset(ctx, coord, mun, as.ID)
+		if slices.Contains(carriers, as.ID) {
+			continue
+		}
+		if fmt.Sprint(levelsText(got.Effective)) != fmt.Sprint(levelsText(before[as.ID])) {
+			t.Errorf("%s: loaded levels %v, re-derived %v", as.Title, levelsText(before[as.ID]), levelsText(got.Effective))
+		}
+	}
+}
+
+func levelsText(l domain.Levels) []string {
+	var out []string
+	for _, a := range domain.Aspects {
+		if v := l.Get(a); v != nil {
+			out = append(out, fmt.Sprint(*v))
+		} else {
+			out = append(out, "-")
+		}
+	}
+	return out
 }
 
 // The riket set: many small municipalities from one seed, each a working municipality of its
