@@ -207,6 +207,23 @@ func BenchmarkKommunL(b *testing.B) {
 	m := fmt.Sprintf("/m/%d", mun)
 	api := fmt.Sprintf("/api/v1/municipalities/%d", mun)
 	doc := func(i int) int64 { return docIDs[i%len(docIDs)] }
+	assets, err := a.Assets(ctx, coordCaller, mun, store.AssetFilter{Limit: 1000})
+	if err != nil || len(assets) == 0 {
+		b.Fatalf("no assets in kommun-L (rebuild it): %v", err)
+	}
+	var setIDs, sysIDs []int64
+	for _, as := range assets {
+		if as.AssetKind == domain.AssetInformation {
+			setIDs = append(setIDs, as.ID)
+		} else {
+			sysIDs = append(sysIDs, as.ID)
+		}
+	}
+	set := func(i int) int64 { return setIDs[i%len(setIDs)] }
+	system := func(i int) int64 { return sysIDs[i%len(sysIDs)] }
+	sqlAloneAssets := func(f store.AssetFilter) func(int) error {
+		return func(int) error { _, err := s.ListAssets(ctx, mun, domain.Visibility{All: true}, f); return err }
+	}
 
 	// The references. The bare handler answers JSON of the size of one document's answer.
 	sample, _ := json.Marshal(docs[0])
@@ -217,6 +234,7 @@ func BenchmarkKommunL(b *testing.B) {
 	bareClient := &loadClient{c: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients * 2}}, base: bs.URL}
 	ref := drive("bare gin, JSON of a document's size", per, func(int) error { return bareClient.do("GET", "/x", nil) })
 	all := domain.Visibility{All: true}
+	three := 3
 	sqlAlone := map[string]loadResult{
 		"documents": drive("SQL alone: documents, first 100", per, func(int) error {
 			_, err := s.ListDocuments(ctx, mun, all, store.DocumentFilter{Limit: 101})
@@ -229,6 +247,12 @@ func BenchmarkKommunL(b *testing.B) {
 		}),
 		"document": drive("SQL alone: one document", per, func(i int) error {
 			_, err := s.GetDocument(ctx, mun, doc(i))
+			return err
+		}),
+		"assets":         drive("SQL alone: assets, first 100", per, sqlAloneAssets(store.AssetFilter{Limit: 101})),
+		"assets level 3": drive("SQL alone: systems with a level ≥ 3, first 100", per, sqlAloneAssets(store.AssetFilter{Kind: domain.AssetSystem, MinLevel: &three, Limit: 101})),
+		"asset": drive("SQL alone: one asset", per, func(i int) error {
+			_, err := s.GetAsset(ctx, mun, system(i))
 			return err
 		}),
 	}
@@ -260,6 +284,19 @@ func BenchmarkKommunL(b *testing.B) {
 		{"GET audit, actor=storstad-0500", "", get(auditor, api+"/audit?actor=storstad-0500")},
 		{"GET audit, actor without entries", "", get(auditor, api+"/audit?actor=nobody")},
 		{"GET audit, one day", "", get(auditor, api+"/audit?from=2026-01-15&to=2026-01-15")},
+		{"GET assets (JSON, first 100)", "assets", get(coord, api+"/assets")},
+		{"GET assets (JSON), systems level ≥ 3", "assets level 3", get(coord, api+"/assets?kind=system&min_level=3")},
+		{"GET asset (JSON), a system", "asset", func(i int) error { return coord.do("GET", fmt.Sprintf("%s/assets/%d", api, system(i)), nil) }},
+		{"GET asset register page", "", get(coord, m+"/assets")},
+		{"GET asset register, confidentiality ≥ 3", "", get(coord, m+"/assets?aspect=confidentiality&min_level=3")},
+		{"GET asset register, information owner", "", get(owner, m+"/assets")},
+		{"GET asset page, a system", "", func(i int) error { return coord.do("GET", fmt.Sprintf("%s/assets/%d", m, system(i)), nil) }},
+		{"GET asset page, a set", "", func(i int) error { return coord.do("GET", fmt.Sprintf("%s/assets/%d", m, set(i)), nil) }},
+		{"PUT classification of a set (API)", "", func(i int) error {
+			l := 1 + i%3
+			return coord.do("PUT", fmt.Sprintf("%s/assets/%d/classification", api, set(i)), map[string]any{"confidentiality": l, "integrity": l,
+				"availability": l, "traceability": l, "rationale": "Lasttest"})
+		}},
 		{"POST comment (API)", "", func(i int) error {
 			return coord.do("POST", fmt.Sprintf("%s/documents/%d/comments", api, doc(i)), map[string]string{"body": "Lasttest"})
 		}},
@@ -285,7 +322,7 @@ func BenchmarkKommunL(b *testing.B) {
 			r.p95.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.cpu.Round(10*time.Microsecond), 100*r.rps/ref.rps, vsSQL, r.errs)
 	}
 	row(ref, "")
-	for _, k := range []string{"document", "documents", "reviews"} {
+	for _, k := range []string{"document", "documents", "reviews", "assets", "assets level 3", "asset"} {
 		row(sqlAlone[k], "")
 	}
 	only := os.Getenv("LISA_LOAD_ONLY") // a part of the endpoints' names, to profile one
