@@ -26,7 +26,7 @@ type DocumentFilter struct {
 
 // ListDocuments returns the governing documents of mun (the title search ignores case, Å and
 // å alike, on both databases) that v lets through, by title: one page of f.Limit rows after
-// f.After, read through the records_title index in order (no sort of the whole list).
+// f.After, read through the records_title_vis index in order (no sort of the whole list).
 func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibility, f DocumentFilter) ([]domain.Document, error) {
 	q, args := documentsQuery(mun, v, f)
 	query, a, err := s.in(q, args...)

@@ -451,7 +451,7 @@ func (s *Store) SaveRecord(ctx context.Context, a Actor, r *domain.Record, actio
 
 // RecordList is one page of a kind's register: the kind's own conditions, a title search and
 // the keyset page after After in title order. Every kind's list is made by it, so that each
-// reads the records_title index in order and never sorts the whole register.
+// reads the records_title_vis index in order and never sorts the whole register.
 type RecordList struct {
 	where []string
 	args  []any

@@ -207,16 +207,14 @@ func BenchmarkKommunL(b *testing.B) {
 	m := fmt.Sprintf("/m/%d", mun)
 	api := fmt.Sprintf("/api/v1/municipalities/%d", mun)
 	doc := func(i int) int64 { return docIDs[i%len(docIDs)] }
-	assets, err := a.Assets(ctx, coordCaller, mun, store.AssetFilter{Limit: 1000})
-	if err != nil || len(assets) == 0 {
-		b.Fatalf("no assets in kommun-L (rebuild it): %v", err)
-	}
 	var setIDs, sysIDs []int64
-	for _, as := range assets {
-		if as.AssetKind == domain.AssetInformation {
-			setIDs = append(setIDs, as.ID)
-		} else {
-			sysIDs = append(sysIDs, as.ID)
+	for kind, ids := range map[domain.AssetKind]*[]int64{domain.AssetInformation: &setIDs, domain.AssetSystem: &sysIDs} {
+		assets, err := a.Assets(ctx, coordCaller, mun, store.AssetFilter{Kind: kind, Limit: 1000})
+		if err != nil || len(assets) == 0 {
+			b.Fatalf("no assets of kind %s in kommun-L (rebuild it): %v", kind, err)
+		}
+		for _, as := range assets {
+			*ids = append(*ids, as.ID)
 		}
 	}
 	set := func(i int) int64 { return setIDs[i%len(setIDs)] }
