@@ -125,9 +125,21 @@ func (ls levelLabels) Options() []option {
 	return out
 }
 
+// assetRow is one row of the register, computed in Go (a template walking every asset's
+// requirements and levels costs more than the query).
+type assetRow struct {
+	ID                           int64
+	Title, Kind, Unit, Status    string
+	Levels                       [4]string // K R T S, "–" when unknown
+	Gaps, Met                    bool      // some requirement unmet; all met
+	Active, Reclassify, Separate bool
+	NextReview                   string
+	Due                          string // overdue, soon or ""
+}
+
 type assetListPage struct {
 	Base
-	Assets       []domain.Asset
+	Rows         []assetRow
 	Units        map[int64]string
 	UnitList     []domain.OrgUnit
 	Filter       store.AssetFilter
@@ -172,11 +184,36 @@ func (s *Server) assetList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	pg := assetListPage{Base: s.base(c, s.i18n.T(lang(c), "asset.list_title")), Assets: as, Units: unitNames(units), UnitList: units,
+	pg := assetListPage{Base: s.base(c, s.i18n.T(lang(c), "asset.list_title")), Units: unitNames(units), UnitList: units,
 		Filter: f, Mine: c.Query("mine") == "1", Labels: m.Model.Labels, NextURL: next, Paged: paged(c, next), Today: s.app.Today(),
 		CanCreate: s.app.CanSome(cl, mid, authz.ObjAsset, authz.Create), CanConfigure: s.app.Can(cl, mid, authz.ObjAsset, authz.Configure, nil)}
 	if f.MinLevel != nil {
 		pg.MinLevel = strconv.Itoa(*f.MinLevel)
+	}
+	tr := s.i18n.For(lang(c))
+	today := s.app.Today()
+	for _, a := range as {
+		r := assetRow{ID: a.ID, Title: a.Title, Kind: tr.T("assetkind." + string(a.AssetKind)), Unit: pg.Units[a.OrgUnitID],
+			Status: tr.T("assetstatus." + a.Status), Active: a.Status == domain.AssetActive, Reclassify: a.ReclassifyReason != "",
+			Separate: a.SeparateAnalysis, Met: len(a.Requirements) > 0}
+		for i, asp := range domain.Aspects {
+			if l := a.Effective.Get(asp); l != nil {
+				r.Levels[i] = strconv.Itoa(*l)
+			}
+		}
+		for _, q := range a.Requirements {
+			if !q.Met {
+				r.Gaps, r.Met = true, false
+				break
+			}
+		}
+		if a.NextReviewAt != nil {
+			r.NextReview = a.NextReviewAt.String()
+			if st := domain.DueStateOf(a.NextReviewAt, today); st == domain.DueOverdue || st == domain.DueSoon {
+				r.Due = string(st)
+			}
+		}
+		pg.Rows = append(pg.Rows, r)
 	}
 	s.render(c, http.StatusOK, "assets", pg)
 }
