@@ -605,23 +605,3 @@ func containsID(ids []int64, id int64) bool {
 	}
 	return false
 }
-
-// CarryCycle reports whether system id carrying carries would close a cycle, given reach:
-// the assets each asset carries now (the municipality's carrying graph without id's own).
-func CarryCycle(id int64, carries []int64, reach map[int64][]int64) bool {
-	seen := map[int64]bool{}
-	stack := append([]int64(nil), carries...)
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if n == id {
-			return true
-		}
-		if seen[n] {
-			continue
-		}
-		seen[n] = true
-		stack = append(stack, reach[n]...)
-	}
-	return false
-}

@@ -242,7 +242,7 @@ func TestAssetImportPreviewsNamesEveryBadRowAndAppliesAllOrNothing(t *testing.T)
 	if env.assetCount(t) != before {
 		t.Fatal("the preview stored assets")
 	}
-	data := bytes.SplitN([]byte(res.Body.String()), []byte(`name="data" value="`), 2)
+	data := bytes.SplitN(res.Body.Bytes(), []byte(`name="data" value="`), 2)
 	if len(data) != 2 {
 		t.Fatal("the preview carries no file to confirm")
 	}
