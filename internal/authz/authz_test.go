@@ -251,11 +251,13 @@ func TestPolicyFileVocabulary(t *testing.T) {
 		roles[string(r)] = true
 	}
 	objs := map[string]bool{}
-	for _, o := range []Object{ObjOrg, ObjUser, ObjDocument, ObjControl, ObjReview, ObjAudit} {
+	for _, o := range []Object{ObjOrg, ObjUser, ObjDocument, ObjControl, ObjReview, ObjAudit,
+		ObjRisk, ObjRiskMatrix} { // risks (issue 9)
 		objs[string(o)] = true
 	}
 	acts := map[string]bool{}
-	for _, a := range []Action{Read, Write, Create, Update, Delete, Review, Adopt, AssignOwner, Comment} {
+	for _, a := range []Action{Read, Write, Create, Update, Delete, Review, Adopt, AssignOwner, Comment,
+		Accept} { // risks (issue 9)
 		acts[string(a)] = true
 	}
 	scopes := map[string]bool{string(scopeAll): true, string(scopeOwnUnits): true, string(scopePublished): true, string(scopeOwned): true}
