@@ -620,20 +620,18 @@ func (a *App) RiskDecisions(ctx context.Context, c Caller, mun int64, limit int)
 	return d, err
 }
 
-// ExportRisks streams the risk register (filtered as q) that the caller may read to row, by
-// title, a page of the register at a time (at most store.MaxExportRows). Returns ENotFound,
-// EForbidden, EInvalid.
-func (a *App) ExportRisks(ctx context.Context, c Caller, mun int64, q RiskQuery, row func(domain.Risk, domain.RiskMatrix) error) error {
+// ExportRisks streams the risk register (filtered as q) that the caller may read to page, by
+// title, a page of the register (500 risks) at a time, at most store.MaxExportRows. Returns
+// ENotFound, EForbidden, EInvalid.
+func (a *App) ExportRisks(ctx context.Context, c Caller, mun int64, q RiskQuery, page func([]domain.Risk, domain.RiskMatrix) error) error {
 	q.After, q.Limit = nil, 500
 	for n := 0; n < store.MaxExportRows; {
 		rs, m, err := a.Risks(ctx, c, mun, q)
 		if err != nil {
 			return err
 		}
-		for _, r := range rs {
-			if err := row(r, m); err != nil {
-				return err
-			}
+		if err := page(rs, m); err != nil {
+			return err
 		}
 		n += len(rs)
 		if len(rs) < q.Limit {
@@ -656,4 +654,31 @@ func (a *App) RiskTitles(ctx context.Context, c Caller, mun int64, kind domain.K
 		return map[int64]string{}, nil
 	}
 	return a.db.RiskTitles(ctx, mun, kind, v, ids)
+}
+
+// AssetNames returns the names of those of ids that are assets of mun the caller may read
+// (under the asset kind's own permissions, which the assets branch adds to the policy).
+// Returns ENotFound.
+func (a *App) AssetNames(ctx context.Context, c Caller, mun int64, ids []int64) (map[int64]string, error) {
+	if err := a.member(c, mun); err != nil {
+		return nil, err
+	}
+	v := a.az.Filter(c.P, mun, authz.ObjectOf(domain.RiskAssetKind), authz.Read)
+	if v.None() {
+		return map[int64]string{}, nil
+	}
+	return a.db.RiskTitles(ctx, mun, domain.RiskAssetKind, v, ids)
+}
+
+// RiskChoices returns the first limit records of kind (risk_analysis, or the asset kind) of
+// mun the caller may read, by title: the pickers of the risk forms. Returns ENotFound.
+func (a *App) RiskChoices(ctx context.Context, c Caller, mun int64, kind domain.Kind, limit int) ([]store.RecordChoice, error) {
+	if err := a.member(c, mun); err != nil {
+		return nil, err
+	}
+	v := a.az.Filter(c.P, mun, authz.ObjectOf(kind), authz.Read)
+	if v.None() {
+		return []store.RecordChoice{}, nil
+	}
+	return a.db.RecordChoices(ctx, mun, kind, v, limit)
 }

@@ -816,8 +816,8 @@ const MaxAcceptanceYears = 3
 // each field.
 func ApplyAcceptance(in AcceptanceInput, today Date) (justification string, validUntil Date, err error) {
 	p := Problems{}
-	if in.Justification == nil {
-		p.Add("justification", "err.required")
+	if in.Justification == nil || strings.TrimSpace(*in.Justification) == "" {
+		p.Add("justification", "err.accept_justification")
 	} else {
 		ValidateLongText(p, "justification", *in.Justification, true, 5000)
 		justification = strings.TrimSpace(*in.Justification)

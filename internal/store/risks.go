@@ -1018,3 +1018,26 @@ func (s *Store) RiskTitles(ctx context.Context, mun int64, kind domain.Kind, v d
 	q := `SELECT r.id, r.title FROM records r WHERE r.municipality_id = ? AND r.kind = ? AND r.id IN (?) AND ` + visibilitySQL(v, &args)
 	return s.namesByID(ctx, "risk titles", q, args...)
 }
+
+// RecordChoice is a record a picker offers.
+type RecordChoice struct {
+	ID    int64  `db:"id"`
+	Title string `db:"title"`
+}
+
+// RecordChoices returns the first limit records of kind in mun that v lets through, by title
+// (the pickers of the risk forms: analyses, assets).
+func (s *Store) RecordChoices(ctx context.Context, mun int64, kind domain.Kind, v domain.Visibility, limit int) ([]RecordChoice, error) {
+	args := []any{mun, kind}
+	q := `SELECT r.id, r.title FROM records r WHERE r.municipality_id = ? AND r.kind = ? AND ` + visibilitySQL(v, &args) +
+		` ORDER BY r.title_fold, r.id LIMIT ` + strconv.Itoa(max(limit, 1))
+	query, a, err := s.in(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := []RecordChoice{}
+	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
+		return nil, fmt.Errorf("list record choices: %w", err)
+	}
+	return out, nil
+}
