@@ -72,17 +72,17 @@ func init() {
 		"PUT " + api + "risk-matrix": {own: want{x403, x2xx, x403, x403, x403, x403, x401}, other: otherList, body: func(x *rctx) ([]byte, string) {
 			return x.json(map[string]any{"likelihood_labels": []string{"1", "2", "3", "4", fmt.Sprintf("Nästan säkert %d", x.seq)}})
 		}},
-		"GET " + api + "risks":                  {own: list, other: otherList},
-		"POST " + api + "risks":                 {own: creators, other: otherList, body: riskBody},
-		"GET " + api + "risks/:id":              {own: readers, other: other},
-		"PUT " + api + "risks/:id":              {own: writers, other: other, body: func(x *rctx) ([]byte, string) { return x.json(map[string]any{"threat": fmt.Sprintf("Hot %d", x.seq)}) }},
-		"DELETE " + api + "risks/:id":           {own: want{x404, x2xx, x403, x403, x403, x404, x401}, other: other, setup: freshRisk},
+		"GET " + api + "risks":        {own: list, other: otherList},
+		"POST " + api + "risks":       {own: creators, other: otherList, body: riskBody},
+		"GET " + api + "risks/:id":    {own: readers, other: other},
+		"PUT " + api + "risks/:id":    {own: writers, other: other, body: func(x *rctx) ([]byte, string) { return x.json(map[string]any{"threat": fmt.Sprintf("Hot %d", x.seq)}) }},
+		"DELETE " + api + "risks/:id": {own: want{x404, x2xx, x403, x403, x403, x404, x401}, other: other, setup: freshRisk},
 		// The target's residual level is medium: the coordinator's tier reaches it, management's
 		// too; information owners have no tier by default, auditors may not accept.
 		"POST " + api + "risks/:id/acceptance": {own: want{x404, x2xx, x403, x2xx, x403, x404, x401}, other: other, body: func(x *rctx) ([]byte, string) {
 			return x.json(map[string]any{"justification": fmt.Sprintf("Godtas %d", x.seq), "valid_until": x.env.app.Today().AddMonths(6).String()})
 		}},
-		"GET " + api + "risks/:id/actions":  {own: readers, other: other},
+		"GET " + api + "risks/:id/actions": {own: readers, other: other},
 		"POST " + api + "risks/:id/actions": {own: writers, other: other, body: func(x *rctx) ([]byte, string) {
 			return x.json(map[string]any{"title": fmt.Sprintf("Åtgärd %d", x.seq), "due_at": x.env.app.Today().AddDays(30).String()})
 		}},
@@ -199,4 +199,3 @@ func (e *testEnv) newRisk(username string, mun, unit int64, title string) int64 
 	}
 	return r.ID
 }
-
