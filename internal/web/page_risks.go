@@ -609,8 +609,17 @@ func (s *Server) riskDelete(c *gin.Context) {
 	s.redirect(c, "/m/"+itoa(mid)+"/risks", "flash.risk_deleted")
 }
 
-// The template functions of the risk pages.
+// The template functions of the risk pages, and the coded values of risk changes in the
+// audit trail.
 func init() {
+	auditEnums["status"] = append(auditEnums["status"], "riskstatus.", "analysisstatus.", "actionstatus.")
+	auditEnums["object_type"] = []string{"analysisobject."}
+	auditEnums["treatment"] = []string{"treatment."}
+	auditEnums["level"] = []string{"risklevel."}
+	auditEnums["residual_level"] = []string{"risklevel."}
+	auditEnums["acceptance_level"] = []string{"risklevel."}
+	auditEnums["reason"] = []string{"voidreason."}
+	auditEnums["void_reason"] = []string{"voidreason."}
 	f := templateFuncs
 	f["treatments"] = func() []string { return strs(domain.RiskTreatments) }
 	f["riskstatuses"] = func() []string { return domain.RiskStatuses }
