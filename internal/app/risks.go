@@ -479,7 +479,7 @@ func (a *App) RiskAction(ctx context.Context, c Caller, mun, id int64) (domain.R
 }
 
 // CreateRiskAction adds a treatment action to a readable risk, in the risk's org unit and
-// owned by the risk's owner unless given. Returns ENotFound, EForbidden, EInvalid.
+// owned by the risk's owner (or, for one who may not assign owners, the caller) unless given. Returns ENotFound, EForbidden, EInvalid.
 func (a *App) CreateRiskAction(ctx context.Context, c Caller, mun, risk int64, in domain.RiskActionInput) (domain.RiskAction, error) {
 	r, err := a.record(ctx, c, mun, domain.KindRisk, risk)
 	if err != nil {
@@ -514,8 +514,13 @@ func (a *App) saveRiskAction(ctx context.Context, c Caller, mun, id int64, risk 
 			if in.OrgUnitID == nil {
 				in.OrgUnitID = &risk.OrgUnitID
 			}
-			if in.OwnerID == nil && risk.OwnerID != nil {
+			// The risk's owner answers for its actions, unless the caller may not hand them
+			// to someone else: then the caller does.
+			if in.OwnerID == nil && risk.OwnerID != nil && (*risk.OwnerID == c.P.User.ID || a.az.Can(c.P, mun, authz.ObjRisk, authz.AssignOwner, target(risk))) {
 				in.OwnerID = risk.OwnerID
+			}
+			if in.OwnerID == nil {
+				in.OwnerID = &c.P.User.ID
 			}
 		}
 		if err := domain.ApplyRiskAction(ac, in, a.Today()); err != nil {

@@ -462,21 +462,42 @@ const acceptanceColumns = `a.id, a.risk_id, a.accepted_by, a.accepted_by_name, a
 	a.residual_score, a.residual_level, a.matrix_version, a.voided_at, a.void_reason`
 
 // latestAcceptances returns the latest acceptance of each of risks that has one, with the
-// controls as accepted (two statements).
+// controls as accepted (one statement).
 func (s *Store) latestAcceptances(ctx context.Context, mun int64, risks []int64) ([]domain.RiskAcceptance, error) {
-	out := []domain.RiskAcceptance{}
-	q, a, err := s.in(`SELECT `+acceptanceColumns+` FROM risk_acceptances a JOIN records r ON r.id = a.risk_id
-		WHERE r.municipality_id = ? AND a.risk_id IN (?) AND a.id = (SELECT MAX(b.id) FROM risk_acceptances b WHERE b.risk_id = a.risk_id)`, mun, risks)
+	return s.acceptances(ctx, `r.municipality_id = ? AND a.risk_id IN (?) AND a.id = (SELECT MAX(b.id) FROM risk_acceptances b WHERE b.risk_id = a.risk_id)`, mun, risks)
+}
+
+// acceptances returns the acceptances that cond (on risk_acceptances a and records r, the
+// risk) selects, newest first, each with its controls as accepted: one statement, the
+// controls joined.
+func (s *Store) acceptances(ctx context.Context, cond string, args ...any) ([]domain.RiskAcceptance, error) {
+	q, a, err := s.in(`SELECT `+acceptanceColumns+`, ac.control_record_id, ac.control_ref, ac.status FROM risk_acceptances a JOIN records r ON r.id = a.risk_id
+		LEFT JOIN risk_acceptance_controls ac ON ac.acceptance_id = a.id WHERE `+cond+` ORDER BY a.id DESC, ac.control_ref`, args...)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.db(ctx).SelectContext(ctx, &out, q, a...); err != nil {
+	var rows []struct {
+		domain.RiskAcceptance
+		ControlRecordID sql.NullInt64  `db:"control_record_id"`
+		ControlRef      sql.NullString `db:"control_ref"`
+		Status          sql.NullString `db:"status"`
+	}
+	if err := s.db(ctx).SelectContext(ctx, &rows, q, a...); err != nil {
 		return nil, fmt.Errorf("list acceptances: %w", err)
 	}
-	if len(out) == 0 {
-		return out, nil
+	out := []domain.RiskAcceptance{}
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].ID != r.ID {
+			acc := r.RiskAcceptance
+			acc.Controls = []domain.AcceptedControl{}
+			out = append(out, acc)
+		}
+		if r.ControlRef.Valid {
+			last := &out[len(out)-1]
+			last.Controls = append(last.Controls, domain.AcceptedControl{ControlID: r.ControlRef.String, RecordID: r.ControlRecordID.Int64, Status: domain.ControlStatus(r.Status.String)})
+		}
 	}
-	return out, s.acceptedControls(ctx, out)
+	return out, nil
 }
 
 // acceptedControls fills the controls of acceptances as they stood when accepted.
@@ -506,18 +527,10 @@ func (s *Store) acceptedControls(ctx context.Context, accs []domain.RiskAcceptan
 }
 
 // ListAcceptances returns every acceptance of risk id of mun, newest first (the decisions'
-// history on the risk's page).
+// history on the risk's page; at most 100).
 func (s *Store) ListAcceptances(ctx context.Context, mun, id int64) ([]domain.RiskAcceptance, error) {
-	out := []domain.RiskAcceptance{}
-	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(`SELECT `+acceptanceColumns+` FROM risk_acceptances a JOIN records r ON r.id = a.risk_id
-		WHERE r.municipality_id = ? AND a.risk_id = ? ORDER BY a.id DESC LIMIT 100`), mun, id)
-	if err != nil {
-		return nil, fmt.Errorf("list acceptances: %w", err)
-	}
-	if len(out) == 0 {
-		return out, nil
-	}
-	return out, s.acceptedControls(ctx, out)
+	out, err := s.acceptances(ctx, `r.municipality_id = ? AND a.risk_id = ? AND a.id IN (SELECT b.id FROM risk_acceptances b WHERE b.risk_id = ? ORDER BY b.id DESC LIMIT 100)`, mun, id, id)
+	return out, err
 }
 
 // SaveRisk creates (id == 0) a risk of mun, or changes risk id: mutate gets the current risk
