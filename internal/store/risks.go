@@ -152,7 +152,12 @@ func (s *Store) UpdateRiskMatrix(ctx context.Context, a Actor, mun int64, dryRun
 		if out.AcceptancesVoided, err = s.voidAcceptancesOf(ctx, tx, a, mun, domain.VoidMatrixChanged); err != nil {
 			return err
 		}
-		after := map[string]any{"matrix": next, "mapping": mp, "risks_changed": out.RisksChanged, "acceptances_voided": out.AcceptancesVoided}
+		after := map[string]any{"size": next.Size, "likelihood_labels": next.LikelihoodLabels, "consequence_labels": next.ConsequenceLabels,
+			"thresholds": next.Thresholds, "acceptance_level": next.AcceptanceLevel, "acceptance_tiers": next.AcceptanceTiers, "version": next.Version,
+			"risks_changed": out.RisksChanged, "acceptances_voided": out.AcceptancesVoided}
+		if mp != nil {
+			after["mapping_likelihood"], after["mapping_consequence"] = mp.Likelihood, mp.Consequence
+		}
 		if err := s.appendAudit(ctx, tx, a, Change{MunicipalityID: &mun, Kind: KindRiskMatrix, Action: ActionMatrixUpdate, Before: cur, After: after}); err != nil {
 			return err
 		}
@@ -556,11 +561,18 @@ func (s *Store) SaveRisk(ctx context.Context, a Actor, mun, id int64, mutate fun
 		if err := mutate(ctx, &r); err != nil {
 			return err
 		}
+		// The audit entry keeps the risk without its acceptance (audited on its own).
+		auditView := func(r domain.Risk) domain.Risk { r.Acceptance = nil; return r }
 		action, beforeAny := audit.ActionCreate, any(nil)
 		if before != nil {
-			action, beforeAny = audit.ActionUpdate, before
+			action, beforeAny = audit.ActionUpdate, auditView(*before)
 		}
-		err := s.saveRecord(ctx, a, &r.Record, action, beforeAny, &r, func(ctx context.Context, tx *sqlx.Tx) error {
+		var afterAny any = &r // a new risk has no acceptance; its id is known once saved
+		if r.Acceptance != nil {
+			v := auditView(r)
+			afterAny = &v
+		}
+		err := s.saveRecord(ctx, a, &r.Record, action, beforeAny, afterAny, func(ctx context.Context, tx *sqlx.Tx) error {
 			q := `INSERT INTO risks (analysis_id, threat, vulnerability, likelihood, consequence, score, treatment, treatment_plan, residual_likelihood,
 				residual_consequence, residual_score, residual_reason, matrix_version, record_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 			if before != nil {
@@ -767,11 +779,17 @@ func (s *Store) AcceptRisk(ctx context.Context, a Actor, mun, id int64, decide f
 			}
 		}
 		acc.Valid = true
-		before := map[string]any{"next_review_at": r.NextReviewAt, "acceptance": r.Acceptance}
+		before := map[string]any{"next_review_at": r.NextReviewAt}
+		if r.Acceptance != nil {
+			before["acceptance_id"] = r.Acceptance.ID
+		}
 		until := acc.ValidUntil
 		r.NextReviewAt, r.Acceptance = &until, &acc
+		// The snapshot of the risk as accepted, flat (the audit page lists it field by field).
 		snapshot := map[string]any{
-			"acceptance": acc, "title": r.Title, "likelihood": r.Likelihood, "consequence": r.Consequence, "score": r.Score, "level": r.Level,
+			"acceptance_id": acc.ID, "accepted_by": acc.AcceptedBy, "accepted_by_name": acc.AcceptedByName, "role": acc.Role,
+			"justification": acc.Justification, "valid_until": acc.ValidUntil,
+			"title": r.Title, "likelihood": r.Likelihood, "consequence": r.Consequence, "score": r.Score, "level": r.Level,
 			"treatment": r.Treatment, "residual_likelihood": r.ResidualLikelihood, "residual_consequence": r.ResidualConsequence,
 			"residual_score": r.ResidualScore, "residual_level": r.ResidualLevel, "controls": acc.Controls, "matrix_version": m.Version,
 			"next_review_at": r.NextReviewAt,
