@@ -627,6 +627,14 @@ func init() {
 	f["actionstatuses"] = func() []string { return domain.RiskActionStatuses }
 	f["analysisobjects"] = func() []string { return strs(domain.AnalysisObjects) }
 	f["risklevels"] = func() []string { return strs(domain.RiskLevels) }
+	// ctltitle is a control as a risk names it: its id and title, the id once (the SoA rows'
+	// titles start with it).
+	f["ctltitle"] = func(id, title string) string {
+		if strings.HasPrefix(title, id+" ") || title == id {
+			return title
+		}
+		return id + " " + title
+	}
 	f["deref64"] = func(p *int64) int64 {
 		if p == nil {
 			return 0
