@@ -261,3 +261,42 @@ func TestAssetRequirementsFollowTheSoA(t *testing.T) {
 		t.Errorf("requirements under the municipality's rules: %+v", got.Requirements)
 	}
 }
+
+// A risk analysis of an information asset marks it for re-classification with the
+// analysis's name; classifying it again clears the mark; saving the analysis again without
+// change does not mark it twice.
+func TestRiskAnalysisMarksTheAssetForReclassification(t *testing.T) {
+	f := newFixture(t)
+	set := f.asset(f.owner, domain.AssetInput{Name: sp("Journaler"), Kind: sp("information"), OrgUnitID: &f.unitSoc})
+	f.classify(f.owner, set.ID, 2, 2, 2, 2)
+	an, err := f.app.CreateRiskAnalysis(f.ctx, f.owner, f.munA, domain.RiskAnalysisInput{Title: sp("Journalsystemets risker"), OrgUnitID: &f.unitSoc,
+		ObjectType: sp("asset"), AssetID: &set.ID, AnalysedAt: sp("2025-05-09")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := f.app.Asset(f.ctx, f.owner, f.munA, set.ID)
+	if got.ReclassifyReason != "Riskanalys ”Journalsystemets risker” 2025-05-09" || got.ReclassifyAt == nil {
+		t.Fatalf("after the analysis: reason %q at %v", got.ReclassifyReason, got.ReclassifyAt)
+	}
+	list, err := f.app.Assets(f.ctx, f.coord, f.munA, store.AssetFilter{Reclassify: true})
+	if err != nil || len(list) != 1 || list[0].ID != set.ID {
+		t.Errorf("the register's re-classification filter: %v %v", list, err)
+	}
+	f.classify(f.owner, set.ID, 3, 2, 2, 2)
+	if got, _ = f.app.Asset(f.ctx, f.owner, f.munA, set.ID); got.ReclassifyReason != "" {
+		t.Errorf("classifying did not clear the mark: %q", got.ReclassifyReason)
+	}
+	if _, err := f.app.UpdateRiskAnalysis(f.ctx, f.owner, f.munA, an.ID, domain.RiskAnalysisInput{Method: sp("Workshop")}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = f.app.Asset(f.ctx, f.owner, f.munA, set.ID); got.ReclassifyReason == "" {
+		t.Error("an analysis changed after the re-classification does not mark the asset again")
+	}
+	n := len(f.auditRows(string(domain.KindAsset)))
+	if _, err := f.app.UpdateRiskAnalysis(f.ctx, f.owner, f.munA, an.ID, domain.RiskAnalysisInput{Method: sp("Workshop med IT")}); err != nil {
+		t.Fatal(err)
+	}
+	if m := len(f.auditRows(string(domain.KindAsset))); m != n {
+		t.Errorf("saving the analysis again marked the asset again (%d → %d asset audit entries)", n, m)
+	}
+}

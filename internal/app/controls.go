@@ -232,7 +232,27 @@ func (a *App) updateSoARows(ctx context.Context, c Caller, mun int64, controlIDs
 	for i, u := range orgUnits {
 		units[i] = u.ID
 	}
-	rows, err := a.db.UpdateSoA(ctx, c.actor(), mun, keys, func(ctx context.Context, i int, row *domain.ControlImpl) error {
+	var rows []domain.ControlImpl
+	err = a.db.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if rows, err = a.updateSoA(ctx, c, mun, keys, controlIDs, ins, today, units, &bad, dryRun, asRows); err != nil {
+			return err
+		}
+		// Risks (issue 9): an acceptance of a risk whose linked control fell in status no
+		// longer holds; voided in the same transaction as the change.
+		return a.reassessRiskAcceptances(ctx, c, mun, rows)
+	})
+	if errors.Is(err, errDryRun) {
+		return rows, nil
+	}
+	return rows, err
+}
+
+// updateSoA writes the rows of updateSoARows in the transaction of ctx; bad collects the
+// rejected rows.
+func (a *App) updateSoA(ctx context.Context, c Caller, mun int64, keys [][2]string, controlIDs []string, ins []domain.SoAInput, today domain.Date,
+	units []int64, bad *[]RowError, dryRun, asRows bool) ([]domain.ControlImpl, error) {
+	return a.db.UpdateSoA(ctx, c.actor(), mun, keys, func(ctx context.Context, i int, row *domain.ControlImpl) error {
 		err := a.applySoA(ctx, c, mun, row, ins[i], today, units)
 		if err == nil || !asRows {
 			return err
@@ -241,21 +261,17 @@ func (a *App) updateSoARows(ctx context.Context, c Caller, mun int64, controlIDs
 		if e.Code != domain.EInvalid && e.Code != domain.EForbidden && e.Code != domain.ENotFound {
 			return err
 		}
-		bad = append(bad, RowError{Row: i + 1, ControlID: controlIDs[i], Message: e.Message, Fields: e.Fields})
+		*bad = append(*bad, RowError{Row: i + 1, ControlID: controlIDs[i], Message: e.Message, Fields: e.Fields})
 		return store.ErrSkipRow // go on without writing it, to report every bad row at once
 	}, func() error {
-		if len(bad) > 0 {
-			return rowsError(bad)
+		if len(*bad) > 0 {
+			return rowsError(*bad)
 		}
 		if dryRun {
 			return errDryRun
 		}
 		return nil
 	})
-	if errors.Is(err, errDryRun) {
-		return rows, nil
-	}
-	return rows, err
 }
 
 var errDryRun = errors.New("dry run: roll back")

@@ -235,8 +235,9 @@ func wantCode(t *testing.T, err error, code domain.Code) *domain.Error {
 	return e
 }
 
-// Kinds the service tests declare for the cross-kind lists: risks and assets, read like
-// documents but for staff; and a kind nobody but the coordinator may read.
+// Kinds the service tests declare for the cross-kind lists: assets, read like documents but
+// for staff; and a kind nobody but the coordinator may read. (Risks are a real kind since
+// issue 9, with the same read rules in policies/policy.csv.)
 func init() {
 	for _, k := range []domain.KindSpec{
 		{Kind: "t_risk", Section: "t_risks", Statuses: []string{"open"}},

@@ -28,10 +28,14 @@ const (
 	ObjReview   Object = "review"
 	ObjAudit    Object = "audit"
 	ObjAsset    Object = "asset"
+	// Risks (issue 9): risk analyses, risks and treatment actions share one object; the
+	// matrix is the municipality's scale.
+	ObjRisk       Object = "risk"
+	ObjRiskMatrix Object = "risk_matrix"
 )
 
 // objects are the objects that are not a record kind's (each kind's comes from its registration).
-var objects = []Object{ObjOrg, ObjUser, ObjReview, ObjAudit}
+var objects = []Object{ObjOrg, ObjUser, ObjReview, ObjAudit, ObjRiskMatrix}
 
 // Objects lists every object the policy may name: the fixed ones and every registered kind's.
 func Objects() []Object {
@@ -68,10 +72,11 @@ const (
 	Comment     Action = "comment"
 	Classify    Action = "classify"  // classify an information set, override a system's levels
 	Configure   Action = "configure" // change the municipality's model of a kind (classification, requirements)
+	Accept      Action = "accept"    // a risk's residual risk, within the tiers (CanAccept)
 )
 
 // Actions lists every action the policy may name.
-var Actions = []Action{Read, Write, Create, Update, Delete, Review, Adopt, AssignOwner, Comment, Classify, Configure}
+var Actions = []Action{Read, Write, Create, Update, Delete, Review, Adopt, AssignOwner, Comment, Classify, Configure, Accept}
 
 // Scope is how far a grant reaches.
 type scope string
@@ -214,4 +219,40 @@ func (a *Authorizer) Can(p *Principal, mun int64, obj Object, act Action, t *Tar
 // (used to decide whether to show a page or a button at all).
 func (a *Authorizer) CanSome(p *Principal, mun int64, obj Object, act Action) bool {
 	return !a.Filter(p, mun, obj, act).None()
+}
+
+// CanAccept reports whether p may accept the residual risk of target t, whose residual level
+// is level, in mun: one of the roles p holds there must both be granted accept on risks (in
+// t's scope) and have a tier of the municipality's delegation (tiers, from its risk matrix)
+// that reaches level. role is the role that decides (the one with the highest tier).
+func (a *Authorizer) CanAccept(p *Principal, mun int64, t *Target, tiers []domain.AcceptanceTier, level domain.RiskLevel) (role domain.Role, ok bool) {
+	for _, r := range p.Roles(mun) {
+		if !domain.TierAllows(tiers, r.Role, level) {
+			continue
+		}
+		one := &Principal{User: p.User, Assignments: []domain.RoleAssignment{r}}
+		if r.Role == domain.RoleAdmin {
+			continue
+		}
+		if a.Can(one, mun, ObjRisk, Accept, t) && (!ok || domain.TierMax(tiers, r.Role).Rank() > domain.TierMax(tiers, role).Rank()) {
+			role, ok = r.Role, true
+		}
+	}
+	return role, ok
+}
+
+// AcceptTier is the highest residual level p may accept in mun under tiers (any risk they may
+// accept: "" when none).
+func (a *Authorizer) AcceptTier(p *Principal, mun int64, tiers []domain.AcceptanceTier) domain.RiskLevel {
+	var best domain.RiskLevel
+	for _, r := range p.Roles(mun) {
+		one := &Principal{User: p.User, Assignments: []domain.RoleAssignment{r}}
+		if r.Role == domain.RoleAdmin || !a.CanSome(one, mun, ObjRisk, Accept) {
+			continue
+		}
+		if m := domain.TierMax(tiers, r.Role); m.Rank() > best.Rank() {
+			best = m
+		}
+	}
+	return best
 }

@@ -212,7 +212,10 @@ func Seed(ctx context.Context, a *app.App) error {
 	if err := seedSoA(ctx, a, coord, ex, ids, units, docIDs); err != nil {
 		return err
 	}
-	return seedAssets(ctx, a, caller, ex, gr, units)
+	if err := seedAssets(ctx, a, caller, ex, gr, units); err != nil {
+		return err
+	}
+	return seedRisks(ctx, a, ex, ids, units) // risks (issue 9)
 }
 
 // seedSoA gives Exempelkommun's statement of applicability a realistic state: a third of

@@ -67,19 +67,6 @@ func assetFilter(c *gin.Context) (store.AssetFilter, error) {
 	return f, p.Err()
 }
 
-// queryID reads an optional positive id parameter (0 when absent).
-func queryID(c *gin.Context, name string, p domain.Problems) int64 {
-	v := c.Query(name)
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n <= 0 {
-		p.Add(name, "err.type")
-	}
-	return n
-}
-
 // assetPage reads one page of the register and the URL of the next ("" on the last).
 func (s *Server) assetPage(c *gin.Context, mid int64, f store.AssetFilter) ([]domain.Asset, string, error) {
 	limit := f.Limit

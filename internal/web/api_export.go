@@ -45,21 +45,21 @@ func (s *Server) kindExport(kind domain.Kind, format exportFormat) gin.HandlerFu
 			c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 			if format == exportXLSX {
 				c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-				w, err = exchange.NewXLSXTable(c.Writer, tr.T(k.Label))
 			} else {
 				c.Header("Content-Type", "text/csv; charset=utf-8")
-				w, err = exchange.NewCSVTable(c.Writer)
 			}
-			if err != nil {
-				return err
+			var cols []exchange.Column
+			for _, h := range []string{"field.title", "field.status", "field.org_unit_id", "field.owner_id", "field.review_interval_months",
+				"field.last_reviewed_at", "field.next_review_at", "export.col.link"} {
+				cols = append(cols, exchange.Column{Header: tr.T(h), Width: 18})
+			}
+			cols[0].Width, cols[7].Width = 40, 30
+			for _, col := range k.ExportColumns {
+				cols = append(cols, exchange.Column{Header: tr.T(col.Header), Width: 16})
 			}
 			c.Status(http.StatusOK)
-			head := []string{tr.T("field.title"), tr.T("field.status"), tr.T("field.org_unit_id"), tr.T("field.owner_id"),
-				tr.T("field.review_interval_months"), tr.T("field.last_reviewed_at"), tr.T("field.next_review_at"), tr.T("export.col.link")}
-			for _, col := range k.ExportColumns {
-				head = append(head, tr.T(col.Header))
-			}
-			return w.Write(head)
+			w, err = exchange.NewTable(c.Writer, string(format), tr.T(k.Label), cols)
+			return err
 		}
 		write := func(r store.ExportRow) error {
 			if w == nil {
@@ -71,7 +71,7 @@ func (s *Server) kindExport(kind domain.Kind, format exportFormat) gin.HandlerFu
 			if k.StatusLabels != "" && tr.Has(k.StatusLabels+status) {
 				status = tr.T(k.StatusLabels + status)
 			}
-			rec := []string{r.Title, status, r.OrgUnitName, r.OwnerName, strconv.Itoa(r.ReviewIntervalMonths),
+			rec := []any{r.Title, status, r.OrgUnitName, r.OwnerName, strconv.Itoa(r.ReviewIntervalMonths),
 				optDate(r.LastReviewedAt), optDate(r.NextReviewAt), s.requestBase(c) + r.Path()}
 			for i, col := range k.ExportColumns {
 				v := r.Own[i]
@@ -83,7 +83,7 @@ func (s *Server) kindExport(kind domain.Kind, format exportFormat) gin.HandlerFu
 				}
 				rec = append(rec, v)
 			}
-			return w.Write(rec)
+			return w.Row(rec...)
 		}
 		err = s.app.ExportRecords(c.Request.Context(), s.caller(c), mid, kind, write)
 		if w == nil && err == nil { // no records: the header row alone

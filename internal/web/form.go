@@ -167,3 +167,18 @@ func (s *Server) formFail(c *gin.Context, err error, order []string) (formState,
 	}
 	return f, statusOf(e.Code), true
 }
+
+// queryID reads an optional positive id parameter (0 when absent); anything else is a field
+// error.
+func queryID(c *gin.Context, name string, p domain.Problems) int64 {
+	v := strings.TrimSpace(c.Query(name))
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		p.Add(name, "err.type")
+		return 0
+	}
+	return n
+}

@@ -156,6 +156,9 @@ type dashboardPage struct {
 	MoreDecisions bool
 	Units         []store.UnitCount // overdue per org unit, for those who follow up all
 	SoA           *app.GapCounts    // the statement's progress (Annex A), for those who read it
+	// Risks (issue 9): the residual risks waiting for the caller's acceptance (within their
+	// tier) and the acceptances running out within 30 days, for those who accept risks.
+	RiskDecisions *app.Decisions
 }
 
 // dueRow is a row of the review list tables (dashboard, review list, calendar) as shown: its
@@ -252,6 +255,16 @@ func (s *Server) dashboard(c *gin.Context) {
 			return
 		}
 		pg.SoA = &g
+	}
+	if s.app.CanSome(cl, mid, authz.ObjRisk, authz.Accept) { // risks (issue 9)
+		d, err := s.app.RiskDecisions(ctx, cl, mid, dashboardRows)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if d.Tier != "" {
+			pg.RiskDecisions = &d
+		}
 	}
 	pg.Notifications = s.unreadNotifications(c, mid)
 	pg.Base = s.base(c, s.i18n.T(lang(c), "dash.title"))
