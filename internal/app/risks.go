@@ -688,7 +688,7 @@ func (a *App) AssetNames(ctx context.Context, c Caller, mun int64, ids []int64) 
 
 // RiskChoices returns the first limit records of kind (risk_analysis, or the asset kind) of
 // mun the caller may read, by title: the pickers of the risk forms. Returns ENotFound.
-func (a *App) RiskChoices(ctx context.Context, c Caller, mun int64, kind domain.Kind, limit int) ([]store.RecordChoice, error) {
+func (a *App) RiskChoices(ctx context.Context, c Caller, mun int64, kind domain.Kind, query string, ids []int64, limit int) ([]store.RecordChoice, error) {
 	if err := a.member(c, mun); err != nil {
 		return nil, err
 	}
@@ -696,5 +696,5 @@ func (a *App) RiskChoices(ctx context.Context, c Caller, mun int64, kind domain.
 	if v.None() {
 		return []store.RecordChoice{}, nil
 	}
-	return a.db.RecordChoices(ctx, mun, kind, v, limit)
+	return a.db.RecordChoices(ctx, mun, kind, v, query, ids, limit)
 }

@@ -256,6 +256,27 @@ func TestAcceptanceVoidedBySoADowngrade(t *testing.T) {
 	if got, _, _ := f.app.Risk(f.ctx, f.coord, f.munA, r.ID); got.Acceptance.Valid {
 		t.Errorf("an expired acceptance is valid")
 	}
+	// The scheduler's pass ends it: the risk is open again, due today, and the decision-maker
+	// told; a second pass finds nothing more.
+	if _, err := f.app.UpdateRisk(f.ctx, f.coord, f.munA, r.ID, domain.RiskInput{Status: sp("treated")}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.store.ExpireAcceptances(f.ctx, f.today(), 100); err != nil || n != 1 {
+		t.Fatalf("expire: %d %v", n, err)
+	}
+	got, _, _ = f.app.Risk(f.ctx, f.coord, f.munA, r.ID)
+	if got.Status != "open" || got.NextReviewAt == nil || *got.NextReviewAt != f.today() || got.Acceptance.VoidReason != domain.VoidExpired {
+		t.Errorf("after expiry: status %s, next review %v, acceptance %+v", got.Status, got.NextReviewAt, got.Acceptance)
+	}
+	if notes, _, _ := f.app.Notifications(f.ctx, f.mgmt, 10); len(notes) == 0 || notes[0].Kind != store.NotifyAcceptanceVoid+domain.VoidExpired {
+		t.Errorf("the decision-maker was not told: %+v", notes)
+	}
+	if d, _ := f.app.RiskDecisions(f.ctx, f.mgmt, f.munA, 10); len(d.Waiting) != 1 {
+		t.Errorf("the reopened risk is not waiting for a decision: %+v", d)
+	}
+	if n, err := f.store.ExpireAcceptances(f.ctx, f.today(), 100); err != nil || n != 0 {
+		t.Errorf("second pass: %d %v", n, err)
+	}
 }
 
 func TestRiskMatrixChanges(t *testing.T) {

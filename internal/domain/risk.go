@@ -752,10 +752,11 @@ const (
 	VoidControlDowngraded = "control_downgraded" // a linked control's SoA status fell
 	VoidMatrixChanged     = "matrix_changed"     // the matrix got a new version
 	VoidSuperseded        = "superseded"         // a newer acceptance replaced it
+	VoidExpired           = "expired"            // its valid-until passed: the risk is open again
 )
 
 // VoidReasons lists the reasons (for their texts).
-var VoidReasons = []string{VoidResidualRaised, VoidControlRemoved, VoidControlDowngraded, VoidMatrixChanged, VoidSuperseded}
+var VoidReasons = []string{VoidResidualRaised, VoidControlRemoved, VoidControlDowngraded, VoidMatrixChanged, VoidSuperseded, VoidExpired}
 
 // ControlRank orders SoA statuses by how far a control is in place: implemented above
 // partial above not started; not applicable counts as not in place.

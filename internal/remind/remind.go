@@ -112,6 +112,11 @@ func (s *Scheduler) RunOnce(ctx context.Context) error {
 		render = nil // no SMTP: in-app notifications only
 	}
 	n, err := s.Store.PlanReminders(ctx, today, s.thresholds(), render)
+	// Acceptances of residual risk past their valid-until end, and their risks open again
+	// (their reminders come from the review date, set to today).
+	if _, xerr := s.Store.ExpireAcceptances(ctx, today, 200); xerr != nil {
+		err = errors.Join(err, fmt.Errorf("expire acceptances: %w", xerr))
+	}
 	if s.Mailer == nil {
 		return err
 	}

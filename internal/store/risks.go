@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/jmoiron/sqlx"
@@ -816,6 +817,61 @@ func (s *Store) voidAcceptance(ctx context.Context, tx *sqlx.Tx, a Actor, mun, i
 		After: map[string]any{"acceptance_id": acc.ID, "reason": reason, "accepted_by": acc.AcceptedBy}})
 }
 
+// ExpireAcceptances ends the acceptances, in every municipality, whose valid-until passed
+// before today: each is voided (reason expired, its maker told in the app) and its risk
+// reopened — status open unless it is being treated, due for review today — so that it comes
+// back to whoever decides, on the dashboard and in the reminders. One transaction per risk,
+// at most limit of them a call (the scheduler calls again on its next pass). It returns how
+// many it ended.
+func (s *Store) ExpireAcceptances(ctx context.Context, today domain.Date, limit int) (int, error) {
+	var due []struct {
+		ID  int64 `db:"id"`
+		Mun int64 `db:"municipality_id"`
+	}
+	err := s.db(ctx).SelectContext(ctx, &due, s.rebind(`SELECT a.id, r.municipality_id FROM risk_acceptances a JOIN records r ON r.id = a.risk_id
+		WHERE a.voided_at IS NULL AND a.valid_until < ? ORDER BY a.id LIMIT `+strconv.Itoa(max(limit, 1))), today)
+	if err != nil {
+		return 0, fmt.Errorf("list expired acceptances: %w", err)
+	}
+	system := Actor{Name: "lisa", IP: "local"}
+	n := 0
+	for _, d := range due {
+		err := s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+			var acc struct {
+				domain.RiskAcceptance
+				Title string `db:"title"`
+			}
+			err := tx.GetContext(ctx, &acc, tx.Rebind(`SELECT `+acceptanceColumns+`, r.title FROM risk_acceptances a JOIN records r ON r.id = a.risk_id
+				WHERE a.id = ? AND a.voided_at IS NULL`), d.ID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil // voided meanwhile
+			}
+			if err != nil {
+				return fmt.Errorf("get expired acceptance: %w", err)
+			}
+			if err := s.voidAcceptance(ctx, tx, system, d.Mun, acc.RiskID, acc.Title, &acc.RiskAcceptance, domain.VoidExpired); err != nil {
+				return err
+			}
+			r, err := s.GetRecord(ctx, d.Mun, domain.KindRisk, acc.RiskID)
+			if err != nil {
+				return err
+			}
+			before := map[string]any{"status": r.Status, "next_review_at": r.NextReviewAt}
+			if r.Status != "in_treatment" {
+				r.Status = "open"
+			}
+			t := today
+			r.NextReviewAt = &t
+			n++
+			return s.saveRecord(ctx, system, &r, audit.ActionUpdate, before, map[string]any{"status": r.Status, "next_review_at": r.NextReviewAt}, nil)
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
 // standingAcceptances are the acceptances not voided of mun's risks (with the risk's title),
 // limited to those linked to one of controls when controls is not nil.
 func (s *Store) standingAcceptances(ctx context.Context, tx *sqlx.Tx, mun int64, controls []int64) ([]struct {
@@ -1056,19 +1112,41 @@ type RecordChoice struct {
 	Title string `db:"title"`
 }
 
-// RecordChoices returns the first limit records of kind in mun that v lets through, by title
-// (the pickers of the risk forms: analyses, assets).
-func (s *Store) RecordChoices(ctx context.Context, mun int64, kind domain.Kind, v domain.Visibility, limit int) ([]RecordChoice, error) {
-	args := []any{mun, kind}
-	q := `SELECT r.id, r.title FROM records r WHERE r.municipality_id = ? AND r.kind = ? AND ` + visibilitySQL(v, &args) +
-		` ORDER BY r.title_fold, r.id LIMIT ` + strconv.Itoa(max(limit, 1))
-	query, a, err := s.in(q, args...)
+// RecordChoices returns what a form offers to choose among the records of kind in mun that v
+// lets through: those of ids (what the form names already, so that saving it never drops a
+// link it did not show) and the first limit whose title contains query, by title.
+func (s *Store) RecordChoices(ctx context.Context, mun int64, kind domain.Kind, v domain.Visibility, query string, ids []int64, limit int) ([]RecordChoice, error) {
+	var l RecordList
+	l.Query, l.Limit = query, max(limit, 1)
+	q, args := l.statement(`SELECT r.id, r.title FROM records r`, mun, kind, v)
+	query2, a, err := s.in(q, args...)
 	if err != nil {
 		return nil, err
 	}
 	out := []RecordChoice{}
-	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
+	if err := s.db(ctx).SelectContext(ctx, &out, query2, a...); err != nil {
 		return nil, fmt.Errorf("list record choices: %w", err)
 	}
+	var missing []int64
+	for _, id := range ids {
+		if !slices.ContainsFunc(out, func(c RecordChoice) bool { return c.ID == id }) {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 || len(missing) > domain.MaxIDs {
+		return out, nil
+	}
+	var named RecordList
+	named.Where("r.id IN (?)", missing)
+	q, args = named.statement(`SELECT r.id, r.title FROM records r`, mun, kind, v)
+	query2, a, err = s.in(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var extra []RecordChoice
+	if err := s.db(ctx).SelectContext(ctx, &extra, query2, a...); err != nil {
+		return nil, fmt.Errorf("list record choices: %w", err)
+	}
+	out = append(extra, out...)
 	return out, nil
 }

@@ -288,3 +288,35 @@ func TestAssetImportPreviewsNamesEveryBadRowAndAppliesAllOrNothing(t *testing.T)
 		t.Errorf("re-import read %d rows of %d", len(out.Rows), len(rows)-1)
 	}
 }
+
+// A risk's form offers the assets it names whatever their place in the register, and a
+// search for others: with more assets than the picker lists, saving the form keeps the link.
+func TestRiskFormKeepsAnAssetBeyondThePicker(t *testing.T) {
+	env := newTestServer(t)
+	coord := env.login("samordnare")
+	soc := env.unit("Exempelkommun/Socialförvaltningen")
+	info := "information"
+	var last int64
+	for i := range choiceSize + 5 {
+		name := fmt.Sprintf("Ö-mängd %03d", i) // sorts after every demo asset
+		a, err := env.app.CreateAsset(env.ctx, env.caller("samordnare"), env.ex, domain.AssetInput{Name: &name, Kind: &info, OrgUnitID: &soc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = a.ID
+	}
+	title, three := "Risk för den sista mängden", 3
+	r, err := env.app.CreateRisk(env.ctx, env.caller("samordnare"), env.ex, domain.RiskInput{Title: &title, OrgUnitID: &soc, Likelihood: &three,
+		Consequence: &three, AssetIDs: &[]int64{last}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := fmt.Sprintf("/m/%d/risks/%d/edit", env.ex, r.ID)
+	body := coord.get(edit).Body.String()
+	if !strings.Contains(body, fmt.Sprintf(`name="asset_ids" value="%d" checked`, last)) {
+		t.Fatal("the edit form does not offer the risk's asset, ticked")
+	}
+	if body = coord.get(edit + "?asset_q=" + url.QueryEscape("Ö-mängd 104")).Body.String(); !strings.Contains(body, "Ö-mängd 104") || strings.Contains(body, "Ö-mängd 000") {
+		t.Error("the asset search does not narrow the picker")
+	}
+}

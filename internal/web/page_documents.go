@@ -163,7 +163,7 @@ func formFromPost(c *gin.Context) formState {
 			f.Values[k] = vs[0]
 		}
 	}
-	for _, name := range []string{"scope_unit_ids", "evidence_record_ids", "org_unit_ids"} {
+	for _, name := range []string{"scope_unit_ids", "evidence_record_ids", "org_unit_ids", "asset_ids"} {
 		f.Multi[name] = formIDs(c.Request.PostForm, name, domain.Problems{})
 	}
 	return f

@@ -176,6 +176,8 @@ type analysisFormPage struct {
 	Form           formState
 	Units          []domain.OrgUnit
 	Assets         []store.RecordChoice
+	AssetQuery     string
+	AssetPage      string
 	Owners         ownerPicker
 	CanAssignOwner bool
 }
@@ -232,7 +234,16 @@ func (s *Server) renderAnalysisForm(c *gin.Context, status int, mid int64, isNew
 		units = kept
 	}
 	pg.Units = units
-	if pg.Assets, err = s.app.RiskChoices(ctx, cl, mid, domain.RiskAssetKind, 200); err != nil {
+	var current []int64 // the analysed asset is always offered
+	if n, perr := strconv.ParseInt(f.Values["asset_id"], 10, 64); perr == nil {
+		current = []int64{n}
+	}
+	pg.AssetQuery = choiceQuery(c, "asset_q")
+	pg.AssetPage = action + "/edit"
+	if isNew {
+		pg.AssetPage = action + "/new"
+	}
+	if pg.Assets, err = s.app.RiskChoices(ctx, cl, mid, domain.RiskAssetKind, pg.AssetQuery, current, choiceSize); err != nil {
 		s.fail(c, err)
 		return
 	}

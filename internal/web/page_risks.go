@@ -142,7 +142,11 @@ func (s *Server) riskList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if pg.Analyses, err = s.app.RiskChoices(ctx, cl, mid, domain.KindRiskAnalysis, 200); err != nil {
+	var chosen []int64 // the filter's analysis stays in its select
+	if q.AnalysisID != 0 {
+		chosen = []int64{q.AnalysisID}
+	}
+	if pg.Analyses, err = s.app.RiskChoices(ctx, cl, mid, domain.KindRiskAnalysis, "", chosen, choiceSize); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -325,8 +329,23 @@ type riskFormPage struct {
 	Units          []domain.OrgUnit
 	Analyses       []store.RecordChoice
 	Assets         []store.RecordChoice
+	AssetQuery     string // the search of the asset picker
+	AssetPage      string // the form page the search reloads
 	Owners         ownerPicker
 	CanAssignOwner bool
+}
+
+// choiceSize is how many records a picker of the risk forms offers besides those the form
+// names already; a search (?asset_q=) finds the others.
+const choiceSize = 100
+
+// choiceQuery reads a picker's search text, cut to 200 characters.
+func choiceQuery(c *gin.Context, name string) string {
+	q := strings.TrimSpace(c.Query(name))
+	if len(q) > 200 {
+		q = q[:200]
+	}
+	return q
 }
 
 // formFromRisk fills a form with a stored risk's values.
@@ -388,11 +407,21 @@ func (s *Server) renderRiskForm(c *gin.Context, status int, mid int64, isNew boo
 		units = kept
 	}
 	pg.Units = units
-	if pg.Analyses, err = s.app.RiskChoices(ctx, cl, mid, domain.KindRiskAnalysis, 200); err != nil {
+	var analysis []int64
+	if n, perr := strconv.ParseInt(f.Values["analysis_id"], 10, 64); perr == nil {
+		analysis = []int64{n}
+	}
+	if pg.Analyses, err = s.app.RiskChoices(ctx, cl, mid, domain.KindRiskAnalysis, "", analysis, choiceSize); err != nil {
 		s.fail(c, err)
 		return
 	}
-	if pg.Assets, err = s.app.RiskChoices(ctx, cl, mid, domain.RiskAssetKind, 200); err != nil {
+	// The assets the risk names are always offered (ticked), with those matching ?asset_q=.
+	pg.AssetQuery = choiceQuery(c, "asset_q")
+	pg.AssetPage = action + "/edit"
+	if isNew {
+		pg.AssetPage = action + "/new"
+	}
+	if pg.Assets, err = s.app.RiskChoices(ctx, cl, mid, domain.RiskAssetKind, pg.AssetQuery, f.Multi["asset_ids"], choiceSize); err != nil {
 		s.fail(c, err)
 		return
 	}
