@@ -42,10 +42,10 @@ func (s *Server) assetRoutes(api, pages *gin.RouterGroup) {
 	api.POST("/municipalities/:mid/assets.csv", s.api(s.apiImportAssets))
 	pages.GET("/m/:mid/assets", s.assetList)
 	pages.GET("/m/:mid/assets/new", s.assetNew)
-	pages.POST("/m/:mid/assets", s.assetCreate)
+	pages.POST("/m/:mid/assets", assetForm.createHandler(s))
 	pages.GET("/m/:mid/assets/:id", s.assetShow)
-	pages.GET("/m/:mid/assets/:id/edit", s.assetEdit)
-	pages.POST("/m/:mid/assets/:id", s.assetUpdate)
+	pages.GET("/m/:mid/assets/:id/edit", assetForm.editHandler(s))
+	pages.POST("/m/:mid/assets/:id", assetForm.updateHandler(s))
 	pages.POST("/m/:mid/assets/:id/carries", s.assetCarries)
 	pages.GET("/m/:mid/assets/:id/classify", s.assetClassifyForm)
 	pages.POST("/m/:mid/assets/:id/classify", s.assetClassify)
@@ -57,6 +57,24 @@ func (s *Server) assetRoutes(api, pages *gin.RouterGroup) {
 	pages.GET("/m/:mid/asset-import", s.assetImportForm)
 	pages.POST("/m/:mid/asset-import", s.assetImportPreview)
 	pages.POST("/m/:mid/asset-import/apply", s.assetImportApply)
+}
+
+// assetForm is the asset's create and edit form.
+var assetForm = kindForm[domain.AssetInput]{
+	kind: domain.KindAsset, fields: assetFields, parse: parseAssetForm, problem: (*Server).addAssetProblems,
+	load: func(s *Server, c *gin.Context, mid, id int64) (domain.Record, formState, error) {
+		a, err := s.app.Asset(c.Request.Context(), s.caller(c), mid, id)
+		return a.Record, formFromAsset(a), err
+	},
+	create: func(s *Server, c *gin.Context, mid int64, in domain.AssetInput) (int64, error) {
+		a, err := s.app.CreateAsset(c.Request.Context(), s.caller(c), mid, in)
+		return a.ID, err
+	},
+	update: func(s *Server, c *gin.Context, mid, id int64, in domain.AssetInput) error {
+		_, err := s.app.UpdateAsset(c.Request.Context(), s.caller(c), mid, id, in)
+		return err
+	},
+	render: (*Server).renderAssetForm, created: "flash.asset_created", saved: "flash.asset_saved",
 }
 
 func assetURL(mid, id int64) string { return "/m/" + itoa(mid) + "/assets/" + itoa(id) }
@@ -321,31 +339,6 @@ func (s *Server) assetNew(c *gin.Context) {
 	s.renderAssetForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/assets", f)
 }
 
-func (s *Server) assetCreate(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	in, p := parseAssetForm(c.Request.PostForm, true)
-	s.addAssetProblems(p, in)
-	var a domain.Asset
-	if err = p.Err(); err == nil {
-		a, err = s.app.CreateAsset(c.Request.Context(), s.caller(c), mid, in)
-	}
-	if err != nil {
-		if f, status, ok := s.formFail(c, err, assetFields); ok {
-			s.renderAssetForm(c, status, mid, true, "/m/"+itoa(mid)+"/assets", f)
-		}
-		return
-	}
-	s.redirect(c, assetURL(mid, a.ID), "flash.asset_created")
-}
-
 // addAssetProblems adds the asset rules' problems with in to the form's own, so that a form
 // with both reports every problem at once.
 func (s *Server) addAssetProblems(p domain.Problems, in domain.AssetInput) {
@@ -354,53 +347,12 @@ func (s *Server) addAssetProblems(p domain.Problems, in domain.AssetInput) {
 	}
 	if err := domain.ApplyAsset(&domain.Asset{}, in, s.app.Today()); err != nil {
 		for f, k := range domain.AsError(err).Fields {
+			if f == "kind" && in.Kind == nil {
+				continue // an edit form has no kind to choose: the asset keeps its own
+			}
 			p.Add(f, k)
 		}
 	}
-}
-
-func (s *Server) assetEdit(c *gin.Context) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	a, err := s.app.Asset(c.Request.Context(), s.caller(c), mid, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.rights(c, mid, domain.KindAsset, a.Record).Edit {
-		s.fail(c, domain.Forbidden())
-		return
-	}
-	s.renderAssetForm(c, http.StatusOK, mid, false, assetURL(mid, id), formFromAsset(a))
-}
-
-func (s *Server) assetUpdate(c *gin.Context) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	in, p := parseAssetForm(c.Request.PostForm, false)
-	if err = p.Err(); err == nil {
-		_, err = s.app.UpdateAsset(c.Request.Context(), s.caller(c), mid, id, in)
-	}
-	if err != nil {
-		if f, status, ok := s.formFail(c, err, assetFields); ok {
-			if cur, gerr := s.app.Asset(c.Request.Context(), s.caller(c), mid, id); gerr == nil {
-				f.Values["kind"] = string(cur.AssetKind)
-			}
-			s.renderAssetForm(c, status, mid, false, assetURL(mid, id), f)
-		}
-		return
-	}
-	s.redirect(c, assetURL(mid, id), "flash.asset_saved")
 }
 
 // aspectRow is one aspect on an asset's page: its effective level, the classification's own

@@ -27,13 +27,31 @@ func (s *Server) documentRoutes(api, pages *gin.RouterGroup) {
 	api.GET("/municipalities/:mid/documents/:id/versions", s.api(s.apiDocumentVersions))
 	pages.GET("/m/:mid/documents", s.documentList)
 	pages.GET("/m/:mid/documents/new", s.documentNew)
-	pages.POST("/m/:mid/documents", s.documentCreate)
+	pages.POST("/m/:mid/documents", documentForm.createHandler(s))
 	pages.GET("/m/:mid/documents/:id", s.documentShow)
-	pages.GET("/m/:mid/documents/:id/edit", s.documentEdit)
-	pages.POST("/m/:mid/documents/:id", s.documentUpdate)
+	pages.GET("/m/:mid/documents/:id/edit", documentForm.editHandler(s))
+	pages.POST("/m/:mid/documents/:id", documentForm.updateHandler(s))
 	pages.GET("/m/:mid/documents/:id/delete", s.documentDeleteConfirm)
 	pages.POST("/m/:mid/documents/:id/delete", s.documentDelete)
 	pages.POST("/m/:mid/documents/:id/adopt", s.documentAdopt)
+}
+
+// documentForm is the governing document's create and edit form.
+var documentForm = kindForm[domain.DocumentInput]{
+	kind: domain.KindDocument, fields: documentFields, parse: parseDocumentForm, problem: (*Server).addDocumentProblems,
+	load: func(s *Server, c *gin.Context, mid, id int64) (domain.Record, formState, error) {
+		d, err := s.app.Document(c.Request.Context(), s.caller(c), mid, id)
+		return d.Record, formFromDocument(d), err
+	},
+	create: func(s *Server, c *gin.Context, mid int64, in domain.DocumentInput) (int64, error) {
+		d, err := s.app.CreateDocument(c.Request.Context(), s.caller(c), mid, in)
+		return d.ID, err
+	},
+	update: func(s *Server, c *gin.Context, mid, id int64, in domain.DocumentInput) error {
+		_, err := s.app.UpdateDocument(c.Request.Context(), s.caller(c), mid, id, in)
+		return err
+	},
+	render: (*Server).renderDocumentForm, created: "flash.doc_created", saved: "flash.doc_saved",
 }
 
 // documentFields are the document form's fields in form order (for the error summary).
@@ -241,32 +259,6 @@ func (s *Server) documentNew(c *gin.Context) {
 	s.renderDocumentForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/documents", f)
 }
 
-func (s *Server) documentCreate(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	in, p := parseDocumentForm(c.Request.PostForm, true)
-	s.addDocumentProblems(p, in)
-	var d domain.Document
-	err = p.Err()
-	if err == nil {
-		d, err = s.app.CreateDocument(c.Request.Context(), s.caller(c), mid, in)
-	}
-	if err != nil {
-		if f, status, ok := s.formFail(c, err, documentFields); ok {
-			s.renderDocumentForm(c, status, mid, true, "/m/"+itoa(mid)+"/documents", f)
-		}
-		return
-	}
-	s.redirect(c, docURL(mid, d.ID), "flash.doc_created")
-}
-
 // addDocumentProblems adds the document rules' problems with in to the form's own (a number
 // or date that does not parse), so that a form with both reports every problem at once.
 func (s *Server) addDocumentProblems(p domain.Problems, in domain.DocumentInput) {
@@ -352,49 +344,6 @@ func (s *Server) renderDocument(c *gin.Context, status int, mid, id int64, formN
 	}
 	pg.Base = s.base(c, d.Title)
 	s.render(c, status, "document", pg)
-}
-
-func (s *Server) documentEdit(c *gin.Context) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	d, err := s.app.Document(c.Request.Context(), s.caller(c), mid, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.rights(c, mid, domain.KindDocument, d.Record).Edit {
-		s.fail(c, domain.Forbidden())
-		return
-	}
-	s.renderDocumentForm(c, http.StatusOK, mid, false, docURL(mid, id), formFromDocument(d))
-}
-
-func (s *Server) documentUpdate(c *gin.Context) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	in, p := parseDocumentForm(c.Request.PostForm, false)
-	s.addDocumentProblems(p, in)
-	err = p.Err()
-	if err == nil {
-		_, err = s.app.UpdateDocument(c.Request.Context(), s.caller(c), mid, id, in)
-	}
-	if err != nil {
-		if f, status, ok := s.formFail(c, err, documentFields); ok {
-			s.renderDocumentForm(c, status, mid, false, docURL(mid, id), f)
-		}
-		return
-	}
-	s.redirect(c, docURL(mid, id), "flash.doc_saved")
 }
 
 // documentAdopt records an adoption (management and coordinators): status, body and date.

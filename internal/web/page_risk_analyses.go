@@ -24,15 +24,33 @@ func init() {
 func (s *Server) riskAnalysisRoutes(_, pages *gin.RouterGroup) {
 	pages.GET("/m/:mid/risk-analyses", s.analysisList)
 	pages.GET("/m/:mid/risk-analyses/new", s.analysisNew)
-	pages.POST("/m/:mid/risk-analyses", s.analysisCreate)
+	pages.POST("/m/:mid/risk-analyses", analysisForm.createHandler(s))
 	pages.GET("/m/:mid/risk-analyses/:id", s.analysisShow)
-	pages.GET("/m/:mid/risk-analyses/:id/edit", s.analysisEdit)
-	pages.POST("/m/:mid/risk-analyses/:id", s.analysisUpdate)
+	pages.GET("/m/:mid/risk-analyses/:id/edit", analysisForm.editHandler(s))
+	pages.POST("/m/:mid/risk-analyses/:id", analysisForm.updateHandler(s))
 }
 
 func (s *Server) riskActionRoutes(_, pages *gin.RouterGroup) {
 	pages.GET("/m/:mid/risk-actions/:id", s.actionShow)
 	pages.POST("/m/:mid/risk-actions/:id", s.actionUpdate)
+}
+
+// analysisForm is the risk analysis's create and edit form.
+var analysisForm = kindForm[domain.RiskAnalysisInput]{
+	kind: domain.KindRiskAnalysis, fields: analysisFields, parse: parseAnalysisForm,
+	load: func(s *Server, c *gin.Context, mid, id int64) (domain.Record, formState, error) {
+		an, err := s.app.RiskAnalysis(c.Request.Context(), s.caller(c), mid, id)
+		return an.Record, formFromAnalysis(an), err
+	},
+	create: func(s *Server, c *gin.Context, mid int64, in domain.RiskAnalysisInput) (int64, error) {
+		an, err := s.app.CreateRiskAnalysis(c.Request.Context(), s.caller(c), mid, in)
+		return an.ID, err
+	},
+	update: func(s *Server, c *gin.Context, mid, id int64, in domain.RiskAnalysisInput) error {
+		_, err := s.app.UpdateRiskAnalysis(c.Request.Context(), s.caller(c), mid, id, in)
+		return err
+	},
+	render: (*Server).renderAnalysisForm, created: "flash.analysis_created", saved: "flash.analysis_saved",
 }
 
 func analysisURL(mid, id int64) string { return "/m/" + itoa(mid) + "/risk-analyses/" + itoa(id) }
@@ -277,73 +295,6 @@ func (s *Server) analysisNew(c *gin.Context) {
 		f.Values["owner_id"] = itoa(p.User.ID)
 	}
 	s.renderAnalysisForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/risk-analyses", f)
-}
-
-func (s *Server) analysisCreate(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	in, p := parseAnalysisForm(c.Request.PostForm, true)
-	var an domain.RiskAnalysis
-	err = p.Err()
-	if err == nil {
-		an, err = s.app.CreateRiskAnalysis(c.Request.Context(), s.caller(c), mid, in)
-	}
-	if err != nil {
-		if f, status, ok := s.formFail(c, err, analysisFields); ok {
-			s.renderAnalysisForm(c, status, mid, true, "/m/"+itoa(mid)+"/risk-analyses", f)
-		}
-		return
-	}
-	s.redirect(c, analysisURL(mid, an.ID), "flash.analysis_created")
-}
-
-func (s *Server) analysisEdit(c *gin.Context) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	an, err := s.app.RiskAnalysis(c.Request.Context(), s.caller(c), mid, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.rights(c, mid, domain.KindRiskAnalysis, an.Record).Edit {
-		s.fail(c, domain.Forbidden())
-		return
-	}
-	s.renderAnalysisForm(c, http.StatusOK, mid, false, analysisURL(mid, id), formFromAnalysis(an))
-}
-
-func (s *Server) analysisUpdate(c *gin.Context) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	in, p := parseAnalysisForm(c.Request.PostForm, false)
-	err = p.Err()
-	if err == nil {
-		_, err = s.app.UpdateRiskAnalysis(c.Request.Context(), s.caller(c), mid, id, in)
-	}
-	if err != nil {
-		if f, status, ok := s.formFail(c, err, analysisFields); ok {
-			s.renderAnalysisForm(c, status, mid, false, analysisURL(mid, id), f)
-		}
-		return
-	}
-	s.redirect(c, analysisURL(mid, id), "flash.analysis_saved")
 }
 
 // ---- Treatment actions ----

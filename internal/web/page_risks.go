@@ -29,10 +29,10 @@ func (s *Server) riskRoutes(api, pages *gin.RouterGroup) {
 	s.riskAPIRoutes(api)
 	pages.GET("/m/:mid/risks", s.riskList)
 	pages.GET("/m/:mid/risks/new", s.riskNew)
-	pages.POST("/m/:mid/risks", s.riskCreate)
+	pages.POST("/m/:mid/risks", riskForm.createHandler(s))
 	pages.GET("/m/:mid/risks/:id", s.riskShow)
-	pages.GET("/m/:mid/risks/:id/edit", s.riskEdit)
-	pages.POST("/m/:mid/risks/:id", s.riskUpdate)
+	pages.GET("/m/:mid/risks/:id/edit", riskForm.editHandler(s))
+	pages.POST("/m/:mid/risks/:id", riskForm.updateHandler(s))
 	pages.POST("/m/:mid/risks/:id/acceptance", s.riskAccept)
 	pages.POST("/m/:mid/risks/:id/actions", s.riskActionCreate)
 	pages.GET("/m/:mid/risks/:id/delete", s.riskDeleteConfirm)
@@ -40,6 +40,24 @@ func (s *Server) riskRoutes(api, pages *gin.RouterGroup) {
 	pages.GET("/m/:mid/heatmap", s.heatMapPage)
 	pages.GET("/m/:mid/risk-matrix", s.riskMatrixPage)
 	pages.POST("/m/:mid/risk-matrix", s.riskMatrixUpdate)
+}
+
+// riskForm is the risk's create and edit form.
+var riskForm = kindForm[domain.RiskInput]{
+	kind: domain.KindRisk, fields: riskFields, parse: parseRiskForm,
+	load: func(s *Server, c *gin.Context, mid, id int64) (domain.Record, formState, error) {
+		r, _, err := s.app.Risk(c.Request.Context(), s.caller(c), mid, id)
+		return r.Record, formFromRisk(r), err
+	},
+	create: func(s *Server, c *gin.Context, mid int64, in domain.RiskInput) (int64, error) {
+		r, err := s.app.CreateRisk(c.Request.Context(), s.caller(c), mid, in)
+		return r.ID, err
+	},
+	update: func(s *Server, c *gin.Context, mid, id int64, in domain.RiskInput) error {
+		_, err := s.app.UpdateRisk(c.Request.Context(), s.caller(c), mid, id, in)
+		return err
+	},
+	render: (*Server).renderRiskForm, created: "flash.risk_created", saved: "flash.risk_saved",
 }
 
 func riskURL(mid, id int64) string { return "/m/" + itoa(mid) + "/risks/" + itoa(id) }
@@ -457,75 +475,6 @@ func (s *Server) riskNew(c *gin.Context) {
 		f.Values["analysis_id"] = itoa(n)
 	}
 	s.renderRiskForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/risks", f)
-}
-
-func (s *Server) riskCreate(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	in, p := parseRiskForm(c.Request.PostForm, true)
-	var r domain.Risk
-	err = p.Err()
-	if err == nil {
-		r, err = s.app.CreateRisk(c.Request.Context(), s.caller(c), mid, in)
-	}
-	if err != nil {
-		if f, status, ok := s.formFail(c, err, riskFields); ok {
-			f.Multi["asset_ids"] = formIDs(c.Request.PostForm, "asset_ids", domain.Problems{})
-			s.renderRiskForm(c, status, mid, true, "/m/"+itoa(mid)+"/risks", f)
-		}
-		return
-	}
-	s.redirect(c, riskURL(mid, r.ID), "flash.risk_created")
-}
-
-func (s *Server) riskEdit(c *gin.Context) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	r, _, err := s.app.Risk(c.Request.Context(), s.caller(c), mid, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.rights(c, mid, domain.KindRisk, r.Record).Edit {
-		s.fail(c, domain.Forbidden())
-		return
-	}
-	s.renderRiskForm(c, http.StatusOK, mid, false, riskURL(mid, id), formFromRisk(r))
-}
-
-func (s *Server) riskUpdate(c *gin.Context) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	in, p := parseRiskForm(c.Request.PostForm, false)
-	err = p.Err()
-	if err == nil {
-		_, err = s.app.UpdateRisk(c.Request.Context(), s.caller(c), mid, id, in)
-	}
-	if err != nil {
-		if f, status, ok := s.formFail(c, err, riskFields); ok {
-			f.Multi["asset_ids"] = formIDs(c.Request.PostForm, "asset_ids", domain.Problems{})
-			s.renderRiskForm(c, status, mid, false, riskURL(mid, id), f)
-		}
-		return
-	}
-	s.redirect(c, riskURL(mid, id), "flash.risk_saved")
 }
 
 // riskAccept records an acceptance from the risk page's form.
