@@ -27,7 +27,9 @@ type kindForm[In any] struct {
 }
 
 // listPath is where a new record of the kind is posted, /m/{mid}/{section}.
-func (k kindForm[In]) listPath(mid int64) string { return "/m/" + itoa(mid) + "/" + spec(k.kind).Section }
+func (k kindForm[In]) listPath(mid int64) string {
+	return "/m/" + itoa(mid) + "/" + spec(k.kind).Section
+}
 
 // recordPath is a record's page.
 func (k kindForm[In]) recordPath(mid, id int64) string { return k.listPath(mid) + "/" + itoa(id) }
