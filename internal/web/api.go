@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/lisa-isms/lisa/internal/app"
 	"github.com/lisa-isms/lisa/internal/domain"
 )
 
@@ -82,4 +84,41 @@ func recordIDs(c *gin.Context) (int64, int64, error) {
 		return 0, 0, domain.NotFound()
 	}
 	return mid, id, nil
+}
+
+// apiRead is the API handler of a record route without a body: the record's municipality and
+// id from the path, and the service's answer with status.
+func apiRead[Out any](s *Server, status int, call func(ctx context.Context, c app.Caller, mid, id int64) (Out, error)) gin.HandlerFunc {
+	return s.api(func(c *gin.Context) (int, any, error) {
+		mid, id, err := recordIDs(c)
+		if err != nil {
+			return 0, nil, err
+		}
+		out, err := call(c.Request.Context(), s.caller(c), mid, id)
+		if err != nil {
+			return 0, nil, err
+		}
+		return status, out, nil
+	})
+}
+
+// apiWrite is the API handler of a record route with a JSON body: the record's municipality
+// and id from the path, the body decoded into In, and the service's
+// answer with status.
+func apiWrite[In, Out any](s *Server, status int, call func(ctx context.Context, c app.Caller, mid, id int64, in In) (Out, error)) gin.HandlerFunc {
+	return s.api(func(c *gin.Context) (int, any, error) {
+		mid, id, err := recordIDs(c)
+		if err != nil {
+			return 0, nil, err
+		}
+		var in In
+		if err := decodeJSON(c, &in); err != nil {
+			return 0, nil, err
+		}
+		out, err := call(c.Request.Context(), s.caller(c), mid, id, in)
+		if err != nil {
+			return 0, nil, err
+		}
+		return status, out, nil
+	})
 }

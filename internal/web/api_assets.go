@@ -117,34 +117,6 @@ func (s *Server) apiCreateAsset(c *gin.Context) (int, any, error) {
 	return http.StatusCreated, a, nil
 }
 
-func (s *Server) apiAsset(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	a, err := s.app.Asset(c.Request.Context(), s.caller(c), mid, id)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, a, nil
-}
-
-func (s *Server) apiUpdateAsset(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.AssetInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	a, err := s.app.UpdateAsset(c.Request.Context(), s.caller(c), mid, id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, a, nil
-}
-
 func (s *Server) apiDeleteAsset(c *gin.Context) (int, any, error) {
 	mid, id, err := recordIDs(c)
 	if err != nil {
@@ -154,62 +126,6 @@ func (s *Server) apiDeleteAsset(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
-}
-
-func (s *Server) apiClassifyAsset(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.ClassificationInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	a, err := s.app.ClassifyAsset(c.Request.Context(), s.caller(c), mid, id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, a, nil
-}
-
-func (s *Server) apiClassifications(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	cls, err := s.app.Classifications(c.Request.Context(), s.caller(c), mid, id)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, cls, nil
-}
-
-func (s *Server) apiLevelOverrides(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	ovs, err := s.app.LevelOverrides(c.Request.Context(), s.caller(c), mid, id)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, ovs, nil
-}
-
-func (s *Server) apiSetLevelOverrides(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	var in []app.OverrideInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	a, err := s.app.SetLevelOverrides(c.Request.Context(), s.caller(c), mid, id, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, a, nil
 }
 
 func (s *Server) apiAssetModel(c *gin.Context) (int, any, error) {

@@ -26,18 +26,18 @@ func (s *Server) riskAPIRoutes(api *gin.RouterGroup) {
 	api.PUT(m+"risk-matrix", s.api(s.apiUpdateRiskMatrix))
 	api.GET(m+"risk-analyses", s.api(s.apiRiskAnalyses))
 	api.POST(m+"risk-analyses", s.api(s.apiCreateRiskAnalysis))
-	api.GET(m+"risk-analyses/:id", s.api(s.apiRiskAnalysis))
-	api.PUT(m+"risk-analyses/:id", s.api(s.apiUpdateRiskAnalysis))
+	api.GET(m+"risk-analyses/:id", apiRead(s, http.StatusOK, s.app.RiskAnalysis))
+	api.PUT(m+"risk-analyses/:id", apiWrite(s, http.StatusOK, s.app.UpdateRiskAnalysis))
 	api.GET(m+"risks", s.api(s.apiRisks))
 	api.POST(m+"risks", s.api(s.apiCreateRisk))
 	api.GET(m+"risks/:id", s.api(s.apiRisk))
 	api.PUT(m+"risks/:id", s.api(s.apiUpdateRisk))
 	api.DELETE(m+"risks/:id", s.api(s.apiDeleteRisk))
-	api.POST(m+"risks/:id/acceptance", s.api(s.apiAcceptRisk))
-	api.GET(m+"risks/:id/actions", s.api(s.apiRiskActions))
-	api.POST(m+"risks/:id/actions", s.api(s.apiCreateRiskAction))
-	api.GET(m+"risk-actions/:id", s.api(s.apiRiskAction))
-	api.PUT(m+"risk-actions/:id", s.api(s.apiUpdateRiskAction))
+	api.POST(m+"risks/:id/acceptance", apiWrite(s, http.StatusCreated, s.app.AcceptRisk)) // 403 outside the tiers
+	api.GET(m+"risks/:id/actions", apiRead(s, http.StatusOK, s.app.RiskActions))
+	api.POST(m+"risks/:id/actions", apiWrite(s, http.StatusCreated, s.app.CreateRiskAction))
+	api.GET(m+"risk-actions/:id", apiRead(s, http.StatusOK, s.app.RiskAction))
+	api.PUT(m+"risk-actions/:id", apiWrite(s, http.StatusOK, s.app.UpdateRiskAction))
 	api.GET(m+"heatmap", s.api(s.apiHeatMap))
 	api.GET(m+"risks.xlsx", s.riskExport("xlsx"))
 	api.GET(m+"risks.csv", s.riskExport("csv"))
@@ -231,28 +231,6 @@ func (s *Server) apiCreateRiskAnalysis(c *gin.Context) (int, any, error) {
 	return http.StatusCreated, an, err
 }
 
-func (s *Server) apiRiskAnalysis(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	an, err := s.app.RiskAnalysis(c.Request.Context(), s.caller(c), mid, id)
-	return http.StatusOK, an, err
-}
-
-func (s *Server) apiUpdateRiskAnalysis(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.RiskAnalysisInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	an, err := s.app.UpdateRiskAnalysis(c.Request.Context(), s.caller(c), mid, id, in)
-	return http.StatusOK, an, err
-}
-
 func (s *Server) apiRisks(c *gin.Context) (int, any, error) {
 	mid, err := idParam(c, "mid")
 	if err != nil {
@@ -314,65 +292,6 @@ func (s *Server) apiDeleteRisk(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, s.app.DeleteRisk(c.Request.Context(), s.caller(c), mid, id)
-}
-
-// apiAcceptRisk records an acceptance: 201 with the risk and its acceptance, 403 for a
-// caller whose role and tier do not reach the residual level.
-func (s *Server) apiAcceptRisk(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.AcceptanceInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	r, err := s.app.AcceptRisk(c.Request.Context(), s.caller(c), mid, id, in)
-	return http.StatusCreated, r, err
-}
-
-func (s *Server) apiRiskActions(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	list, err := s.app.RiskActions(c.Request.Context(), s.caller(c), mid, id)
-	return http.StatusOK, list, err
-}
-
-func (s *Server) apiCreateRiskAction(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.RiskActionInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	ac, err := s.app.CreateRiskAction(c.Request.Context(), s.caller(c), mid, id, in)
-	return http.StatusCreated, ac, err
-}
-
-func (s *Server) apiRiskAction(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	ac, err := s.app.RiskAction(c.Request.Context(), s.caller(c), mid, id)
-	return http.StatusOK, ac, err
-}
-
-func (s *Server) apiUpdateRiskAction(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.RiskActionInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	ac, err := s.app.UpdateRiskAction(c.Request.Context(), s.caller(c), mid, id, in)
-	return http.StatusOK, ac, err
 }
 
 // heatParams reads ?residual= and ?org_unit_id= of a heat map.
