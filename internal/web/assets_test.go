@@ -320,3 +320,22 @@ func TestRiskFormKeepsAnAssetBeyondThePicker(t *testing.T) {
 		t.Error("the asset search does not narrow the picker")
 	}
 }
+
+// "Bara mina" narrows the risk register to the caller's own risks.
+func TestRiskRegisterMine(t *testing.T) {
+	env := newTestServer(t)
+	soc, three := env.unit("Exempelkommun/Socialförvaltningen"), 3
+	agare := env.users["agare"]
+	title := "Agares egen risk"
+	if _, err := env.app.CreateRisk(env.ctx, env.caller("samordnare"), env.ex, domain.RiskInput{Title: &title, OrgUnitID: &soc, OwnerID: &agare,
+		Likelihood: &three, Consequence: &three}); err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/m/%d/risks?mine=1", env.ex)
+	if body := env.login("agare").get(path).Body.String(); !strings.Contains(body, title) {
+		t.Error("the owner's own risk is not in their register with Bara mina")
+	}
+	if body := env.login("samordnare").get(path).Body.String(); strings.Contains(body, title) || !strings.Contains(body, `id="f-mine" name="mine" type="checkbox" value="1" checked`) {
+		t.Error("the coordinator's Bara mina shows another owner's risk, or the box is not ticked")
+	}
+}

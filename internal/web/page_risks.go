@@ -80,6 +80,7 @@ type riskListPage struct {
 	NextURL   string
 	Paged     bool
 	Export    string // the query string of the filters, for the export links
+	Mine      bool   // only the caller's own risks
 }
 
 // riskRows makes the register rows of rs: unit, owner and analysis names in a statement or
@@ -144,6 +145,10 @@ func (s *Server) riskList(c *gin.Context) {
 		return
 	}
 	ctx, cl := c.Request.Context(), s.caller(c)
+	mine := c.Query("mine") == "1" && cl.P != nil
+	if mine {
+		q.OwnerID = cl.P.User.ID
+	}
 	rs, m, next, err := s.riskPage(c, mid, q)
 	if err != nil {
 		s.fail(c, err)
@@ -154,7 +159,7 @@ func (s *Server) riskList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	pg := riskListPage{Matrix: m, Query: q, Units: units, NextURL: next, Paged: paged(c, next),
+	pg := riskListPage{Matrix: m, Query: q, Units: units, NextURL: next, Paged: paged(c, next), Mine: mine,
 		CanCreate: s.app.CanSome(cl, mid, authz.ObjRisk, authz.Create)}
 	if pg.Rows, err = s.riskRows(c, mid, rs, unitNames(units)); err != nil {
 		s.fail(c, err)
