@@ -66,6 +66,11 @@ func (a *App) requirementsFrom(ctx context.Context, mun int64, as []domain.Asset
 	return nil
 }
 
+// assetTarget describes an asset named by another record for a permission decision.
+func assetTarget(r store.AssetRef) *authz.Target {
+	return &authz.Target{Kind: domain.KindAsset, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
+}
+
 // Asset returns one asset the caller may read, with its requirements. Returns ENotFound
 // (also when it exists but the caller may not read it, or it belongs to another municipality).
 func (a *App) Asset(ctx context.Context, c Caller, mun, id int64) (domain.Asset, error) {
@@ -126,9 +131,7 @@ func (a *App) AssetDetail(ctx context.Context, c Caller, mun, id int64) (AssetDe
 	if d.Carries, d.CarriedBy, err = a.db.AssetNeighbours(ctx, mun, id); err != nil {
 		return d, err
 	}
-	hidden := func(r store.AssetRef) bool {
-		return !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, &authz.Target{Kind: domain.KindAsset, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID})
-	}
+	hidden := func(r store.AssetRef) bool { return !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, assetTarget(r)) }
 	d.Carries, d.CarriedBy = slices.DeleteFunc(d.Carries, hidden), slices.DeleteFunc(d.CarriedBy, hidden)
 	if as.AssetKind.Carrier() {
 		if d.Overrides, err = a.db.LevelOverrides(ctx, id); err != nil {
@@ -249,7 +252,7 @@ func (a *App) checkAsset(ctx context.Context, c Caller, before, as *domain.Asset
 		}
 		for _, id := range added {
 			r, ok := refs[id]
-			if !ok || !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, &authz.Target{Kind: domain.KindAsset, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}) {
+			if !ok || !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, assetTarget(r)) {
 				p.Add("carries", "err.unknown_asset")
 				break
 			}
@@ -323,7 +326,12 @@ func (a *App) ClassifyAsset(ctx context.Context, c Caller, mun, id int64, in dom
 		if as.Status == domain.AssetRetired {
 			return domain.Classification{}, conflictField("status", "err.asset_retired")
 		}
-		return domain.ApplyClassification(in, model, a.Today())
+		cl, err := domain.ApplyClassification(in, model, a.Today())
+		if err == nil && as.Classification != nil && cl.ClassifiedAt.Before(as.Classification.ClassifiedAt) {
+			// The newest classification is the current one: an older one would replace it.
+			err = &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"classified_at": "err.classified_before"}}
+		}
+		return cl, err
 	})
 	if err != nil {
 		return as, err
@@ -590,7 +598,7 @@ func (a *App) ImportAssets(ctx context.Context, c Caller, mun int64, rows []Asse
 	for i, r := range rows {
 		names[i] = domain.FoldTitle(r.Name)
 	}
-	existing, err := a.db.AssetIDsByName(ctx, mun, names)
+	existing, err := a.db.AssetIDsByName(ctx, mun, a.az.Filter(c.P, mun, authz.ObjAsset, authz.Read), names)
 	if err != nil {
 		return nil, err
 	}
@@ -672,6 +680,10 @@ func (a *App) ImportAssets(ctx context.Context, c Caller, mun int64, rows []Asse
 				as, err = a.CreateAsset(ctx, c, mun, in)
 				res.ID = as.ID
 			}
+			if err == nil && as.AssetKind.Carrier() && r.Levels.Max() >= 0 && !sameLevelsGiven(as.Effective, r.Levels) {
+				// A system's levels are inherited (an export carries them): other ones are refused.
+				err = &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"confidentiality": "err.levels_inherited"}}
+			}
 			if err == nil && as.AssetKind == domain.AssetInformation && r.Levels.Max() >= 0 && !sameClassification(as.Classification, r.Levels) {
 				rationale := r.Rationale
 				if rationale == nil || strings.TrimSpace(*rationale) == "" {
@@ -728,6 +740,16 @@ func assetUnchanged(cur domain.Asset, in domain.AssetInput, today domain.Date) b
 		after.CriticalInfrastructure == cur.CriticalInfrastructure && after.NetworkZone == cur.NetworkZone &&
 		after.VendorRemoteAccess == cur.VendorRemoteAccess && after.ReviewIntervalMonths == cur.ReviewIntervalMonths &&
 		eqPtr(after.NextReviewAt, cur.NextReviewAt) && eqPtr(after.LastReviewedAt, cur.LastReviewedAt)
+}
+
+// sameLevelsGiven reports whether every level given in levels is the one in have.
+func sameLevelsGiven(have, levels domain.Levels) bool {
+	for _, asp := range domain.Aspects {
+		if v := levels.Get(asp); v != nil && !eqPtr(have.Get(asp), v) {
+			return false
+		}
+	}
+	return true
 }
 
 // sameClassification reports whether levels (all four given) are cl's.

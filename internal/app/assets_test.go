@@ -1,7 +1,10 @@
 package app_test
 
 import (
+	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lisa-isms/lisa/internal/app"
@@ -299,4 +302,54 @@ func TestRiskAnalysisMarksTheAssetForReclassification(t *testing.T) {
 	if m := len(f.auditRows(string(domain.KindAsset))); m != n {
 		t.Errorf("saving the analysis again marked the asset again (%d → %d asset audit entries)", n, m)
 	}
+}
+
+// What the review found, kept fixed: an analysis cannot name (or mark) an asset the caller
+// cannot read; an import does not reveal names of assets the importer cannot read; an older
+// classification does not replace a newer one; a system's levels in an import must be its
+// inherited ones.
+func TestAssetReviewFindings(t *testing.T) {
+	f := newFixture(t)
+	it := f.asset(f.owner2, domain.AssetInput{Name: sp("Lönesystem"), Kind: sp("information"), OrgUnitID: &f.unitIT})
+	_, err := f.app.CreateRiskAnalysis(f.ctx, f.owner, f.munA, domain.RiskAnalysisInput{Title: sp("Nyfiken"), OrgUnitID: &f.unitSoc,
+		ObjectType: sp("asset"), AssetID: &it.ID})
+	if e := domain.AsError(err); e == nil || e.Fields["asset_id"] != "err.unknown_asset" {
+		t.Errorf("an analysis of another unit's asset: %v", err)
+	}
+	if got, _ := f.app.Asset(f.ctx, f.owner2, f.munA, it.ID); got.ReclassifyReason != "" {
+		t.Errorf("another unit's asset was marked: %q", got.ReclassifyReason)
+	}
+	res, err := f.app.ImportAssets(f.ctx, f.owner, f.munA, []app.AssetImportRow{{Line: 2, Name: "Lönesystem",
+		Input: domain.AssetInput{Name: sp("Lönesystem"), Kind: sp("system"), OrgUnitID: &f.unitSoc}}}, true)
+	if err != nil || len(res) != 1 || res[0].Action != "create" {
+		t.Errorf("import of a name another unit uses: %+v %v (want a new asset, nothing revealed)", res, err)
+	}
+
+	f.classify(f.owner2, it.ID, 2, 2, 2, 2)
+	two := 3
+	_, err = f.app.ClassifyAsset(f.ctx, f.owner2, f.munA, it.ID, domain.ClassificationInput{Confidentiality: &two, Integrity: &two, Availability: &two,
+		Traceability: &two, Rationale: sp("gammal"), ClassifiedAt: sp(f.today().AddDays(-30).String())})
+	if e := domain.AsError(err); e == nil || e.Fields["classified_at"] != "err.classified_before" {
+		t.Errorf("a classification dated before the current one: %v", err)
+	}
+
+	sys := f.asset(f.owner2, domain.AssetInput{Name: sp("Lönesystemets server"), Kind: sp("system"), OrgUnitID: &f.unitIT, Carries: &[]int64{it.ID}})
+	four, twoL := 4, 2
+	_, err = f.app.ImportAssets(f.ctx, f.owner2, f.munA, []app.AssetImportRow{{Line: 2, Name: sys.Title, Input: domain.AssetInput{Name: &sys.Title},
+		Levels: domain.Levels{Confidentiality: &four}}}, true)
+	if err == nil || !strings.Contains(fmt.Sprint(rowsOf(err)), "err.levels_inherited") {
+		t.Errorf("import of other levels for a system: %v", err)
+	}
+	if _, err := f.app.ImportAssets(f.ctx, f.owner2, f.munA, []app.AssetImportRow{{Line: 2, Name: sys.Title, Input: domain.AssetInput{Name: &sys.Title},
+		Levels: domain.Levels{Confidentiality: &twoL}}}, true); err != nil {
+		t.Errorf("import of a system's own inherited levels (an export read back): %v", err)
+	}
+}
+
+func rowsOf(err error) []app.RowError {
+	var re *app.RowsError
+	if errors.As(err, &re) {
+		return re.Rows
+	}
+	return nil
 }

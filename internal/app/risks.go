@@ -127,7 +127,7 @@ func (a *App) saveRiskAnalysis(ctx context.Context, c Caller, mun, id int64, in 
 			return err
 		}
 		if an.AssetID != nil && (before == nil || !eqPtr(before.AssetID, an.AssetID)) {
-			if err := a.checkAssets(ctx, mun, p, "asset_id", []int64{*an.AssetID}); err != nil {
+			if err := a.checkAssets(ctx, c, mun, p, "asset_id", []int64{*an.AssetID}); err != nil {
 				return err
 			}
 		}
@@ -188,17 +188,21 @@ func (a *App) checkRiskCore(ctx context.Context, c Caller, before, r *domain.Rec
 	return a.checkCoreRefs(ctx, c, before, r, p, "", nil)
 }
 
-// checkAssets adds err.unknown_asset under field unless every one of ids is an asset of mun.
-func (a *App) checkAssets(ctx context.Context, mun int64, p domain.Problems, field string, ids []int64) error {
-	if len(ids) == 0 {
+// checkAssets adds err.unknown_asset under field unless every one of added is an asset of
+// mun the caller may read (one they may not read is, to them, one that does not exist).
+func (a *App) checkAssets(ctx context.Context, c Caller, mun int64, p domain.Problems, field string, added []int64) error {
+	if len(added) == 0 {
 		return nil
 	}
-	n, err := a.db.CountRecordsOfKind(ctx, mun, domain.RiskAssetKind, ids)
+	refs, err := a.db.AssetRefs(ctx, mun, added)
 	if err != nil {
 		return err
 	}
-	if n != len(ids) {
-		p.Add(field, "err.unknown_asset")
+	for _, id := range added {
+		if r, ok := refs[id]; !ok || !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, assetTarget(r)) {
+			p.Add(field, "err.unknown_asset") // an asset one may not read is one that does not exist
+			return nil
+		}
 	}
 	return nil
 }
@@ -363,7 +367,7 @@ func (a *App) saveRisk(ctx context.Context, c Caller, mun, id int64, in domain.R
 				added = append(added, id)
 			}
 		}
-		if err := a.checkAssets(ctx, mun, p, "asset_ids", added); err != nil {
+		if err := a.checkAssets(ctx, c, mun, p, "asset_ids", added); err != nil {
 			return err
 		}
 		if in.ControlIDs != nil {

@@ -450,9 +450,9 @@ type Requirement struct {
 	Met       bool   `json:"met"`
 }
 
-// Requirements applies the rules to levels: each control once, under the first rule that
-// asks for it (the strictest first: rules in aspect order, then by level); soa maps control
-// ids to their SoA statuses.
+// Requirements applies the rules to levels: each control once, under the first rule (in the
+// model's order: by aspect, then level) that asks for it; soa maps control ids to their SoA
+// statuses.
 func Requirements(levels Levels, rules []RequirementRule, soa map[string]string) []Requirement {
 	out := []Requirement{}
 	seen := map[string]bool{}

@@ -416,6 +416,11 @@ func (s *Store) SetLevelOverrides(ctx context.Context, a Actor, mun, id int64, o
 				return fmt.Errorf("insert level override: %w", err)
 			}
 		}
+		// Deciding a system's levels again is its re-classification: a mark for it is done.
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE assets SET reclassify_reason = '', reclassify_at = NULL WHERE record_id = ?`), id); err != nil {
+			return fmt.Errorf("clear re-classification mark: %w", err)
+		}
+		as.ReclassifyReason, as.ReclassifyAt = "", nil
 		if err := s.rederive(ctx, tx, &as); err != nil {
 			return err
 		}
@@ -493,8 +498,8 @@ const upSQL = `WITH RECURSIVE up(id) AS (
 // rederiveIDs recomputes the effective levels of ids and of every asset carrying them: an
 // information set has its own levels; a system, per aspect, the highest effective level of
 // what it carries (domain.Inherit), unless its owner overrode the aspect. Three reads (the
-// affected assets, what they carry, their overrides), then one update per asset whose
-// levels changed, in dependency order.
+// affected assets, what they carry, their overrides), the levels derived in memory (each
+// after what it carries), then one update per asset whose levels changed.
 func (s *Store) rederiveIDs(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
@@ -718,9 +723,10 @@ func (s *Store) ListClassifications(ctx context.Context, mun, id int64) ([]domai
 	return out, nil
 }
 
-// AssetIDsByName returns, for each folded name of names, the ids of the assets of mun with
-// that name (an import finds the asset a row updates; two ids: ambiguous).
-func (s *Store) AssetIDsByName(ctx context.Context, mun int64, names []string) (map[string][]int64, error) {
+// AssetIDsByName returns, for each folded name of names, the ids of the assets of mun that v
+// lets through with that name (an import finds the asset a row updates; two ids: ambiguous;
+// an asset the importer may not read is not matched, so its name is not revealed).
+func (s *Store) AssetIDsByName(ctx context.Context, mun int64, v domain.Visibility, names []string) (map[string][]int64, error) {
 	out := map[string][]int64{}
 	for start := 0; start < len(names); start += domain.MaxIDs {
 		chunk := names[start:min(start+domain.MaxIDs, len(names))]
@@ -728,7 +734,8 @@ func (s *Store) AssetIDsByName(ctx context.Context, mun int64, names []string) (
 			ID   int64  `db:"id"`
 			Fold string `db:"title_fold"`
 		}
-		q, args, err := s.in(`SELECT id, title_fold FROM records WHERE municipality_id = ? AND kind = ? AND title_fold IN (?)`, mun, domain.KindAsset, chunk)
+		args := []any{mun, domain.KindAsset, chunk}
+		q, args, err := s.in(`SELECT r.id, r.title_fold FROM records r WHERE r.municipality_id = ? AND r.kind = ? AND r.title_fold IN (?) AND `+visibilitySQL(v, &args), args...)
 		if err != nil {
 			return nil, err
 		}

@@ -683,22 +683,6 @@ func (s *Store) ControlsByRef(ctx context.Context, mun int64, refs []string) (ma
 	return out, nil
 }
 
-// CountRecordsOfKind counts how many of ids are records of kind in mun (each id once).
-func (s *Store) CountRecordsOfKind(ctx context.Context, mun int64, kind domain.Kind, ids []int64) (int, error) {
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	q, a, err := s.in(`SELECT COUNT(DISTINCT r.id) FROM records r WHERE r.municipality_id = ? AND r.kind = ? AND r.id IN (?)`, mun, kind, ids)
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	if err := s.db(ctx).GetContext(ctx, &n, q, a...); err != nil {
-		return 0, fmt.Errorf("count records: %w", err)
-	}
-	return n, nil
-}
-
 // RiskCell counts the open risks in one cell of the matrix.
 type RiskCell struct {
 	Likelihood  int `db:"l"`

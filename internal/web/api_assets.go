@@ -49,6 +49,9 @@ func assetFilter(c *gin.Context) (store.AssetFilter, error) {
 		}
 		f.MinLevel = &n
 	}
+	if f.Aspect != "" && f.MinLevel == nil {
+		p.Add("min_level", "err.required") // an aspect alone filters nothing
+	}
 	f.OrgUnitID = queryID(c, "org_unit_id", p)
 	f.OwnerID = queryID(c, "owner_id", p)
 	f.Unclassified = c.Query("unclassified") == "1"

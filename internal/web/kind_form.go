@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
 )
 
@@ -65,6 +66,16 @@ func (k kindForm[In]) createHandler(s *Server) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
+		// Refused before the input is looked at: a municipality one is not in is not found, a
+		// kind one may create nothing of is forbidden, whatever was posted.
+		if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
+			s.fail(c, err)
+			return
+		}
+		if !s.app.CanSome(s.caller(c), mid, authz.ObjectOf(k.kind), authz.Create) {
+			s.fail(c, domain.Forbidden())
+			return
+		}
 		var id int64
 		if k.submit(s, c, mid, true, k.listPath(mid), func(in In) (err error) { id, err = k.create(s, c, mid, in); return err }) {
 			s.redirect(c, k.recordPath(mid, id), k.created)
@@ -100,6 +111,17 @@ func (k kindForm[In]) updateHandler(s *Server) gin.HandlerFunc {
 		mid, id, err := recordIDs(c)
 		if err != nil {
 			s.fail(c, err)
+			return
+		}
+		// A record one may not read is not found, one one may not change forbidden, before the
+		// input is looked at.
+		r, _, err := k.load(s, c, mid, id)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if !s.rights(c, mid, k.kind, r).Edit {
+			s.fail(c, domain.Forbidden())
 			return
 		}
 		if k.submit(s, c, mid, false, k.recordPath(mid, id), func(in In) error { return k.update(s, c, mid, id, in) }) {

@@ -72,6 +72,11 @@ func (s *Server) canImportAssets(c *gin.Context, mid int64) error {
 	return nil
 }
 
+// maxPageImportBytes bounds a file imported through the page: the confirmation sends it back
+// as base64 (a third larger) in a form field, which must stay under the form's limits. The
+// API (POST …/assets.xlsx) takes files up to maxImportBytes.
+const maxPageImportBytes = 7 << 20
+
 type assetImportPage struct {
 	Base
 	Results []app.AssetImportResult
@@ -106,6 +111,9 @@ func (s *Server) assetImportPreview(c *gin.Context) {
 		return
 	}
 	data, err := readImport(c)
+	if err == nil && len(data) > maxPageImportBytes {
+		err = &domain.Error{Code: domain.ETooLarge, Message: "err.too_large", Fields: map[string]string{"file": "err.import_too_large_page"}}
+	}
 	var res []app.AssetImportResult
 	if err == nil {
 		res, err = s.importAssets(c, mid, data, true)

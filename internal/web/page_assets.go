@@ -169,7 +169,6 @@ type assetListPage struct {
 	Today        domain.Date
 	NextURL      string
 	Paged        bool
-	Query        string // the filters as a query string (for the export links)
 }
 
 func (s *Server) assetList(c *gin.Context) {
