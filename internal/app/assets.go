@@ -188,6 +188,27 @@ func (a *App) CreateAsset(ctx context.Context, c Caller, mun int64, in domain.As
 
 // UpdateAsset applies the given fields to an asset. Returns ENotFound, EForbidden, EInvalid.
 func (a *App) UpdateAsset(ctx context.Context, c Caller, mun, id int64, in domain.AssetInput) (domain.Asset, error) {
+	return a.updateAsset(ctx, c, mun, id, func(domain.Asset) domain.AssetInput { return in })
+}
+
+// ChangeCarries adds to and removes from what a system carries, against what it carries at
+// the moment of the change (two people adding at once both get theirs). Returns ENotFound,
+// EForbidden, EInvalid.
+func (a *App) ChangeCarries(ctx context.Context, c Caller, mun, id int64, add, remove []int64) (domain.Asset, error) {
+	return a.updateAsset(ctx, c, mun, id, func(cur domain.Asset) domain.AssetInput {
+		carries := slices.DeleteFunc(slices.Clone(cur.Carries), func(x int64) bool { return slices.Contains(remove, x) })
+		for _, x := range add {
+			if !slices.Contains(carries, x) {
+				carries = append(carries, x)
+			}
+		}
+		return domain.AssetInput{Carries: &carries}
+	})
+}
+
+// updateAsset changes an asset with the input that change makes of it as it is inside the
+// write transaction.
+func (a *App) updateAsset(ctx context.Context, c Caller, mun, id int64, change func(domain.Asset) domain.AssetInput) (domain.Asset, error) {
 	if err := a.member(c, mun); err != nil {
 		return domain.Asset{}, err
 	}
@@ -200,7 +221,7 @@ func (a *App) UpdateAsset(ctx context.Context, c Caller, mun, id int64, in domai
 		}
 		before := *as
 		before.Carries = slices.Clone(as.Carries)
-		if err := domain.ApplyAsset(as, in, a.Today()); err != nil {
+		if err := domain.ApplyAsset(as, change(before), a.Today()); err != nil {
 			return err
 		}
 		return a.checkAsset(ctx, c, &before, as)

@@ -470,28 +470,16 @@ func (s *Server) assetCarries(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx, cl := c.Request.Context(), s.caller(c)
-	a, err := s.app.Asset(ctx, cl, mid, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	carries := slices.Clone(a.Carries)
-	p := domain.Problems{}
+	var add, remove []int64
 	if v := c.PostForm("add"); v != "" {
-		n, perr := strconv.ParseInt(v, 10, 64)
-		if perr != nil || n <= 0 {
-			p.Add("carries", "err.unknown_asset")
-		}
-		carries = append(carries, n)
+		n, _ := strconv.ParseInt(v, 10, 64) // not a number: 0, which is no asset (err.unknown_asset, after the permission checks)
+		add = append(add, n)
 	}
 	if v := c.PostForm("remove"); v != "" {
 		n, _ := strconv.ParseInt(v, 10, 64)
-		carries = slices.DeleteFunc(carries, func(x int64) bool { return x == n })
+		remove = append(remove, n)
 	}
-	if err = p.Err(); err == nil {
-		_, err = s.app.UpdateAsset(ctx, cl, mid, id, domain.AssetInput{Carries: &carries})
-	}
+	_, err = s.app.ChangeCarries(c.Request.Context(), s.caller(c), mid, id, add, remove)
 	if err != nil {
 		s.inlineFail(c, domain.KindAsset, mid, id, "carries", err)
 		return
