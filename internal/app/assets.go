@@ -176,10 +176,13 @@ func (a *App) CreateAsset(ctx context.Context, c Caller, mun int64, in domain.As
 	if as.OwnerID == nil {
 		as.OwnerID = &c.P.User.ID
 	}
-	if err := a.checkAsset(ctx, c, nil, &as); err != nil {
-		return as, err
-	}
-	if err := a.db.CreateAsset(ctx, c.actor(), &as); err != nil {
+	err := a.db.InTx(ctx, func(ctx context.Context) error { // what it carries cannot go between the check and the insert
+		if err := a.checkAsset(ctx, c, nil, &as); err != nil {
+			return err
+		}
+		return a.db.CreateAsset(ctx, c.actor(), &as)
+	})
+	if err != nil {
 		return as, err
 	}
 	one := []domain.Asset{as}
@@ -330,11 +333,7 @@ func (a *App) ClassifyAsset(ctx context.Context, c Caller, mun, id int64, in dom
 	if err := a.member(c, mun); err != nil {
 		return domain.Asset{}, err
 	}
-	model, _, err := a.db.AssetModel(ctx, mun)
-	if err != nil {
-		return domain.Asset{}, err
-	}
-	as, err := a.db.ClassifyAsset(ctx, c.actor(), mun, id, func(_ context.Context, as *domain.Asset) (domain.Classification, error) {
+	as, err := a.db.ClassifyAsset(ctx, c.actor(), mun, id, func(ctx context.Context, as *domain.Asset) (domain.Classification, error) {
 		if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, target(as.Record)) {
 			return domain.Classification{}, domain.NotFound()
 		}
@@ -346,6 +345,10 @@ func (a *App) ClassifyAsset(ctx context.Context, c Caller, mun, id int64, in dom
 		}
 		if as.Status == domain.AssetRetired {
 			return domain.Classification{}, conflictField("status", "err.asset_retired")
+		}
+		model, _, err := a.db.AssetModel(ctx, mun) // in the transaction: the version stamped is the one in force
+		if err != nil {
+			return domain.Classification{}, err
 		}
 		cl, err := domain.ApplyClassification(in, model, a.Today())
 		if err == nil && as.Classification != nil && cl.ClassifiedAt.Before(as.Classification.ClassifiedAt) {
