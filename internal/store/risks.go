@@ -421,7 +421,7 @@ func (s *Store) riskDetails(ctx context.Context, mun int64, risks []domain.Risk)
 		RiskID  int64 `db:"risk_id"`
 		AssetID int64 `db:"asset_id"`
 	}
-	q, a, err := s.in(`SELECT ra.risk_id, ra.asset_id FROM risk_assets ra JOIN records r ON r.id = ra.risk_id
+	q, a, err := s.in(`SELECT ra.risk_id, ra.asset_id FROM risk_assets ra JOIN records r`+s.d.byKey+` ON r.id = ra.risk_id
 		WHERE r.municipality_id = ? AND ra.risk_id IN (?) ORDER BY ra.risk_id, ra.asset_id`, mun, ids)
 	if err != nil {
 		return err
@@ -440,7 +440,7 @@ func (s *Store) riskDetails(ctx context.Context, mun int64, risks []domain.Risk)
 		Title    string `db:"title"`
 		Status   string `db:"status"`
 	}
-	q, a, err = s.in(`SELECT rc.risk_id, c.id, c.ref, c.title, c.status FROM risk_controls rc JOIN records c ON c.id = rc.control_record_id
+	q, a, err = s.in(`SELECT rc.risk_id, c.id, c.ref, c.title, c.status FROM risk_controls rc JOIN records c`+s.d.byKey+` ON c.id = rc.control_record_id
 		WHERE c.municipality_id = ? AND rc.risk_id IN (?) ORDER BY rc.risk_id, c.ref`, mun, ids)
 	if err != nil {
 		return err
@@ -476,7 +476,7 @@ func (s *Store) latestAcceptances(ctx context.Context, mun int64, risks []int64)
 // risk) selects, newest first, each with its controls as accepted: one statement, the
 // controls joined.
 func (s *Store) acceptances(ctx context.Context, cond string, args ...any) ([]domain.RiskAcceptance, error) {
-	q, a, err := s.in(`SELECT `+acceptanceColumns+`, ac.control_record_id, ac.control_ref, ac.status FROM risk_acceptances a JOIN records r ON r.id = a.risk_id
+	q, a, err := s.in(`SELECT `+acceptanceColumns+`, ac.control_record_id, ac.control_ref, ac.status FROM risk_acceptances a JOIN records r`+s.d.byKey+` ON r.id = a.risk_id
 		LEFT JOIN risk_acceptance_controls ac ON ac.acceptance_id = a.id WHERE `+cond+` ORDER BY a.id DESC, ac.control_ref`, args...)
 	if err != nil {
 		return nil, err
@@ -687,7 +687,7 @@ func (s *Store) CountRecordsOfKind(ctx context.Context, mun int64, kind domain.K
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	q, a, err := s.in(`SELECT COUNT(DISTINCT r.id) FROM records r WHERE r.municipality_id = ? AND r.kind = ? AND r.id IN (?)`, mun, kind, ids)
+	q, a, err := s.in(`SELECT COUNT(DISTINCT r.id) FROM records r`+s.d.byKey+` WHERE r.municipality_id = ? AND r.kind = ? AND r.id IN (?)`, mun, kind, ids)
 	if err != nil {
 		return 0, err
 	}
@@ -953,7 +953,7 @@ type ExpiringAcceptance struct {
 func (s *Store) ExpiringAcceptances(ctx context.Context, q DecisionQuery, until domain.Date) ([]ExpiringAcceptance, error) {
 	out := []ExpiringAcceptance{}
 	args := []any{q.MunicipalityID, domain.KindRisk, spec(domain.KindRisk).Closed, q.Today, until}
-	stmt := `SELECT ` + acceptanceColumns + `, r.title FROM risk_acceptances a JOIN records r ON r.id = a.risk_id
+	stmt := `SELECT ` + acceptanceColumns + `, r.title FROM risk_acceptances a JOIN records r` + s.d.byKey + ` ON r.id = a.risk_id
 		WHERE r.municipality_id = ? AND r.kind = ? AND r.status NOT IN (?) AND a.voided_at IS NULL AND a.valid_until >= ? AND a.valid_until <= ? AND ` +
 		visibilitySQL(q.Visible, &args) + ` ORDER BY a.valid_until, a.id LIMIT ` + strconv.Itoa(max(q.Limit, 1))
 	query, a, err := s.in(stmt, args...)
@@ -970,6 +970,9 @@ func (s *Store) ExpiringAcceptances(ctx context.Context, q DecisionQuery, until 
 
 const actionSelect = `SELECT ` + recordColumns + `, k.risk_id, k.description FROM records r JOIN risk_actions k ON k.record_id = r.id`
 
+// actionsOfRisk selects the actions of one risk through risk_actions_risk (records r by key).
+const actionsOfRisk = `SELECT ` + recordColumns + `, k.risk_id, k.description FROM risk_actions k JOIN records r%s ON r.id = k.record_id`
+
 // maxActionsPerRisk bounds the actions listed under one risk.
 const maxActionsPerRisk = 500
 
@@ -977,7 +980,7 @@ const maxActionsPerRisk = 500
 // date (at most maxActionsPerRisk).
 func (s *Store) ListRiskActions(ctx context.Context, mun int64, v domain.Visibility, risk int64) ([]domain.RiskAction, error) {
 	args := []any{mun, domain.KindRiskAction, risk}
-	q := actionSelect + ` WHERE r.municipality_id = ? AND r.kind = ? AND k.risk_id = ? AND ` + visibilitySQL(v, &args) +
+	q := fmt.Sprintf(actionsOfRisk, s.d.byKey) + ` WHERE r.municipality_id = ? AND r.kind = ? AND k.risk_id = ? AND ` + visibilitySQL(v, &args) +
 		fmt.Sprintf(` ORDER BY r.next_review_at, r.id LIMIT %d`, maxActionsPerRisk)
 	query, a, err := s.in(q, args...)
 	if err != nil {
