@@ -327,6 +327,7 @@ func BenchmarkKommunL(b *testing.B) {
 		{"GET heat map (JSON), information owner", "", get(owner, api+"/heatmap?residual=1")},
 		{"GET risk analyses (JSON, first 100)", "analyses", get(coord, api+"/risk-analyses")},
 		{"GET risk analyses page", "", get(coord, m+"/risk-analyses")},
+		{"GET dashboard, ledning (risk decisions waiting, acceptances running out)", "", get(mgmt, m)},
 		{"PUT a risk's residual values (API)", "", func(i int) error {
 			return coord.do("PUT", fmt.Sprintf("%s/risks/%d", api, putRisk(i)), map[string]int{"residual_likelihood": 1 + i%2, "residual_consequence": 1 + (i/2)%2})
 		}},
