@@ -733,7 +733,14 @@ func (s *Store) RiskHeat(ctx context.Context, mun int64, v domain.Visibility, re
 		lc, cc = "k.residual_likelihood", "k.residual_consequence"
 	}
 	args := []any{mun, domain.KindRisk, spec(domain.KindRisk).Closed}
-	q := `SELECT ` + lc + ` AS l, ` + cc + ` AS c, COUNT(*) AS n FROM records r JOIN risks k ON k.record_id = r.id
+	// One unit's risks, or those of the units an information owner sees, are sought by unit
+	// (records_kind) rather than walked among all of the municipality's (records_title_vis,
+	// which SQLite prefers for covering the status): kommun-L's largest unit 3.8 → 1.4 ms.
+	records := "records r"
+	if unit != 0 || !v.All && len(v.UnitIDs) > 0 && !v.Published && v.OwnerID == 0 {
+		records += s.d.useIndex("records_kind")
+	}
+	q := `SELECT ` + lc + ` AS l, ` + cc + ` AS c, COUNT(*) AS n FROM ` + records + ` JOIN risks k ON k.record_id = r.id
 		WHERE r.municipality_id = ? AND r.kind = ? AND r.status NOT IN (?)`
 	if unit != 0 {
 		q += ` AND r.org_unit_id = ?`
