@@ -101,9 +101,9 @@ var (
 // matrix (skewed to the middle, the residual mostly below the inherent), treatments of all
 // four kinds, one to three linked assets (mostly of the risk's unit) and one to four linked
 // controls of the statement of applicability; about one treatment action per reduced risk
-// (some overdue); acceptances for a share of the accepted and low-residual risks, by the
-// coordinators or management as the default tiers allow, most valid for up to a year, some
-// running out within 30 days, a few expired. The rows are what the store writes for the same
+// (a quarter of the open ones overdue); acceptances for a share of the accepted and
+// low-residual risks, by the coordinators or management as the default tiers allow, most
+// valid for up to a year, some running out within 30 days, a few expired. The rows are what the store writes for the same
 // changes (the levels on the default matrix version 1, which needs no row; an accepted risk's
 // next review is its acceptance's valid-until date; an analysis of an asset marks it for
 // re-classification), and the audit entries the services would append are returned, with
@@ -454,7 +454,6 @@ func seedLargeRisks(l *store.Loader, mun int64, n int, units []int64, owners map
 				ac.MunicipalityID, ac.Kind, ac.RiskID, ac.OrgUnitID, ac.OwnerID = mun, domain.KindRiskAction, r.ID, r.OrgUnitID, r.OwnerID
 				ac.Title = sc.actions[(j+pick(len(sc.actions)))%len(sc.actions)]
 				ac.ReviewIntervalMonths = domain.DefaultReviewMonths
-				due := day.AddDays(30 + pick(300))
 				switch r.Status {
 				case "closed", "treated":
 					ac.Status = []string{"done", "done", "done", "cancelled"}[pick(4)]
@@ -463,8 +462,18 @@ func seedLargeRisks(l *store.Loader, mun int64, n int, units []int64, owners map
 				default:
 					ac.Status = "planned"
 				}
-				if ac.Status == "done" && due.After(today) {
-					due = today.AddDays(-1 - pick(30))
+				// Due in the months after the analysis; what is still to do was planned anew
+				// for the coming year, and a quarter of it is overdue.
+				due := day.AddDays(30 + pick(300))
+				switch {
+				case ac.Status == "done" || ac.Status == "cancelled":
+					if due.After(today) {
+						due = today.AddDays(-1 - pick(30))
+					}
+				case pick(4) == 0:
+					due = today.AddDays(-1 - pick(120))
+				case !due.After(today):
+					due = today.AddDays(1 + pick(365))
 				}
 				ac.NextReviewAt, ac.DueAt = ptr(due), ptr(due)
 				if pick(3) == 0 {
