@@ -137,7 +137,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		var muns int
 		c, _, err := parseConfig("demo", rest, "lisa-demo.db", func(fs *flag.FlagSet) {
 			fs.IntVar(&muns, "municipalities", 0, "also the riket set: this many small generated municipalities (290: the whole country)")
-			fs.StringVar(&size, "size", "small", "small: Exempelkommun and Grannkommun; large: also kommun-L (Storstad: 100,000 documents, 3,000 people, 2,000,000 audit entries)")
+			fs.StringVar(&size, "size", "small", "small: Exempelkommun and Grannkommun; large: also kommun-L (Storstad: 100,000 documents, 10,000 assets, 30,000 risks, 3,000 people, 2,000,000 audit entries)")
 			fs.Uint64Var(&seed, "seed", 1, "seed of the large dataset")
 		})
 		if err != nil {

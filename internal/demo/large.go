@@ -20,13 +20,13 @@ import (
 const LargeName = "Storstad"
 
 // LargeSize is the size of kommun-L (about twice Stockholm's ISMS): org units, people,
-// governing documents and audit entries.
+// governing documents, audit entries, information assets and risks.
 type LargeSize struct {
-	Units, Users, Documents, AuditEntries, Assets int
+	Units, Users, Documents, AuditEntries, Assets, Risks int
 }
 
 // KommunL is the dataset the performance issue measures against.
-var KommunL = LargeSize{Units: 80, Users: 3000, Documents: 100_000, AuditEntries: 2_000_000, Assets: 10_000}
+var KommunL = LargeSize{Units: 80, Users: 3000, Documents: 100_000, AuditEntries: 2_000_000, Assets: 10_000, Risks: 30_000}
 
 // HasLarge reports whether the large municipality is there already.
 func HasLarge(ctx context.Context, a *app.App) (bool, error) {
@@ -38,9 +38,11 @@ func HasLarge(ctx context.Context, a *app.App) (bool, error) {
 // overdue whenever it is built): size.Units org units with the statement of applicability and
 // every unit's status on every control, size.Users people with roles (coordinators,
 // information owners of one to three units, management, auditors, staff), size.Documents
-// governing documents with versions, reviews, comments and evidence, and size.AuditEntries
-// audit entries on a valid chain, hashed by package audit. The demo's own accounts get roles
-// there too. Progress goes to progress.
+// governing documents with versions, reviews, comments and evidence, size.Assets information
+// assets (seedLargeAssets), size.Risks risks in their analyses with treatment actions and
+// acceptances (seedLargeRisks), and size.AuditEntries audit entries on a valid chain, hashed
+// by package audit, with the risks' entries among them at their times. The demo's own
+// accounts get roles there too. Progress goes to progress.
 func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, seed uint64, progress io.Writer) error {
 	start := time.Now()
 	say := func(format string, args ...any) {
@@ -52,7 +54,7 @@ func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, 
 	if err := seedMunicipality(ctx, a, s, spec, rng, say); err != nil {
 		return err
 	}
-	say("klart: %d dokument, %d personer, %d loggposter", size.Documents, size.Users, size.AuditEntries)
+	say("klart: %d dokument, %d tillgångar, %d risker, %d personer, %d loggposter", size.Documents, size.Assets, size.Risks, size.Users, size.AuditEntries)
 	return nil
 }
 
@@ -128,6 +130,7 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 		var users, roles, roleUnits [][]any
 		owners := map[int64][]int64{} // unit -> its information owners
 		var ownerIDs, staffIDs []int64
+		people := riskPeople{usernames: map[int64]string{}, names: map[int64]string{}}
 		roleOf := func(i int) domain.Role { // per 3,000 people: 10 coordinators, 400 owners, 50 in management, 20 auditors
 			switch n := size.Users; {
 			case i < max(1, n/300):
@@ -143,9 +146,16 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 		}
 		for i := 0; i < size.Users; i++ {
 			id := firstUser + int64(i)
-			users = append(users, []any{id, fmt.Sprintf("%s-%04d", spec.Prefix, i+1), fmt.Sprintf("%s %s", firstNames[pick(len(firstNames))], lastNames[pick(len(lastNames))]),
-				fmt.Sprintf("person%04d@%s.se", i+1, spec.Prefix), hash, false, false, now})
+			username, name := fmt.Sprintf("%s-%04d", spec.Prefix, i+1), fmt.Sprintf("%s %s", firstNames[pick(len(firstNames))], lastNames[pick(len(lastNames))])
+			users = append(users, []any{id, username, name, fmt.Sprintf("person%04d@%s.se", i+1, spec.Prefix), hash, false, false, now})
+			people.usernames[id], people.names[id] = username, name
 			role := roleOf(i)
+			switch role {
+			case domain.RoleCoordinator:
+				people.coordinators = append(people.coordinators, id)
+			case domain.RoleManagement:
+				people.management = append(people.management, id)
+			}
 			rid := firstRole + int64(i)
 			roles = append(roles, []any{rid, id, mun, string(role)})
 			if role == domain.RoleInformationOwner {
@@ -178,6 +188,13 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 			rid := firstRole + n
 			n++
 			roles = append(roles, []any{rid, c.P.User.ID, mun, string(demoRoles[name])})
+			people.usernames[c.P.User.ID], people.names[c.P.User.ID] = c.P.User.Username, c.P.User.Name
+			switch demoRoles[name] { // the demo's coordinator and management decide on some of the risks too
+			case domain.RoleCoordinator:
+				people.coordinators = append(people.coordinators, c.P.User.ID)
+			case domain.RoleManagement:
+				people.management = append(people.management, c.P.User.ID)
+			}
 			if name == "agare" {
 				roleUnits = append(roleUnits, []any{rid, units[1]})
 				owners[units[1]] = append(owners[units[1]], c.P.User.ID)
@@ -296,8 +313,13 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 		if err := seedLargeAssets(l, mun, size.Assets, units, owners, ownerIDs, pick, today, now, say); err != nil {
 			return err
 		}
+		riskTrail, err := seedLargeRisks(l, mun, size.Risks, units, owners, ownerIDs, people, pick, today, now, say)
+		if err != nil {
+			return err
+		}
 
-		// Two years of audit trail, oldest first, on one valid chain.
+		// Two years of audit trail, oldest first, on one valid chain; the entries of the risks'
+		// changes go in at their times.
 		actors := append(append([]int64{}, ownerIDs...), staffIDs...)
 		step := 2 * 365 * 24 * time.Hour / time.Duration(max(1, size.AuditEntries))
 		at := now.Add(-2 * 365 * 24 * time.Hour)
@@ -307,6 +329,9 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 			entries := make([]audit.Entry, 0, auditChunk)
 			for i := from; i < min(from+auditChunk, size.AuditEntries); i++ {
 				at = at.Add(step)
+				for len(riskTrail) > 0 && !riskTrail[0].at.After(at) {
+					entries, riskTrail = append(entries, riskTrail[0].e), riskTrail[1:]
+				}
 				actor := actors[pick(len(actors))]
 				e := audit.Entry{At: at.Format(time.RFC3339Nano), ActorID: &actor, Actor: fmt.Sprintf("%s-%04d", spec.Prefix, actor-firstUser+1),
 					MunicipalityID: &mun, IP: fmt.Sprintf("10.%d.%d.%d", pick(256), pick(256), 1+pick(254))}
@@ -338,7 +363,11 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 				return err
 			}
 		}
-		return nil
+		rest := make([]audit.Entry, len(riskTrail))
+		for i, t := range riskTrail {
+			rest[i] = t.e
+		}
+		return l.Audit(rest)
 	})
 }
 
@@ -367,15 +396,17 @@ func HasRiket(ctx context.Context, a *app.App) (bool, error) {
 
 // SeedRiket adds the riket set: n municipalities (the country has 290) with realistic small
 // data each, deterministically from seed: 5 to 20 org units with the statement of
-// applicability in each, 20 to 200 people with roles, 50 to 600 governing documents and 1,000
-// to 6,000 audit entries, the same generator as kommun-L's. Progress goes to progress.
+// applicability in each, 20 to 200 people with roles, 50 to 600 governing documents, 20 to
+// 200 assets, 20 to 300 risks and 1,000 to 6,000 audit entries, the same generator as
+// kommun-L's. Progress goes to progress.
 func SeedRiket(ctx context.Context, a *app.App, s *store.Store, n int, seed uint64, progress io.Writer) error {
 	start := time.Now()
 	defer fmt.Fprintln(progress)
 	rng := rand.New(rand.NewPCG(seed, seed^0x217e7))
 	var docs, people int
 	for i := 1; i <= n; i++ {
-		size := LargeSize{Units: 5 + rng.IntN(16), Users: 20 + rng.IntN(181), Documents: 50 + rng.IntN(551), AuditEntries: 1000 + rng.IntN(5001), Assets: 20 + rng.IntN(181)}
+		size := LargeSize{Units: 5 + rng.IntN(16), Users: 20 + rng.IntN(181), Documents: 50 + rng.IntN(551), AuditEntries: 1000 + rng.IntN(5001), Assets: 20 + rng.IntN(181),
+			Risks: 20 + rng.IntN(281)}
 		spec := munSpec{Name: fmt.Sprintf("Riket %03d kommun", i), OrgNumber: orgNumber(212000_0000 + int64(i)*10), Prefix: fmt.Sprintf("%s%03d", RiketPrefix, i), Size: size}
 		say := func(format string, args ...any) {
 			fmt.Fprintf(progress, "\rriket: kommun %3d/%d, %-45s %5.1f s", i, n, fmt.Sprintf(format, args...), time.Since(start).Seconds())

@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/lisa-isms/lisa/internal/app"
+	"github.com/lisa-isms/lisa/internal/audit"
 	"github.com/lisa-isms/lisa/internal/auth"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
@@ -37,7 +39,7 @@ func seededApp(t *testing.T) (*app.App, *store.Store) {
 func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
 	ctx := context.Background()
 	a, s := seededApp(t)
-	size := LargeSize{Units: 12, Users: 600, Documents: 1000, AuditEntries: 25_000, Assets: 2000}
+	size := LargeSize{Units: 12, Users: 600, Documents: 1000, AuditEntries: 25_000, Assets: 2000, Risks: 1500}
 	var progress bytes.Buffer
 	if err := SeedLarge(ctx, a, s, size, 7, &progress); err != nil {
 		t.Fatal(err)
@@ -149,6 +151,272 @@ func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
 		if fmt.Sprint(levelsText(got.Effective)) != fmt.Sprint(levelsText(before[as.ID])) {
 			t.Errorf("%s: loaded levels %v, re-derived %v", as.Title, levelsText(before[as.ID]), levelsText(got.Effective))
 		}
+	}
+
+	checkLargeRisks(t, a, s, mun, size)
+}
+
+// checkLargeRisks checks kommun-L's risks through the services: all there and readable, the
+// register's filters, the heat maps adding up to the open risks, the treatment actions, the
+// acceptances valid, expiring or expired as generated (and standing up to what voids them),
+// the audit entries the services would have written, and the services writing on.
+func checkLargeRisks(t *testing.T, a *app.App, s *store.Store, mun int64, size LargeSize) {
+	t.Helper()
+	ctx := context.Background()
+	coord, err := a.CallerByUsername(ctx, "samordnare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgmt, err := a.CallerByUsername(ctx, "ledning")
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, err := a.CallerByUsername(ctx, "agare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := a.Today()
+	risks, m, err := a.Risks(ctx, coord, mun, app.RiskQuery{RiskFilter: store.RiskFilter{Limit: size.Risks + 1}})
+	if err != nil || len(risks) != size.Risks {
+		t.Fatalf("%d risks, %v", len(risks), err)
+	}
+	if m.Size != 5 || m.Version != 1 {
+		t.Fatalf("matrix %d×%d version %d, want the default", m.Size, m.Size, m.Version)
+	}
+	analyses, err := a.RiskAnalyses(ctx, coord, mun, store.RiskAnalysisFilter{Limit: 1000})
+	if err != nil || len(analyses) != max(4, size.Risks/150) {
+		t.Fatalf("%d analyses, %v", len(analyses), err)
+	}
+	objects := map[domain.AnalysisObject]int{}
+	for _, an := range analyses {
+		objects[an.ObjectType]++
+		if an.ObjectType == domain.ObjectAsset {
+			as, err := a.Asset(ctx, coord, mun, *an.AssetID)
+			if err != nil || !strings.HasPrefix(as.ReclassifyReason, "Riskanalys ”") {
+				t.Errorf("the analysed asset %d is not marked for re-classification: %q %v", *an.AssetID, as.ReclassifyReason, err)
+			}
+		}
+	}
+	for _, o := range domain.AnalysisObjects {
+		if objects[o] == 0 {
+			t.Errorf("no analysis of a %s: %v", o, objects)
+		}
+	}
+	assetIDs := map[int64]bool{}
+	assets, err := a.Assets(ctx, coord, mun, store.AssetFilter{Limit: size.Assets + 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, as := range assets {
+		assetIDs[as.ID] = true
+	}
+	open, byUnit, treatments, levels := 0, map[int64]int{}, map[domain.RiskTreatment]int{}, map[domain.RiskLevel]int{}
+	lower := 0
+	var reduced []domain.Risk
+	var valid, expiring, expired int
+	var accepted domain.Risk
+	for _, r := range risks {
+		if r.Score != r.Likelihood*r.Consequence || r.ResidualScore != r.ResidualLikelihood*r.ResidualConsequence || r.Level != m.Level(r.Score) {
+			t.Fatalf("%q: scores %d×%d=%d (%s)", r.Title, r.Likelihood, r.Consequence, r.Score, r.Level)
+		}
+		if r.ResidualScore > r.Score && r.ResidualReason == "" {
+			t.Errorf("%q: residual above inherent without a reason", r.Title)
+		}
+		if r.ResidualScore <= r.Score {
+			lower++
+		}
+		if len(r.AssetIDs) < 1 || len(r.AssetIDs) > 3 || len(r.Controls) < 1 || len(r.Controls) > 4 || len(r.ControlIDs) != len(r.Controls) {
+			t.Fatalf("%q: %d assets, %d controls", r.Title, len(r.AssetIDs), len(r.Controls))
+		}
+		for _, id := range r.AssetIDs {
+			if !assetIDs[id] {
+				t.Fatalf("%q links asset %d, not one of the municipality's", r.Title, id)
+			}
+		}
+		if r.AnalysisID == nil || r.Threat == "" || r.Vulnerability == "" {
+			t.Fatalf("%q: analysis %v, threat %q, vulnerability %q", r.Title, r.AnalysisID, r.Threat, r.Vulnerability)
+		}
+		if r.Status != "closed" {
+			open++
+			byUnit[r.OrgUnitID]++
+		}
+		treatments[r.Treatment]++
+		levels[r.Level]++
+		if r.Treatment == domain.TreatReduce && r.Status != "closed" {
+			reduced = append(reduced, r)
+		}
+		if acc := r.Acceptance; acc != nil {
+			if acc.VoidedAt != nil || acc.Valid != acc.ValidOn(today) || r.NextReviewAt == nil || *r.NextReviewAt != acc.ValidUntil {
+				t.Fatalf("%q: acceptance %+v, next review %v", r.Title, acc, r.NextReviewAt)
+			}
+			if !domain.TierAllows(m.AcceptanceTiers, acc.Role, acc.ResidualLevel) || acc.ResidualScore != r.ResidualScore || acc.ResidualLevel != r.ResidualLevel {
+				t.Fatalf("%q: accepted by a %s at %s (%d), residual now %d", r.Title, acc.Role, acc.ResidualLevel, acc.ResidualScore, r.ResidualScore)
+			}
+			state := domain.RiskState{ResidualScore: r.ResidualScore, MatrixVersion: m.Version, Controls: map[string]domain.ControlStatus{}}
+			for _, c := range r.Controls {
+				state.Controls[c.ControlID] = c.Status
+			}
+			if why := domain.VoidReason(*acc, state); why != "" || len(acc.Controls) != len(r.Controls) {
+				t.Fatalf("%q: the loaded acceptance would be void (%s): %+v", r.Title, why, acc.Controls)
+			}
+			switch {
+			case !acc.Valid:
+				expired++
+			case !acc.ValidUntil.After(today.AddDays(domain.DueSoonDays)):
+				expiring++
+				valid++
+			default:
+				valid++
+			}
+			if accepted.ID == 0 && acc.Valid && r.Treatment == domain.TreatAccept {
+				accepted = r
+			}
+		}
+	}
+	if len(treatments) != 4 || len(levels) != 4 {
+		t.Errorf("treatments %v, levels %v: want all four of each", treatments, levels)
+	}
+	if lower < size.Risks*95/100 {
+		t.Errorf("%d of %d risks have a residual at or below the inherent score", lower, size.Risks)
+	}
+	if len(byUnit) < size.Units*3/4 {
+		t.Errorf("open risks in %d of %d units", len(byUnit), size.Units)
+	}
+	t.Logf("%d risks, %d open in %d units, treatments %v, levels %v; acceptances: %d valid (%d within 30 days), %d expired", size.Risks, open, len(byUnit),
+		treatments, levels, valid, expiring, expired)
+	if valid == 0 || expiring == 0 || expired == 0 || valid+expired < size.Risks/20 {
+		t.Errorf("acceptances: %d valid (%d expiring within 30 days), %d expired", valid, expiring, expired)
+	}
+
+	// The register's filters: a unit, a level, a treatment, a cell after treatment.
+	unit := risks[0].OrgUnitID
+	for name, q := range map[string]app.RiskQuery{
+		"unit":      {RiskFilter: store.RiskFilter{OrgUnitID: unit}},
+		"level":     {Level: domain.RiskHigh},
+		"treatment": {RiskFilter: store.RiskFilter{Treatment: domain.TreatAccept}},
+		"cell":      {RiskFilter: store.RiskFilter{Likelihood: 2, Consequence: 3, Residual: true, Open: true}},
+	} {
+		q.Limit = size.Risks + 1
+		got, _, err := a.Risks(ctx, coord, mun, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, r := range risks {
+			switch {
+			case name == "unit" && r.OrgUnitID == unit, name == "level" && r.Level == domain.RiskHigh, name == "treatment" && r.Treatment == domain.TreatAccept,
+				name == "cell" && r.ResidualLikelihood == 2 && r.ResidualConsequence == 3 && r.Status != "closed":
+				want++
+			}
+		}
+		if len(got) != want || want == 0 {
+			t.Errorf("filter %s: %d risks, want %d", name, len(got), want)
+		}
+	}
+	// The information owner sees the risks of their units only.
+	mine, _, err := a.Risks(ctx, owner, mun, app.RiskQuery{RiskFilter: store.RiskFilter{Limit: size.Risks + 1}})
+	if err != nil || len(mine) == 0 || len(mine) >= size.Risks {
+		t.Errorf("the information owner sees %d of %d risks, %v", len(mine), size.Risks, err)
+	}
+
+	// The heat maps count the open risks, before and after treatment, and per unit.
+	for _, residual := range []bool{false, true} {
+		hm, err := a.RiskHeatMap(ctx, coord, mun, residual, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := 0
+		for _, c := range hm.Cells {
+			sum += c.Count
+		}
+		if hm.Total != open || sum != open || len(hm.Cells) != 25 {
+			t.Errorf("heat map (residual %v): total %d, cells %d in %d, want %d open", residual, hm.Total, sum, len(hm.Cells), open)
+		}
+		hu, err := a.RiskHeatMap(ctx, coord, mun, residual, unit)
+		if err != nil || hu.Total != byUnit[unit] {
+			t.Errorf("heat map of unit %d: %d, want %d (%v)", unit, hu.Total, byUnit[unit], err)
+		}
+	}
+
+	// Treatment actions: about one per reduced risk, due on their review date, some overdue.
+	nActions := 0
+	for _, r := range reduced[:min(len(reduced), 200)] {
+		acts, err := a.RiskActions(ctx, coord, mun, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ac := range acts {
+			if ac.DueAt == nil || ac.OwnerID == nil || ac.OrgUnitID != r.OrgUnitID {
+				t.Fatalf("action %q: due %v, owner %v, unit %d", ac.Title, ac.DueAt, ac.OwnerID, ac.OrgUnitID)
+			}
+		}
+		nActions += len(acts)
+	}
+	if n := min(len(reduced), 200); nActions < n*7/10 || nActions > n*14/10 {
+		t.Errorf("%d actions for %d reduced risks", nActions, n)
+	}
+	dues, err := a.Dues(ctx, coord, mun, domain.DueFilterOverdue, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overdueActions := 0
+	for _, d := range dues {
+		if d.Kind == domain.KindRiskAction {
+			overdueActions++
+		}
+	}
+	if overdueActions == 0 {
+		t.Error("no treatment action is overdue")
+	}
+
+	// Management sees the decisions waiting and the acceptances running out.
+	dec, err := a.RiskDecisions(ctx, mgmt, mun, 50)
+	if err != nil || len(dec.Waiting) == 0 {
+		t.Errorf("management: %d risks waiting, %v", len(dec.Waiting), err)
+	}
+	if len(dec.Expiring) == 0 && expiring > 0 {
+		t.Error("management's dashboard lists no acceptance running out within 30 days")
+	}
+
+	// The audit trail holds what the services would have written: the risk's creation and the
+	// acceptance with its snapshot.
+	hist, err := a.History(ctx, coord, mun, domain.KindRisk, accepted.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range hist {
+		actions = append(actions, e.Action)
+		if e.Action == store.ActionRiskAccept {
+			var snap map[string]any
+			if err := json.Unmarshal([]byte(e.After), &snap); err != nil || int64(snap["acceptance_id"].(float64)) != accepted.Acceptance.ID ||
+				snap["valid_until"] != accepted.Acceptance.ValidUntil.String() || snap["residual_level"] != string(accepted.ResidualLevel) {
+				t.Errorf("acceptance snapshot %s, %v", e.After, err)
+			}
+		}
+	}
+	if !slices.Contains(actions, audit.ActionCreate) || !slices.Contains(actions, store.ActionRiskAccept) {
+		t.Errorf("history of an accepted risk: %v", actions)
+	}
+
+	// The services write on: a new residual, an acceptance by management, a new risk.
+	target := reduced[0]
+	one := 1
+	if _, err := a.UpdateRisk(ctx, coord, mun, target.ID, domain.RiskInput{ResidualLikelihood: &one, ResidualConsequence: &one}); err != nil {
+		t.Fatalf("update a loaded risk: %v", err)
+	}
+	why, until := "Godtas i testet", today.AddMonths(6).String()
+	got, err := a.AcceptRisk(ctx, mgmt, mun, target.ID, domain.AcceptanceInput{Justification: &why, ValidUntil: &until})
+	if err != nil || got.Acceptance == nil || !got.Acceptance.Valid {
+		t.Fatalf("accept a loaded risk: %+v %v", got.Acceptance, err)
+	}
+	title, l, c := "Ny risk efter laddningen", 3, 3
+	if _, err := a.CreateRisk(ctx, coord, mun, domain.RiskInput{Title: &title, OrgUnitID: &unit, Likelihood: &l, Consequence: &c, AnalysisID: target.AnalysisID,
+		AssetIDs: &target.AssetIDs, ControlIDs: &target.ControlIDs}); err != nil {
+		t.Fatalf("create a risk after the load: %v", err)
+	}
+	if _, err := s.VerifyAudit(ctx); err != nil {
+		t.Errorf("audit chain after the risk writes: %v", err)
 	}
 }
 

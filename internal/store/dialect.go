@@ -29,6 +29,12 @@ type dialect struct {
 	// through index: SQLite, without statistics, may otherwise pick an index that serves fewer
 	// of the query's terms; PostgreSQL's planner has statistics (and no such hint): "".
 	useIndex func(index string) string
+	// byKey is the hint after a table (and its alias) that makes the planner reach its rows by
+	// their key only (SQLite: NOT INDEXED, which leaves rowid lookups), so that a join is
+	// driven from the other side's short list: SQLite, without statistics, would otherwise walk
+	// every record of the municipality through records_due to meet a list of a hundred ids.
+	// PostgreSQL: "".
+	byKey string
 	// aggregateText joins expr over a group with commas.
 	aggregateText func(expr string) string
 	// afterLoad runs after rows with explicit ids were loaded into table (PostgreSQL moves the

@@ -54,6 +54,7 @@ var postgresDialect = &dialect{
 			errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 	},
 	useIndex:      func(string) string { return "" },
+	byKey:         "",
 	aggregateText: func(expr string) string { return "string_agg(" + expr + ", ',')" },
 	afterLoad: func(ctx context.Context, tx *sqlx.Tx, table string) error {
 		if table == "audit_log" { // its ids are the chain's, not a sequence's

@@ -407,6 +407,18 @@ func (s *Store) GetRisk(ctx context.Context, mun, id int64) (domain.Risk, error)
 	return rs[0], err
 }
 
+// riskAssetsSQL and riskControlsSQL select the links of a page of risks (arguments: the
+// municipality and the risks' ids), from the links' own index by risk, the records by key.
+func riskAssetsSQL(d *dialect) string {
+	return `SELECT ra.risk_id, ra.asset_id FROM risk_assets ra JOIN records r` + d.byKey + ` ON r.id = ra.risk_id
+		WHERE r.municipality_id = ? AND ra.risk_id IN (?) ORDER BY ra.risk_id, ra.asset_id`
+}
+
+func riskControlsSQL(d *dialect) string {
+	return `SELECT rc.risk_id, c.id, c.ref, c.title, c.status FROM risk_controls rc JOIN records c` + d.byKey + ` ON c.id = rc.control_record_id
+		WHERE c.municipality_id = ? AND rc.risk_id IN (?) ORDER BY rc.risk_id, c.ref`
+}
+
 // riskDetails fills the assets, controls and latest acceptance of risks, a statement each.
 func (s *Store) riskDetails(ctx context.Context, mun int64, risks []domain.Risk) error {
 	pos := make(map[int64]int, len(risks))
@@ -422,8 +434,7 @@ func (s *Store) riskDetails(ctx context.Context, mun int64, risks []domain.Risk)
 		RiskID  int64 `db:"risk_id"`
 		AssetID int64 `db:"asset_id"`
 	}
-	q, a, err := s.in(`SELECT ra.risk_id, ra.asset_id FROM risk_assets ra JOIN records r ON r.id = ra.risk_id
-		WHERE r.municipality_id = ? AND ra.risk_id IN (?) ORDER BY ra.risk_id, ra.asset_id`, mun, ids)
+	q, a, err := s.in(riskAssetsSQL(s.d), mun, ids)
 	if err != nil {
 		return err
 	}
@@ -441,8 +452,7 @@ func (s *Store) riskDetails(ctx context.Context, mun int64, risks []domain.Risk)
 		Title    string `db:"title"`
 		Status   string `db:"status"`
 	}
-	q, a, err = s.in(`SELECT rc.risk_id, c.id, c.ref, c.title, c.status FROM risk_controls rc JOIN records c ON c.id = rc.control_record_id
-		WHERE c.municipality_id = ? AND rc.risk_id IN (?) ORDER BY rc.risk_id, c.ref`, mun, ids)
+	q, a, err = s.in(riskControlsSQL(s.d), mun, ids)
 	if err != nil {
 		return err
 	}
@@ -470,15 +480,25 @@ const acceptanceColumns = `a.id, a.risk_id, a.accepted_by, a.accepted_by_name, a
 // latestAcceptances returns the latest acceptance of each of risks that has one, with the
 // controls as accepted (one statement).
 func (s *Store) latestAcceptances(ctx context.Context, mun int64, risks []int64) ([]domain.RiskAcceptance, error) {
-	return s.acceptances(ctx, `r.municipality_id = ? AND a.risk_id IN (?) AND a.id = (SELECT MAX(b.id) FROM risk_acceptances b WHERE b.risk_id = a.risk_id)`, mun, risks)
+	return s.acceptances(ctx, latestAcceptanceCond, mun, risks)
+}
+
+// latestAcceptanceCond selects the latest acceptance of each of a list of risks (arguments:
+// the municipality and the risks' ids).
+const latestAcceptanceCond = `r.municipality_id = ? AND a.risk_id IN (?) AND a.id = (SELECT MAX(b.id) FROM risk_acceptances b WHERE b.risk_id = a.risk_id)`
+
+// acceptancesSQL selects the acceptances that cond selects with their controls, from the
+// acceptances (the risks' records by key).
+func acceptancesSQL(d *dialect, cond string) string {
+	return `SELECT ` + acceptanceColumns + `, ac.control_record_id, ac.control_ref, ac.status FROM risk_acceptances a JOIN records r` + d.byKey + ` ON r.id = a.risk_id
+		LEFT JOIN risk_acceptance_controls ac ON ac.acceptance_id = a.id WHERE ` + cond + ` ORDER BY a.id DESC, ac.control_ref`
 }
 
 // acceptances returns the acceptances that cond (on risk_acceptances a and records r, the
 // risk) selects, newest first, each with its controls as accepted: one statement, the
 // controls joined.
 func (s *Store) acceptances(ctx context.Context, cond string, args ...any) ([]domain.RiskAcceptance, error) {
-	q, a, err := s.in(`SELECT `+acceptanceColumns+`, ac.control_record_id, ac.control_ref, ac.status FROM risk_acceptances a JOIN records r ON r.id = a.risk_id
-		LEFT JOIN risk_acceptance_controls ac ON ac.acceptance_id = a.id WHERE `+cond+` ORDER BY a.id DESC, ac.control_ref`, args...)
+	q, a, err := s.in(acceptancesSQL(s.d, cond), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -698,7 +718,14 @@ func (s *Store) RiskHeat(ctx context.Context, mun int64, v domain.Visibility, re
 		lc, cc = "k.residual_likelihood", "k.residual_consequence"
 	}
 	args := []any{mun, domain.KindRisk, spec(domain.KindRisk).Closed}
-	q := `SELECT ` + lc + ` AS l, ` + cc + ` AS c, COUNT(*) AS n FROM records r JOIN risks k ON k.record_id = r.id
+	// One unit's risks, or those of the units an information owner sees, are sought by unit
+	// (records_kind) rather than walked among all of the municipality's (records_title_vis,
+	// which SQLite prefers for covering the status): kommun-L's largest unit 3.8 → 1.4 ms.
+	records := "records r"
+	if unit != 0 || !v.All && len(v.UnitIDs) > 0 && !v.Published && v.OwnerID == 0 {
+		records += s.d.useIndex("records_kind")
+	}
+	q := `SELECT ` + lc + ` AS l, ` + cc + ` AS c, COUNT(*) AS n FROM ` + records + ` JOIN risks k ON k.record_id = r.id
 		WHERE r.municipality_id = ? AND r.kind = ? AND r.status NOT IN (?)`
 	if unit != 0 {
 		q += ` AND r.org_unit_id = ?`
@@ -988,14 +1015,21 @@ type ExpiringAcceptance struct {
 	Title string `db:"title"`
 }
 
+// expiringSQL selects the standing acceptances of a municipality's open risks that run out in
+// a range of days (arguments: the municipality, the risk kind, its closed statuses, the first
+// and last day, then those of visible), soonest first, through risk_acceptances_open.
+func expiringSQL(d *dialect, visible string, limit int) string {
+	return `SELECT ` + acceptanceColumns + `, r.title FROM risk_acceptances a JOIN records r` + d.byKey + ` ON r.id = a.risk_id
+		WHERE r.municipality_id = ? AND r.kind = ? AND r.status NOT IN (?) AND a.voided_at IS NULL AND a.valid_until >= ? AND a.valid_until <= ? AND ` +
+		visible + ` ORDER BY a.valid_until, a.id LIMIT ` + strconv.Itoa(max(limit, 1))
+}
+
 // ExpiringAcceptances returns the standing acceptances of q's municipality's open risks that
 // run out from q.Today through until, soonest first.
 func (s *Store) ExpiringAcceptances(ctx context.Context, q DecisionQuery, until domain.Date) ([]ExpiringAcceptance, error) {
 	out := []ExpiringAcceptance{}
 	args := []any{q.MunicipalityID, domain.KindRisk, spec(domain.KindRisk).Closed, q.Today, until}
-	stmt := `SELECT ` + acceptanceColumns + `, r.title FROM risk_acceptances a JOIN records r ON r.id = a.risk_id
-		WHERE r.municipality_id = ? AND r.kind = ? AND r.status NOT IN (?) AND a.voided_at IS NULL AND a.valid_until >= ? AND a.valid_until <= ? AND ` +
-		visibilitySQL(q.Visible, &args) + ` ORDER BY a.valid_until, a.id LIMIT ` + strconv.Itoa(max(q.Limit, 1))
+	stmt := expiringSQL(s.d, visibilitySQL(q.Visible, &args), q.Limit)
 	query, a, err := s.in(stmt, args...)
 	if err != nil {
 		return nil, err
@@ -1010,6 +1044,13 @@ func (s *Store) ExpiringAcceptances(ctx context.Context, q DecisionQuery, until 
 
 const actionSelect = `SELECT ` + recordColumns + `, k.risk_id, k.description FROM records r JOIN risk_actions k ON k.record_id = r.id`
 
+// actionsOfRiskSQL selects the actions of one risk (arguments: the municipality, the action
+// kind, the risk, then those of visible) through risk_actions_risk, the records by key.
+func actionsOfRiskSQL(d *dialect, visible string) string {
+	return `SELECT ` + recordColumns + `, k.risk_id, k.description FROM risk_actions k JOIN records r` + d.byKey + ` ON r.id = k.record_id
+		WHERE r.municipality_id = ? AND r.kind = ? AND k.risk_id = ? AND ` + visible + fmt.Sprintf(` ORDER BY r.next_review_at, r.id LIMIT %d`, maxActionsPerRisk)
+}
+
 // maxActionsPerRisk bounds the actions listed under one risk.
 const maxActionsPerRisk = 500
 
@@ -1017,8 +1058,7 @@ const maxActionsPerRisk = 500
 // date (at most maxActionsPerRisk).
 func (s *Store) ListRiskActions(ctx context.Context, mun int64, v domain.Visibility, risk int64) ([]domain.RiskAction, error) {
 	args := []any{mun, domain.KindRiskAction, risk}
-	q := actionSelect + ` WHERE r.municipality_id = ? AND r.kind = ? AND k.risk_id = ? AND ` + visibilitySQL(v, &args) +
-		fmt.Sprintf(` ORDER BY r.next_review_at, r.id LIMIT %d`, maxActionsPerRisk)
+	q := actionsOfRiskSQL(s.d, visibilitySQL(v, &args))
 	query, a, err := s.in(q, args...)
 	if err != nil {
 		return nil, err

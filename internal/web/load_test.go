@@ -37,7 +37,7 @@ import (
 //
 // (LISA_LOAD_DB=postgres://… for PostgreSQL; LISA_LOAD_SECONDS sets the time per endpoint,
 // default 3; LISA_LOAD_ONLY=text drives only the endpoints whose names contain it, e.g. to
-// profile one with -cpuprofile.) No figure fails the benchmark: it measures. CPU/request is
+// profile one with -cpuprofile, and only the SQL-alone references they compare with.) No figure fails the benchmark: it measures. CPU/request is
 // this process's CPU time (the server and the 32 clients together) per request: on 2 cores,
 // 32 clients queue, so p50 is about 16 × CPU/request whatever the code does.
 
@@ -184,7 +184,7 @@ func BenchmarkKommunL(b *testing.B) {
 		res.Body.Close()
 		return &loadClient{c: c, base: hs.URL, csrf: out.CSRF}
 	}
-	coord, auditor, owner, staff := login("samordnare"), login("revisor"), login("agare"), login("medarbetare")
+	coord, auditor, owner, staff, mgmt := login("samordnare"), login("revisor"), login("agare"), login("medarbetare"), login("ledning")
 	coordCaller, err := a.CallerByUsername(ctx, "samordnare")
 	if err != nil {
 		b.Fatal(err)
@@ -217,6 +217,16 @@ func BenchmarkKommunL(b *testing.B) {
 			*ids = append(*ids, as.ID)
 		}
 	}
+	// Risks: the first 1,000 of the register for the reads; for the writes, disjoint sets of
+	// open risks that the writes leave valid (residual values at most the inherent ones;
+	// accepted risks, which management may accept whatever their level).
+	rk, err := loadRisks(ctx, a, coordCaller, mun)
+	if err != nil {
+		b.Fatal(err)
+	}
+	riskOf := func(ids []int64) func(int) int64 { return func(i int) int64 { return ids[i%len(ids)] } }
+	risk, putRisk, acceptRisk := riskOf(rk.read), riskOf(rk.put), riskOf(rk.accept)
+	validUntil := s.Today().AddMonths(6).String()
 	set := func(i int) int64 { return setIDs[i%len(setIDs)] }
 	system := func(i int) int64 { return sysIDs[i%len(sysIDs)] }
 	sqlAloneAssets := func(f store.AssetFilter) func(int) error {
@@ -233,26 +243,37 @@ func BenchmarkKommunL(b *testing.B) {
 	ref := drive("bare gin, JSON of a document's size", per, func(int) error { return bareClient.do("GET", "/x", nil) })
 	all := domain.Visibility{All: true}
 	three := 3
-	sqlAlone := map[string]loadResult{
-		"documents": drive("SQL alone: documents, first 100", per, func(int) error {
+	sqlAloneRisks := func(f store.RiskFilter) func(int) error {
+		return func(int) error { _, err := s.ListRisks(ctx, mun, all, f); return err }
+	}
+	// The store's queries alone, each run when an endpoint driven compares with it.
+	type sqlRef struct {
+		key, name string
+		run       func(i int) error
+	}
+	sqlRefs := []sqlRef{
+		{"document", "SQL alone: one document", func(i int) error { _, err := s.GetDocument(ctx, mun, doc(i)); return err }},
+		{"documents", "SQL alone: documents, first 100", func(int) error {
 			_, err := s.ListDocuments(ctx, mun, all, store.DocumentFilter{Limit: 101})
 			return err
-		}),
-		"reviews": drive("SQL alone: overdue reviews, first 1,000", per, func(int) error {
+		}},
+		{"reviews", "SQL alone: overdue reviews, first 1,000", func(int) error {
 			from, to := domain.DueFilterOverdue.Bounds(s.Today())
 			_, err := s.Dues(ctx, store.DueQuery{MunicipalityID: mun, Visible: all, From: from, To: to, Limit: 1000})
 			return err
-		}),
-		"document": drive("SQL alone: one document", per, func(i int) error {
-			_, err := s.GetDocument(ctx, mun, doc(i))
+		}},
+		{"assets", "SQL alone: assets, first 100", sqlAloneAssets(store.AssetFilter{Limit: 101})},
+		{"assets level 3", "SQL alone: systems with a level ≥ 3, first 100", sqlAloneAssets(store.AssetFilter{Kind: domain.AssetSystem, MinLevel: &three, Limit: 101})},
+		{"asset", "SQL alone: one asset", func(i int) error { _, err := s.GetAsset(ctx, mun, system(i)); return err }},
+		{"risks", "SQL alone: risks, first 100", sqlAloneRisks(store.RiskFilter{Limit: 101})},
+		{"risks high", "SQL alone: risks of level high, first 100", sqlAloneRisks(store.RiskFilter{ScoreMin: rk.highMin, ScoreMax: rk.highMax, Limit: 101})},
+		{"risks unit", "SQL alone: risks of one unit, first 100", sqlAloneRisks(store.RiskFilter{OrgUnitID: rk.unit, Limit: 101})},
+		{"risk", "SQL alone: one risk", func(i int) error { _, err := s.GetRisk(ctx, mun, risk(i)); return err }},
+		{"heat", "SQL alone: heat map counts, after treatment", func(int) error { _, err := s.RiskHeat(ctx, mun, all, true, 0); return err }},
+		{"analyses", "SQL alone: risk analyses, first 100", func(int) error {
+			_, err := s.ListRiskAnalyses(ctx, mun, all, store.RiskAnalysisFilter{Limit: 101})
 			return err
-		}),
-		"assets":         drive("SQL alone: assets, first 100", per, sqlAloneAssets(store.AssetFilter{Limit: 101})),
-		"assets level 3": drive("SQL alone: systems with a level ≥ 3, first 100", per, sqlAloneAssets(store.AssetFilter{Kind: domain.AssetSystem, MinLevel: &three, Limit: 101})),
-		"asset": drive("SQL alone: one asset", per, func(i int) error {
-			_, err := s.GetAsset(ctx, mun, system(i))
-			return err
-		}),
+		}},
 	}
 
 	type ep struct {
@@ -290,6 +311,29 @@ func BenchmarkKommunL(b *testing.B) {
 		{"GET asset register, information owner", "", get(owner, m+"/assets")},
 		{"GET asset page, a system", "", func(i int) error { return coord.do("GET", fmt.Sprintf("%s/assets/%d", m, system(i)), nil) }},
 		{"GET asset page, a set", "", func(i int) error { return coord.do("GET", fmt.Sprintf("%s/assets/%d", m, set(i)), nil) }},
+		{"GET risks (JSON, first 100)", "risks", get(coord, api+"/risks")},
+		{"GET risks (JSON), level high", "risks high", get(coord, api+"/risks?level=high")},
+		{"GET risks (JSON), one unit", "risks unit", get(coord, fmt.Sprintf("%s/risks?org_unit_id=%d", api, rk.unit))},
+		{"GET risk (JSON)", "risk", func(i int) error { return coord.do("GET", fmt.Sprintf("%s/risks/%d", api, risk(i)), nil) }},
+		{"GET risk register page", "", get(coord, m+"/risks")},
+		{"GET risk register, level high", "", get(coord, m+"/risks?level=high")},
+		{"GET risk register, one unit", "", get(coord, fmt.Sprintf("%s/risks?org_unit_id=%d", m, rk.unit))},
+		{"GET risk register, information owner", "", get(owner, m+"/risks")},
+		{"GET risk page", "", func(i int) error { return coord.do("GET", fmt.Sprintf("%s/risks/%d", m, risk(i)), nil) }},
+		{"GET heat map page (before and after treatment)", "", get(coord, m+"/heatmap")},
+		{"GET heat map page, one unit", "", get(coord, fmt.Sprintf("%s/heatmap?org_unit_id=%d", m, rk.unit))},
+		{"GET heat map (JSON), before treatment", "heat", get(coord, api+"/heatmap?residual=0")},
+		{"GET heat map (JSON), after treatment", "heat", get(coord, api+"/heatmap?residual=1")},
+		{"GET heat map (JSON), information owner", "", get(owner, api+"/heatmap?residual=1")},
+		{"GET risk analyses (JSON, first 100)", "analyses", get(coord, api+"/risk-analyses")},
+		{"GET risk analyses page", "", get(coord, m+"/risk-analyses")},
+		{"GET dashboard, ledning (risk decisions waiting, acceptances running out)", "", get(mgmt, m)},
+		{"PUT a risk's residual values (API)", "", func(i int) error {
+			return coord.do("PUT", fmt.Sprintf("%s/risks/%d", api, putRisk(i)), map[string]int{"residual_likelihood": 1 + i%2, "residual_consequence": 1 + (i/2)%2})
+		}},
+		{"POST acceptance of a risk as ledning (API)", "", func(i int) error {
+			return mgmt.do("POST", fmt.Sprintf("%s/risks/%d/acceptance", api, acceptRisk(i)), map[string]string{"justification": "Lasttest", "valid_until": validUntil})
+		}},
 		{"PUT classification of a set (API)", "", func(i int) error {
 			l := 1 + i%3
 			return coord.do("PUT", fmt.Sprintf("%s/assets/%d/classification", api, set(i)), map[string]any{"confidentiality": l, "integrity": l,
@@ -310,22 +354,27 @@ func BenchmarkKommunL(b *testing.B) {
 	}
 	var out strings.Builder
 	fmt.Fprintf(&out, "\nkommun-L on %s, %d clients, %v per endpoint\n\n", s.Dialect(), loadClients, per)
-	fmt.Fprintf(&out, "| endpoint | req/s | p50 | p95 | p99 | CPU/request | req/s vs bare gin | p50 vs SQL alone | errors |\n|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&out, "| endpoint | req/s | p50 | p95 | p99 | CPU/request | req/s vs bare gin | p50 vs SQL alone | CPU vs SQL alone | errors |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	sqlAlone := map[string]loadResult{}
 	row := func(r loadResult, sql string) {
-		vsSQL := ""
-		if ref, ok := sqlAlone[sql]; ok && ref.p50 > 0 {
-			vsSQL = fmt.Sprintf("%.1f×", float64(r.p50)/float64(ref.p50))
+		vsSQL, cpuVsSQL := "", ""
+		if ref, ok := sqlAlone[sql]; ok && ref.p50 > 0 && ref.cpu > 0 {
+			vsSQL, cpuVsSQL = fmt.Sprintf("%.1f×", float64(r.p50)/float64(ref.p50)), fmt.Sprintf("%.1f×", float64(r.cpu)/float64(ref.cpu))
 		}
-		fmt.Fprintf(&out, "| %s | %.0f | %v | %v | %v | %v | %.1f %% | %s | %d |\n", r.name, r.rps, r.p50.Round(10*time.Microsecond),
-			r.p95.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.cpu.Round(10*time.Microsecond), 100*r.rps/ref.rps, vsSQL, r.errs)
+		fmt.Fprintf(&out, "| %s | %.0f | %v | %v | %v | %v | %.1f %% | %s | %s | %d |\n", r.name, r.rps, r.p50.Round(10*time.Microsecond),
+			r.p95.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.cpu.Round(10*time.Microsecond), 100*r.rps/ref.rps, vsSQL, cpuVsSQL, r.errs)
 	}
 	row(ref, "")
-	for _, k := range []string{"document", "documents", "reviews", "assets", "assets level 3", "asset"} {
-		row(sqlAlone[k], "")
-	}
 	only := os.Getenv("LISA_LOAD_ONLY") // a part of the endpoints' names, to profile one
+	driven := func(name string) bool { return only == "" || strings.Contains(name, only) }
+	for _, r := range sqlRefs {
+		if slices.ContainsFunc(eps, func(e ep) bool { return e.sql == r.key && driven(e.name) }) {
+			sqlAlone[r.key] = drive(r.name, per, r.run)
+			row(sqlAlone[r.key], "")
+		}
+	}
 	for _, e := range eps {
-		if only == "" || strings.Contains(e.name, only) {
+		if driven(e.name) {
 			row(drive(e.name, per, e.run), e.sql)
 		}
 	}
@@ -336,6 +385,45 @@ func BenchmarkKommunL(b *testing.B) {
 	}
 	fmt.Fprintf(&out, "\nmemory of the benchmark process (server and clients) at the end: %s\n", procMemory())
 	fmt.Print(out.String())
+}
+
+// loadRisks are the risks of kommun-L the benchmark drives: read (the first 1,000 of the
+// register), put (open reduced risks without an acceptance whose inherent values are at
+// least 2, so that residual values of 1–2 are never above them), accept (other open risks,
+// accepted), the unit with the most risks among those, and the scores of level high.
+type loadRiskSet struct {
+	read, put, accept []int64
+	unit              int64
+	highMin, highMax  int
+}
+
+func loadRisks(ctx context.Context, a *app.App, c app.Caller, mun int64) (loadRiskSet, error) {
+	var out loadRiskSet
+	rs, m, err := a.Risks(ctx, c, mun, app.RiskQuery{RiskFilter: store.RiskFilter{Limit: 5000}})
+	if err != nil {
+		return out, err
+	}
+	perUnit := map[int64]int{}
+	for i, r := range rs {
+		if i < 1000 {
+			out.read = append(out.read, r.ID)
+		}
+		perUnit[r.OrgUnitID]++
+		if perUnit[r.OrgUnitID] > perUnit[out.unit] {
+			out.unit = r.OrgUnitID
+		}
+		switch open := r.Status != "closed"; {
+		case open && r.Treatment == domain.TreatReduce && r.Acceptance == nil && r.Likelihood >= 2 && r.Consequence >= 2 && len(out.put) < 500:
+			out.put = append(out.put, r.ID)
+		case open && r.Treatment == domain.TreatAccept && len(out.accept) < 500:
+			out.accept = append(out.accept, r.ID)
+		}
+	}
+	if len(out.read) == 0 || len(out.put) == 0 || len(out.accept) == 0 {
+		return out, fmt.Errorf("kommun-L has %d risks, %d to re-score and %d to accept: rebuild it with `lisa demo --size large`", len(out.read), len(out.put), len(out.accept))
+	}
+	out.highMin, out.highMax, _ = m.ScoreRange(domain.RiskHigh)
+	return out, nil
 }
 
 // plannerUnderLoad measures the reminder planner on kommun-L as on the first start of a

@@ -62,11 +62,17 @@ var riskForm = kindForm[domain.RiskInput]{
 
 func riskURL(mid, id int64) string { return "/m/" + itoa(mid) + "/risks/" + itoa(id) }
 
-// riskRow is a row of the register as shown.
+// riskRow is a row of the register as shown, its texts made in Go (not looked up per cell by
+// the template).
 type riskRow struct {
-	domain.Risk
-	Unit, Owner, Analysis string
-	Accepted              string // "valid", "expired", "void" or ""
+	ID                           int64
+	Title, Unit, Owner, Analysis string
+	Level, ResidualLevel         domain.RiskLevel // the badges' classes
+	Score, ResidualScore         int
+	LevelText, ResidualText      string // the levels' names
+	Treatment, Status            string // translated
+	Accepted                     string // "valid", "expired", "void" or ""
+	AcceptedText                 string // Accepted translated, with the valid-until date when valid
 }
 
 type riskListPage struct {
@@ -105,16 +111,24 @@ func (s *Server) riskRows(c *gin.Context, mid int64, rs []domain.Risk, units map
 		return nil, err
 	}
 	today := s.app.Today()
+	tr := s.i18n.For(lang(c))
 	out := make([]riskRow, len(rs))
 	for i, r := range rs {
-		row := riskRow{Risk: r, Unit: units[r.OrgUnitID]}
+		row := riskRow{ID: r.ID, Title: r.Title, Unit: units[r.OrgUnitID], Level: r.Level, ResidualLevel: r.ResidualLevel, Score: r.Score,
+			ResidualScore: r.ResidualScore, LevelText: tr.T("risklevel." + string(r.Level)), ResidualText: tr.T("risklevel." + string(r.ResidualLevel)),
+			Treatment: tr.T("treatment." + string(r.Treatment)), Status: tr.T("riskstatus." + r.Status)}
 		if r.OwnerID != nil {
 			row.Owner = names[*r.OwnerID]
 		}
 		if r.AnalysisID != nil {
 			row.Analysis = titles[*r.AnalysisID]
 		}
-		row.Accepted = acceptanceState(r.Acceptance, today)
+		if row.Accepted = acceptanceState(r.Acceptance, today); row.Accepted != "" {
+			row.AcceptedText = tr.T("acceptstate." + row.Accepted)
+			if row.Accepted == "valid" {
+				row.AcceptedText += " (" + r.Acceptance.ValidUntil.String() + ")"
+			}
+		}
 		out[i] = row
 	}
 	return out, nil
