@@ -29,7 +29,60 @@ func (a *App) Assets(ctx context.Context, c Caller, mun int64, f store.AssetFilt
 	if err != nil {
 		return nil, err
 	}
+	if err := a.hideCarried(ctx, c, mun, v, as); err != nil {
+		return nil, err
+	}
 	return as, a.requirements(ctx, mun, as)
+}
+
+// keepHiddenCarried puts back what as carried before that the caller may not read: they
+// were not shown it (hideCarried), so leaving it out of a change does not remove it.
+func (a *App) keepHiddenCarried(ctx context.Context, c Caller, mun int64, before []int64, as *domain.Asset) error {
+	var gone []int64
+	for _, id := range before {
+		if !slices.Contains(as.Carries, id) {
+			gone = append(gone, id)
+		}
+	}
+	if len(gone) == 0 || a.az.Filter(c.P, mun, authz.ObjAsset, authz.Read).All {
+		return nil
+	}
+	refs, err := a.db.AssetRefs(ctx, mun, gone)
+	if err != nil {
+		return err
+	}
+	for _, id := range gone {
+		if r, ok := refs[id]; ok && !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, assetTarget(r)) {
+			as.Carries = append(as.Carries, id)
+		}
+	}
+	return nil
+}
+
+// hideCarried leaves out of what each asset carries the assets the caller may not read (one
+// statement for the page; none for those who read every asset).
+func (a *App) hideCarried(ctx context.Context, c Caller, mun int64, v domain.Visibility, as []domain.Asset) error {
+	if v.All {
+		return nil
+	}
+	var ids []int64
+	for _, x := range as {
+		ids = append(ids, x.Carries...)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	refs, err := a.db.AssetRefs(ctx, mun, ids)
+	if err != nil {
+		return err
+	}
+	for i := range as {
+		as[i].Carries = slices.DeleteFunc(as[i].Carries, func(id int64) bool {
+			r, ok := refs[id]
+			return !ok || !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, assetTarget(r))
+		})
+	}
+	return nil
 }
 
 // requirements sets the requirements of each asset from the municipality's model and the
@@ -85,6 +138,9 @@ func (a *App) Asset(ctx context.Context, c Caller, mun, id int64) (domain.Asset,
 		return domain.Asset{}, domain.NotFound()
 	}
 	one := []domain.Asset{as}
+	if err := a.hideCarried(ctx, c, mun, a.az.Filter(c.P, mun, authz.ObjAsset, authz.Read), one); err != nil {
+		return as, err
+	}
 	if err := a.requirements(ctx, mun, one); err != nil {
 		return as, err
 	}
@@ -225,6 +281,9 @@ func (a *App) updateAsset(ctx context.Context, c Caller, mun, id int64, change f
 		before := *as
 		before.Carries = slices.Clone(as.Carries)
 		if err := domain.ApplyAsset(as, change(before), a.Today()); err != nil {
+			return err
+		}
+		if err := a.keepHiddenCarried(ctx, c, mun, before.Carries, as); err != nil {
 			return err
 		}
 		return a.checkAsset(ctx, c, &before, as)

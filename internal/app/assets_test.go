@@ -353,3 +353,29 @@ func rowsOf(err error) []app.RowError {
 	}
 	return nil
 }
+
+// An information owner sees, of what a system of their unit carries, only the sets they may
+// read, and changing the system does not drop the others.
+func TestCarriedAssetsTheCallerCannotRead(t *testing.T) {
+	f := newFixture(t)
+	hidden := f.asset(f.owner2, domain.AssetInput{Name: sp("IT:s driftloggar"), Kind: sp("information"), OrgUnitID: &f.unitIT})
+	mine := f.asset(f.owner, domain.AssetInput{Name: sp("Journaler"), Kind: sp("information"), OrgUnitID: &f.unitSoc})
+	sys := f.asset(f.coord, domain.AssetInput{Name: sp("Socialtjänstens system"), Kind: sp("system"), OrgUnitID: &f.unitSoc, Carries: &[]int64{hidden.ID, mine.ID}})
+	got, err := f.app.Asset(f.ctx, f.owner, f.munA, sys.ID)
+	if err != nil || !slices.Equal(got.Carries, []int64{mine.ID}) {
+		t.Fatalf("the owner sees carries %v, %v (want only %d)", got.Carries, err, mine.ID)
+	}
+	if _, err := f.app.UpdateAsset(f.ctx, f.owner, f.munA, sys.ID, domain.AssetInput{Carries: &got.Carries}); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := f.app.Asset(f.ctx, f.coord, f.munA, sys.ID)
+	if !slices.Contains(all.Carries, hidden.ID) {
+		t.Errorf("the owner's PUT of what they saw dropped the set they cannot see: %v", all.Carries)
+	}
+	if _, err := f.app.UpdateAsset(f.ctx, f.owner, f.munA, sys.ID, domain.AssetInput{Carries: &[]int64{}}); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ = f.app.Asset(f.ctx, f.coord, f.munA, sys.ID); !slices.Equal(all.Carries, []int64{hidden.ID}) {
+		t.Errorf("after the owner removed their set: %v, want only the hidden one", all.Carries)
+	}
+}

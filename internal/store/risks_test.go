@@ -101,6 +101,7 @@ func TestRiskSaveReadAndTenancy(t *testing.T) {
 		"asset of another municipality":    `INSERT INTO risk_assets (risk_id, asset_id) VALUES (?, ?)`,
 		"control of another municipality":  `INSERT INTO risk_controls (risk_id, control_record_id) VALUES (?, ?)`,
 		"analysis of another municipality": `UPDATE risks SET analysis_id = ? WHERE record_id = ?`,
+		"carrying another municipality's":  `INSERT INTO asset_carries (system_id, carried_id) VALUES (?, ?)`,
 	} {
 		args := []any{r.ID, foreign}
 		if strings.HasPrefix(q, "UPDATE") {
