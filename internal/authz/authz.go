@@ -29,6 +29,7 @@ const (
 	ObjReview   Object = "review"
 	ObjAudit    Object = "audit"
 	ObjAsset    Object = "asset"
+	ObjSupplier Object = "supplier"
 	// Risks (issue 9): risk analyses, risks and treatment actions share one object; the
 	// matrix is the municipality's scale.
 	ObjRisk       Object = "risk"

@@ -215,6 +215,9 @@ func Seed(ctx context.Context, a *app.App) error {
 	if err := seedAssets(ctx, a, caller, ex, gr, units); err != nil {
 		return err
 	}
+	if err := seedSuppliers(ctx, caller, a, ex, gr); err != nil {
+		return err
+	}
 	return seedRisks(ctx, a, ex, ids, units) // risks (issue 9)
 }
 

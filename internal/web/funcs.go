@@ -73,6 +73,7 @@ func init() {
 	f["assetkinds"] = func() []string { return strs(domain.AssetKinds) }
 	f["assetstatuses"] = func() []string { return domain.AssetStatuses }
 	f["areas"] = func() []string { return strs(domain.ActivityAreas) }
+	f["supplierstatuses"] = func() []string { return domain.SupplierStatuses }
 	f["aspects"] = func() []string { return strs(domain.Aspects) }
 	f["levelof"] = func(l domain.Levels, a string) *int { return l.Get(domain.Aspect(a)) }
 	f["bars"] = func(g app.GapCounts, width int) []barSeg {

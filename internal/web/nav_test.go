@@ -16,9 +16,9 @@ func TestNavigationFollowsTheRegistryAndTheRoles(t *testing.T) {
 	nav := regexp.MustCompile(`<a href="(/m/\d+/[a-z?=]+)">`)
 	base := fmt.Sprintf("/m/%d/", env.ex)
 	for user, want := range map[string][]string{
-		"samordnare":  {"documents", "soa", "gap", "assets", "risks", "reviews?due=overdue", "calendar"}, // risk-analyses is not matched by nav
-		"revisor":     {"documents", "soa", "gap", "assets", "risks", "reviews?due=overdue", "calendar", "audit"},
-		"medarbetare": {"documents"},
+		"samordnare":  {"documents", "soa", "gap", "assets", "risks", "suppliers", "reviews?due=overdue", "calendar"}, // risk-analyses is not matched by nav
+		"revisor":     {"documents", "soa", "gap", "assets", "risks", "suppliers", "reviews?due=overdue", "calendar", "audit"},
+		"medarbetare": {"documents", "suppliers"},
 		"admin":       {},
 	} {
 		res := env.login(user).get(base[:len(base)-1])
