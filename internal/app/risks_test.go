@@ -33,8 +33,6 @@ func (f *fixture) risk(c app.Caller, in domain.RiskInput) domain.Risk {
 	return r
 }
 
-func i64(n int64) *int64 { return &n }
-
 func TestRiskPermissions(t *testing.T) {
 	f := newFixture(t)
 	r := f.risk(f.owner, domain.RiskInput{Title: sp("Obehörig åtkomst till journaler"), OrgUnitID: &f.unitSoc, Likelihood: ip(4), Consequence: ip(4)})

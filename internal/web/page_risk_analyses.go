@@ -53,8 +53,6 @@ var analysisForm = kindForm[domain.RiskAnalysisInput]{
 	render: (*Server).renderAnalysisForm, created: "flash.analysis_created", saved: "flash.analysis_saved",
 }
 
-func analysisURL(mid, id int64) string { return "/m/" + itoa(mid) + "/risk-analyses/" + itoa(id) }
-
 type analysisListPage struct {
 	Base
 	Analyses  []domain.RiskAnalysis
