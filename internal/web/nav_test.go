@@ -16,10 +16,10 @@ func TestNavigationFollowsTheRegistryAndTheRoles(t *testing.T) {
 	nav := regexp.MustCompile(`<a href="(/m/\d+/[a-z?=]+)">`)
 	base := fmt.Sprintf("/m/%d/", env.ex)
 	for user, want := range map[string][]string{
-		"samordnare":  {"documents", "soa", "gap", "assets", "risks", "suppliers", "reviews?due=overdue", "calendar"}, // risk-analyses is not matched by nav
-		"revisor":     {"documents", "soa", "gap", "assets", "risks", "suppliers", "reviews?due=overdue", "calendar", "audit"},
-		"medarbetare": {"documents", "suppliers"},
-		"admin":       {},
+		"samordnare":  {"documents", "soa", "gap", "assets", "risks", "suppliers", "reviews?due=overdue", "calendar", "menu"}, // risk-analyses is not matched by nav
+		"revisor":     {"documents", "soa", "gap", "assets", "risks", "suppliers", "reviews?due=overdue", "calendar", "audit", "menu"},
+		"medarbetare": {"documents", "suppliers", "menu"},
+		"admin":       {"menu"},
 	} {
 		res := env.login(user).get(base[:len(base)-1])
 		if res.Code != http.StatusOK {
@@ -49,5 +49,17 @@ func TestReviewListLinksEachKindToItsPage(t *testing.T) {
 	}
 	if strings.Contains(body, "/records/") {
 		t.Error("the review list still links through /records/")
+	}
+}
+
+// The whole menu is a page too (on a phone the header shows its first entries and "Mer").
+func TestMenuPageListsEveryEntry(t *testing.T) {
+	env := newTestServer(t)
+	body := env.login("revisor").get(fmt.Sprintf("/m/%d/menu", env.ex)).Body.String()
+	main := body[strings.Index(body, "<main"):]
+	for _, want := range []string{"/documents", "/soa", "/assets", "/risks", "/suppliers", "/reviews?due=overdue", "/calendar", "/audit", "/profile"} {
+		if !strings.Contains(main, want+`"`) {
+			t.Errorf("the menu page lacks %s", want)
+		}
 	}
 }

@@ -73,6 +73,7 @@ func (s *Server) routes() {
 	user.POST("/logout", s.logout)
 	user.GET("/", s.home)
 	user.GET("/m/:mid", s.dashboard)
+	user.GET("/m/:mid/menu", s.menuPage)
 	user.GET("/m/:mid/records/:id", s.recordRedirect)
 	user.GET("/m/:mid/calendar", s.calendarPage)
 	user.GET("/profile", s.profile)
