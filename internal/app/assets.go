@@ -219,6 +219,23 @@ func (a *App) AssetCandidates(ctx context.Context, c Caller, mun int64, query st
 // CreateAsset validates and stores a new asset. The owner defaults to the caller. Returns
 // ENotFound, EForbidden, EInvalid.
 func (a *App) CreateAsset(ctx context.Context, c Caller, mun int64, in domain.AssetInput) (domain.Asset, error) {
+	var as domain.Asset
+	err := a.db.InTx(ctx, func(ctx context.Context) error { // what it carries cannot go between the check and the insert
+		var err error
+		if as, err = a.newAsset(ctx, c, mun, in); err != nil {
+			return err
+		}
+		return a.db.CreateAsset(ctx, c.actor(), &as)
+	})
+	if err != nil {
+		return as, err
+	}
+	one := []domain.Asset{as}
+	return one[0], a.requirements(ctx, mun, one)
+}
+
+// newAsset is the asset CreateAsset would store, checked but not stored.
+func (a *App) newAsset(ctx context.Context, c Caller, mun int64, in domain.AssetInput) (domain.Asset, error) {
 	if err := a.member(c, mun); err != nil {
 		return domain.Asset{}, err
 	}
@@ -232,17 +249,7 @@ func (a *App) CreateAsset(ctx context.Context, c Caller, mun int64, in domain.As
 	if as.OwnerID == nil {
 		as.OwnerID = &c.P.User.ID
 	}
-	err := a.db.InTx(ctx, func(ctx context.Context) error { // what it carries cannot go between the check and the insert
-		if err := a.checkAsset(ctx, c, nil, &as); err != nil {
-			return err
-		}
-		return a.db.CreateAsset(ctx, c.actor(), &as)
-	})
-	if err != nil {
-		return as, err
-	}
-	one := []domain.Asset{as}
-	return one[0], a.requirements(ctx, mun, one)
+	return as, a.checkAsset(ctx, c, nil, &as)
 }
 
 // UpdateAsset applies the given fields to an asset. Returns ENotFound, EForbidden, EInvalid.
@@ -272,27 +279,33 @@ func (a *App) updateAsset(ctx context.Context, c Caller, mun, id int64, change f
 		return domain.Asset{}, err
 	}
 	as, err := a.db.UpdateAsset(ctx, c.actor(), mun, id, func(ctx context.Context, as *domain.Asset) error {
-		if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, target(as.Record)) {
-			return domain.NotFound()
-		}
-		if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Update, target(as.Record)) {
-			return domain.Forbidden()
-		}
-		before := *as
-		before.Carries = slices.Clone(as.Carries)
-		if err := domain.ApplyAsset(as, change(before), a.Today()); err != nil {
-			return err
-		}
-		if err := a.keepHiddenCarried(ctx, c, mun, before.Carries, as); err != nil {
-			return err
-		}
-		return a.checkAsset(ctx, c, &before, as)
+		return a.changeAsset(ctx, c, mun, as, change)
 	})
 	if err != nil {
 		return as, err
 	}
 	one := []domain.Asset{as}
 	return one[0], a.requirements(ctx, mun, one)
+}
+
+// changeAsset applies to as (read as it is stored) the input change makes of it, checked:
+// what UpdateAsset does inside its transaction, and an import's preview outside one.
+func (a *App) changeAsset(ctx context.Context, c Caller, mun int64, as *domain.Asset, change func(domain.Asset) domain.AssetInput) error {
+	if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, target(as.Record)) {
+		return domain.NotFound()
+	}
+	if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Update, target(as.Record)) {
+		return domain.Forbidden()
+	}
+	before := *as
+	before.Carries = slices.Clone(as.Carries)
+	if err := domain.ApplyAsset(as, change(before), a.Today()); err != nil {
+		return err
+	}
+	if err := a.keepHiddenCarried(ctx, c, mun, before.Carries, as); err != nil {
+		return err
+	}
+	return a.checkAsset(ctx, c, &before, as)
 }
 
 // checkAsset decides whether the caller may make the change from before (nil: create) to as,
@@ -393,34 +406,40 @@ func (a *App) ClassifyAsset(ctx context.Context, c Caller, mun, id int64, in dom
 		return domain.Asset{}, err
 	}
 	as, err := a.db.ClassifyAsset(ctx, c.actor(), mun, id, func(ctx context.Context, as *domain.Asset) (domain.Classification, error) {
-		if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, target(as.Record)) {
-			return domain.Classification{}, domain.NotFound()
-		}
-		if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Classify, target(as.Record)) {
-			return domain.Classification{}, domain.Forbidden()
-		}
-		if as.AssetKind != domain.AssetInformation {
-			return domain.Classification{}, conflictField("kind", "err.classify_information_only")
-		}
-		if as.Status == domain.AssetRetired {
-			return domain.Classification{}, conflictField("status", "err.asset_retired")
-		}
-		model, _, err := a.db.AssetModel(ctx, mun) // in the transaction: the version stamped is the one in force
-		if err != nil {
-			return domain.Classification{}, err
-		}
-		cl, err := domain.ApplyClassification(in, model, a.Today())
-		if err == nil && as.Classification != nil && cl.ClassifiedAt.Before(as.Classification.ClassifiedAt) {
-			// The newest classification is the current one: an older one would replace it.
-			err = &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"classified_at": "err.classified_before"}}
-		}
-		return cl, err
+		return a.classification(ctx, c, mun, *as, in)
 	})
 	if err != nil {
 		return as, err
 	}
 	one := []domain.Asset{as}
 	return one[0], a.requirements(ctx, mun, one)
+}
+
+// classification is the classification in makes of as, checked: what ClassifyAsset stores,
+// and what an import's preview checks.
+func (a *App) classification(ctx context.Context, c Caller, mun int64, as domain.Asset, in domain.ClassificationInput) (domain.Classification, error) {
+	if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, target(as.Record)) {
+		return domain.Classification{}, domain.NotFound()
+	}
+	if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Classify, target(as.Record)) {
+		return domain.Classification{}, domain.Forbidden()
+	}
+	if as.AssetKind != domain.AssetInformation {
+		return domain.Classification{}, conflictField("kind", "err.classify_information_only")
+	}
+	if as.Status == domain.AssetRetired {
+		return domain.Classification{}, conflictField("status", "err.asset_retired")
+	}
+	model, _, err := a.db.AssetModel(ctx, mun) // in the transaction: the version stamped is the one in force
+	if err != nil {
+		return domain.Classification{}, err
+	}
+	cl, err := domain.ApplyClassification(in, model, a.Today())
+	if err == nil && as.Classification != nil && cl.ClassifiedAt.Before(as.Classification.ClassifiedAt) {
+		// The newest classification is the current one: an older one would replace it.
+		err = &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"classified_at": "err.classified_before"}}
+	}
+	return cl, err
 }
 
 func conflictField(field, key string) error {
@@ -699,7 +718,10 @@ func (a *App) ImportAssets(ctx context.Context, c Caller, mun int64, rows []Asse
 		bad = append(bad, RowError{Row: r.Line, ControlID: r.Name, Message: e.Message, Fields: e.Fields})
 		return nil
 	}
-	err = a.db.InTx(ctx, func(ctx context.Context) error {
+	// The preview only reads (newAsset, changeAsset and classification check what the writes
+	// would): it holds no write lock, however long the file. The import writes every row in one
+	// transaction.
+	run := func(ctx context.Context) error {
 		for _, r := range rows {
 			in := r.Input
 			p := domain.Problems{}
@@ -750,9 +772,14 @@ func (a *App) ImportAssets(ctx context.Context, c Caller, mun int64, rows []Asse
 					in.Kind = nil
 				}
 				if err == nil {
-					if assetUnchanged(cur, in, a.Today()) {
+					switch {
+					case assetUnchanged(cur, in, a.Today()):
 						res.Action, as = "unchanged", cur
-					} else {
+					case dryRun:
+						as = cur
+						as.Carries = slices.Clone(cur.Carries)
+						err = a.changeAsset(ctx, c, mun, &as, func(domain.Asset) domain.AssetInput { return in })
+					default:
 						as, err = a.UpdateAsset(ctx, c, mun, ids[0], in)
 					}
 				}
@@ -760,7 +787,11 @@ func (a *App) ImportAssets(ctx context.Context, c Caller, mun int64, rows []Asse
 				if in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
 					in.NextReviewAt = nil
 				}
-				as, err = a.CreateAsset(ctx, c, mun, in)
+				if dryRun {
+					as, err = a.newAsset(ctx, c, mun, in)
+				} else {
+					as, err = a.CreateAsset(ctx, c, mun, in)
+				}
 				res.ID = as.ID
 			}
 			if err == nil && as.AssetKind.Carrier() && r.Levels.Max() >= 0 && !sameLevelsGiven(as.Effective, r.Levels) {
@@ -775,9 +806,12 @@ func (a *App) ImportAssets(ctx context.Context, c Caller, mun int64, rows []Asse
 				}
 				in := domain.ClassificationInput{Confidentiality: r.Levels.Confidentiality, Integrity: r.Levels.Integrity,
 					Availability: r.Levels.Availability, Traceability: r.Levels.Traceability, Rationale: rationale}
-				if _, verr := domain.ApplyClassification(in, model, a.Today()); verr != nil {
+				switch _, verr := domain.ApplyClassification(in, model, a.Today()); {
+				case verr != nil:
 					err = verr
-				} else {
+				case dryRun:
+					_, err = a.classification(ctx, c, mun, as, in)
+				default:
 					_, err = a.ClassifyAsset(ctx, c, mun, as.ID, in)
 				}
 				if err == nil && res.Action == "unchanged" {
@@ -799,7 +833,12 @@ func (a *App) ImportAssets(ctx context.Context, c Caller, mun int64, rows []Asse
 			return errDryRun
 		}
 		return nil
-	})
+	}
+	if dryRun {
+		err = run(ctx)
+	} else {
+		err = a.db.InTx(ctx, run)
+	}
 	if errors.Is(err, errDryRun) {
 		return out, nil
 	}
