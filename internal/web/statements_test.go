@@ -44,6 +44,9 @@ func TestPagesIssueABoundedNumberOfStatements(t *testing.T) {
 		{coord, fmt.Sprintf("%s/assets/%d", m, sys)},
 		{coord, fmt.Sprintf("%s/assets/%d", m, set)},
 		{coord, fmt.Sprintf("/api/v1/municipalities/%d/assets/%d", env.ex, sys)},
+		{coord, m + "/suppliers"},
+		{coord, fmt.Sprintf("%s/suppliers/%d", m, env.extra["supplier/false"])},
+		{coord, m + "/menu"},
 	}
 	count := func() map[string]int64 {
 		out := map[string]int64{}
