@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lisa-isms/lisa/internal/authz"
@@ -86,36 +87,61 @@ func (a *App) hideCarried(ctx context.Context, c Caller, mun int64, v domain.Vis
 }
 
 // requirements sets the requirements of each asset from the municipality's model and the
-// SoA statuses of the controls it names (two reads for any number of assets).
+// SoA statuses of the controls it names (two reads for any number of assets, shared).
 func (a *App) requirements(ctx context.Context, mun int64, as []domain.Asset) error {
 	if len(as) == 0 {
 		return nil
 	}
-	_, rules, err := a.db.AssetModel(ctx, mun)
+	// The rules and the SoA statuses they name are the municipality's, the same for every
+	// reader and page: shared as countCache says (renewed at this process's next write, at
+	// most 10 s old for another instance's).
+	v, err := a.counts.get(a.db, "asset-requirements:"+strconv.FormatInt(mun, 10), func() (any, error) {
+		_, rules, err := a.db.AssetModel(ctx, mun)
+		if err != nil {
+			return nil, err
+		}
+		soa, err := a.db.SoAStatuses(ctx, mun, ruleControls(rules))
+		return requirementModel{rules, soa}, err
+	})
 	if err != nil {
 		return err
 	}
-	return a.requirementsFrom(ctx, mun, as, rules)
+	m := v.(requirementModel)
+	setRequirements(as, m.rules, m.soa)
+	return nil
 }
 
-// requirementsFrom sets the requirements of each asset from rules and the SoA statuses of
-// the controls they name (one read).
-func (a *App) requirementsFrom(ctx context.Context, mun int64, as []domain.Asset, rules []domain.RequirementRule) error {
+type requirementModel struct {
+	rules []domain.RequirementRule
+	soa   map[string]string
+}
+
+func ruleControls(rules []domain.RequirementRule) []string {
 	ids := make([]string, 0, len(rules))
 	for _, r := range rules {
 		if !slices.Contains(ids, r.ControlID) {
 			ids = append(ids, r.ControlID)
 		}
 	}
-	soa, err := a.db.SoAStatuses(ctx, mun, ids)
-	if err != nil {
-		return err
-	}
+	return ids
+}
+
+func setRequirements(as []domain.Asset, rules []domain.RequirementRule, soa map[string]string) {
 	for i := range as {
 		as[i].SyncEffective()
 		as[i].Requirements = domain.Requirements(as[i].Effective, rules, soa)
 		as[i].SeparateAnalysis = as[i].Effective.Max() >= domain.MaxLevel
 	}
+}
+
+// requirementsFrom sets the requirements of each asset from rules and the SoA statuses of
+// the controls they name, read now (one statement).
+func (a *App) requirementsFrom(ctx context.Context, mun int64, as []domain.Asset, rules []domain.RequirementRule) error {
+	soa, err := a.db.SoAStatuses(ctx, mun, ruleControls(rules))
+	if err != nil {
+		return err
+	}
+	setRequirements(as, rules, soa)
 	return nil
 }
 
