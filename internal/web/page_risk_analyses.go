@@ -304,11 +304,11 @@ type actionShowPage struct {
 	// Parent is the record the action follows up (a risk, an incident, an exercise), "" when
 	// the caller may not read it.
 	ParentTitle, ParentURL, ParentLabel, ParentListURL string
-	UnitName  string
-	OwnerName string
-	Edit      formState
-	Owners    ownerPicker
-	CanAssign bool
+	UnitName                                           string
+	OwnerName                                          string
+	Edit                                               formState
+	Owners                                             ownerPicker
+	CanAssign                                          bool
 }
 
 func (s *Server) actionShow(c *gin.Context) {
