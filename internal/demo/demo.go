@@ -218,6 +218,9 @@ func Seed(ctx context.Context, a *app.App) error {
 	if err := seedSuppliers(ctx, caller, a, ex, gr); err != nil {
 		return err
 	}
+	if err := seedIncidents(ctx, a, caller, ex, units); err != nil {
+		return err
+	}
 	return seedRisks(ctx, a, ex, ids, units) // risks (issue 9)
 }
 
