@@ -173,10 +173,10 @@ func TestDigestText(t *testing.T) {
 		t.Errorf("singular subject %q", s)
 	}
 	// A kind without pages of its own links to /m/{mun}/records/{id}, which redirects.
-	if got := remind.RecordURL("", domain.DueItem{Kind: "incident", ID: 1, MunicipalityID: 1}); got != "/m/1/records/1" {
+	if got := remind.RecordURL("", domain.DueItem{Kind: "unregistered", ID: 1, MunicipalityID: 1}); got != "/m/1/records/1" {
 		t.Errorf("unknown kind path %q", got)
 	}
-	if fmt.Sprint(remind.KindName(texts(t), "incident", "sv")) != "incident" {
+	if fmt.Sprint(remind.KindName(texts(t), "unregistered", "sv")) != "unregistered" {
 		t.Error("unknown kind name")
 	}
 	for kind, want := range map[domain.Kind][2]string{

@@ -117,6 +117,15 @@ func (s *Scheduler) RunOnce(ctx context.Context) error {
 	if _, xerr := s.Store.ExpireAcceptances(ctx, today, 200); xerr != nil {
 		err = errors.Join(err, fmt.Errorf("expire acceptances: %w", xerr))
 	}
+	// The legal clocks of incidents, in hours: at the start of a clock's warning window and
+	// when it passes, to the handler and the coordinators.
+	var clockMail func(store.ClockReminder, domain.User) (string, string)
+	if s.Mailer != nil {
+		clockMail = func(r store.ClockReminder, u domain.User) (string, string) { return ClockMail(texts, r, u, base) }
+	}
+	if _, cerr := s.Store.RemindClocks(ctx, now, 200, clockMail); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("remind clocks: %w", cerr))
+	}
 	if s.Mailer == nil {
 		return err
 	}

@@ -170,3 +170,17 @@ func writeSummaryList(b *strings.Builder, texts *i18n.Catalog, title string, ite
 	}
 	b.WriteString("\n")
 }
+
+// ClockMail is the mail of a legal clock's reminder to u: which report, by when, and the
+// incident's link.
+func ClockMail(texts *i18n.Catalog, r store.ClockReminder, u domain.User, base string) (subject, body string) {
+	l := "sv"
+	kind := "clock_soon"
+	if r.Overdue {
+		kind = "clock_overdue"
+	}
+	due := r.DueAt.In(domain.Sweden).Format("2006-01-02 15:04")
+	subject = texts.T(l, "notify."+kind, r.Title, texts.T(l, "clock."+string(r.Kind)), due)
+	body = subject + "\n\n" + base + domain.RecordPath(r.MunicipalityID, domain.KindIncident, r.IncidentID, "") + "\n"
+	return subject, body
+}
