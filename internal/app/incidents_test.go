@@ -44,7 +44,10 @@ func TestIncidentReportTriageClocksAndVisibility(t *testing.T) {
 		t.Fatalf("coordinator's list, newest first: %v", all)
 	}
 	wantCode(t, func() error { _, err := f.app.Incident(f.ctx, f.coordB, f.munA, inc.ID); return err }(), domain.ENotFound)
-	wantCode(t, func() error { _, err := f.app.UpdateIncident(f.ctx, f.staff, f.munA, inc.ID, domain.IncidentInput{Severity: sp("low")}); return err }(), domain.EForbidden)
+	wantCode(t, func() error {
+		_, err := f.app.UpdateIncident(f.ctx, f.staff, f.munA, inc.ID, domain.IncidentInput{Severity: sp("low")})
+		return err
+	}(), domain.EForbidden)
 
 	// Bad moments: awareness in the future, before discovery; a deadline by hand.
 	for name, in := range map[string]domain.IncidentInput{
@@ -87,7 +90,7 @@ func TestIncidentReportTriageClocksAndVisibility(t *testing.T) {
 		t.Fatalf("late report without reason: %v", e.Fields)
 	}
 	before := rep
-	before.SentAt, before.LateReason = *moment(f.now.Add(-100*time.Hour)), "x"
+	before.SentAt, before.LateReason = *moment(f.now.Add(-100 * time.Hour)), "x"
 	if e := wantCode(t, func() error { _, err := f.app.RecordIncidentReport(f.ctx, f.coord, f.munA, inc.ID, before); return err }(), domain.EInvalid); e.Fields["sent_at"] == "" {
 		t.Fatalf("report before discovery: %v", e.Fields)
 	}
@@ -102,7 +105,10 @@ func TestIncidentReportTriageClocksAndVisibility(t *testing.T) {
 	wantCode(t, func() error { _, err := f.app.RecordIncidentReport(f.ctx, f.coord, f.munA, inc.ID, rep); return err }(), domain.EInvalid)
 
 	// Closing needs root cause and lessons learned; nothing is stored on refusal.
-	e = wantCode(t, func() error { _, err := f.app.UpdateIncident(f.ctx, f.coord, f.munA, inc.ID, domain.IncidentInput{Status: sp("closed")}); return err }(), domain.EInvalid)
+	e = wantCode(t, func() error {
+		_, err := f.app.UpdateIncident(f.ctx, f.coord, f.munA, inc.ID, domain.IncidentInput{Status: sp("closed")})
+		return err
+	}(), domain.EInvalid)
 	if e.Fields["root_cause"] == "" || e.Fields["lessons_learned"] == "" {
 		t.Fatalf("close: %v", e.Fields)
 	}
