@@ -85,6 +85,9 @@ func (c Caller) actor() store.Actor {
 // SystemActor is the actor of command-line and start-up changes.
 func SystemActor(name string) store.Actor { return store.Actor{Name: name, IP: "local"} }
 
+// now is the current moment on the store's clock.
+func (a *App) now() time.Time { return a.db.Now().UTC().Truncate(time.Microsecond) }
+
 // Today is the current date on the store's clock.
 func (a *App) Today() domain.Date { return a.db.Today() }
 

@@ -79,6 +79,22 @@ func (a *App) record(ctx context.Context, c Caller, mun int64, kind domain.Kind,
 	return r, nil
 }
 
+// AnyRecord returns the core of record id of mun, whatever its kind, when the caller may read
+// it under its kind's permissions. Returns ENotFound.
+func (a *App) AnyRecord(ctx context.Context, c Caller, mun, id int64) (domain.Record, error) {
+	if err := a.member(c, mun); err != nil {
+		return domain.Record{}, err
+	}
+	r, err := a.db.GetRecordAnyKind(ctx, mun, id)
+	if err != nil {
+		return r, err
+	}
+	if !a.az.Can(c.P, mun, authz.ObjectOf(r.Kind), authz.Read, target(r)) {
+		return domain.Record{}, domain.NotFound()
+	}
+	return r, nil
+}
+
 // ReviewInput is a "mark as reviewed".
 type ReviewInput struct {
 	ReviewedAt   *string `json:"reviewed_at" form:"reviewed_at"`

@@ -494,14 +494,20 @@ func (a *App) RiskAction(ctx context.Context, c Caller, mun, id int64) (domain.R
 	return ac, nil
 }
 
-// CreateRiskAction adds a treatment action to a readable risk, in the risk's org unit and
-// owned by the risk's owner (or, for one who may not assign owners, the caller) unless given. Returns ENotFound, EForbidden, EInvalid.
-func (a *App) CreateRiskAction(ctx context.Context, c Caller, mun, risk int64, in domain.RiskActionInput) (domain.RiskAction, error) {
-	r, err := a.record(ctx, c, mun, domain.KindRisk, risk)
+// CreateRiskAction adds a treatment action to a readable record that actions may hang on (a
+// risk, an incident, an exercise: domain.KindSpec.ActionParent), in the parent's org unit and
+// owned by the parent's owner (or, for one who may not assign owners, the caller) unless
+// given. The caller must be allowed to update the parent. Returns ENotFound, EForbidden,
+// EInvalid.
+func (a *App) CreateRiskAction(ctx context.Context, c Caller, mun, parent int64, in domain.RiskActionInput) (domain.RiskAction, error) {
+	r, err := a.AnyRecord(ctx, c, mun, parent)
 	if err != nil {
 		return domain.RiskAction{}, err
 	}
-	if !a.az.Can(c.P, mun, authz.ObjRisk, authz.Update, target(r)) {
+	if spec, _ := domain.SpecOf(r.Kind); !spec.ActionParent {
+		return domain.RiskAction{}, domain.NotFound()
+	}
+	if !a.az.Can(c.P, mun, authz.ObjectOf(r.Kind), authz.Update, target(r)) {
 		return domain.RiskAction{}, domain.Forbidden()
 	}
 	return a.saveRiskAction(ctx, c, mun, 0, r, in)
@@ -530,7 +536,7 @@ func (a *App) saveRiskAction(ctx context.Context, c Caller, mun, id int64, risk 
 			if in.OrgUnitID == nil {
 				in.OrgUnitID = &risk.OrgUnitID
 			}
-			// The risk's owner answers for its actions, unless the caller may not hand them
+			// The parent's owner answers for its actions, unless the caller may not hand them
 			// to someone else: then the caller does.
 			if in.OwnerID == nil && risk.OwnerID != nil && (*risk.OwnerID == c.P.User.ID || a.az.Can(c.P, mun, authz.ObjRisk, authz.AssignOwner, target(risk))) {
 				in.OwnerID = risk.OwnerID

@@ -65,6 +65,8 @@ const (
 	ActionLevelOverride  = "level_override"  // a system's inherited levels overridden
 	ActionReclassify     = "reclassify_mark" // an asset marked for re-classification
 	ActionComment        = "comment"
+	ActionIncidentReport = "incident_report" // a report to an authority recorded
+	ActionIncidentNote   = "incident_note"   // a note on an incident's timeline
 	ActionEvidence       = "evidence_add"
 	ActionEvidenceDel    = "evidence_delete"
 	ActionEvidenceGet    = "evidence_download" // who read which evidence file

@@ -30,6 +30,7 @@ const (
 	ObjAudit    Object = "audit"
 	ObjAsset    Object = "asset"
 	ObjSupplier Object = "supplier"
+	ObjIncident Object = "incident"
 	// Risks (issue 9): risk analyses, risks and treatment actions share one object; the
 	// matrix is the municipality's scale.
 	ObjRisk       Object = "risk"
@@ -88,6 +89,7 @@ const (
 	scopeOwnUnits  scope = "own_units"
 	scopePublished scope = "published"
 	scopeOwned     scope = "own_records"
+	scopeCreated   scope = "own_reports" // records the person created: the incidents they reported
 )
 
 // Principal is the person acting, with every role they hold.
@@ -128,11 +130,12 @@ type Target struct {
 	OrgUnitID int64
 	Status    string
 	OwnerID   *int64 // matters for the own_records scope
+	CreatedBy *int64 // matters for the own_reports scope
 }
 
 // TargetOf describes record r for a yes/no decision.
 func TargetOf(r domain.Record) *Target {
-	return &Target{Kind: r.Kind, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID}
+	return &Target{Kind: r.Kind, OrgUnitID: r.OrgUnitID, Status: r.Status, OwnerID: r.OwnerID, CreatedBy: r.CreatedBy}
 }
 
 // Filter restricts a list to the rows a person may see; the store turns it into SQL.
@@ -213,6 +216,9 @@ func (a *Authorizer) Filter(p *Principal, mun int64, obj Object, act Action) Fil
 		if a.allowed(r.Role, obj, act, scopeOwned) {
 			f.OwnerID = p.User.ID
 		}
+		if a.allowed(r.Role, obj, act, scopeCreated) {
+			f.CreatorID = p.User.ID
+		}
 	}
 	return f
 }
@@ -228,7 +234,8 @@ func (a *Authorizer) Can(p *Principal, mun int64, obj Object, act Action, t *Tar
 	if t == nil {
 		return false
 	}
-	return f.Allows(t.Kind, t.OrgUnitID, t.Status) || (f.OwnerID != 0 && t.OwnerID != nil && *t.OwnerID == f.OwnerID)
+	return f.Allows(t.Kind, t.OrgUnitID, t.Status) || (f.OwnerID != 0 && t.OwnerID != nil && *t.OwnerID == f.OwnerID) ||
+		(f.CreatorID != 0 && t.CreatedBy != nil && *t.CreatedBy == f.CreatorID)
 }
 
 // CanSome reports whether p may do act on at least some objects of kind obj in mun

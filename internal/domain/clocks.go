@@ -104,7 +104,7 @@ func Clocks(f ClockFacts, now time.Time) []Clock {
 			done := t
 			c.DoneAt = &done
 		}
-		c.State = clockState(c, now)
+		c.State = ClockStateAt(c, now)
 		out = append(out, c)
 	}
 	after := func(t *time.Time, d time.Duration) *time.Time {
@@ -156,7 +156,8 @@ func Clocks(f ClockFacts, now time.Time) []Clock {
 	return out
 }
 
-func clockState(c Clock, now time.Time) ClockState {
+// ClockStateAt is where clock c (its due and done moments) stands at now.
+func ClockStateAt(c Clock, now time.Time) ClockState {
 	switch {
 	case c.DueAt == nil && c.DoneAt != nil:
 		return ClockDone

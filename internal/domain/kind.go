@@ -44,6 +44,9 @@ type KindSpec struct {
 	Nav   string
 	// NavOrder places the kind's menu entry: lower first (documents 10, the SoA 20, assets 30).
 	NavOrder int
+	// ActionParent: treatment actions (kind risk_action) may hang on this kind's records (a
+	// risk, an incident, an exercise): their findings are followed up as tracked actions.
+	ActionParent bool
 	// APIName names the kind in the OpenAPI operation ids of its shared routes
 	// ("markDocumentReviewed"; default: the kind with a capital letter).
 	APIName string

@@ -38,6 +38,9 @@ type Record struct {
 	NextReviewAt         *Date     `db:"next_review_at" json:"next_review_at"`
 	CreatedAt            time.Time `db:"created_at" json:"created_at"`
 	UpdatedAt            time.Time `db:"updated_at" json:"updated_at"`
+	// CreatedBy is who created the record (an incident's reporter); nil for records made by
+	// the system, by bulk loads and before it was kept.
+	CreatedBy *int64 `db:"created_by" json:"created_by,omitempty"`
 }
 
 // DueState says where a record stands against its review date.
@@ -238,15 +241,16 @@ type Visibility struct {
 	UnitIDs   []int64
 	Published bool
 	OwnerID   int64 // rows owned by this user (0: none)
+	CreatorID int64 // rows this user created (0: none): the incidents a member of staff reported
 }
 
 // None reports whether nothing is visible.
 func (v Visibility) None() bool {
-	return !v.All && len(v.UnitIDs) == 0 && !v.Published && v.OwnerID == 0
+	return !v.All && len(v.UnitIDs) == 0 && !v.Published && v.OwnerID == 0 && v.CreatorID == 0
 }
 
 // Allows reports whether a row of kind in org unit unit with status status is visible
-// (ownership is checked by the caller, who knows the owner).
+// (ownership and authorship are checked by the caller, who knows the owner and the creator).
 func (v Visibility) Allows(kind Kind, unit int64, status string) bool {
 	if v.All || (v.Published && IsPublished(kind, status)) {
 		return true

@@ -864,7 +864,7 @@ func init() {
 			{Column: "analysed_at", Header: "field.analysed_at", Type: ExportDate},
 		}})
 	RegisterKind(KindSpec{Kind: KindRisk, Table: "risks", Section: "risks", Object: "risk",
-		Statuses: RiskStatuses, Closed: []string{"closed"}, Label: "kind.risk", Nav: "nav.risks", NavOrder: 40, APIName: "Risk", StatusLabels: "riskstatus.",
+		Statuses: RiskStatuses, Closed: []string{"closed"}, Label: "kind.risk", Nav: "nav.risks", NavOrder: 40, ActionParent: true, APIName: "Risk", StatusLabels: "riskstatus.",
 		ExportColumns: []ExportColumn{
 			{Column: "threat", Header: "field.threat", Type: ExportText},
 			{Column: "vulnerability", Header: "field.vulnerability", Type: ExportText},

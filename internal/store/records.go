@@ -19,7 +19,7 @@ import (
 
 // recordColumns are the columns of domain.Record, on records r.
 const recordColumns = `r.id, r.municipality_id, r.kind, r.ref, r.title, r.org_unit_id, r.owner_id, r.status,
-	r.review_interval_months, r.last_reviewed_at, r.next_review_at, r.created_at, r.updated_at`
+	r.review_interval_months, r.last_reviewed_at, r.next_review_at, r.created_at, r.updated_at, r.created_by`
 
 // visibilitySQL renders v as a condition on records r; it adds its arguments to args.
 func visibilitySQL(v domain.Visibility, args *[]any) string {
@@ -42,6 +42,10 @@ func visibilitySQL(v domain.Visibility, args *[]any) string {
 	if v.OwnerID != 0 {
 		parts = append(parts, "r.owner_id = ?")
 		*args = append(*args, v.OwnerID)
+	}
+	if v.CreatorID != 0 {
+		parts = append(parts, "r.created_by = ?")
+		*args = append(*args, v.CreatorID)
 	}
 	if len(parts) == 0 {
 		return "1=0"
@@ -76,11 +80,11 @@ func (s *Store) saveRecord(ctx context.Context, a Actor, r *domain.Record, actio
 		now := s.now()
 		r.UpdatedAt = now
 		if r.ID == 0 {
-			r.CreatedAt = now
+			r.CreatedAt, r.CreatedBy = now, a.ID
 			err := tx.GetContext(ctx, &r.ID, tx.Rebind(`INSERT INTO records
-				(municipality_id, kind, ref, title, title_fold, org_unit_id, owner_id, status, review_interval_months, last_reviewed_at, next_review_at, created_at, updated_at, remind_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-				r.MunicipalityID, r.Kind, r.Ref, r.Title, domain.FoldTitle(r.Title), r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.CreatedAt, r.UpdatedAt, s.Today())
+				(municipality_id, kind, ref, title, title_fold, org_unit_id, owner_id, status, review_interval_months, last_reviewed_at, next_review_at, created_at, updated_at, remind_at, created_by)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+				r.MunicipalityID, r.Kind, r.Ref, r.Title, domain.FoldTitle(r.Title), r.OrgUnitID, r.OwnerID, r.Status, r.ReviewIntervalMonths, r.LastReviewedAt, r.NextReviewAt, r.CreatedAt, r.UpdatedAt, s.Today(), r.CreatedBy)
 			if err != nil {
 				return fmt.Errorf("insert record: %w", err)
 			}
@@ -458,6 +462,9 @@ type RecordList struct {
 	Query string         // substring of the title (case, Å and å alike)
 	After *domain.Cursor // the page after this folded title and id; nil: the first
 	Limit int            // rows at most (0: no limit)
+	// Newest lists the newest first (by id, through records_kind_id) instead of by title:
+	// registers of events, such as incidents. After is then the page after its ID.
+	Newest bool
 }
 
 // Where adds a condition (with ? placeholders, IN (?) for lists) on records r or the kind's
@@ -480,12 +487,20 @@ func (l RecordList) statement(sel string, mun int64, kind domain.Kind, v domain.
 		q += ` AND r.title_fold LIKE ?`
 		args = append(args, "%"+escapeLike(domain.FoldTitle(l.Query))+"%")
 	}
-	if l.After != nil {
+	switch {
+	case l.After != nil && l.Newest:
+		q += ` AND r.id < ?`
+		args = append(args, l.After.ID)
+	case l.After != nil:
 		q += ` AND (r.title_fold, r.id) > (?, ?)` // a row value: an index range on both databases
 		args = append(args, l.After.Key, l.After.ID)
 	}
 	args = append(args, kind)
-	q += ` AND r.kind = ? AND ` + visibilitySQL(v, &args) + ` ORDER BY r.title_fold, r.id`
+	order := ` ORDER BY r.title_fold, r.id`
+	if l.Newest {
+		order = ` ORDER BY r.id DESC`
+	}
+	q += ` AND r.kind = ? AND ` + visibilitySQL(v, &args) + order
 	if l.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, l.Limit)
 	}

@@ -300,14 +300,15 @@ func (s *Server) analysisNew(c *gin.Context) {
 type actionShowPage struct {
 	Base
 	recordParts
-	Action    domain.RiskAction
-	RiskTitle string
-	RiskURL   string
-	UnitName  string
-	OwnerName string
-	Edit      formState
-	Owners    ownerPicker
-	CanAssign bool
+	Action domain.RiskAction
+	// Parent is the record the action follows up (a risk, an incident, an exercise), "" when
+	// the caller may not read it.
+	ParentTitle, ParentURL, ParentLabel, ParentListURL string
+	UnitName                                           string
+	OwnerName                                          string
+	Edit                                               formState
+	Owners                                             ownerPicker
+	CanAssign                                          bool
 }
 
 func (s *Server) actionShow(c *gin.Context) {
@@ -328,7 +329,7 @@ func (s *Server) renderRiskAction(c *gin.Context, status int, mid, id int64, for
 		s.fail(c, err)
 		return
 	}
-	pg := actionShowPage{Action: ac, RiskURL: riskURL(mid, ac.RiskID)}
+	pg := actionShowPage{Action: ac}
 	partsForm, partsName := f, formName
 	if formName == "edit" {
 		pg.Edit, partsForm, partsName = f, newForm(), ""
@@ -347,12 +348,14 @@ func (s *Server) renderRiskAction(c *gin.Context, status int, mid, id int64, for
 		s.fail(c, err)
 		return
 	}
-	titles, err := s.app.RiskTitles(ctx, cl, mid, domain.KindRisk, []int64{ac.RiskID})
-	if err != nil {
+	if parent, err := s.app.AnyRecord(ctx, cl, mid, ac.RiskID); err == nil {
+		spec, _ := domain.SpecOf(parent.Kind)
+		pg.ParentTitle, pg.ParentURL, pg.ParentLabel = parent.Title, parent.Path(), spec.Label
+		pg.ParentListURL = "/m/" + itoa(mid) + "/" + spec.Section
+	} else if domain.ErrorCode(err) != domain.ENotFound {
 		s.fail(c, err)
 		return
 	}
-	pg.RiskTitle = titles[ac.RiskID]
 	units, err := s.app.OrgUnits(ctx, cl, mid)
 	if err != nil {
 		s.fail(c, err)
