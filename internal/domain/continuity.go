@@ -425,7 +425,7 @@ var ExerciseTypes = []ExerciseType{ExerciseSeminar, ExerciseSimulation, Exercise
 type Exercise struct {
 	Record
 	PlanID                int64        `db:"plan_id" json:"plan_id"`
-	Type                  ExerciseType `db:"exercise_type" json:"type"`
+	Type                  ExerciseType `db:"exercise_type" json:"exercise_type"`
 	HeldAt                Date         `db:"held_at" json:"held_at"`
 	Participants          string       `db:"participants" json:"participants"`
 	Scenario              string       `db:"scenario" json:"scenario"`
@@ -451,7 +451,7 @@ func (e *Exercise) Derive() {
 // ExerciseInput records an exercise; each finding becomes a treatment action.
 type ExerciseInput struct {
 	Title                 *string  `json:"title"`
-	Type                  *string  `json:"type"`
+	Type                  *string  `json:"exercise_type"`
 	HeldAt                *string  `json:"held_at"`
 	Participants          *string  `json:"participants"`
 	Scenario              *string  `json:"scenario"`
@@ -471,9 +471,9 @@ func ApplyExercise(e *Exercise, plan ContinuityPlan, in ExerciseInput, today Dat
 	e.OrgUnitID, e.OwnerID, e.Status = plan.OrgUnitID, plan.OwnerID, ExerciseHeld
 	if in.Type == nil || !oneOf(ExerciseType(NormalizeEnum(*in.Type)), ExerciseTypes) {
 		if in.Type == nil || strings.TrimSpace(*in.Type) == "" {
-			p.Add("type", "err.required")
+			p.Add("exercise_type", "err.required")
 		} else {
-			p.Add("type", "err.enum")
+			p.Add("exercise_type", "err.enum")
 		}
 	} else {
 		e.Type = ExerciseType(NormalizeEnum(*in.Type))

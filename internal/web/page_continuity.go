@@ -630,12 +630,12 @@ func sendPDF(c *gin.Context, name string, b []byte) {
 
 // ---- exercises ----
 
-var exerciseFields = []string{"type", "held_at", "title", "participants", "scenario", "achieved_recovery_hours", "outcome", "findings"}
+var exerciseFields = []string{"exercise_type", "held_at", "title", "participants", "scenario", "achieved_recovery_hours", "outcome", "findings"}
 
 // parseExerciseForm reads a posted exercise form: findings one per line.
 func parseExerciseForm(v url.Values) (domain.ExerciseInput, domain.Problems) {
 	p := domain.Problems{}
-	in := domain.ExerciseInput{Title: formString(v, "title"), Type: formString(v, "type"), HeldAt: formString(v, "held_at"),
+	in := domain.ExerciseInput{Title: formString(v, "title"), Type: formString(v, "exercise_type"), HeldAt: formString(v, "held_at"),
 		Participants: formString(v, "participants"), Scenario: formString(v, "scenario"), Outcome: formString(v, "outcome")}
 	if s := strings.TrimSpace(strings.ReplaceAll(v.Get("achieved_recovery_hours"), ",", ".")); s != "" {
 		h, err := strconv.ParseFloat(s, 64)
