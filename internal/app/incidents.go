@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
@@ -275,4 +276,39 @@ func (a *App) SetRecipients(ctx context.Context, c Caller, mun int64, rs []store
 		return err
 	}
 	return a.db.SetRecipients(ctx, c.actor(), mun, rs)
+}
+
+// ReportableSystems are the systems and control systems of mun a reporter may name (by name,
+// whether or not they may read their pages): up to 500, by name. Returns ENotFound,
+// EForbidden.
+func (a *App) ReportableSystems(ctx context.Context, c Caller, mun int64) ([]domain.Asset, error) {
+	if err := a.member(c, mun); err != nil {
+		return nil, err
+	}
+	if !a.az.CanSome(c.P, mun, authz.ObjIncident, authz.Create) {
+		return nil, domain.Forbidden()
+	}
+	var out []domain.Asset
+	for _, k := range []domain.AssetKind{domain.AssetSystem, domain.AssetICS} {
+		list, err := a.db.ListAssets(ctx, mun, domain.Visibility{All: true}, store.AssetFilter{Kind: k, Bare: true, Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
+	slices.SortFunc(out, func(x, y domain.Asset) int {
+		return strings.Compare(domain.FoldTitle(x.Title), domain.FoldTitle(y.Title))
+	})
+	return out, nil
+}
+
+// IncidentAssetNames are the names of the assets inc names, for one who may read inc.
+func (a *App) IncidentAssetNames(ctx context.Context, c Caller, mun int64, inc domain.Incident) (map[int64]string, error) {
+	if len(inc.AssetIDs) == 0 {
+		return map[int64]string{}, nil
+	}
+	if !a.az.Can(c.P, mun, authz.ObjIncident, authz.Read, target(inc.Record)) {
+		return nil, domain.NotFound()
+	}
+	return a.db.RiskTitles(ctx, mun, domain.RiskAssetKind, domain.Visibility{All: true}, inc.AssetIDs)
 }

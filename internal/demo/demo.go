@@ -218,6 +218,9 @@ func Seed(ctx context.Context, a *app.App) error {
 	if err := seedSuppliers(ctx, caller, a, ex, gr); err != nil {
 		return err
 	}
+	if err := seedIncidents(ctx, a, caller, ex, units); err != nil {
+		return err
+	}
 	if err := seedRisks(ctx, a, ex, ids, units); err != nil { // risks (issue 9)
 		return err
 	}

@@ -40,7 +40,7 @@ type Record struct {
 	UpdatedAt            time.Time `db:"updated_at" json:"updated_at"`
 	// CreatedBy is who created the record (an incident's reporter); nil for records made by
 	// the system, by bulk loads and before it was kept.
-	CreatedBy *int64 `db:"created_by" json:"created_by,omitempty"`
+	CreatedBy *int64 `db:"created_by" json:"-"`
 }
 
 // DueState says where a record stands against its review date.

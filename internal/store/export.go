@@ -55,7 +55,7 @@ func (s *Store) ExportRecords(ctx context.Context, mun int64, kind domain.Kind, 
 		var r ExportRow
 		r.Own = make([]string, len(spec.ExportColumns))
 		dest := []any{&r.ID, &r.MunicipalityID, &r.Kind, &r.Ref, &r.Title, &r.OrgUnitID, &r.OwnerID, &r.Status,
-			&r.ReviewIntervalMonths, &r.LastReviewedAt, &r.NextReviewAt, &r.CreatedAt, &r.UpdatedAt, &r.OrgUnitName, &r.OwnerName}
+			&r.ReviewIntervalMonths, &r.LastReviewedAt, &r.NextReviewAt, &r.CreatedAt, &r.UpdatedAt, &r.CreatedBy, &r.OrgUnitName, &r.OwnerName}
 		for i := range r.Own {
 			dest = append(dest, &r.Own[i])
 		}

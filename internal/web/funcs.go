@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/lisa-isms/lisa/internal/app"
 
@@ -75,6 +76,30 @@ func init() {
 	f["areas"] = func() []string { return strs(domain.ActivityAreas) }
 	f["supplierstatuses"] = func() []string { return domain.SupplierStatuses }
 	f["aspects"] = func() []string { return strs(domain.Aspects) }
+	// moment writes a moment in Swedish time, to the minute.
+	f["moment"] = func(v any) string {
+		switch t := v.(type) {
+		case time.Time:
+			return t.In(domain.Sweden).Format("2006-01-02 15:04")
+		case *time.Time:
+			if t != nil {
+				return t.In(domain.Sweden).Format("2006-01-02 15:04")
+			}
+		}
+		return ""
+	}
+	// timeleft is the time until a deadline in hours and minutes ("−2 h 5 min": passed).
+	f["timeleft"] = func(due *time.Time) string {
+		if due == nil {
+			return ""
+		}
+		d := time.Until(*due).Round(time.Minute)
+		sign := ""
+		if d < 0 {
+			sign, d = "−", -d
+		}
+		return fmt.Sprintf("%s%d h %d min", sign, int(d.Hours()), int(d.Minutes())%60)
+	}
 	f["levelof"] = func(l domain.Levels, a string) *int { return l.Get(domain.Aspect(a)) }
 	f["bars"] = func(g app.GapCounts, width int) []barSeg {
 		segs := []barSeg{{Class: "implemented", N: g.Implemented}, {Class: "partial", N: g.Partial}, {Class: "not_started", N: g.NotStarted}}

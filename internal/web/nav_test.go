@@ -16,9 +16,9 @@ func TestNavigationFollowsTheRegistryAndTheRoles(t *testing.T) {
 	nav := regexp.MustCompile(`<a href="(/m/\d+/[a-z?=]+)">`)
 	base := fmt.Sprintf("/m/%d/", env.ex)
 	for user, want := range map[string][]string{
-		"samordnare":  {"documents", "soa", "gap", "assets", "risks", "suppliers", "reviews?due=overdue", "calendar", "menu"}, // risk-analyses is not matched by nav
-		"revisor":     {"documents", "soa", "gap", "assets", "risks", "suppliers", "reviews?due=overdue", "calendar", "audit", "menu"},
-		"medarbetare": {"documents", "suppliers", "menu"},
+		"samordnare":  {"documents", "soa", "gap", "assets", "risks", "incidents", "suppliers", "reviews?due=overdue", "calendar", "menu"}, // risk-analyses is not matched by nav
+		"revisor":     {"documents", "soa", "gap", "assets", "risks", "incidents", "suppliers", "reviews?due=overdue", "calendar", "audit", "menu"},
+		"medarbetare": {"documents", "incidents", "suppliers", "menu"}, // staff report incidents and see their own
 		"admin":       {"menu"},
 	} {
 		res := env.login(user).get(base[:len(base)-1])

@@ -598,6 +598,11 @@ func (x *rctx) fill(route string) string {
 			return x.ctl
 		case ":cat":
 			return "iso27001-2022"
+		case ":pack":
+			if strings.HasPrefix(route, "/m/") {
+				return "gdpr_imy.html"
+			}
+			return "gdpr_imy.json"
 		case ":nid":
 			return tItoa(x.nid)
 		case ":tid":

@@ -1,0 +1,521 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/lisa-isms/lisa/internal/authz"
+	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/store"
+)
+
+// The incident register's API and pages (issue 10): the report form anyone with a role uses
+// (short, phone-sized, no JavaScript), the register, an incident's page with its clocks,
+// reports and timeline, and the report packs.
+
+func init() {
+	registerKindWeb(domain.KindIncident, kindWeb{page: (*Server).renderIncident, routes: (*Server).incidentRoutes})
+}
+
+func (s *Server) incidentRoutes(api, pages *gin.RouterGroup) {
+	m := "/municipalities/:mid/"
+	api.GET(m+"incidents", s.api(s.apiIncidents))
+	api.POST(m+"incidents", s.api(s.apiReportIncident))
+	api.GET(m+"incidents/:id", apiRead(s, http.StatusOK, s.app.Incident))
+	api.PUT(m+"incidents/:id", apiWrite(s, http.StatusOK, s.app.UpdateIncident))
+	api.POST(m+"incidents/:id/reports", apiWrite(s, http.StatusCreated, s.app.RecordIncidentReport))
+	api.POST(m+"incidents/:id/timeline", apiWrite(s, http.StatusCreated, s.app.AddIncidentNote))
+	api.GET(m+"incidents/:id/reports/:pack", s.api(s.apiReportPack))
+	api.GET(m+"incident-statistics", s.api(s.apiIncidentStats))
+	pages.GET("/m/:mid/incidents", s.incidentList)
+	pages.GET("/m/:mid/incidents/new", s.incidentNew)
+	pages.POST("/m/:mid/incidents", s.incidentCreate)
+	pages.GET("/m/:mid/incidents/:id", func(c *gin.Context) {
+		mid, id, err := recordIDs(c)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.renderIncident(c, http.StatusOK, mid, id, "", newForm())
+	})
+	pages.POST("/m/:mid/incidents/:id/reports", s.incidentReportPost)
+	pages.POST("/m/:mid/incidents/:id/timeline", s.incidentNotePost)
+	pages.GET("/m/:mid/incidents/:id/reports/:pack", s.incidentPackPage)
+}
+
+func incidentFilter(c *gin.Context) (store.IncidentFilter, error) {
+	p := domain.Problems{}
+	f := store.IncidentFilter{Query: strings.TrimSpace(c.Query("q")), Status: c.Query("status"), Severity: c.Query("severity"),
+		Category: c.Query("category"), Clock: c.Query("clock")}
+	if f.Status != "" && !oneOf(f.Status, domain.IncidentStatuses) {
+		p.Add("status", "err.enum")
+	}
+	if f.Severity != "" && !oneOf(f.Severity, domain.IncidentSeverities) {
+		p.Add("severity", "err.enum")
+	}
+	if f.Category != "" && !oneOf(f.Category, domain.IncidentCategories) {
+		p.Add("category", "err.enum")
+	}
+	if f.Clock != "" && !oneOf(f.Clock, store.IncidentClockFilters) {
+		p.Add("clock", "err.enum")
+	}
+	if len(f.Query) > 200 {
+		p.Add("q", "err.too_long")
+	}
+	q := url.Values(c.Request.URL.Query())
+	if id := formID(q, "unit", p); id != nil {
+		f.UnitID = *id
+	}
+	if id := formID(q, "supplier", p); id != nil {
+		f.SupplierID = *id
+	}
+	var err error
+	if f.Limit, err = domain.ParseLimit(c.Query("limit")); err != nil {
+		p.Add("limit", "err.limit")
+	}
+	if f.After, err = domain.ParseCursor("incidents", c.Query("after")); err != nil {
+		p.Add("after", "err.cursor")
+	}
+	return f, p.Err()
+}
+
+func (s *Server) incidentPage(c *gin.Context, mid int64, f store.IncidentFilter) ([]domain.Incident, string, error) {
+	limit := f.Limit
+	f.Limit = limit + 1
+	list, err := s.app.Incidents(c.Request.Context(), s.caller(c), mid, f)
+	if err != nil {
+		return nil, "", err
+	}
+	list, next := page(c, "incidents", list, limit, func(x domain.Incident) domain.Cursor { return domain.Cursor{ID: x.ID} })
+	return list, next, nil
+}
+
+func (s *Server) apiIncidents(c *gin.Context) (int, any, error) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		return 0, nil, err
+	}
+	f, err := incidentFilter(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	list, next, err := s.incidentPage(c, mid, f)
+	if err != nil {
+		return 0, nil, err
+	}
+	linkNext(c, next)
+	return http.StatusOK, list, nil
+}
+
+func (s *Server) apiReportIncident(c *gin.Context) (int, any, error) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		return 0, nil, err
+	}
+	var in domain.IncidentInput
+	if err := decodeJSON(c, &in); err != nil {
+		return 0, nil, err
+	}
+	inc, err := s.app.ReportIncident(c.Request.Context(), s.caller(c), mid, in)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, inc, nil
+}
+
+func (s *Server) apiIncidentStats(c *gin.Context) (int, any, error) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		return 0, nil, err
+	}
+	by := c.DefaultQuery("by", "month")
+	list, err := s.app.IncidentStats(c.Request.Context(), s.caller(c), mid, by)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, list, nil
+}
+
+// ---- Report packs ----
+
+// ReportPack is the pre-filled summary of one report: the recipient's fields, from the
+// incident's data, for the coordinator to copy under time pressure.
+type ReportPack struct {
+	Kind       domain.ClockKind       `json:"kind"`
+	Recipient  string                 `json:"recipient"`
+	Channel    string                 `json:"channel"`
+	DueAt      *time.Time             `json:"due_at"`
+	State      string                 `json:"state"`
+	Controller string                 `json:"controller"`
+	OrgNumber  string                 `json:"org_number"`
+	Contact    string                 `json:"contact_person"`
+	Incident   domain.Incident        `json:"incident"`
+	Report     *domain.IncidentReport `json:"report"`
+}
+
+func (s *Server) reportPack(c *gin.Context) (ReportPack, string, error) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		return ReportPack{}, "", err
+	}
+	name := c.Param("pack")
+	format := ""
+	for _, ext := range []string{".json", ".pdf", ".html"} {
+		if strings.HasSuffix(name, ext) {
+			name, format = strings.TrimSuffix(name, ext), ext[1:]
+		}
+	}
+	ctx, cl := c.Request.Context(), s.caller(c)
+	inc, err := s.app.Incident(ctx, cl, mid, id)
+	if err != nil {
+		return ReportPack{}, "", err
+	}
+	kind := domain.ClockKind(name)
+	if format == "" || !oneOf(kind, domain.ReportKinds) {
+		return ReportPack{}, "", domain.NotFound()
+	}
+	if !s.app.Can(cl, mid, authz.ObjIncident, authz.Update, &authz.Target{Kind: inc.Kind, OrgUnitID: inc.OrgUnitID, Status: inc.Status, OwnerID: inc.OwnerID}) {
+		return ReportPack{}, "", domain.Forbidden() // a pack is the handler's working paper
+	}
+	pack := ReportPack{Kind: kind, Incident: inc}
+	called := kind == domain.ReportSAPO && inc.SecurityProtection
+	for _, cl := range inc.Clocks {
+		if cl.Kind == kind {
+			called, pack.DueAt, pack.State = true, cl.DueAt, string(cl.State)
+		}
+	}
+	if !called {
+		return ReportPack{}, "", domain.NotFound()
+	}
+	for i := range inc.Reports {
+		if inc.Reports[i].Kind == kind {
+			pack.Report = &inc.Reports[i]
+		}
+	}
+	rs, err := s.app.Recipients(ctx, cl, mid)
+	if err != nil {
+		return ReportPack{}, "", err
+	}
+	pack.Recipient, pack.Channel = rs[kind].Recipient, rs[kind].Channel
+	mun, err := s.app.Municipality(ctx, cl, mid)
+	if err != nil {
+		return ReportPack{}, "", err
+	}
+	pack.Controller, pack.OrgNumber = mun.Name, mun.OrgNumber
+	if inc.OwnerID != nil {
+		pack.Contact = s.userName(c, mid, inc.OwnerID)
+	}
+	return pack, format, nil
+}
+
+func (s *Server) apiReportPack(c *gin.Context) (int, any, error) {
+	pack, format, err := s.reportPack(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	if format != "json" {
+		return 0, nil, domain.NotFound()
+	}
+	return http.StatusOK, pack, nil
+}
+
+func (s *Server) incidentPackPage(c *gin.Context) {
+	pack, format, err := s.reportPack(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	switch format {
+	case "json":
+		c.JSON(http.StatusOK, pack)
+	case "html":
+		s.render(c, http.StatusOK, "incident_pack", incidentPackPage{Base: s.base(c, s.i18n.T(lang(c), "clock."+string(pack.Kind))), Pack: pack})
+	default:
+		s.fail(c, domain.NotFound())
+	}
+}
+
+type incidentPackPage struct {
+	Base
+	Pack ReportPack
+}
+
+// ---- Pages ----
+
+type incidentListPage struct {
+	Base
+	Incidents  []domain.Incident
+	Filter     store.IncidentFilter
+	Units      []domain.OrgUnit
+	UnitNames  map[int64]string
+	Statuses   []string
+	Severities []string
+	Categories []string
+	Clocks     []string
+	CanReport  bool
+	NextURL    string
+	Paged      bool
+}
+
+func (s *Server) incidentList(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := incidentFilter(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, next, err := s.incidentPage(c, mid, f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	units, err := s.app.OrgUnits(c.Request.Context(), s.caller(c), mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "incidents", incidentListPage{Base: s.base(c, s.i18n.T(lang(c), "incident.list_title")), Incidents: list, Filter: f,
+		Units: units, UnitNames: unitNames(units), Statuses: domain.IncidentStatuses, Severities: domain.IncidentSeverities,
+		Categories: domain.IncidentCategories, Clocks: store.IncidentClockFilters,
+		CanReport: s.app.CanSome(s.caller(c), mid, authz.ObjIncident, authz.Create), NextURL: next, Paged: paged(c, next)})
+}
+
+type incidentFormPage struct {
+	Base
+	Action    string
+	Form      formState
+	Units     []domain.OrgUnit
+	Systems   []option
+	Suppliers []option
+}
+
+func (s *Server) incidentNew(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.app.CanSome(s.caller(c), mid, authz.ObjIncident, authz.Create) {
+		s.fail(c, domain.Forbidden())
+		return
+	}
+	f := newForm()
+	f.Values["discovered_at"] = time.Now().In(domain.Sweden).Format("2006-01-02T15:04")
+	s.renderIncidentForm(c, http.StatusOK, mid, f)
+}
+
+func (s *Server) renderIncidentForm(c *gin.Context, status int, mid int64, f formState) {
+	ctx, cl := c.Request.Context(), s.caller(c)
+	units, err := s.app.OrgUnits(ctx, cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg := incidentFormPage{Action: "/m/" + itoa(mid) + "/incidents", Form: f, Units: units}
+	systems, err := s.app.ReportableSystems(ctx, cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, x := range systems {
+		pg.Systems = append(pg.Systems, option{itoa(x.ID), x.Title})
+	}
+	sups, err := s.app.Suppliers(ctx, cl, mid, store.SupplierFilter{Status: domain.SupplierActive, Limit: 500})
+	if err != nil && domain.ErrorCode(err) != domain.EForbidden {
+		s.fail(c, err)
+		return
+	}
+	for _, x := range sups {
+		pg.Suppliers = append(pg.Suppliers, option{itoa(x.ID), x.Title})
+	}
+	pg.Base = s.base(c, s.i18n.T(lang(c), "incident.new_title"))
+	s.render(c, status, "incident_form", pg)
+}
+
+// parseIncidentForm reads the posted report form. Fuzzed in tests.
+func parseIncidentForm(v url.Values) (domain.IncidentInput, domain.Problems) {
+	p := domain.Problems{}
+	var in domain.IncidentInput
+	in.Title, in.Description, in.DiscoveredAt = formString(v, "title"), formString(v, "description"), formString(v, "discovered_at")
+	in.OrgUnitID = formID(v, "org_unit_id", p)
+	pd := v.Get("personal_data") == "yes" || v.Get("personal_data") == "on"
+	in.PersonalData = &pd
+	if ids := formIDs(v, "asset_ids", p); len(ids) > 0 {
+		in.AssetIDs = &ids
+	}
+	if _, ok := v["supplier_id"]; ok {
+		in.SupplierID = formID(v, "supplier_id", p)
+	}
+	return in, p
+}
+
+func (s *Server) incidentCreate(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.app.CanSome(s.caller(c), mid, authz.ObjIncident, authz.Create) {
+		s.fail(c, domain.Forbidden())
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.fail(c, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Err: err})
+		return
+	}
+	in, p := parseIncidentForm(c.Request.PostForm)
+	var inc domain.Incident
+	if err = p.Err(); err == nil {
+		inc, err = s.app.ReportIncident(c.Request.Context(), s.caller(c), mid, in)
+	}
+	if err != nil {
+		if f, status, ok := s.formFail(c, err, []string{"title", "description", "discovered_at", "org_unit_id", "personal_data", "asset_ids", "supplier_id"}); ok {
+			s.renderIncidentForm(c, status, mid, f)
+		}
+		return
+	}
+	s.redirect(c, inc.Path(), "flash.incident_reported")
+}
+
+type incidentShowPage struct {
+	Base
+	recordParts
+	Incident     domain.Incident
+	UnitName     string
+	OwnerName    string
+	ReporterName string
+	SupplierName string
+	AssetNames   map[int64]string
+	CanHandle    bool
+	Report       formState
+	Note         formState
+	ReportKinds  []domain.ClockKind
+	Events       []incidentEventView
+}
+
+type incidentEventView struct {
+	domain.IncidentEvent
+	Words string
+}
+
+func (s *Server) renderIncident(c *gin.Context, status int, mid, id int64, formName string, f formState) {
+	ctx, cl := c.Request.Context(), s.caller(c)
+	inc, err := s.app.Incident(ctx, cl, mid, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg := incidentShowPage{Incident: inc, Report: newForm(), Note: newForm()}
+	switch formName {
+	case "report":
+		pg.Report, formName, f = f, "", newForm()
+	case "note":
+		pg.Note, formName, f = f, "", newForm()
+	}
+	if pg.recordParts, err = s.loadRecordParts(c, mid, domain.KindIncident, inc.Record, formName, f); err != nil {
+		s.fail(c, err)
+		return
+	}
+	units, err := s.app.OrgUnits(ctx, cl, mid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pg.UnitName = unitNames(units)[inc.OrgUnitID]
+	pg.OwnerName = s.userName(c, mid, inc.OwnerID)
+	pg.ReporterName = s.userName(c, mid, inc.ReportedBy)
+	if pg.AssetNames, err = s.app.IncidentAssetNames(ctx, cl, mid, inc); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if inc.SupplierID != nil {
+		if sup, err := s.app.Supplier(ctx, cl, mid, *inc.SupplierID); err == nil {
+			pg.SupplierName = sup.Title
+		}
+	}
+	pg.CanHandle = s.app.Can(cl, mid, authz.ObjIncident, authz.Update, &authz.Target{Kind: inc.Kind, OrgUnitID: inc.OrgUnitID, Status: inc.Status, OwnerID: inc.OwnerID})
+	for _, k := range domain.ReportKinds {
+		done := false
+		for _, r := range inc.Reports {
+			done = done || r.Kind == k
+		}
+		called := k == domain.ReportSAPO && inc.SecurityProtection
+		for _, cl := range inc.Clocks {
+			called = called || cl.Kind == k
+		}
+		if called && !done {
+			pg.ReportKinds = append(pg.ReportKinds, k)
+		}
+	}
+	l := lang(c)
+	for _, ev := range inc.Timeline {
+		v := incidentEventView{IncidentEvent: ev, Words: ev.Text}
+		if ev.Key != "" {
+			var args []string
+			_ = json.Unmarshal([]byte(ev.Args), &args)
+			a := make([]any, len(args))
+			for i, x := range args {
+				if strings.Contains(x, ".") && !strings.Contains(x, " ") && !strings.Contains(x, "@") {
+					x = s.i18n.T(l, x)
+				}
+				a[i] = x
+			}
+			v.Words = s.i18n.T(l, ev.Key, a...)
+		}
+		pg.Events = append(pg.Events, v)
+	}
+	pg.Base = s.base(c, inc.Title)
+	s.render(c, status, "incident", pg)
+}
+
+func (s *Server) incidentReportPost(c *gin.Context) {
+	s.incidentSubForm(c, "report", []string{"kind", "sent_at", "recipient", "channel", "reference", "late_reason"}, func(mid, id int64, v url.Values) error {
+		in := domain.ReportInput{Kind: v.Get("kind"), SentAt: v.Get("sent_at"), Recipient: v.Get("recipient"), Channel: v.Get("channel"),
+			Reference: v.Get("reference"), LateReason: v.Get("late_reason")}
+		_, err := s.app.RecordIncidentReport(c.Request.Context(), s.caller(c), mid, id, in)
+		return err
+	}, "flash.report_recorded")
+}
+
+func (s *Server) incidentNotePost(c *gin.Context) {
+	s.incidentSubForm(c, "note", []string{"at", "text"}, func(mid, id int64, v url.Values) error {
+		_, err := s.app.AddIncidentNote(c.Request.Context(), s.caller(c), mid, id, domain.NoteInput{At: v.Get("at"), Text: v.Get("text")})
+		return err
+	}, "flash.note_added")
+}
+
+func (s *Server) incidentSubForm(c *gin.Context, name string, fields []string, do func(mid, id int64, v url.Values) error, flash string) {
+	mid, id, err := recordIDs(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.fail(c, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Err: err})
+		return
+	}
+	if err := do(mid, id, c.Request.PostForm); err != nil {
+		if f, status, ok := s.formFail(c, err, fields); ok {
+			s.renderIncident(c, status, mid, id, name, f)
+		}
+		return
+	}
+	s.redirect(c, domain.RecordPath(mid, domain.KindIncident, id, ""), flash)
+}
