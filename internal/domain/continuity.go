@@ -379,6 +379,13 @@ func ApplyContinuityPlan(p *ContinuityPlan, in ContinuityPlanInput, today Date) 
 		}
 		p.Dependencies = ds
 	}
+	// The exercise dates as stored may be sent back; anything else is a hand edit.
+	if in.LastExercisedAt != nil && !sameDateText(p.LastExercisedAt, *in.LastExercisedAt) {
+		pr.Add("last_exercised_at", "err.computed")
+	}
+	if in.NextExerciseAt != nil && !sameDateText(p.NextExerciseAt, *in.NextExerciseAt) {
+		pr.Add("next_exercise_at", "err.computed")
+	}
 	if in.ExerciseIntervalMonths != nil {
 		n := *in.ExerciseIntervalMonths
 		if n < 1 || n > MaxExerciseMonths {
@@ -387,12 +394,6 @@ func ApplyContinuityPlan(p *ContinuityPlan, in ContinuityPlanInput, today Date) 
 			p.ExerciseIntervalMonths = n
 			p.NextExerciseAt = NextExercise(p.LastExercisedAt, n)
 		}
-	}
-	if in.LastExercisedAt != nil && !sameDateText(p.LastExercisedAt, *in.LastExercisedAt) {
-		pr.Add("last_exercised_at", "err.computed")
-	}
-	if in.NextExerciseAt != nil && !sameDateText(p.NextExerciseAt, *in.NextExerciseAt) {
-		pr.Add("next_exercise_at", "err.computed")
 	}
 	return pr.Err()
 }

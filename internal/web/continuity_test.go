@@ -217,7 +217,14 @@ func TestPlanPDF(t *testing.T) {
 func TestPlanPages(t *testing.T) {
 	env := newTestServer(t)
 	coord := env.login("samordnare")
-	res := coord.get(fmt.Sprintf("/m/%d/continuity-plans", env.ex))
+	res := coord.get(fmt.Sprintf("/m/%d", env.ex))
+	if body := res.Body.String(); !strings.Contains(body, "Kontinuitetsplaner som aldrig övats: <strong>1</strong>") || !strings.Contains(body, "med försenad övning: <strong>0</strong>") {
+		t.Errorf("the dashboard lacks the plans never exercised")
+	}
+	if body := env.login("medarbetare").get(fmt.Sprintf("/m/%d", env.ex)).Body.String(); strings.Contains(body, "aldrig övats") {
+		t.Errorf("staff see plan figures")
+	}
+	res = coord.get(fmt.Sprintf("/m/%d/continuity-plans", env.ex))
 	if body := res.Body.String(); res.Code != http.StatusOK || !strings.Contains(body, tPlanWater) || !strings.Contains(body, "Aldrig övad") {
 		t.Errorf("register: %d", res.Code)
 	}
