@@ -55,7 +55,7 @@ func init() {
 				return x.json(map[string]any{"process": fmt.Sprintf("Process %d", x.seq), "org_unit_id": socUnit(x), "mtpd_hours": 24, "rto_hours": 8})
 			}},
 			"GET /api/v1/municipalities/:mid/continuity-plans.pdf": {own: listers, other: otherMunDeny, query: func(x *rctx) string { return fmt.Sprintf("?unit=%d", socUnit(x)) }},
-			"GET /api/v1/municipalities/:mid/continuity-plans/:id":  {own: readers, other: otherAPI},
+			"GET /api/v1/municipalities/:mid/continuity-plans/:id": {own: readers, other: otherAPI},
 			"PUT /api/v1/municipalities/:mid/continuity-plans/:id": {own: writers, other: otherAPI, body: func(x *rctx) ([]byte, string) {
 				return x.json(map[string]any{"min_service_level": fmt.Sprintf("Nivå %d", x.seq)})
 			}},
