@@ -84,11 +84,18 @@ func (a *App) SaveOrgUnit(ctx context.Context, c Caller, mun, id int64, in OrgUn
 	// A municipality's first org unit is where its statement of applicability hangs: the unit
 	// and the statement's rows are stored together.
 	err := a.db.InTx(ctx, func(ctx context.Context) error {
+		var before domain.OrgUnit
+		if id != 0 {
+			var err error
+			if before, err = a.db.GetOrgUnit(ctx, mun, id); err != nil {
+				return err
+			}
+		}
 		if err := a.db.SaveOrgUnit(ctx, c.actor(), &u); err != nil {
 			return err
 		}
 		if id != 0 {
-			return nil
+			return a.planUnitChanged(ctx, c, before, u) // revision trigger (continuity.go)
 		}
 		return a.ensureSoA(ctx, c.actor(), mun)
 	})

@@ -304,8 +304,15 @@ func (a *App) updateAsset(ctx context.Context, c Caller, mun, id int64, change f
 	if err := a.member(c, mun); err != nil {
 		return domain.Asset{}, err
 	}
-	as, err := a.db.UpdateAsset(ctx, c.actor(), mun, id, func(ctx context.Context, as *domain.Asset) error {
-		return a.changeAsset(ctx, c, mun, as, change)
+	var as domain.Asset
+	err := a.db.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if as, err = a.db.UpdateAsset(ctx, c.actor(), mun, id, func(ctx context.Context, as *domain.Asset) error {
+			return a.changeAsset(ctx, c, mun, as, change)
+		}); err != nil {
+			return err
+		}
+		return a.planAssetChanged(ctx, c, mun, id, as.Title, store.ReasonAssetChanged) // revision trigger (continuity.go)
 	})
 	if err != nil {
 		return as, err
@@ -431,8 +438,15 @@ func (a *App) ClassifyAsset(ctx context.Context, c Caller, mun, id int64, in dom
 	if err := a.member(c, mun); err != nil {
 		return domain.Asset{}, err
 	}
-	as, err := a.db.ClassifyAsset(ctx, c.actor(), mun, id, func(ctx context.Context, as *domain.Asset) (domain.Classification, error) {
-		return a.classification(ctx, c, mun, *as, in)
+	var as domain.Asset
+	err := a.db.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if as, err = a.db.ClassifyAsset(ctx, c.actor(), mun, id, func(ctx context.Context, as *domain.Asset) (domain.Classification, error) {
+			return a.classification(ctx, c, mun, *as, in)
+		}); err != nil {
+			return err
+		}
+		return a.planAssetChanged(ctx, c, mun, id, as.Title, store.ReasonAssetClassified) // revision trigger (continuity.go)
 	})
 	if err != nil {
 		return as, err
@@ -510,17 +524,24 @@ func (a *App) SetLevelOverrides(ctx context.Context, c Caller, mun, id int64, in
 		domain.ValidateLongText(p, field, reason, false, 2000)
 		ovs = append(ovs, domain.LevelOverride{Aspect: asp, Level: *o.Level, Reason: reason})
 	}
-	as, err := a.db.SetLevelOverrides(ctx, c.actor(), mun, id, ovs, func(_ context.Context, as domain.Asset, _ []domain.LevelOverride) error {
-		if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, target(as.Record)) {
-			return domain.NotFound()
+	var as domain.Asset
+	err := a.db.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if as, err = a.db.SetLevelOverrides(ctx, c.actor(), mun, id, ovs, func(_ context.Context, as domain.Asset, _ []domain.LevelOverride) error {
+			if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, target(as.Record)) {
+				return domain.NotFound()
+			}
+			if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Classify, target(as.Record)) {
+				return domain.Forbidden()
+			}
+			if !as.AssetKind.Carrier() {
+				return conflictField("kind", "err.override_systems_only")
+			}
+			return p.Err()
+		}); err != nil {
+			return err
 		}
-		if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Classify, target(as.Record)) {
-			return domain.Forbidden()
-		}
-		if !as.AssetKind.Carrier() {
-			return conflictField("kind", "err.override_systems_only")
-		}
-		return p.Err()
+		return a.planAssetChanged(ctx, c, mun, id, as.Title, store.ReasonAssetClassified) // revision trigger (continuity.go)
 	})
 	if err != nil {
 		return as, err

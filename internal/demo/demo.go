@@ -221,7 +221,10 @@ func Seed(ctx context.Context, a *app.App) error {
 	if err := seedIncidents(ctx, a, caller, ex, units); err != nil {
 		return err
 	}
-	return seedRisks(ctx, a, ex, ids, units) // risks (issue 9)
+	if err := seedRisks(ctx, a, ex, ids, units); err != nil { // risks (issue 9)
+		return err
+	}
+	return seedContinuity(ctx, a, caller, ex, units) // continuity plans (issue 10)
 }
 
 // seedSoA gives Exempelkommun's statement of applicability a realistic state: a third of

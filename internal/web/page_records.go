@@ -159,7 +159,12 @@ type dashboardPage struct {
 	// Risks (issue 9): the residual risks waiting for the caller's acceptance (within their
 	// tier) and the acceptances running out within 30 days, for those who accept risks.
 	RiskDecisions *app.Decisions
+	// Continuity plans (issue 10): the open plans the caller reads that were never exercised
+	// and whose exercise is overdue.
+	Plans *planCounts
 }
+
+type planCounts struct{ Never, Overdue int }
 
 // dueRow is a row of the review list tables (dashboard, review list, calendar) as shown: its
 // texts made once in Go, so that the table's template only prints fields.
@@ -265,6 +270,14 @@ func (s *Server) dashboard(c *gin.Context) {
 		if d.Tier != "" {
 			pg.RiskDecisions = &d
 		}
+	}
+	if s.app.CanSome(cl, mid, authz.ObjContinuity, authz.Read) { // continuity plans (issue 10)
+		var pc planCounts
+		if pc.Never, pc.Overdue, err = s.app.PlanExerciseCounts(ctx, cl, mid); err != nil {
+			s.fail(c, err)
+			return
+		}
+		pg.Plans = &pc
 	}
 	pg.Notifications = s.unreadNotifications(c, mid)
 	pg.Base = s.base(c, s.i18n.T(lang(c), "dash.title"))
