@@ -258,7 +258,7 @@ func TestPolicyFileVocabulary(t *testing.T) {
 	for _, a := range Actions {
 		acts[string(a)] = true
 	}
-	scopes := map[string]bool{string(scopeAll): true, string(scopeOwnUnits): true, string(scopePublished): true, string(scopeOwned): true}
+	scopes := map[string]bool{string(scopeAll): true, string(scopeOwnUnits): true, string(scopePublished): true, string(scopeOwned): true, string(scopeCreated): true}
 	n := 0
 	for _, line := range strings.Split(stripComments(policies.Policy), "\n") {
 		if line == "" {
