@@ -23,10 +23,11 @@ const LargeName = "Storstad"
 // governing documents, audit entries, information assets and risks.
 type LargeSize struct {
 	Units, Users, Documents, AuditEntries, Assets, Risks int
+	Plans                                                int // continuity plans (issue 10)
 }
 
 // KommunL is the dataset the performance issue measures against.
-var KommunL = LargeSize{Units: 80, Users: 3000, Documents: 100_000, AuditEntries: 2_000_000, Assets: 10_000, Risks: 30_000}
+var KommunL = LargeSize{Units: 80, Users: 3000, Documents: 100_000, AuditEntries: 2_000_000, Assets: 10_000, Risks: 30_000, Plans: 1_000}
 
 // HasLarge reports whether the large municipality is there already.
 func HasLarge(ctx context.Context, a *app.App) (bool, error) {
@@ -315,6 +316,9 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 		}
 		riskTrail, err := seedLargeRisks(l, mun, size.Risks, units, owners, ownerIDs, people, pick, today, now, say)
 		if err != nil {
+			return err
+		}
+		if err := seedLargePlans(l, mun, size.Plans, units, owners, ownerIDs, pick, today, now, say); err != nil { // issue 10
 			return err
 		}
 

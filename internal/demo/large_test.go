@@ -39,7 +39,7 @@ func seededApp(t *testing.T) (*app.App, *store.Store) {
 func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
 	ctx := context.Background()
 	a, s := seededApp(t)
-	size := LargeSize{Units: 12, Users: 600, Documents: 1000, AuditEntries: 25_000, Assets: 2000, Risks: 1500}
+	size := LargeSize{Units: 12, Users: 600, Documents: 1000, AuditEntries: 25_000, Assets: 2000, Risks: 1500, Plans: 100}
 	var progress bytes.Buffer
 	if err := SeedLarge(ctx, a, s, size, 7, &progress); err != nil {
 		t.Fatal(err)
@@ -99,6 +99,29 @@ func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
 	}
 	if _, err := s.VerifyAudit(ctx); err != nil {
 		t.Errorf("audit chain after more writes: %v", err)
+	}
+
+	// Continuity plans (issue 10): every one readable with its lists, some never exercised; a
+	// loaded plan takes an exercise like any other.
+	plans, err := a.Plans(ctx, coord, mun, store.PlanFilter{Limit: size.Plans + 1, Full: true})
+	if err != nil || len(plans) != size.Plans {
+		t.Fatalf("%d plans, %v", len(plans), err)
+	}
+	never := 0
+	for _, p := range plans {
+		if p.ExerciseState == domain.ExerciseNever {
+			never++
+		}
+		if p.RTOHours > p.MTPDHours || len(p.Contacts) < 3 || len(p.RecoverySteps) < 3 || len(p.Dependencies) == 0 {
+			t.Fatalf("loaded plan %+v", p)
+		}
+	}
+	if never == 0 || never == size.Plans {
+		t.Errorf("%d of %d plans never exercised", never, size.Plans)
+	}
+	typ2, held := "seminar", a.Today().String()
+	if _, err := a.CreateExercise(ctx, coord, mun, plans[0].ID, domain.ExerciseInput{Type: &typ2, HeldAt: &held}); err != nil {
+		t.Errorf("an exercise of a loaded plan: %v", err)
 	}
 
 	// Assets: every set classified, the loaded levels are what re-derivation gives, and the
