@@ -102,6 +102,47 @@ func apiRead[Out any](s *Server, status int, call func(ctx context.Context, c ap
 	})
 }
 
+// apiList is the API handler of a kind's register: the municipality from the path, the
+// filter read from the query, one page of rows, and the next page's URL in the Link header.
+func apiList[F, T any](s *Server, filter func(*gin.Context) (F, error), page func(s *Server, c *gin.Context, mid int64, f F) ([]T, string, error)) gin.HandlerFunc {
+	return s.api(func(c *gin.Context) (int, any, error) {
+		mid, err := idParam(c, "mid")
+		if err != nil {
+			return 0, nil, err
+		}
+		f, err := filter(c)
+		if err != nil {
+			return 0, nil, err
+		}
+		list, next, err := page(s, c, mid, f)
+		if err != nil {
+			return 0, nil, err
+		}
+		linkNext(c, next)
+		return http.StatusOK, list, nil
+	})
+}
+
+// apiCreate is the API handler that creates a record of a kind: the municipality from the
+// path, the body decoded into In, the service's answer with 201.
+func apiCreate[In, Out any](s *Server, call func(ctx context.Context, c app.Caller, mid int64, in In) (Out, error)) gin.HandlerFunc {
+	return s.api(func(c *gin.Context) (int, any, error) {
+		mid, err := idParam(c, "mid")
+		if err != nil {
+			return 0, nil, err
+		}
+		var in In
+		if err := decodeJSON(c, &in); err != nil {
+			return 0, nil, err
+		}
+		out, err := call(c.Request.Context(), s.caller(c), mid, in)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusCreated, out, nil
+	})
+}
+
 // apiWrite is the API handler of a record route with a JSON body: the record's municipality
 // and id from the path, the body decoded into In, and the service's
 // answer with status.

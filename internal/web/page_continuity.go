@@ -30,8 +30,8 @@ func init() {
 }
 
 func (s *Server) planRoutes(api, pages *gin.RouterGroup) {
-	api.GET("/municipalities/:mid/continuity-plans", s.api(s.apiPlans))
-	api.POST("/municipalities/:mid/continuity-plans", s.api(s.apiCreatePlan))
+	api.GET("/municipalities/:mid/continuity-plans", apiList(s, planFilter, (*Server).planPage))
+	api.POST("/municipalities/:mid/continuity-plans", apiCreate(s, s.app.CreatePlan))
 	api.GET("/municipalities/:mid/continuity-plans.pdf", s.unitPlansPDF)
 	api.GET("/municipalities/:mid/continuity-plans/:id", s.apiPlanOrPDF)
 	api.PUT("/municipalities/:mid/continuity-plans/:id", apiWrite(s, http.StatusOK, s.app.UpdatePlan))
@@ -73,39 +73,6 @@ func (s *Server) exerciseRoutes(api, pages *gin.RouterGroup) {
 }
 
 // ---- API ----
-
-func (s *Server) apiPlans(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	f, err := planFilter(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	list, next, err := s.planPage(c, mid, f)
-	if err != nil {
-		return 0, nil, err
-	}
-	linkNext(c, next)
-	return http.StatusOK, list, nil
-}
-
-func (s *Server) apiCreatePlan(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.ContinuityPlanInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	p, err := s.app.CreatePlan(c.Request.Context(), s.caller(c), mid, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, p, nil
-}
 
 // apiPlanOrPDF is GET …/continuity-plans/{id} and …/continuity-plans/{id}.pdf (one route:
 // the router cannot tell them apart).

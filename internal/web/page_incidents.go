@@ -24,8 +24,8 @@ func init() {
 
 func (s *Server) incidentRoutes(api, pages *gin.RouterGroup) {
 	m := "/municipalities/:mid/"
-	api.GET(m+"incidents", s.api(s.apiIncidents))
-	api.POST(m+"incidents", s.api(s.apiReportIncident))
+	api.GET(m+"incidents", apiList(s, incidentFilter, (*Server).incidentPage))
+	api.POST(m+"incidents", apiCreate(s, s.app.ReportIncident))
 	api.GET(m+"incidents/:id", apiRead(s, http.StatusOK, s.app.Incident))
 	api.PUT(m+"incidents/:id", apiWrite(s, http.StatusOK, s.app.UpdateIncident))
 	api.POST(m+"incidents/:id/reports", apiWrite(s, http.StatusCreated, s.app.RecordIncidentReport))
@@ -93,39 +93,6 @@ func (s *Server) incidentPage(c *gin.Context, mid int64, f store.IncidentFilter)
 	}
 	list, next := page(c, "incidents", list, limit, func(x domain.Incident) domain.Cursor { return domain.Cursor{ID: x.ID} })
 	return list, next, nil
-}
-
-func (s *Server) apiIncidents(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	f, err := incidentFilter(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	list, next, err := s.incidentPage(c, mid, f)
-	if err != nil {
-		return 0, nil, err
-	}
-	linkNext(c, next)
-	return http.StatusOK, list, nil
-}
-
-func (s *Server) apiReportIncident(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.IncidentInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	inc, err := s.app.ReportIncident(c.Request.Context(), s.caller(c), mid, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, inc, nil
 }
 
 func (s *Server) apiIncidentStats(c *gin.Context) (int, any, error) {

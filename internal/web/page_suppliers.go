@@ -20,8 +20,8 @@ func init() {
 }
 
 func (s *Server) supplierRoutes(api, pages *gin.RouterGroup) {
-	api.GET("/municipalities/:mid/suppliers", s.api(s.apiSuppliers))
-	api.POST("/municipalities/:mid/suppliers", s.api(s.apiCreateSupplier))
+	api.GET("/municipalities/:mid/suppliers", apiList(s, supplierFilter, (*Server).supplierPage))
+	api.POST("/municipalities/:mid/suppliers", apiCreate(s, s.app.CreateSupplier))
 	api.GET("/municipalities/:mid/suppliers/:id", apiRead(s, http.StatusOK, s.app.Supplier))
 	api.PUT("/municipalities/:mid/suppliers/:id", apiWrite(s, http.StatusOK, s.app.UpdateSupplier))
 	pages.GET("/m/:mid/suppliers", s.supplierList)
@@ -117,39 +117,6 @@ func (s *Server) supplierPage(c *gin.Context, mid int64, f store.SupplierFilter)
 	}
 	list, next := page(c, "suppliers", list, limit, func(x domain.Supplier) domain.Cursor { return domain.Cursor{Key: domain.FoldTitle(x.Title), ID: x.ID} })
 	return list, next, nil
-}
-
-func (s *Server) apiSuppliers(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	f, err := supplierFilter(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	list, next, err := s.supplierPage(c, mid, f)
-	if err != nil {
-		return 0, nil, err
-	}
-	linkNext(c, next)
-	return http.StatusOK, list, nil
-}
-
-func (s *Server) apiCreateSupplier(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.SupplierInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	sup, err := s.app.CreateSupplier(c.Request.Context(), s.caller(c), mid, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, sup, nil
 }
 
 type supplierListPage struct {
