@@ -542,6 +542,33 @@ type ReportInput struct {
 	LateReason string `json:"late_reason"`
 }
 
+// Clock returns inc's clock of kind k; ok is false when the incident has none.
+func (inc Incident) Clock(k ClockKind) (c Clock, ok bool) {
+	for _, c := range inc.Clocks {
+		if c.Kind == k {
+			return c, true
+		}
+	}
+	return Clock{}, false
+}
+
+// Report returns the report of kind k recorded on inc, nil when none is.
+func (inc *Incident) Report(k ClockKind) *IncidentReport {
+	for i := range inc.Reports {
+		if inc.Reports[i].Kind == k {
+			return &inc.Reports[i]
+		}
+	}
+	return nil
+}
+
+// CallsFor reports whether inc calls for a report of kind k: a clock of that kind, or the SAPO
+// report of a security-protection incident.
+func (inc Incident) CallsFor(k ClockKind) bool {
+	_, ok := inc.Clock(k)
+	return ok || k == ReportSAPO && inc.SecurityProtection
+}
+
 // ApplyReport validates a report of inc made at in.SentAt: a known kind the incident calls for
 // (a clock it has, or the SAPO report of a security-protection incident), not recorded before,
 // sent neither before the incident was discovered nor in the future, a recipient, and the
@@ -549,27 +576,17 @@ type ReportInput struct {
 func ApplyReport(inc Incident, in ReportInput, now time.Time) (IncidentReport, error) {
 	p := Problems{}
 	r := IncidentReport{IncidentID: inc.ID, Kind: ClockKind(NormalizeEnum(in.Kind))}
-	if !slices.Contains(ReportKinds, r.Kind) {
-		p.Add("kind", "err.enum")
-	} else if r.Kind == ReportSAPO && !inc.SecurityProtection {
-		p.Add("kind", "err.report_not_called_for")
-	}
 	var due *time.Time
-	if r.Kind != ReportSAPO && p["kind"] == "" {
-		found := false
-		for _, c := range inc.Clocks {
-			if c.Kind == r.Kind {
-				found, due = true, c.DueAt
-			}
-		}
-		if !found {
-			p.Add("kind", "err.report_not_called_for")
-		}
-	}
-	for _, x := range inc.Reports {
-		if x.Kind == r.Kind {
-			p.Add("kind", "err.report_recorded")
-		}
+	switch {
+	case !slices.Contains(ReportKinds, r.Kind):
+		p.Add("kind", "err.enum")
+	case !inc.CallsFor(r.Kind):
+		p.Add("kind", "err.report_not_called_for")
+	case inc.Report(r.Kind) != nil:
+		p.Add("kind", "err.report_recorded")
+	default:
+		c, _ := inc.Clock(r.Kind)
+		due = c.DueAt
 	}
 	t, ok := ParseMoment(in.SentAt)
 	switch {

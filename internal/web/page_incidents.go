@@ -146,23 +146,15 @@ func (s *Server) reportPack(c *gin.Context) (ReportPack, string, error) {
 	if format == "" || !oneOf(kind, domain.ReportKinds) {
 		return ReportPack{}, "", domain.NotFound()
 	}
-	if !s.app.Can(cl, mid, authz.ObjIncident, authz.Update, &authz.Target{Kind: inc.Kind, OrgUnitID: inc.OrgUnitID, Status: inc.Status, OwnerID: inc.OwnerID}) {
+	if !s.app.Can(cl, mid, authz.ObjIncident, authz.Update, authz.TargetOf(inc.Record)) {
 		return ReportPack{}, "", domain.Forbidden() // a pack is the handler's working paper
 	}
-	pack := ReportPack{Kind: kind, Incident: inc}
-	called := kind == domain.ReportSAPO && inc.SecurityProtection
-	for _, cl := range inc.Clocks {
-		if cl.Kind == kind {
-			called, pack.DueAt, pack.State = true, cl.DueAt, string(cl.State)
-		}
-	}
-	if !called {
+	if !inc.CallsFor(kind) {
 		return ReportPack{}, "", domain.NotFound()
 	}
-	for i := range inc.Reports {
-		if inc.Reports[i].Kind == kind {
-			pack.Report = &inc.Reports[i]
-		}
+	pack := ReportPack{Kind: kind, Incident: inc, Report: inc.Report(kind)}
+	if clock, ok := inc.Clock(kind); ok {
+		pack.DueAt, pack.State = clock.DueAt, string(clock.State)
 	}
 	rs, err := s.app.Recipients(ctx, cl, mid)
 	if err != nil {
@@ -417,17 +409,9 @@ func (s *Server) renderIncident(c *gin.Context, status int, mid, id int64, formN
 			pg.SupplierName = sup.Title
 		}
 	}
-	pg.CanHandle = s.app.Can(cl, mid, authz.ObjIncident, authz.Update, &authz.Target{Kind: inc.Kind, OrgUnitID: inc.OrgUnitID, Status: inc.Status, OwnerID: inc.OwnerID})
+	pg.CanHandle = s.app.Can(cl, mid, authz.ObjIncident, authz.Update, authz.TargetOf(inc.Record))
 	for _, k := range domain.ReportKinds {
-		done := false
-		for _, r := range inc.Reports {
-			done = done || r.Kind == k
-		}
-		called := k == domain.ReportSAPO && inc.SecurityProtection
-		for _, cl := range inc.Clocks {
-			called = called || cl.Kind == k
-		}
-		if called && !done {
+		if inc.CallsFor(k) && inc.Report(k) == nil {
 			pg.ReportKinds = append(pg.ReportKinds, k)
 		}
 	}
