@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,12 @@ func (f formState) Has(name string, id int64) bool {
 		}
 	}
 	return false
+}
+
+// In reports whether val is among the comma-separated values of a field (ticked checkboxes
+// of one name that are not ids: an incident's aspects).
+func (f formState) In(name, val string) bool {
+	return slices.Contains(strings.Split(f.Values[name], ","), val)
 }
 
 // HasErrors reports whether anything is wrong.

@@ -1,8 +1,12 @@
 package web
 
 import (
+	"fmt"
+	"maps"
+	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,6 +46,149 @@ func FuzzParseIncidentForm(f *testing.F) {
 		}
 		if inc.DiscoveredAt.After(now.Add(time.Minute)) || inc.Status != domain.IncidentReported {
 			t.Errorf("accepted %+v", inc)
+		}
+	})
+}
+
+// The coordinator handles a staff member's report on the handler's form, as a browser
+// submits it: saved unchanged it changes nothing; judged a breach it gets its IMY clock and
+// its timeline says so; closing without root cause and lessons learned, or an awareness in
+// the future, is refused in Swedish naming the field, and nothing is stored.
+func TestIncidentHandlerForm(t *testing.T) {
+	e := newTestServer(t)
+	unit := e.unit("Exempelkommun/Socialförvaltningen")
+	discovered := time.Now().Add(-5 * time.Hour).Truncate(time.Second).Add(17 * time.Second) // seconds, as an API client may send
+	inc, err := e.app.ReportIncident(e.ctx, e.caller("medarbetare"), e.ex, domain.IncidentInput{Title: tPtr("Pärm med journalanteckningar borta"),
+		Description: tPtr("Pärmen låg i personalrummet i går."), DiscoveredAt: tPtr(discovered.UTC().Format(time.RFC3339)),
+		OrgUnitID: &unit, PersonalData: tPtr(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	coord := e.login("samordnare")
+	page := fmt.Sprintf("/m/%d/incidents/%d", e.ex, inc.ID)
+	res := coord.get(page)
+	if res.Code != http.StatusOK || !strings.Contains(res.Body.String(), page+"/edit") {
+		t.Fatalf("incident page: %d, link to the handler's form missing", res.Code)
+	}
+	res = coord.get(page + "/edit")
+	if res.Code != http.StatusOK {
+		t.Fatalf("edit form: %d %s", res.Code, res.Body)
+	}
+	form := tFormValues(t, res.Body.Bytes(), page)
+	if form.Get("title") != inc.Title || form.Get("personal_data") != "on" || form.Get("status") != domain.IncidentReported {
+		t.Fatalf("form not filled from the incident: %v", form)
+	}
+	events := len(inc.Timeline)
+
+	// Saved unchanged: no moment moves, nothing on the timeline.
+	if res = coord.postForm(page, form); res.Code != http.StatusSeeOther {
+		t.Fatalf("unchanged save: %d %s", res.Code, res.Body)
+	}
+	got, _ := e.app.Incident(e.ctx, e.caller("samordnare"), e.ex, inc.ID)
+	if !got.DiscoveredAt.Equal(inc.DiscoveredAt) || len(got.Timeline) != events || got.PersonalDataBreach {
+		t.Fatalf("unchanged save changed the incident: discovered %v → %v, %d → %d events", inc.DiscoveredAt, got.DiscoveredAt, events, len(got.Timeline))
+	}
+
+	// Triage: a personal data breach, aware an hour ago.
+	aware := time.Now().Add(-time.Hour).In(domain.Sweden)
+	form.Set("status", domain.IncidentTriaged)
+	form.Set("category", "lost_device")
+	form.Set("severity", "high")
+	form["aspects"] = []string{"confidentiality", "availability"}
+	form.Set("personal_data_breach", "on")
+	form.Set("aware_at", aware.Format("2006-01-02T15:04"))
+	form.Set("data_subjects_approx", "40")
+	if res = coord.postForm(page, form); res.Code != http.StatusSeeOther {
+		t.Fatalf("triage: %d %s", res.Code, res.Body)
+	}
+	got, _ = e.app.Incident(e.ctx, e.caller("samordnare"), e.ex, inc.ID)
+	clock, ok := got.Clock(domain.ClockGDPR)
+	if !got.PersonalDataBreach || !ok || clock.DueAt == nil || clock.State == domain.ClockDone || got.Severity != "high" ||
+		len(got.Aspects) != 2 || got.DataSubjectsApprox == nil || *got.DataSubjectsApprox != 40 {
+		t.Fatalf("triage not stored: %+v clock %+v", got, clock)
+	}
+	if want := aware.Truncate(time.Minute).Add(72 * time.Hour); !clock.DueAt.Equal(want) {
+		t.Errorf("IMY deadline %v, want 72 h after awareness %v", clock.DueAt, want)
+	}
+	res = coord.get(page)
+	if body := res.Body.String(); !strings.Contains(body, "Anmälan till IMY") && !strings.Contains(body, "IMY") {
+		t.Errorf("incident page does not show the IMY clock")
+	}
+
+	// Bad input: closing without root cause and lessons, awareness in the future.
+	res = coord.get(page + "/edit")
+	form = tFormValues(t, res.Body.Bytes(), page)
+	if form.Get("personal_data_breach") != "on" || len(form["aspects"]) != 2 {
+		t.Fatalf("form lost the triage: %v", form)
+	}
+	before := e.tableCounts()
+	form.Set("status", domain.IncidentClosed)
+	res = coord.postForm(page, form)
+	if res.Code != http.StatusBadRequest || !strings.Contains(res.Body.String(), "Ange grundorsaken innan incidenten avslutas.") ||
+		!strings.Contains(res.Body.String(), "Ange lärdomarna innan incidenten avslutas.") {
+		t.Fatalf("close without root cause: %d", res.Code)
+	}
+	form.Set("status", domain.IncidentContained)
+	form.Set("aware_at", time.Now().Add(3*time.Hour).In(domain.Sweden).Format("2006-01-02T15:04"))
+	if res = coord.postForm(page, form); res.Code != http.StatusBadRequest || !strings.Contains(res.Body.String(), `id="f-aware-at-error"`) {
+		t.Fatalf("awareness in the future: %d", res.Code)
+	}
+	form.Set("aware_at", "igår")
+	if res = coord.postForm(page, form); res.Code != http.StatusBadRequest || !strings.Contains(res.Body.String(), "Ange datum och klockslag") {
+		t.Fatalf("awareness not a moment: %d", res.Code)
+	}
+	after, _ := e.app.Incident(e.ctx, e.caller("samordnare"), e.ex, inc.ID)
+	if after.Status != domain.IncidentTriaged || !after.AwareAt.Equal(*got.AwareAt) || len(after.Timeline) != len(got.Timeline) || !maps.Equal(before, e.tableCounts()) {
+		t.Errorf("a refused save stored something: status %s, %d → %d events", after.Status, len(got.Timeline), len(after.Timeline))
+	}
+
+	// Staff see their report, not the handler's form.
+	staff := e.login("medarbetare")
+	if res = staff.get(page + "/edit"); res.Code != http.StatusForbidden {
+		t.Errorf("staff on the handler's form: %d", res.Code)
+	}
+	if res = staff.postForm(page, url.Values{"severity": {"low"}}); res.Code != http.StatusForbidden {
+		t.Errorf("staff post to the handler's form: %d", res.Code)
+	}
+}
+
+// FuzzParseIncidentEditForm: whatever is posted to the handler's form, the parser and the
+// domain name only the form's fields, in translated words, and never panic.
+func FuzzParseIncidentEditForm(f *testing.F) {
+	f.Add("has_checks=1&status=closed&aspects=K&aspects=x&personal_data_breach=on&aware_at=2026-12-01T10%3A15&data_subjects_approx=-4")
+	f.Add("has_asset_ids=1&asset_ids=a&has_risk_ids=1&risk_ids=99999999999999999999&owner_id=&supplier_id=0&intermediate_due_at=2027-01-01")
+	f.Add("significant=on&has_checks=1&significant_at=&subjects_informed=no&records_approx=1e9&discovered_at=")
+	f.Add("")
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, query string) {
+		v, _ := url.ParseQuery(query)
+		in, p := parseIncidentEditForm(v)
+		for field, key := range p {
+			if !slices.Contains(incidentEditFields, field) {
+				t.Errorf("problem names %q", field)
+			}
+			tTranslated(t, key)
+		}
+		if len(p) > 0 {
+			return
+		}
+		start := now.Add(-48 * time.Hour)
+		inc := domain.Incident{Record: domain.Record{ID: 7, MunicipalityID: 1, Kind: domain.KindIncident, Title: "x", Status: domain.IncidentReported, OrgUnitID: 1},
+			Description: "y", DiscoveredAt: start}
+		if err := domain.ApplyIncident(&inc, in, 1, now); err != nil {
+			for field, key := range domain.AsError(err).Fields {
+				if !slices.Contains(incidentEditFields, field) {
+					t.Errorf("domain problem names %q", field)
+				}
+				tTranslated(t, key)
+			}
+			return
+		}
+		if inc.Status == domain.IncidentClosed && (inc.RootCause == "" || inc.LessonsLearned == "") {
+			t.Errorf("closed without root cause and lessons: %+v", inc)
+		}
+		if inc.PersonalDataBreach && inc.AwareAt == nil {
+			t.Errorf("a breach without awareness: %+v", inc)
 		}
 	})
 }

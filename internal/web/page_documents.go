@@ -181,9 +181,10 @@ func formFromPost(c *gin.Context) formState {
 			f.Values[k] = vs[0]
 		}
 	}
-	for _, name := range []string{"scope_unit_ids", "evidence_record_ids", "org_unit_ids", "asset_ids"} {
+	for _, name := range []string{"scope_unit_ids", "evidence_record_ids", "org_unit_ids", "asset_ids", "risk_ids", "affected_unit_ids"} {
 		f.Multi[name] = formIDs(c.Request.PostForm, name, domain.Problems{})
 	}
+	f.Values["aspects"] = strings.Join(c.Request.PostForm["aspects"], ",") // the incident's ticked aspects
 	return f
 }
 

@@ -46,6 +46,7 @@ func (s *Server) incidentRoutes(api, pages *gin.RouterGroup) {
 	pages.POST("/m/:mid/incidents/:id/reports", s.incidentReportPost)
 	pages.POST("/m/:mid/incidents/:id/timeline", s.incidentNotePost)
 	pages.GET("/m/:mid/incidents/:id/reports/:pack", s.incidentPackPage)
+	s.incidentEditRoutes(pages)
 }
 
 func incidentFilter(c *gin.Context) (store.IncidentFilter, error) {
