@@ -431,3 +431,106 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Seeded returns a fresh database of the suite's dialect holding what seed wrote: seed runs
+// once per test process and key (into a database of its own, which it must leave closed),
+// and every test gets a copy — a file copy on SQLite, CREATE DATABASE … TEMPLATE on
+// PostgreSQL — so that a suite pays for the demo data once, not in every test. The copy is
+// removed when the test ends; DropSeeds removes the seeds when the process ends.
+func Seeded(t testing.TB, key string, seed func(dsn string) error) string {
+	t.Helper()
+	seedMu.Lock()
+	src, ok := seeds[key]
+	if !ok {
+		var err error
+		src, err = makeSeed(t, seed)
+		if err != nil {
+			seedMu.Unlock()
+			t.Fatalf("seed %s: %v", key, err)
+		}
+		seeds[key] = src
+	}
+	seedMu.Unlock()
+	var dsn string
+	if OnPostgres() {
+		admin := Server(t)
+		db, err := adminDB(admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "lisa_t_" + randomHex(8)
+		if _, err := db.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + src); err != nil {
+			t.Fatalf("copy the seeded database: %v", err)
+		}
+		t.Cleanup(func() { _, _ = db.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
+		dsn = withDatabase(admin, name)
+	} else {
+		dsn = filepath.Join(t.TempDir(), "lisa.db")
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dsn, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rawMu.Lock()
+	owned[dsn] = true
+	rawMu.Unlock()
+	t.Cleanup(func() { closeRaw(dsn) })
+	return dsn
+}
+
+// makeSeed builds a seed: a migrated database (a PostgreSQL database's name, or an SQLite
+// file's path) that seed filled and closed.
+func makeSeed(t testing.TB, seed func(dsn string) error) (string, error) {
+	if OnPostgres() {
+		admin := Server(t)
+		db, err := adminDB(admin)
+		if err != nil {
+			return "", err
+		}
+		tpl, err := template(admin, db)
+		if err != nil {
+			return "", err
+		}
+		name := "lisa_seed_" + randomHex(8)
+		if _, err := db.Exec(`CREATE DATABASE ` + name + ` TEMPLATE ` + tpl); err != nil {
+			return "", err
+		}
+		seedDrops = append(seedDrops, func() { _, _ = db.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`) })
+		if err := seed(withDatabase(admin, name)); err != nil {
+			return "", err
+		}
+		return name, nil
+	}
+	dir, err := os.MkdirTemp("", "lisa-seed-")
+	if err != nil {
+		return "", err
+	}
+	seedDrops = append(seedDrops, func() { os.RemoveAll(dir) })
+	path := filepath.Join(dir, "lisa.db")
+	if err := seed(path); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		return "", os.ErrExist // the seed left its store open: its last writes would be lost
+	}
+	return path, nil
+}
+
+var (
+	seedMu    sync.Mutex
+	seeds     = map[string]string{}
+	seedDrops []func()
+)
+
+// DropSeeds removes the databases Seeded made; a package's TestMain calls it after m.Run.
+func DropSeeds() {
+	seedMu.Lock()
+	defer seedMu.Unlock()
+	for _, f := range seedDrops {
+		f()
+	}
+	seedDrops, seeds = nil, map[string]string{}
+}

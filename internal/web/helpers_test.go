@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -60,11 +61,31 @@ const (
 	tDocGrPolicy = "Informationssäkerhetspolicy för Grannkommun"                               // draft in Grannkommun
 )
 
-// newTestServer builds a server on a fresh SQLite file seeded with demo.Seed.
+// TestMain removes the seeded databases the tests copied from.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropSeeds()
+	os.Exit(code)
+}
+
+// newTestServer builds a server on a fresh database seeded with demo.Seed.
 func newTestServer(t testing.TB) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	env := &testEnv{t: t, ctx: ctx, path: storetest.DSN(t)}
+	// The demo data is seeded once per test process and copied for each test.
+	env := &testEnv{t: t, ctx: ctx, path: storetest.Seeded(t, "web-demo", func(dsn string) error {
+		s, err := store.Open(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		a, err := app.New(s, app.WithPolicy(tKindPolicy...))
+		if err != nil {
+			return err
+		}
+		a.Hasher = auth.Hasher{Cost: bcrypt.MinCost}
+		return demo.Seed(ctx, a)
+	})}
 	s, err := store.Open(ctx, env.path)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
@@ -75,9 +96,6 @@ func newTestServer(t testing.TB) *testEnv {
 		t.Fatal(err)
 	}
 	a.Hasher = auth.Hasher{Cost: bcrypt.MinCost}
-	if err := demo.Seed(ctx, a); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
 	srv, err := New(a, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
