@@ -80,10 +80,10 @@ func init() {
 	f["moment"] = func(v any) string {
 		switch t := v.(type) {
 		case time.Time:
-			return t.In(domain.Sweden).Format("2006-01-02 15:04")
+			return momentText(t)
 		case *time.Time:
 			if t != nil {
-				return t.In(domain.Sweden).Format("2006-01-02 15:04")
+				return momentText(*t)
 			}
 		}
 		return ""
@@ -162,3 +162,6 @@ func init() {
 		return fs
 	}
 }
+
+// momentText writes a moment in Swedish time, to the minute.
+func momentText(t time.Time) string { return t.In(domain.Sweden).Format("2006-01-02 15:04") }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/pdfdoc/pdftest"
+	"github.com/lisa-isms/lisa/internal/store"
 )
 
 // FuzzParseIncidentForm: whatever is posted to the report form, the parser and the domain
@@ -191,4 +193,62 @@ func FuzzParseIncidentEditForm(f *testing.F) {
 			t.Errorf("a breach without awareness: %+v", inc)
 		}
 	})
+}
+
+// A report pack is the same rows as HTML, JSON's data and PDF: for IMY the controller, the
+// personal data and whether the data subjects were informed; for the cybersäkerhetslag's
+// early warning the significance and the assessment, not the personal data fields. The PDF's
+// text is extracted and its å, ä, ö found.
+func TestReportPackPDF(t *testing.T) {
+	e := newTestServer(t)
+	coord := e.login("samordnare")
+	find := func(q string) domain.Incident {
+		list, err := e.app.Incidents(e.ctx, e.caller("samordnare"), e.ex, store.IncidentFilter{Query: q, Limit: 1})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("demo incident %q: %v", q, err)
+		}
+		return list[0]
+	}
+	breach := find("Genomförandeplan skickad")
+	api := fmt.Sprintf("/api/v1/municipalities/%d/incidents/%d/reports/", e.ex, breach.ID)
+	res := coord.get(api + "gdpr_imy.pdf")
+	if res.Code != http.StatusOK || res.Header().Get("Content-Type") != "application/pdf" {
+		t.Fatalf("IMY pack PDF: %d %s", res.Code, res.Header().Get("Content-Type"))
+	}
+	text, err := pdftest.Text(res.Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"personuppgiftsincident till IMY", "Personuppgiftsansvarig", "Exempelkommun", "Brukare i hemtjänsten",
+		"Hälsa (särskild kategori), namn, adress", "De registrerade informerade", "Kännedom om", "212000-0001"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("IMY pack PDF lacks %q", want)
+		}
+	}
+	page := coord.get(fmt.Sprintf("/m/%d/incidents/%d/reports/gdpr_imy.html", e.ex, breach.ID))
+	if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), "Brukare i hemtjänsten") || !strings.Contains(page.Body.String(), "gdpr_imy.pdf") {
+		t.Errorf("IMY pack page: %d", page.Code)
+	}
+
+	sig := find("Intrång hos leverantören")
+	res = coord.get(fmt.Sprintf("/api/v1/municipalities/%d/incidents/%d/reports/nis2_early_warning.pdf", e.ex, sig.ID))
+	if res.Code != http.StatusOK {
+		t.Fatalf("early warning PDF: %d %s", res.Code, res.Body)
+	}
+	if text, err = pdftest.Text(res.Body.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "Bedömd som betydande") || !strings.Contains(text, "Allvarlighet") || strings.Contains(text, "Kategorier av registrerade") {
+		t.Errorf("early warning PDF has the wrong fields:\n%s", text)
+	}
+	// A report the incident does not call for, an unknown format, and a reader who is not the handler.
+	if res = coord.get(api + "nis2_final.pdf"); res.Code != http.StatusNotFound {
+		t.Errorf("a pack the breach does not call for: %d", res.Code)
+	}
+	if res = coord.get(api + "gdpr_imy.html"); res.Code != http.StatusNotFound {
+		t.Errorf("the API's HTML pack: %d", res.Code)
+	}
+	if res = e.login("ledning").get(api + "gdpr_imy.pdf"); res.Code != http.StatusForbidden {
+		t.Errorf("management on the handler's pack: %d", res.Code)
+	}
 }

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,6 +13,8 @@ import (
 
 	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/i18n"
+	"github.com/lisa-isms/lisa/internal/pdfdoc"
 	"github.com/lisa-isms/lisa/internal/store"
 )
 
@@ -30,7 +34,7 @@ func (s *Server) incidentRoutes(api, pages *gin.RouterGroup) {
 	api.PUT(m+"incidents/:id", apiWrite(s, http.StatusOK, s.app.UpdateIncident))
 	api.POST(m+"incidents/:id/reports", apiWrite(s, http.StatusCreated, s.app.RecordIncidentReport))
 	api.POST(m+"incidents/:id/timeline", apiWrite(s, http.StatusCreated, s.app.AddIncidentNote))
-	api.GET(m+"incidents/:id/reports/:pack", s.api(s.apiReportPack))
+	api.GET(m+"incidents/:id/reports/:pack", s.apiReportPack)
 	api.GET(m+"incident-statistics", s.api(s.apiIncidentStats))
 	pages.GET("/m/:mid/incidents", s.incidentList)
 	pages.GET("/m/:mid/incidents/new", s.incidentNew)
@@ -173,36 +177,153 @@ func (s *Server) reportPack(c *gin.Context) (ReportPack, string, error) {
 	return pack, format, nil
 }
 
-func (s *Server) apiReportPack(c *gin.Context) (int, any, error) {
-	pack, format, err := s.reportPack(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	if format != "json" {
-		return 0, nil, domain.NotFound()
-	}
-	return http.StatusOK, pack, nil
+// apiReportPack is the API's GET …/incidents/{id}/reports/{kind}.json and {kind}.pdf.
+func (s *Server) apiReportPack(c *gin.Context) {
+	s.sendReportPack(c, "json", "pdf")
 }
 
+// incidentPackPage is the page's …/reports/{kind}.html, .json and .pdf.
 func (s *Server) incidentPackPage(c *gin.Context) {
+	s.sendReportPack(c, "html", "json", "pdf")
+}
+
+func (s *Server) sendReportPack(c *gin.Context, formats ...string) {
 	pack, format, err := s.reportPack(c)
+	if err == nil && !oneOf(format, formats) {
+		err = domain.NotFound()
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	tr := s.i18n.For(lang(c))
+	title := tr.T("clock." + string(pack.Kind))
 	switch format {
 	case "json":
 		c.JSON(http.StatusOK, pack)
 	case "html":
-		s.render(c, http.StatusOK, "incident_pack", incidentPackPage{Base: s.base(c, s.i18n.T(lang(c), "clock."+string(pack.Kind))), Pack: pack})
-	default:
-		s.fail(c, domain.NotFound())
+		s.render(c, http.StatusOK, "incident_pack", incidentPackPage{Base: s.base(c, title), Pack: pack, Rows: pack.rows(tr)})
+	case "pdf":
+		d := pdfdoc.New(pdfdoc.Options{Title: title, Subject: pack.Incident.Title, Lang: tr.Lang, GeneratedAt: s.app.Now(),
+			GeneratedLabel: tr.T("pdf.generated"), PageLabel: tr.T("pdf.page")})
+		d.Note(tr.T("pack.lead"))
+		d.KeyValues(pack.rows(tr))
+		var buf bytes.Buffer
+		if _, err := d.WriteTo(&buf); err != nil {
+			s.fail(c, err)
+			return
+		}
+		sendPDF(c, "incident-"+itoa(pack.Incident.ID)+"-"+string(pack.Kind)+".pdf", buf.Bytes())
 	}
+}
+
+// rows are the pack's fields, in the recipient's order: who reports and to whom, what
+// happened and when, then what the recipient asks for — for IMY the personal data, the
+// consequences and the measures, and whether the data subjects were informed (GDPR art.
+// 33.3); for the cybersäkerhetslag's reports the assessment, the impact and the measures,
+// with the root cause in the final and progress reports; for Säkerhetspolisen the assessment
+// and the measures. The HTML page and the PDF show the same rows.
+func (p ReportPack) rows(tr i18n.Translator) []pdfdoc.KV {
+	i := p.Incident
+	dash := func(s string) string {
+		if strings.TrimSpace(s) == "" {
+			return "–"
+		}
+		return s
+	}
+	when := func(t *time.Time) string {
+		if t == nil {
+			return "–"
+		}
+		return momentText(*t)
+	}
+	count := func(n *int64) string {
+		if n == nil {
+			return "–"
+		}
+		return strconv.FormatInt(*n, 10)
+	}
+	ended := tr.T("pack.ongoing")
+	if i.EndedAt != nil {
+		ended = momentText(*i.EndedAt)
+	}
+	rows := []pdfdoc.KV{
+		{Key: tr.T("incident.recipient"), Value: dash(p.Recipient)},
+		{Key: tr.T("incident.channel"), Value: dash(p.Channel)},
+		{Key: tr.T("incident.due_at"), Value: when(p.DueAt)},
+		{Key: tr.T("pack.controller"), Value: dash(p.Controller)},
+		{Key: tr.T("pack.org_number"), Value: dash(p.OrgNumber)},
+		{Key: tr.T("pack.contact"), Value: dash(p.Contact)},
+		{Key: tr.T("pack.what"), Value: i.Title + ": " + i.Description},
+		{Key: tr.T("pack.started"), Value: when(i.StartedAt)},
+		{Key: tr.T("field.discovered_at"), Value: momentText(i.DiscoveredAt)},
+		{Key: tr.T("pack.ended"), Value: ended},
+	}
+	if i.SupplierAwareAt != nil {
+		rows = append(rows, pdfdoc.KV{Key: tr.T("field.supplier_aware_at"), Value: momentText(*i.SupplierAwareAt)})
+	}
+	enum := func(prefix, v string) string {
+		if v == "" {
+			return "–"
+		}
+		return tr.T(prefix + v)
+	}
+	var aspects []string
+	for _, a := range i.Aspects {
+		aspects = append(aspects, tr.T("aspect."+string(a)))
+	}
+	assessment := []pdfdoc.KV{
+		{Key: tr.T("field.category"), Value: enum("inccat.", i.Category)},
+		{Key: tr.T("field.severity"), Value: enum("incsev.", i.Severity)},
+		{Key: tr.T("field.aspects"), Value: dash(strings.Join(aspects, ", "))},
+		{Key: tr.T("pack.consequences"), Value: dash(i.Consequences)},
+		{Key: tr.T("pack.measures_taken"), Value: dash(i.MeasuresTaken)},
+		{Key: tr.T("pack.measures_planned"), Value: dash(i.MeasuresPlanned)},
+	}
+	switch p.Kind {
+	case domain.ClockGDPR:
+		informed := enum("informed.", i.SubjectsInformed)
+		if i.SubjectsInformedAt != nil {
+			informed += " " + momentText(*i.SubjectsInformedAt)
+		}
+		if i.SubjectsNotInformedWhy != "" {
+			informed += " — " + i.SubjectsNotInformedWhy
+		}
+		rows = append(rows,
+			pdfdoc.KV{Key: tr.T("field.aware_at"), Value: when(i.AwareAt)},
+			pdfdoc.KV{Key: tr.T("pack.subject_categories"), Value: dash(i.DataSubjectCategories)},
+			pdfdoc.KV{Key: tr.T("pack.subjects_approx"), Value: count(i.DataSubjectsApprox)},
+			pdfdoc.KV{Key: tr.T("pack.data_categories"), Value: dash(i.PersonalDataCategories)},
+			pdfdoc.KV{Key: tr.T("pack.records_approx"), Value: count(i.RecordsApprox)},
+			pdfdoc.KV{Key: tr.T("pack.consequences"), Value: dash(i.Consequences)},
+			pdfdoc.KV{Key: tr.T("pack.measures_taken"), Value: dash(i.MeasuresTaken)},
+			pdfdoc.KV{Key: tr.T("pack.measures_planned"), Value: dash(i.MeasuresPlanned)},
+			pdfdoc.KV{Key: tr.T("pack.subjects_informed"), Value: informed})
+	case domain.ReportSAPO:
+		rows = append(rows, assessment...)
+	default: // the cybersäkerhetslag's reports
+		rows = append(rows, pdfdoc.KV{Key: tr.T("field.significant_at"), Value: when(i.SignificantAt)})
+		rows = append(rows, assessment...)
+		if p.Kind == domain.ClockNIS2Final || p.Kind == domain.ClockNIS2Progress {
+			rows = append(rows,
+				pdfdoc.KV{Key: tr.T("field.root_cause"), Value: dash(i.RootCause)},
+				pdfdoc.KV{Key: tr.T("field.lessons_learned"), Value: dash(i.LessonsLearned)})
+		}
+	}
+	if r := p.Report; r != nil {
+		sent := momentText(r.SentAt)
+		if r.Reference != "" {
+			sent += ", " + tr.T("incident.reference") + " " + r.Reference
+		}
+		rows = append(rows, pdfdoc.KV{Key: tr.T("pack.sent"), Value: sent})
+	}
+	return rows
 }
 
 type incidentPackPage struct {
 	Base
 	Pack ReportPack
+	Rows []pdfdoc.KV
 }
 
 // ---- Pages ----
