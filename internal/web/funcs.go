@@ -88,18 +88,6 @@ func init() {
 		}
 		return ""
 	}
-	// timeleft is the time until a deadline in hours and minutes ("−2 h 5 min": passed).
-	f["timeleft"] = func(due *time.Time) string {
-		if due == nil {
-			return ""
-		}
-		d := time.Until(*due).Round(time.Minute)
-		sign := ""
-		if d < 0 {
-			sign, d = "−", -d
-		}
-		return fmt.Sprintf("%s%d h %d min", sign, int(d.Hours()), int(d.Minutes())%60)
-	}
 	f["levelof"] = func(l domain.Levels, a string) *int { return l.Get(domain.Aspect(a)) }
 	f["bars"] = func(g app.GapCounts, width int) []barSeg {
 		segs := []barSeg{{Class: "implemented", N: g.Implemented}, {Class: "partial", N: g.Partial}, {Class: "not_started", N: g.NotStarted}}

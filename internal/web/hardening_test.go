@@ -573,9 +573,22 @@ func TestDashboardPerRole(t *testing.T) {
 			if !strings.Contains(main, "Försenat per organisationsenhet") || !strings.Contains(main, "av tillämpliga åtgärder införda") {
 				t.Errorf("the coordinator lacks overdue per unit or the statement's progress")
 			}
+			// Incidents (issue 10): the running legal deadlines, nearest first, with time left.
+			clocks := main[strings.Index(main, `id="h-clocks"`):]
+			clocks = clocks[:strings.Index(clocks, "</section>")]
+			if !strings.Contains(clocks, "Genomförandeplan skickad till fel mottagare") || !strings.Contains(clocks, "Intrång hos leverantören") ||
+				!strings.Contains(clocks, "personuppgiftsincident till IMY") || !strings.Contains(clocks, " h ") || !strings.Contains(clocks, " dygn ") {
+				t.Errorf("the coordinator's dashboard lacks the running deadlines:\n%s", clocks)
+			}
+			if strings.Index(clocks, "Intrång hos leverantören") < strings.Index(clocks, "Genomförandeplan skickad") { // 46 h left before 54 h
+				t.Errorf("deadlines not nearest first:\n%s", clocks)
+			}
 		case "medarbetare":
 			if strings.Contains(main, `class="stats"`) || strings.Contains(main, "Väntar på beslut") {
 				t.Errorf("staff see figures or decisions")
+			}
+			if strings.Contains(main, "Intrång hos leverantören") {
+				t.Errorf("staff see the deadlines of incidents they did not report")
 			}
 		}
 	}

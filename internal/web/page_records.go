@@ -162,6 +162,10 @@ type dashboardPage struct {
 	// Continuity plans (issue 10): the open plans the caller reads that were never exercised
 	// and whose exercise is overdue.
 	Plans *planCounts
+	// Incidents (issue 10): the legal deadlines running on the incidents the caller reads,
+	// the nearest first; ShowClocks for those who handle incidents or when any runs.
+	Clocks     []store.OpenClock
+	ShowClocks bool
 }
 
 type planCounts struct{ Never, Overdue int }
@@ -278,6 +282,13 @@ func (s *Server) dashboard(c *gin.Context) {
 			return
 		}
 		pg.Plans = &pc
+	}
+	if s.app.CanSome(cl, mid, authz.ObjIncident, authz.Read) { // incidents (issue 10)
+		if pg.Clocks, err = s.app.OpenClocks(ctx, cl, mid, dashboardRows); err != nil {
+			s.fail(c, err)
+			return
+		}
+		pg.ShowClocks = len(pg.Clocks) > 0 || s.app.CanSome(cl, mid, authz.ObjIncident, authz.Update)
 	}
 	pg.Notifications = s.unreadNotifications(c, mid)
 	pg.Base = s.base(c, s.i18n.T(lang(c), "dash.title"))

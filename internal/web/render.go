@@ -56,6 +56,31 @@ func langFuncs(tr i18n.Translator) template.FuncMap {
 			}
 			return tr.T(prefix + fmt.Sprint(v))
 		},
+		// timeleft is the time until a deadline (a time.Time or *time.Time): hours and
+		// minutes, or days and hours beyond two days; "−" when it has passed.
+		"timeleft": func(v any) string {
+			var due time.Time
+			switch t := v.(type) {
+			case time.Time:
+				due = t
+			case *time.Time:
+				if t == nil {
+					return ""
+				}
+				due = *t
+			default:
+				return ""
+			}
+			d := time.Until(due).Round(time.Minute)
+			sign := ""
+			if d < 0 {
+				sign, d = "−", -d
+			}
+			if d >= 48*time.Hour {
+				return sign + tr.T("time.days_hours", int(d.Hours())/24, int(d.Hours())%24)
+			}
+			return sign + tr.T("time.hours_minutes", int(d.Hours()), int(d.Minutes())%60)
+		},
 		"enumopts": func(prefix string, vs []string) []option {
 			out := make([]option, len(vs))
 			for i, v := range vs {
