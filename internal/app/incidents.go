@@ -239,7 +239,7 @@ func (a *App) IncidentsOf(ctx context.Context, c Caller, mun, id int64, limit in
 		}
 		return nil, err
 	}
-	return a.db.IncidentsOf(ctx, mun, v, id, limit)
+	return a.db.ListIncidents(ctx, mun, v, store.IncidentFilter{LinkedID: id, Limit: limit})
 }
 
 // Recipients returns who receives each kind of report in mun (the defaults where the

@@ -52,6 +52,7 @@ type IncidentFilter struct {
 	Category   string
 	UnitID     int64 // the incident's own unit or one it affects
 	SupplierID int64
+	LinkedID   int64 // an asset or risk the incident is linked to
 	// Clock: "open" (a report is due), "overdue" (a deadline passed without a report),
 	// "soon" (due within its warning window), "any" (the incident has legal clocks).
 	Clock string
@@ -79,6 +80,9 @@ func (s *Store) ListIncidents(ctx context.Context, mun int64, v domain.Visibilit
 	if f.SupplierID != 0 {
 		l.Where("k.supplier_id = ?", f.SupplierID)
 	}
+	if f.LinkedID != 0 {
+		l.Where("EXISTS (SELECT 1 FROM record_links x WHERE x.record_id = r.id AND x.linked_record_id = ?)", f.LinkedID)
+	}
 	if f.UnitID != 0 {
 		l.Where("(r.org_unit_id = ? OR EXISTS (SELECT 1 FROM incident_units iu WHERE iu.record_id = r.id AND iu.org_unit_id = ?))", f.UnitID, f.UnitID)
 	}
@@ -103,6 +107,9 @@ func (s *Store) ListIncidents(ctx context.Context, mun int64, v domain.Visibilit
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}
 	if err := s.loadIncidentClocks(ctx, out, now); err != nil {
+		return nil, err
+	}
+	if err := s.loadIncidentLinks(ctx, out); err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -156,6 +163,55 @@ func (s *Store) loadIncidentClocks(ctx context.Context, incs []domain.Incident, 
 	return nil
 }
 
+// loadIncidentLinks fills the systems, risks and affected units of incs, in two statements.
+func (s *Store) loadIncidentLinks(ctx context.Context, incs []domain.Incident) error {
+	if len(incs) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(incs))
+	pos := map[int64]int{}
+	for i, x := range incs {
+		ids[i], pos[x.ID] = x.ID, i
+	}
+	var links []struct {
+		IncidentID int64  `db:"incident_id"`
+		ID         int64  `db:"id"`
+		Kind       string `db:"kind"`
+	}
+	q, a, err := s.in(`SELECT l.record_id AS incident_id, l.linked_record_id AS id, t.kind FROM record_links l JOIN records t ON t.id = l.linked_record_id
+		WHERE l.record_id IN (?) ORDER BY l.record_id, l.linked_record_id`, ids)
+	if err != nil {
+		return err
+	}
+	if err := s.db(ctx).SelectContext(ctx, &links, q, a...); err != nil {
+		return fmt.Errorf("incident links: %w", err)
+	}
+	for _, l := range links {
+		inc := &incs[pos[l.IncidentID]]
+		switch domain.Kind(l.Kind) {
+		case domain.RiskAssetKind:
+			inc.AssetIDs = append(inc.AssetIDs, l.ID)
+		case domain.KindRisk:
+			inc.RiskIDs = append(inc.RiskIDs, l.ID)
+		}
+	}
+	var units []struct {
+		IncidentID int64 `db:"record_id"`
+		UnitID     int64 `db:"org_unit_id"`
+	}
+	if q, a, err = s.in(`SELECT record_id, org_unit_id FROM incident_units WHERE record_id IN (?) ORDER BY record_id, org_unit_id`, ids); err != nil {
+		return err
+	}
+	if err := s.db(ctx).SelectContext(ctx, &units, q, a...); err != nil {
+		return fmt.Errorf("incident units: %w", err)
+	}
+	for _, u := range units {
+		inc := &incs[pos[u.IncidentID]]
+		inc.UnitIDs = append(inc.UnitIDs, u.UnitID)
+	}
+	return nil
+}
+
 type clockRow struct {
 	IncidentID  int64      `db:"incident_id"`
 	Kind        string     `db:"kind"`
@@ -182,25 +238,11 @@ func (s *Store) GetIncident(ctx context.Context, mun, id int64) (domain.Incident
 	if err := g.GetContext(ctx, &inc, s.rebind(incidentSelect+` WHERE r.municipality_id = ? AND r.kind = ? AND r.id = ?`), mun, domain.KindIncident, id); err != nil {
 		return inc, notFound(err, "get incident")
 	}
-	var links []struct {
-		ID   int64  `db:"id"`
-		Kind string `db:"kind"`
+	one := []domain.Incident{inc}
+	if err := s.loadIncidentLinks(ctx, one); err != nil {
+		return inc, err
 	}
-	if err := g.SelectContext(ctx, &links, s.rebind(`SELECT l.linked_record_id AS id, t.kind FROM record_links l JOIN records t ON t.id = l.linked_record_id
-		WHERE l.record_id = ? ORDER BY l.linked_record_id`), id); err != nil {
-		return inc, fmt.Errorf("incident links: %w", err)
-	}
-	for _, l := range links {
-		switch domain.Kind(l.Kind) {
-		case domain.RiskAssetKind:
-			inc.AssetIDs = append(inc.AssetIDs, l.ID)
-		case domain.KindRisk:
-			inc.RiskIDs = append(inc.RiskIDs, l.ID)
-		}
-	}
-	if err := g.SelectContext(ctx, &inc.UnitIDs, s.rebind(`SELECT org_unit_id FROM incident_units WHERE record_id = ? ORDER BY org_unit_id`), id); err != nil {
-		return inc, fmt.Errorf("incident units: %w", err)
-	}
+	inc = one[0]
 	if err := g.SelectContext(ctx, &inc.Reports, s.rebind(`SELECT id, incident_id, kind, sent_at, recipient, channel, reference, late_reason, recorded_by, recorded_by_name, created_at
 		FROM incident_reports WHERE incident_id = ? ORDER BY sent_at, id`), id); err != nil {
 		return inc, fmt.Errorf("incident reports: %w", err)
@@ -525,26 +567,6 @@ func (s *Store) IncidentStats(ctx context.Context, mun int64, v domain.Visibilit
 	out := []IncidentCount{}
 	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("incident statistics: %w", err)
-	}
-	return out, nil
-}
-
-// IncidentsOf returns the incidents of mun linked to record id (an asset, a risk) that v lets
-// through, newest first, at most limit.
-func (s *Store) IncidentsOf(ctx context.Context, mun int64, v domain.Visibility, id int64, limit int) ([]domain.Incident, error) {
-	l := RecordList{Limit: limit, Newest: true}
-	l.Where("EXISTS (SELECT 1 FROM record_links x WHERE x.record_id = r.id AND x.linked_record_id = ?)", id)
-	q, args := l.statement(incidentSelect, mun, domain.KindIncident, v)
-	query, a, err := s.in(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	out := []domain.Incident{}
-	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
-		return nil, fmt.Errorf("incidents of a record: %w", err)
-	}
-	for i := range out {
-		finishIncident(&out[i])
 	}
 	return out, nil
 }

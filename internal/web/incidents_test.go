@@ -252,3 +252,26 @@ func TestReportPackPDF(t *testing.T) {
 		t.Errorf("management on the handler's pack: %d", res.Code)
 	}
 }
+
+// An asset's page lists the incidents linked to it, and the register filters by asset.
+func TestAssetPageListsItsIncidents(t *testing.T) {
+	e := newTestServer(t)
+	coord := e.login("samordnare")
+	assets, err := e.app.Assets(e.ctx, e.caller("samordnare"), e.ex, store.AssetFilter{Query: "Verksamhetssystem för socialtjänsten", Limit: 1})
+	if err != nil || len(assets) != 1 {
+		t.Fatalf("demo system: %v", err)
+	}
+	sys := assets[0].ID
+	body := coord.get(fmt.Sprintf("/m/%d/assets/%d", e.ex, sys)).Body.String()
+	if !strings.Contains(body, "Incidenter som rör tillgången") || !strings.Contains(body, "Genomförandeplan skickad till fel mottagare") {
+		t.Errorf("the system's page does not list its incident")
+	}
+	var list []domain.Incident
+	tDecode(t, coord.get(fmt.Sprintf("/api/v1/municipalities/%d/incidents?asset=%d", e.ex, sys)), http.StatusOK, &list)
+	if len(list) != 1 || list[0].Title != "Genomförandeplan skickad till fel mottagare" || !slices.Equal(list[0].AssetIDs, []int64{sys}) {
+		t.Errorf("register filtered by the system: %+v", list)
+	}
+	if res := coord.get(fmt.Sprintf("/api/v1/municipalities/%d/incidents?asset=x", e.ex)); res.Code != http.StatusBadRequest || tDecodeError(t, res).Error.Fields["asset"] == "" {
+		t.Errorf("asset=x: %d %s", res.Code, res.Body)
+	}
+}

@@ -383,7 +383,14 @@ type assetShowPage struct {
 	Classifications []domain.Classification
 	Gaps            int // requirements not met
 	CanClassify     bool
+	// Incidents (issue 10): the newest incidents linked to the asset that the caller reads.
+	Incidents     []domain.Incident
+	MoreIncidents bool
 }
+
+// assetIncidents is how many incidents an asset's page lists; the register filters by asset
+// for the rest.
+const assetIncidents = 10
 
 func (s *Server) assetShow(c *gin.Context) {
 	mid, id, err := recordIDs(c)
@@ -459,6 +466,13 @@ func (s *Server) renderAsset(c *gin.Context, status int, mid, id int64, formName
 	pg.UnitName = unitNames(units)[a.OrgUnitID]
 	pg.OwnerName = s.userName(c, mid, a.OwnerID)
 	pg.SystemOwnerName = s.userName(c, mid, a.SystemOwnerID)
+	if pg.Incidents, err = s.app.IncidentsOf(ctx, cl, mid, a.ID, assetIncidents+1); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if pg.MoreIncidents = len(pg.Incidents) > assetIncidents; pg.MoreIncidents {
+		pg.Incidents = pg.Incidents[:assetIncidents]
+	}
 	pg.Base = s.base(c, a.Title)
 	s.render(c, status, "asset", pg)
 }

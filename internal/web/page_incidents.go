@@ -79,6 +79,9 @@ func incidentFilter(c *gin.Context) (store.IncidentFilter, error) {
 	if id := formID(q, "supplier", p); id != nil {
 		f.SupplierID = *id
 	}
+	if id := formID(q, "asset", p); id != nil {
+		f.LinkedID = *id
+	}
 	var err error
 	if f.Limit, err = domain.ParseLimit(c.Query("limit")); err != nil {
 		p.Add("limit", "err.limit")
