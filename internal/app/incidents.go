@@ -312,3 +312,26 @@ func (a *App) IncidentAssetNames(ctx context.Context, c Caller, mun int64, inc d
 	}
 	return a.db.RiskTitles(ctx, mun, domain.RiskAssetKind, domain.Visibility{All: true}, inc.AssetIDs)
 }
+
+// CreateRiskFromIncident creates a risk and links it to the incident it came from, in one
+// transaction: the caller must be allowed to handle the incident and to create the risk.
+// Returns ENotFound, EForbidden, EInvalid.
+func (a *App) CreateRiskFromIncident(ctx context.Context, c Caller, mun, incident int64, in domain.RiskInput) (domain.Risk, error) {
+	var r domain.Risk
+	err := a.db.InTx(ctx, func(ctx context.Context) error {
+		inc, err := a.Incident(ctx, c, mun, incident)
+		if err != nil {
+			return err
+		}
+		if !a.az.Can(c.P, mun, authz.ObjIncident, authz.Update, target(inc.Record)) {
+			return domain.Forbidden()
+		}
+		if r, err = a.CreateRisk(ctx, c, mun, in); err != nil {
+			return err
+		}
+		risks := append(slices.Clone(inc.RiskIDs), r.ID)
+		_, err = a.UpdateIncident(ctx, c, mun, incident, domain.IncidentInput{RiskIDs: &risks})
+		return err
+	})
+	return r, err
+}

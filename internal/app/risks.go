@@ -479,6 +479,19 @@ func (a *App) RiskActions(ctx context.Context, c Caller, mun, risk int64) ([]dom
 	return a.db.ListRiskActions(ctx, mun, a.az.Filter(c.P, mun, authz.ObjRisk, authz.Read), risk)
 }
 
+// Actions returns the treatment actions of a readable record that actions hang on (a risk,
+// an incident, an exercise) that the caller may read. Returns ENotFound.
+func (a *App) Actions(ctx context.Context, c Caller, mun, parent int64) ([]domain.RiskAction, error) {
+	r, err := a.AnyRecord(ctx, c, mun, parent)
+	if err != nil {
+		return nil, err
+	}
+	if spec, _ := domain.SpecOf(r.Kind); !spec.ActionParent {
+		return nil, domain.NotFound()
+	}
+	return a.db.ListRiskActions(ctx, mun, a.az.Filter(c.P, mun, authz.ObjRisk, authz.Read), parent)
+}
+
 // RiskAction returns one treatment action the caller may read. Returns ENotFound.
 func (a *App) RiskAction(ctx context.Context, c Caller, mun, id int64) (domain.RiskAction, error) {
 	if err := a.member(c, mun); err != nil {

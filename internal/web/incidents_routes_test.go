@@ -81,6 +81,9 @@ func init() {
 			"POST /m/:mid/incidents/:id/reports": {own: asPage(freshHandlers, true), other: asPage(otherAPI, true), setup: freshBreach, body: func(x *rctx) ([]byte, string) {
 				return x.form("kind", "gdpr_imy", "sent_at", time.Now().Add(-time.Minute).In(domain.Sweden).Format("2006-01-02T15:04"), "recipient", "IMY")
 			}},
+			"POST /m/:mid/incidents/:id/actions": {own: asPage(handlers, true), other: asPage(otherAPI, true), body: func(x *rctx) ([]byte, string) {
+				return x.form("title", fmt.Sprintf("Utbilda om e-post %d", x.seq), "due_at", time.Now().AddDate(0, 1, 0).Format("2006-01-02"))
+			}},
 			"GET /m/:mid/incidents/:id/edit": {own: asPage(handlers, false), other: asPage(otherAPI, false)},
 			"POST /m/:mid/incidents/:id": {own: asPage(handlers, true), other: asPage(otherAPI, true), body: func(x *rctx) ([]byte, string) {
 				return x.form("severity", "medium", "measures_planned", fmt.Sprintf("Sidans åtgärd %d", x.seq))

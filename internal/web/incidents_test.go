@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html"
 	"maps"
 	"net/http"
 	"net/url"
@@ -273,5 +274,73 @@ func TestAssetPageListsItsIncidents(t *testing.T) {
 	}
 	if res := coord.get(fmt.Sprintf("/api/v1/municipalities/%d/incidents?asset=x", e.ex)); res.Code != http.StatusBadRequest || tDecodeError(t, res).Error.Fields["asset"] == "" {
 		t.Errorf("asset=x: %d %s", res.Code, res.Body)
+	}
+}
+
+// From an incident's page the coordinator creates a risk (pre-filled from the incident and
+// linked to it in the same transaction) and a treatment action; someone who may not handle
+// the incident creates neither, and an incident of another municipality is not found.
+func TestRiskAndActionFromIncident(t *testing.T) {
+	e := newTestServer(t)
+	coord := e.login("samordnare")
+	list, err := e.app.Incidents(e.ctx, e.caller("samordnare"), e.ex, store.IncidentFilter{Query: "Genomförandeplan skickad", Limit: 1})
+	if err != nil || len(list) != 1 {
+		t.Fatal(err)
+	}
+	inc := list[0]
+	page := fmt.Sprintf("/m/%d/incidents/%d", e.ex, inc.ID)
+	newRisk := fmt.Sprintf("/m/%d/risks/new?incident=%d", e.ex, inc.ID)
+	if body := coord.get(page).Body.String(); !strings.Contains(body, html.EscapeString(newRisk)) {
+		t.Fatalf("the incident page has no link to create a risk")
+	}
+	res := coord.get(newRisk)
+	if res.Code != http.StatusOK {
+		t.Fatalf("new risk from the incident: %d", res.Code)
+	}
+	form := tFormValues(t, res.Body.Bytes(), fmt.Sprintf("/m/%d/risks", e.ex))
+	if form.Get("incident_id") != itoa(inc.ID) || form.Get("title") != inc.Title || len(form["asset_ids"]) != 1 {
+		t.Fatalf("risk form not pre-filled from the incident: %v", form)
+	}
+	form.Set("title", "E-post till fel mottagare i hemtjänsten")
+	form.Set("likelihood", "3")
+	form.Set("consequence", "3")
+	risks := e.count(`SELECT COUNT(*) FROM records WHERE kind = 'risk'`)
+	if res = coord.postForm(fmt.Sprintf("/m/%d/risks", e.ex), form); res.Code != http.StatusSeeOther {
+		t.Fatalf("create the risk: %d %s", res.Code, res.Body)
+	}
+	got, _ := e.app.Incident(e.ctx, e.caller("samordnare"), e.ex, inc.ID)
+	if len(got.RiskIDs) != 1 || e.count(`SELECT COUNT(*) FROM records WHERE kind = 'risk'`) != risks+1 {
+		t.Fatalf("the new risk is not linked: %v", got.RiskIDs)
+	}
+	if body := coord.get(page).Body.String(); !strings.Contains(body, "E-post till fel mottagare i hemtjänsten") {
+		t.Errorf("the incident page does not list its risk")
+	}
+
+	// A treatment action on the incident.
+	if res = coord.postForm(page+"/actions", url.Values{"title": {"Rutin för säker e-post"}, "due_at": {"2027-02-01"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("add an action: %d %s", res.Code, res.Body)
+	}
+	if body := coord.get(page).Body.String(); !strings.Contains(body, "Rutin för säker e-post") {
+		t.Errorf("the incident page does not list its action")
+	}
+	res = coord.postForm(page+"/actions", url.Values{"title": {""}, "due_at": {"i morgon"}})
+	if res.Code != http.StatusBadRequest || !strings.Contains(res.Body.String(), `id="f-action-title-error"`) {
+		t.Errorf("an action without title: %d", res.Code)
+	}
+
+	// Not the handler: the information owner may create risks of their unit but not link them
+	// to an incident they may not handle; another municipality's incident is not found.
+	owner := e.login("agare")
+	form.Set("title", "Försök")
+	risks = e.count(`SELECT COUNT(*) FROM records WHERE kind = 'risk'`)
+	if res = owner.postForm(fmt.Sprintf("/m/%d/risks", e.ex), form); res.Code < 400 {
+		t.Errorf("owner linked a risk to an incident: %d", res.Code)
+	}
+	if n := e.count(`SELECT COUNT(*) FROM records WHERE kind = 'risk'`); n != risks {
+		t.Errorf("a refused link left a risk behind: %d → %d", risks, n)
+	}
+	other := tIncident(e, "samordnare2", e.gr, false)
+	if res = coord.get(fmt.Sprintf("/m/%d/risks/new?incident=%d", e.ex, other)); res.Code != http.StatusNotFound {
+		t.Errorf("another municipality's incident: %d", res.Code)
 	}
 }

@@ -49,6 +49,7 @@ func (s *Server) incidentRoutes(api, pages *gin.RouterGroup) {
 	})
 	pages.POST("/m/:mid/incidents/:id/reports", s.incidentReportPost)
 	pages.POST("/m/:mid/incidents/:id/timeline", s.incidentNotePost)
+	pages.POST("/m/:mid/incidents/:id/actions", s.actionCreate(domain.KindIncident))
 	pages.GET("/m/:mid/incidents/:id/reports/:pack", s.incidentPackPage)
 	s.incidentEditRoutes(pages)
 }
@@ -481,17 +482,20 @@ func (s *Server) incidentCreate(c *gin.Context) {
 type incidentShowPage struct {
 	Base
 	recordParts
-	Incident     domain.Incident
-	UnitName     string
-	OwnerName    string
-	ReporterName string
-	SupplierName string
-	AssetNames   map[int64]string
-	CanHandle    bool
-	Report       formState
-	Note         formState
-	ReportKinds  []domain.ClockKind
-	Events       []incidentEventView
+	actionsPart
+	Incident      domain.Incident
+	UnitName      string
+	OwnerName     string
+	ReporterName  string
+	SupplierName  string
+	AssetNames    map[int64]string
+	RiskNames     map[int64]string // the linked risks the caller reads
+	CanHandle     bool
+	CanCreateRisk bool
+	Report        formState
+	Note          formState
+	ReportKinds   []domain.ClockKind
+	Events        []incidentEventView
 }
 
 type incidentEventView struct {
@@ -507,11 +511,14 @@ func (s *Server) renderIncident(c *gin.Context, status int, mid, id int64, formN
 		return
 	}
 	pg := incidentShowPage{Incident: inc, Report: newForm(), Note: newForm()}
+	actionForm := newForm()
 	switch formName {
 	case "report":
 		pg.Report, formName, f = f, "", newForm()
 	case "note":
 		pg.Note, formName, f = f, "", newForm()
+	case "action":
+		actionForm, formName, f = f, "", newForm()
 	}
 	if pg.recordParts, err = s.loadRecordParts(c, mid, domain.KindIncident, inc.Record, formName, f); err != nil {
 		s.fail(c, err)
@@ -535,6 +542,15 @@ func (s *Server) renderIncident(c *gin.Context, status int, mid, id int64, formN
 		}
 	}
 	pg.CanHandle = s.app.Can(cl, mid, authz.ObjIncident, authz.Update, authz.TargetOf(inc.Record))
+	pg.CanCreateRisk = s.app.CanSome(cl, mid, authz.ObjRisk, authz.Create)
+	if pg.RiskNames, err = s.app.RiskTitles(ctx, cl, mid, domain.KindRisk, inc.RiskIDs); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if pg.actionsPart, err = s.loadActions(c, inc.Record, pg.CanHandle, actionForm); err != nil {
+		s.fail(c, err)
+		return
+	}
 	for _, k := range domain.ReportKinds {
 		if inc.CallsFor(k) && inc.Report(k) == nil {
 			pg.ReportKinds = append(pg.ReportKinds, k)

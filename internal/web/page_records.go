@@ -86,6 +86,54 @@ func (s *Server) inlineFail(c *gin.Context, kind domain.Kind, mid, id int64, for
 	}
 }
 
+// actionsPart is the treatment actions section of a record page that actions hang on (a
+// risk, an incident: domain.KindSpec.ActionParent): the actions with their owners and due
+// states, and the form that adds one (template "recordactions").
+type actionsPart struct {
+	MunID        int64
+	ActionCSRF   string
+	ActionsURL   string // the record page; the form posts to ActionsURL/actions
+	Actions      []domain.RiskAction
+	ActionOwners map[int64]string
+	CanAddAction bool
+	ActionForm   formState
+	Today        domain.Date
+}
+
+// loadActions builds the actions section of record r's page; f carries the add form's input
+// and errors after a failed post.
+func (s *Server) loadActions(c *gin.Context, r domain.Record, canAdd bool, f formState) (actionsPart, error) {
+	ctx, cl := c.Request.Context(), s.caller(c)
+	p := actionsPart{MunID: r.MunicipalityID, ActionCSRF: c.GetString(keyCSRF), ActionsURL: r.Path(), CanAddAction: canAdd, ActionForm: f, Today: s.app.Today()}
+	var err error
+	if p.Actions, err = s.app.Actions(ctx, cl, r.MunicipalityID, r.ID); err != nil {
+		return p, err
+	}
+	var people []int64
+	for _, a := range p.Actions {
+		if a.OwnerID != nil {
+			people = append(people, *a.OwnerID)
+		}
+	}
+	p.ActionOwners, err = s.app.MemberNames(ctx, cl, r.MunicipalityID, people)
+	return p, err
+}
+
+// actionCreate is POST {record page}/actions: a treatment action on a record of kind.
+func (s *Server) actionCreate(kind domain.Kind) gin.HandlerFunc {
+	return s.recordForm(kind, "action", "#actions", "flash.action_created", func(c *gin.Context, mid, id int64) error {
+		if err := c.Request.ParseForm(); err != nil {
+			return err
+		}
+		in, p := parseActionForm(c.Request.PostForm)
+		if err := p.Err(); err != nil {
+			return err
+		}
+		_, err := s.app.CreateRiskAction(c.Request.Context(), s.caller(c), mid, id, in)
+		return err
+	})
+}
+
 // recordForm is an inline form posted under a record page of kind: do makes the change;
 // success redirects to the page (at anchor) with a flash, a validation error re-renders the
 // page with the form's errors (form names which form).

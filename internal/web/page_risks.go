@@ -34,7 +34,7 @@ func (s *Server) riskRoutes(api, pages *gin.RouterGroup) {
 	pages.GET("/m/:mid/risks/:id/edit", riskForm.editHandler(s))
 	pages.POST("/m/:mid/risks/:id", riskForm.updateHandler(s))
 	pages.POST("/m/:mid/risks/:id/acceptance", s.riskAccept)
-	pages.POST("/m/:mid/risks/:id/actions", s.riskActionCreate)
+	pages.POST("/m/:mid/risks/:id/actions", s.actionCreate(domain.KindRisk))
 	pages.GET("/m/:mid/risks/:id/delete", s.riskDeleteConfirm)
 	pages.POST("/m/:mid/risks/:id/delete", s.riskDelete)
 	pages.GET("/m/:mid/heatmap", s.heatMapPage)
@@ -50,6 +50,14 @@ var riskForm = kindForm[domain.RiskInput]{
 		return r.Record, formFromRisk(r), err
 	},
 	create: func(s *Server, c *gin.Context, mid int64, in domain.RiskInput) (int64, error) {
+		if v := c.PostForm("incident_id"); v != "" { // a risk made from an incident's page is linked to it
+			inc, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || inc <= 0 {
+				return 0, domain.NotFound()
+			}
+			r, err := s.app.CreateRiskFromIncident(c.Request.Context(), s.caller(c), mid, inc, in)
+			return r.ID, err
+		}
 		r, err := s.app.CreateRisk(c.Request.Context(), s.caller(c), mid, in)
 		return r.ID, err
 	},
@@ -205,17 +213,14 @@ type riskShowPage struct {
 	OwnerName     string
 	Analysis      string
 	Assets        []store.RecordChoice // the linked assets, by name where the caller may read them
-	Actions       []domain.RiskAction
+	actionsPart
 	Acceptances   []domain.RiskAcceptance
 	AcceptState   string
 	NeedsDecision bool
 	CanAccept     bool
-	CanAddAction  bool
 	Units         map[int64]string
 	Owners        map[int64]string
 	AcceptForm    formState
-	ActionForm    formState
-	Today         domain.Date
 }
 
 func (s *Server) riskShow(c *gin.Context) {
@@ -238,20 +243,23 @@ func (s *Server) renderRisk(c *gin.Context, status int, mid, id int64, formName 
 		return
 	}
 	today := s.app.Today()
-	pg := riskShowPage{Risk: r, Matrix: m, AcceptForm: newForm(), ActionForm: newForm(), Today: today,
+	pg := riskShowPage{Risk: r, Matrix: m, AcceptForm: newForm(),
 		AcceptState: acceptanceState(r.Acceptance, today), NeedsDecision: r.NeedsDecision(m, today), CanAccept: s.app.CanAcceptRisk(cl, r, m)}
-	partsForm, partsName := f, formName
+	partsForm, partsName, actionForm := f, formName, newForm()
 	switch formName {
 	case "accept":
 		pg.AcceptForm, partsForm, partsName = f, newForm(), ""
 	case "action":
-		pg.ActionForm, partsForm, partsName = f, newForm(), ""
+		actionForm, partsForm, partsName = f, newForm(), ""
 	}
 	if pg.recordParts, err = s.loadRecordParts(c, mid, domain.KindRisk, r.Record, partsName, partsForm); err != nil {
 		s.fail(c, err)
 		return
 	}
-	pg.CanAddAction = pg.Can.Edit
+	if pg.actionsPart, err = s.loadActions(c, r.Record, pg.Can.Edit, actionForm); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if pg.AcceptForm.Values["valid_until"] == "" && formName != "accept" {
 		pg.AcceptForm.Values["valid_until"] = today.AddMonths(12).String()
 	}
@@ -262,10 +270,6 @@ func (s *Server) renderRisk(c *gin.Context, status int, mid, id int64, formName 
 	}
 	pg.Units = unitNames(units)
 	pg.UnitName = pg.Units[r.OrgUnitID]
-	if pg.Actions, err = s.app.RiskActions(ctx, cl, mid, id); err != nil {
-		s.fail(c, err)
-		return
-	}
 	if pg.Acceptances, err = s.app.RiskAcceptances(ctx, cl, mid, id); err != nil {
 		s.fail(c, err)
 		return
@@ -273,11 +277,6 @@ func (s *Server) renderRisk(c *gin.Context, status int, mid, id int64, formName 
 	people := []int64{}
 	if r.OwnerID != nil {
 		people = append(people, *r.OwnerID)
-	}
-	for _, a := range pg.Actions {
-		if a.OwnerID != nil {
-			people = append(people, *a.OwnerID)
-		}
 	}
 	if pg.Owners, err = s.app.MemberNames(ctx, cl, mid, people); err != nil {
 		s.fail(c, err)
@@ -493,6 +492,21 @@ func (s *Server) riskNew(c *gin.Context) {
 	if n, err := strconv.ParseInt(c.Query("analysis_id"), 10, 64); err == nil && n > 0 {
 		f.Values["analysis_id"] = itoa(n)
 	}
+	if v := c.Query("incident"); v != "" { // from an incident's page: the risk it shows, linked to it
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			s.fail(c, domain.NotFound())
+			return
+		}
+		inc, err := s.app.Incident(c.Request.Context(), s.caller(c), mid, n)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		f.Values["incident_id"], f.Values["title"], f.Values["threat"] = itoa(inc.ID), inc.Title, inc.Description
+		f.Values["org_unit_id"] = itoa(inc.OrgUnitID)
+		f.Multi["asset_ids"] = inc.AssetIDs
+	}
 	s.renderRiskForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/risks", f)
 }
 
@@ -527,33 +541,6 @@ func parseActionForm(v url.Values) (domain.RiskActionInput, domain.Problems) {
 		in.OwnerID = nil // the risk's owner
 	}
 	return in, p
-}
-
-// riskActionCreate adds a treatment action from the risk page's form.
-func (s *Server) riskActionCreate(c *gin.Context) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	in, p := parseActionForm(c.Request.PostForm)
-	err = p.Err()
-	if err == nil {
-		_, err = s.app.CreateRiskAction(c.Request.Context(), s.caller(c), mid, id, in)
-	}
-	if err != nil {
-		if domain.ErrorCode(err) == domain.ENotFound {
-			s.fail(c, err)
-			return
-		}
-		s.inlineFail(c, domain.KindRisk, mid, id, "action", err)
-		return
-	}
-	s.redirect(c, riskURL(mid, id)+"#actions", "flash.action_created")
 }
 
 // riskDeleteConfirm asks before a risk and its actions are deleted.
