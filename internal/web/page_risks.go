@@ -207,12 +207,12 @@ func (s *Server) riskList(c *gin.Context) {
 type riskShowPage struct {
 	Base
 	recordParts
-	Risk          domain.Risk
-	Matrix        domain.RiskMatrix
-	UnitName      string
-	OwnerName     string
-	Analysis      string
-	Assets        []store.RecordChoice // the linked assets, by name where the caller may read them
+	Risk      domain.Risk
+	Matrix    domain.RiskMatrix
+	UnitName  string
+	OwnerName string
+	Analysis  string
+	Assets    []store.RecordChoice // the linked assets, by name where the caller may read them
 	actionsPart
 	Acceptances   []domain.RiskAcceptance
 	AcceptState   string
