@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lisa-isms/lisa/internal/authz"
@@ -219,14 +220,61 @@ func (a *App) OpenClocks(ctx context.Context, c Caller, mun int64, limit int) ([
 	return a.db.OpenClocks(ctx, mun, v, limit)
 }
 
-// IncidentStats counts the incidents the caller may read by month (the last 12), category,
-// unit, supplier or severity. Returns ENotFound, EForbidden, EInvalid.
+// IncidentStats counts the incidents the caller may read by month (the last 12, every month
+// named, none left out), category, unit, supplier or severity; units and suppliers are named
+// (a supplier the caller may not read by its id). Returns ENotFound, EForbidden, EInvalid.
 func (a *App) IncidentStats(ctx context.Context, c Caller, mun int64, by string) ([]store.IncidentCount, error) {
 	v, err := a.incidentView(c, mun)
 	if err != nil {
 		return nil, err
 	}
-	return a.db.IncidentStats(ctx, mun, v, by, 12)
+	const months = 12
+	out, err := a.db.IncidentStats(ctx, mun, v, by, months)
+	if err != nil {
+		return nil, err
+	}
+	switch by {
+	case "month": // a month without incidents is a month with none, not a gap in the chart
+		got := map[string]int{}
+		for _, x := range out {
+			got[x.Key] = x.N
+		}
+		out = out[:0]
+		now := a.now()
+		for i := months - 1; i >= 0; i-- {
+			m := domain.AddLegalMonths(now, -i).In(domain.Sweden).Format("2006-01")
+			out = append(out, store.IncidentCount{Key: m, Name: m, N: got[m]})
+		}
+	case "unit":
+		units, err := a.db.ListOrgUnits(ctx, mun)
+		if err != nil {
+			return nil, err
+		}
+		names := map[string]string{}
+		for _, u := range units {
+			names[strconv.FormatInt(u.ID, 10)] = u.Name
+		}
+		for i := range out {
+			out[i].Name = names[out[i].Key]
+		}
+	case "supplier":
+		var ids []int64
+		for _, x := range out {
+			if n, err := strconv.ParseInt(x.Key, 10, 64); err == nil {
+				ids = append(ids, n)
+			}
+		}
+		names, err := a.db.RiskTitles(ctx, mun, domain.KindSupplier, a.az.Filter(c.P, mun, authz.ObjSupplier, authz.Read), ids)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			if n, err := strconv.ParseInt(out[i].Key, 10, 64); err == nil {
+				out[i].Name = names[n]
+			}
+		}
+	}
+	return out, nil
 }
 
 // IncidentsOf lists the incidents linked to record id (an asset's page) that the caller may

@@ -20,11 +20,6 @@ const (
 	exportXLSX exportFormat = "xlsx"
 )
 
-// kindExportCSV is kindExport as CSV (the export.csv of every kind).
-func (s *Server) kindExportCSV(kind domain.Kind) gin.HandlerFunc {
-	return s.kindExport(kind, exportCSV)
-}
-
 // kindExport streams the records of kind that the caller may read as a spreadsheet (CSV or
 // XLSX): the core columns (title, status, unit, owner, review interval and dates, the link to
 // the record's page) and the kind's own export columns from its registration, with headers

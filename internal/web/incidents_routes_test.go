@@ -71,6 +71,7 @@ func init() {
 			}},
 			"GET /api/v1/municipalities/:mid/incidents/:id/reports/:pack": {own: handlers, other: otherAPI},
 			"GET /m/:mid/incidents":                   {own: asPage(listers, false), other: asPage(otherMunDeny, false)},
+			"GET /m/:mid/incidents/statistics":        {own: asPage(listers, false), other: asPage(otherMunDeny, false)},
 			"GET /m/:mid/incidents/new":               {own: asPage(reporters, false), other: asPage(otherMunDeny, false)},
 			"GET /m/:mid/incidents/:id":               {own: asPage(readers, false), other: asPage(otherAPI, false)},
 			"GET /m/:mid/incidents/:id/reports/:pack": {own: asPage(handlers, false), other: asPage(otherAPI, false)},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/exchange"
 	"github.com/lisa-isms/lisa/internal/pdfdoc/pdftest"
 	"github.com/lisa-isms/lisa/internal/store"
 )
@@ -342,5 +343,57 @@ func TestRiskAndActionFromIncident(t *testing.T) {
 	other := tIncident(e, "samordnare2", e.gr, false)
 	if res = coord.get(fmt.Sprintf("/m/%d/risks/new?incident=%d", e.ex, other)); res.Code != http.StatusNotFound {
 		t.Errorf("another municipality's incident: %d", res.Code)
+	}
+}
+
+// The statistics page counts what the caller reads per month (every one of the last 12),
+// unit or category, as a chart with its table; the register exports as XLSX and CSV in the
+// caller's language.
+func TestIncidentStatisticsAndExport(t *testing.T) {
+	e := newTestServer(t)
+	coord := e.login("samordnare")
+	path := fmt.Sprintf("/m/%d/incidents/statistics", e.ex)
+	body := coord.get(path).Body.String()
+	table := body[strings.Index(body, "<table"):strings.Index(body, "</table>")]
+	if n := strings.Count(table, `<tr><th scope="row">`); n != 13 { // 12 months and the total
+		t.Errorf("%d rows in the month table, want 12 and the total", n)
+	}
+	if !strings.Contains(body, "<svg") || !strings.Contains(table, `<tfoot><tr><th scope="row">Totalt</th><td class="num">3</td>`) {
+		t.Errorf("the month statistics lack the chart or the total of the demo's 3 incidents:\n%s", table)
+	}
+	body = coord.get(path + "?by=unit").Body.String()
+	if !strings.Contains(body, "Socialförvaltningen") || !strings.Contains(body, "Kommunstyrelsen") {
+		t.Errorf("per unit lacks the demo's units")
+	}
+	body = coord.get(path + "?by=category").Body.String()
+	if !strings.Contains(body, `<th scope="row">Felskickad information</th><td class="num">1</td>`) || !strings.Contains(body, `<th scope="row">Nätfiske</th>`) {
+		t.Errorf("per category lacks the demo's categories in words")
+	}
+	if res := coord.get(path + "?by=weekday"); res.Code != http.StatusBadRequest {
+		t.Errorf("by=weekday: %d", res.Code)
+	}
+	// Staff count their own reports only.
+	staff := e.login("medarbetare")
+	body = staff.get(path).Body.String()
+	if !strings.Contains(body, `<tfoot><tr><th scope="row">Totalt</th><td class="num">1</td>`) {
+		t.Errorf("staff's statistics count more than their own report")
+	}
+
+	res := coord.get(fmt.Sprintf("/api/v1/municipalities/%d/incidents/export.xlsx", e.ex))
+	if res.Code != http.StatusOK || !strings.Contains(res.Header().Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("XLSX export: %d %s", res.Code, res.Header().Get("Content-Type"))
+	}
+	rows, err := exchange.ReadTable(res.Body.Bytes(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || !slices.Contains(rows[0].Cells, "Allvarlighet") || !slices.ContainsFunc(rows[1:], func(r exchange.TableRow) bool {
+		return slices.Contains(r.Cells, "Genomförandeplan skickad till fel mottagare")
+	}) {
+		t.Errorf("XLSX export: %v", rows)
+	}
+	res = staff.get(fmt.Sprintf("/api/v1/municipalities/%d/incidents/export.csv", e.ex))
+	if rows, err = exchange.ReadTable(res.Body.Bytes(), 1000); err != nil || len(rows) != 2 {
+		t.Errorf("staff's CSV export: %d rows, %v", len(rows), err)
 	}
 }

@@ -124,7 +124,8 @@ func (s *Server) kindRoutes(api, pages *gin.RouterGroup) {
 		if w.routes != nil {
 			w.routes(s, api, pages)
 		}
-		api.GET("/municipalities/:mid/"+k.Section+"/export.csv", s.kindExportCSV(k.Kind))
+		api.GET("/municipalities/:mid/"+k.Section+"/export.csv", s.kindExport(k.Kind, exportCSV))
+		api.GET("/municipalities/:mid/"+k.Section+"/export.xlsx", s.kindExport(k.Kind, exportXLSX))
 		s.apiRecordRoutes(api.Group("/municipalities/:mid/"+k.Section+"/:"+k.Param), k.Kind)
 		if w.page != nil {
 			s.pageRecordRoutes(pages.Group("/m/:mid/"+k.Section+"/:"+k.Param), k.Kind)

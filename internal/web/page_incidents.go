@@ -38,6 +38,7 @@ func (s *Server) incidentRoutes(api, pages *gin.RouterGroup) {
 	api.GET(m+"incident-statistics", s.api(s.apiIncidentStats))
 	pages.GET("/m/:mid/incidents", s.incidentList)
 	pages.GET("/m/:mid/incidents/new", s.incidentNew)
+	pages.GET("/m/:mid/incidents/statistics", s.incidentStats)
 	pages.POST("/m/:mid/incidents", s.incidentCreate)
 	pages.GET("/m/:mid/incidents/:id", func(c *gin.Context) {
 		mid, id, err := recordIDs(c)

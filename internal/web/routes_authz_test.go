@@ -534,6 +534,7 @@ func addKindRoutes(table map[string]routeCase, pdf func(x *rctx) ([]byte, string
 		table["DELETE "+api+"/evidence/:eid"] = routeCase{own: kc.update, other: other, setup: fresh}
 		table["GET "+api+"/history"] = routeCase{own: kc.history, other: other}
 		table["GET /api/v1/municipalities/:mid/"+k.Section+"/export.csv"] = routeCase{own: kc.list, other: kc.otherList}
+		table["GET /api/v1/municipalities/:mid/"+k.Section+"/export.xlsx"] = routeCase{own: kc.list, other: kc.otherList}
 		if webOf(k.Kind).page == nil {
 			continue
 		}
