@@ -23,6 +23,7 @@ func init() {
 	listers := want{x403, x2xx, x2xx, x2xx, x2xx, x2xx, x401}
 	reporters := want{x403, x2xx, x2xx, x2xx, x2xx, x2xx, x401}
 	otherMunDeny := want{x403, x404, x404, x404, x404, x404, x401}
+	configurers := want{x403, x2xx, x403, x403, x403, x403, x401}
 	// The fresh breach is the coordinator's own report in another unit: the owner and staff
 	// cannot see it at all.
 	freshHandlers := want{x404, x2xx, x404, x403, x403, x404, x401}
@@ -70,7 +71,19 @@ func init() {
 				return x.json(map[string]any{"text": fmt.Sprintf("Steg %d", x.seq)})
 			}},
 			"GET /api/v1/municipalities/:mid/incidents/:id/reports/:pack": {own: handlers, other: otherAPI},
-			"GET /m/:mid/incidents":                   {own: asPage(listers, false), other: asPage(otherMunDeny, false)},
+			"GET /m/:mid/incidents":                               {own: asPage(listers, false), other: asPage(otherMunDeny, false)},
+			"GET /api/v1/municipalities/:mid/incident-recipients": {own: listers, other: otherMunDeny},
+			"PUT /api/v1/municipalities/:mid/incident-recipients": {own: configurers, other: otherMunDeny, body: func(x *rctx) ([]byte, string) {
+				return x.json([]map[string]string{{"kind": "sapo", "recipient": "Säkerhetspolisen", "channel": fmt.Sprintf("Telefon %d", x.seq)}})
+			}},
+			"GET /m/:mid/incidents/recipients": {own: asPage(configurers, false), other: asPage(otherMunDeny, false)},
+			"POST /m/:mid/incidents/recipients": {own: asPage(configurers, true), other: asPage(otherMunDeny, true), body: func(x *rctx) ([]byte, string) {
+				kv := []string{}
+				for _, k := range domain.ReportKinds {
+					kv = append(kv, "recipient_"+string(k), "Myndighet "+string(k))
+				}
+				return x.form(kv...)
+			}},
 			"GET /m/:mid/incidents/statistics":        {own: asPage(listers, false), other: asPage(otherMunDeny, false)},
 			"GET /m/:mid/incidents/new":               {own: asPage(reporters, false), other: asPage(otherMunDeny, false)},
 			"GET /m/:mid/incidents/:id":               {own: asPage(readers, false), other: asPage(otherAPI, false)},

@@ -397,3 +397,43 @@ func TestIncidentStatisticsAndExport(t *testing.T) {
 		t.Errorf("staff's CSV export: %d rows, %v", len(rows), err)
 	}
 }
+
+// The coordinator changes who receives a report on the recipients page, and the report
+// pack names the new recipient; an empty recipient is refused naming the field, and nothing
+// is stored.
+func TestIncidentRecipientsPage(t *testing.T) {
+	e := newTestServer(t)
+	coord := e.login("samordnare")
+	page := fmt.Sprintf("/m/%d/incidents/recipients", e.ex)
+	res := coord.get(page)
+	if res.Code != http.StatusOK {
+		t.Fatalf("recipients page: %d", res.Code)
+	}
+	form := tFormValues(t, res.Body.Bytes(), page)
+	if form.Get("recipient_gdpr_imy") == "" {
+		t.Fatalf("the form lacks the default recipients: %v", form)
+	}
+	form.Set("recipient_nis2_early_warning", "Nationellt cybersäkerhetscenter")
+	form.Set("channel_nis2_early_warning", "Incidentrapporteringsportalen")
+	if res = coord.postForm(page, form); res.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", res.Code, res.Body)
+	}
+	list, _ := e.app.Incidents(e.ctx, e.caller("samordnare"), e.ex, store.IncidentFilter{Query: "Intrång hos leverantören", Limit: 1})
+	var pack ReportPack
+	tDecode(t, coord.get(fmt.Sprintf("/api/v1/municipalities/%d/incidents/%d/reports/nis2_early_warning.json", e.ex, list[0].ID)), http.StatusOK, &pack)
+	if pack.Recipient != "Nationellt cybersäkerhetscenter" || pack.Channel != "Incidentrapporteringsportalen" {
+		t.Errorf("the pack names %q via %q", pack.Recipient, pack.Channel)
+	}
+	form.Set("recipient_gdpr_imy", " ")
+	before := e.tableCounts()
+	res = coord.postForm(page, form)
+	if res.Code != http.StatusBadRequest || !strings.Contains(res.Body.String(), "Mottagare av anmälan av personuppgiftsincident till IMY") {
+		t.Errorf("an empty recipient: %d", res.Code)
+	}
+	if !maps.Equal(before, e.tableCounts()) {
+		t.Errorf("a refused save stored something")
+	}
+	if res = e.login("agare").get(page); res.Code != http.StatusForbidden {
+		t.Errorf("an information owner on the recipients page: %d", res.Code)
+	}
+}

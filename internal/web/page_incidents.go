@@ -53,6 +53,7 @@ func (s *Server) incidentRoutes(api, pages *gin.RouterGroup) {
 	pages.POST("/m/:mid/incidents/:id/actions", s.actionCreate(domain.KindIncident))
 	pages.GET("/m/:mid/incidents/:id/reports/:pack", s.incidentPackPage)
 	s.incidentEditRoutes(pages)
+	s.recipientRoutes(api, pages)
 }
 
 func incidentFilter(c *gin.Context) (store.IncidentFilter, error) {
@@ -335,17 +336,18 @@ type incidentPackPage struct {
 
 type incidentListPage struct {
 	Base
-	Incidents  []domain.Incident
-	Filter     store.IncidentFilter
-	Units      []domain.OrgUnit
-	UnitNames  map[int64]string
-	Statuses   []string
-	Severities []string
-	Categories []string
-	Clocks     []string
-	CanReport  bool
-	NextURL    string
-	Paged      bool
+	Incidents    []domain.Incident
+	Filter       store.IncidentFilter
+	Units        []domain.OrgUnit
+	UnitNames    map[int64]string
+	Statuses     []string
+	Severities   []string
+	Categories   []string
+	Clocks       []string
+	CanReport    bool
+	CanConfigure bool
+	NextURL      string
+	Paged        bool
 }
 
 func (s *Server) incidentList(c *gin.Context) {
@@ -372,7 +374,7 @@ func (s *Server) incidentList(c *gin.Context) {
 	s.render(c, http.StatusOK, "incidents", incidentListPage{Base: s.base(c, s.i18n.T(lang(c), "incident.list_title")), Incidents: list, Filter: f,
 		Units: units, UnitNames: unitNames(units), Statuses: domain.IncidentStatuses, Severities: domain.IncidentSeverities,
 		Categories: domain.IncidentCategories, Clocks: store.IncidentClockFilters,
-		CanReport: s.app.CanSome(s.caller(c), mid, authz.ObjIncident, authz.Create), NextURL: next, Paged: paged(c, next)})
+		CanReport: s.app.CanSome(s.caller(c), mid, authz.ObjIncident, authz.Create), CanConfigure: s.app.Can(s.caller(c), mid, authz.ObjIncident, authz.Configure, nil), NextURL: next, Paged: paged(c, next)})
 }
 
 type incidentFormPage struct {
