@@ -644,22 +644,22 @@ func ApplyNote(inc Incident, in NoteInput, now time.Time) (IncidentEvent, error)
 // significance, the handler and the links.
 func IncidentChanges(before, after Incident, now time.Time) []IncidentEvent {
 	var out []IncidentEvent
-	add := func(typ, key string, args ...string) {
-		b, _ := json.Marshal(args)
-		if len(args) == 0 {
-			b = nil
-		}
-		out = append(out, IncidentEvent{At: now.UTC(), RecordedAt: now.UTC(), Type: typ, Key: key, Args: string(b)})
+	add := func(typ, key string, args ...EventArg) {
+		out = append(out, IncidentEvent{At: now.UTC(), RecordedAt: now.UTC(), Type: typ, Key: key, Args: EventArgs(args...)})
 	}
 	if before.ID == 0 {
 		add("reported", "incev.reported")
 		return out
 	}
 	if before.Status != after.Status {
-		add("status", "incev.status", "incstatus."+before.Status, "incstatus."+after.Status)
+		add("status", "incev.status", ArgKey("incstatus."+before.Status), ArgKey("incstatus."+after.Status))
 	}
 	if before.Category != after.Category || before.Severity != after.Severity || before.AspectsRaw != after.AspectsRaw {
-		add("triage", "incev.triage", after.Category, after.Severity, after.AspectsRaw)
+		aspects := make([]string, len(after.Aspects))
+		for i, a := range after.Aspects {
+			aspects[i] = "aspect." + string(a)
+		}
+		add("triage", "incev.triage", ArgKeyOr("inccat.", after.Category), ArgKeyOr("incsev.", after.Severity), EventArg{Keys: aspects})
 	}
 	if !ptrEq(before.OwnerID, after.OwnerID) {
 		add("triage", "incev.handler")
@@ -700,11 +700,51 @@ func IncidentChanges(before, after Incident, now time.Time) []IncidentEvent {
 	return out
 }
 
-func momentArg(t *time.Time) string {
+func momentArg(t *time.Time) EventArg {
 	if t == nil {
+		return EventArg{}
+	}
+	u := t.UTC()
+	return EventArg{At: &u}
+}
+
+// EventArg is one argument of a timeline event's text: a text-catalog key, a list of keys,
+// a moment or the user's own words — so that the reader's language renders keys and moments
+// and nobody's words are taken for a key.
+type EventArg struct {
+	Key  string     `json:"key,omitempty"`
+	Keys []string   `json:"keys,omitempty"` // listed with commas
+	At   *time.Time `json:"at,omitempty"`
+	Text string     `json:"text,omitempty"`
+}
+
+// ArgKey is a text-catalog key argument.
+func ArgKey(k string) EventArg { return EventArg{Key: k} }
+
+// ArgKeyOr is prefix+v as a key, or no value when v is empty.
+func ArgKeyOr(prefix, v string) EventArg {
+	if v == "" {
+		return EventArg{}
+	}
+	return EventArg{Key: prefix + v}
+}
+
+// ArgText is a literal argument: someone's words, a name, a reference number.
+func ArgText(s string) EventArg { return EventArg{Text: s} }
+
+// EventArgs encodes an event's arguments for IncidentEvent.Args ("" for none).
+func EventArgs(args ...EventArg) string {
+	if len(args) == 0 {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	b, _ := json.Marshal(args)
+	return string(b)
+}
+
+// ReportEvent is the timeline's entry for a report made.
+func ReportEvent(rep IncidentReport) IncidentEvent {
+	return IncidentEvent{At: rep.SentAt, Type: "report", Key: "incev.report",
+		Args: EventArgs(ArgKey("clock."+string(rep.Kind)), ArgText(rep.Recipient), ArgText(rep.Reference))}
 }
 
 func ptrEq[T comparable](a, b *T) bool {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -442,8 +441,7 @@ func (s *Store) AddIncidentReport(ctx context.Context, a Actor, mun, id int64, b
 		if err != nil {
 			return fmt.Errorf("insert report: %w", err)
 		}
-		args, _ := json.Marshal([]string{"clock." + string(rep.Kind), rep.Recipient, rep.Reference})
-		if err := s.insertIncidentEvent(ctx, tx, a, id, domain.IncidentEvent{At: rep.SentAt, Type: "report", Key: "incev.report", Args: string(args)}); err != nil {
+		if err := s.insertIncidentEvent(ctx, tx, a, id, domain.ReportEvent(rep)); err != nil {
 			return err
 		}
 		inc.Reports = append(inc.Reports, rep)

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -435,5 +436,34 @@ func TestIncidentRecipientsPage(t *testing.T) {
 	}
 	if res = e.login("agare").get(page); res.Code != http.StatusForbidden {
 		t.Errorf("an information owner on the recipients page: %d", res.Code)
+	}
+}
+
+// The timeline renders its events in the reader's language: the triage's category,
+// severity and aspects in words, moments in Swedish time, and a recipient's name as written
+// even when it looks like a catalog key.
+func TestIncidentTimelineWords(t *testing.T) {
+	e := newTestServer(t)
+	coord := e.login("samordnare")
+	list, _ := e.app.Incidents(e.ctx, e.caller("samordnare"), e.ex, store.IncidentFilter{Query: "Genomförandeplan skickad", Limit: 1})
+	inc := list[0]
+	sent := time.Now().Add(-time.Minute).Truncate(time.Minute)
+	if _, err := e.app.RecordIncidentReport(e.ctx, e.caller("samordnare"), e.ex, inc.ID, domain.ReportInput{Kind: "gdpr_imy",
+		SentAt: sent.UTC().Format(time.RFC3339), Recipient: "imy.se", Reference: "DI-2026-1"}); err != nil {
+		t.Fatal(err)
+	}
+	body := coord.get(fmt.Sprintf("/m/%d/incidents/%d", e.ex, inc.ID)).Body.String()
+	tl := body[strings.Index(body, `id="h-timeline"`):]
+	tl = tl[:strings.Index(tl, "</ol>")]
+	got, _ := e.app.Incident(e.ctx, e.caller("samordnare"), e.ex, inc.ID)
+	for _, want := range []string{"kategori Felskickad information, allvarlighet Medel, aspekter Konfidentialitet",
+		"kännedom " + momentText(*got.AwareAt), "till imy.se (DI-2026-1)"} {
+		if !strings.Contains(tl, want) {
+			t.Errorf("the timeline lacks %q:\n%s", want, tl)
+		}
+	}
+	if words := regexp.MustCompile(`datetime="[^"]*"`).ReplaceAllString(tl, ""); strings.Contains(words, "misdirected") ||
+		regexp.MustCompile(`\dT\d\d:\d\d`).MatchString(words) {
+		t.Errorf("the timeline shows raw values:\n%s", tl)
 	}
 }

@@ -501,6 +501,43 @@ type incidentShowPage struct {
 	Events        []incidentEventView
 }
 
+// eventWords is a timeline event in the reader's language: a note's own words, or the
+// event's key with its arguments (keys translated, moments in Swedish time, words as
+// written).
+func eventWords(tr i18n.Translator, ev domain.IncidentEvent) string {
+	if ev.Key == "" {
+		return ev.Text
+	}
+	var args []domain.EventArg
+	if err := json.Unmarshal([]byte(ev.Args), &args); err != nil && ev.Args != "" {
+		var words []string // an entry written before the arguments had kinds: as written
+		_ = json.Unmarshal([]byte(ev.Args), &words)
+		for _, w := range words {
+			args = append(args, domain.ArgText(w))
+		}
+	}
+	a := make([]any, len(args))
+	for i, x := range args {
+		switch {
+		case x.Key != "":
+			a[i] = tr.T(x.Key)
+		case len(x.Keys) > 0:
+			ws := make([]string, len(x.Keys))
+			for j, k := range x.Keys {
+				ws[j] = tr.T(k)
+			}
+			a[i] = strings.Join(ws, ", ")
+		case x.At != nil:
+			a[i] = momentText(*x.At)
+		case x.Text != "":
+			a[i] = x.Text
+		default:
+			a[i] = "–"
+		}
+	}
+	return tr.T(ev.Key, a...)
+}
+
 type incidentEventView struct {
 	domain.IncidentEvent
 	Words string
@@ -559,22 +596,9 @@ func (s *Server) renderIncident(c *gin.Context, status int, mid, id int64, formN
 			pg.ReportKinds = append(pg.ReportKinds, k)
 		}
 	}
-	l := lang(c)
+	tr := s.i18n.For(lang(c))
 	for _, ev := range inc.Timeline {
-		v := incidentEventView{IncidentEvent: ev, Words: ev.Text}
-		if ev.Key != "" {
-			var args []string
-			_ = json.Unmarshal([]byte(ev.Args), &args)
-			a := make([]any, len(args))
-			for i, x := range args {
-				if strings.Contains(x, ".") && !strings.Contains(x, " ") && !strings.Contains(x, "@") {
-					x = s.i18n.T(l, x)
-				}
-				a[i] = x
-			}
-			v.Words = s.i18n.T(l, ev.Key, a...)
-		}
-		pg.Events = append(pg.Events, v)
+		pg.Events = append(pg.Events, incidentEventView{IncidentEvent: ev, Words: eventWords(tr, ev)})
 	}
 	pg.Base = s.base(c, inc.Title)
 	s.render(c, status, "incident", pg)
