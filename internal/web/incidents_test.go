@@ -380,6 +380,13 @@ func TestIncidentStatisticsAndExport(t *testing.T) {
 		t.Errorf("staff's statistics count more than their own report")
 	}
 
+	// The register's filter form: by unit.
+	soc := e.unit("Exempelkommun/Socialförvaltningen")
+	body = coord.get(fmt.Sprintf("/m/%d/incidents?unit=%d", e.ex, soc)).Body.String()
+	if !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>Socialförvaltningen</option>`, soc)) ||
+		!strings.Contains(body, "Genomförandeplan skickad") || strings.Contains(body, "Intrång hos leverantören") {
+		t.Errorf("the register filtered by Socialförvaltningen")
+	}
 	res := coord.get(fmt.Sprintf("/api/v1/municipalities/%d/incidents/export.xlsx", e.ex))
 	if res.Code != http.StatusOK || !strings.Contains(res.Header().Get("Content-Type"), "spreadsheetml") {
 		t.Fatalf("XLSX export: %d %s", res.Code, res.Header().Get("Content-Type"))

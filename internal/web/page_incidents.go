@@ -336,18 +336,20 @@ type incidentPackPage struct {
 
 type incidentListPage struct {
 	Base
-	Incidents    []domain.Incident
-	Filter       store.IncidentFilter
-	Units        []domain.OrgUnit
-	UnitNames    map[int64]string
-	Statuses     []string
-	Severities   []string
-	Categories   []string
-	Clocks       []string
-	CanReport    bool
-	CanConfigure bool
-	NextURL      string
-	Paged        bool
+	Incidents     []domain.Incident
+	Filter        store.IncidentFilter
+	Units         []domain.OrgUnit
+	UnitNames     map[int64]string
+	Statuses      []string
+	Severities    []string
+	Categories    []string
+	Clocks        []string
+	CanReport     bool
+	CanConfigure  bool
+	NextURL       string
+	Paged         bool
+	Suppliers     []option
+	SupplierValue string // the chosen supplier's option value
 }
 
 func (s *Server) incidentList(c *gin.Context) {
@@ -371,7 +373,20 @@ func (s *Server) incidentList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "incidents", incidentListPage{Base: s.base(c, s.i18n.T(lang(c), "incident.list_title")), Incidents: list, Filter: f,
+	var sups []option
+	if list, err := s.app.Suppliers(c.Request.Context(), s.caller(c), mid, store.SupplierFilter{Limit: 500}); err == nil {
+		for _, x := range list {
+			sups = append(sups, option{itoa(x.ID), x.Title})
+		}
+	} else if domain.ErrorCode(err) != domain.EForbidden {
+		s.fail(c, err)
+		return
+	}
+	supValue := ""
+	if f.SupplierID != 0 {
+		supValue = itoa(f.SupplierID)
+	}
+	s.render(c, http.StatusOK, "incidents", incidentListPage{Suppliers: sups, SupplierValue: supValue, Base: s.base(c, s.i18n.T(lang(c), "incident.list_title")), Incidents: list, Filter: f,
 		Units: units, UnitNames: unitNames(units), Statuses: domain.IncidentStatuses, Severities: domain.IncidentSeverities,
 		Categories: domain.IncidentCategories, Clocks: store.IncidentClockFilters,
 		CanReport: s.app.CanSome(s.caller(c), mid, authz.ObjIncident, authz.Create), CanConfigure: s.app.Can(s.caller(c), mid, authz.ObjIncident, authz.Configure, nil), NextURL: next, Paged: paged(c, next)})
