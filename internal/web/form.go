@@ -87,12 +87,15 @@ func fieldMessage(tr i18n.Translator, field, key string) (msg string, specific b
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// formIDs parses the values of a multi-value id field (checkboxes); a value that is not a
-// number is a field error.
+// formIDs parses the values of a multi-value id field (checkboxes, or a select whose empty
+// option means none); a value that is not a number is a field error.
 func formIDs(v url.Values, name string, p domain.Problems) []int64 {
 	ids := []int64{}
 	for _, s := range v[name] {
-		n, err := strconv.ParseInt(s, 10, 64)
+		if strings.TrimSpace(s) == "" { // a select's "none" option
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 		if err != nil {
 			p.Add(name, "err.type")
 			continue

@@ -474,3 +474,23 @@ func TestIncidentTimelineWords(t *testing.T) {
 		t.Errorf("the timeline shows raw values:\n%s", tl)
 	}
 }
+
+// A member of staff reports from the page's form as a browser posts it, "no particular
+// system" and "no supplier" chosen: the report is stored, and the reporter lands on it.
+func TestReportFormAsPosted(t *testing.T) {
+	e := newTestServer(t)
+	staff := e.login("medarbetare")
+	page := fmt.Sprintf("/m/%d/incidents", e.ex)
+	res := staff.get(page + "/new")
+	form := tFormValues(t, res.Body.Bytes(), page)
+	if _, ok := form["asset_ids"]; !ok {
+		t.Fatalf("the report form offers no system: %v", form)
+	}
+	form.Set("title", "Skrivaren skrev ut på fel våning")
+	form.Set("description", "Utskrifterna låg kvar i kopieringsrummet.")
+	form.Set("org_unit_id", itoa(e.unit("Exempelkommun/Socialförvaltningen")))
+	res = staff.postForm(page, form)
+	if res.Code != http.StatusSeeOther || !regexp.MustCompile(`^/m/\d+/incidents/\d+$`).MatchString(res.Header().Get("Location")) {
+		t.Fatalf("report: %d %s", res.Code, res.Body)
+	}
+}
