@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -23,8 +24,11 @@ type kindForm[In any] struct {
 	create  func(s *Server, c *gin.Context, mid int64, in In) (int64, error)
 	update  func(s *Server, c *gin.Context, mid, id int64, in In) error
 	render  func(s *Server, c *gin.Context, status int, mid int64, isNew bool, action string, f formState)
-	created string // flash keys
-	saved   string
+	// defaults adds the kind's own defaults to a new record's form (nil: none beyond the
+	// review interval and the caller as owner); an error is shown as the page's.
+	defaults func(s *Server, c *gin.Context, mid int64, f formState) error
+	created  string // flash keys
+	saved    string
 }
 
 // listPath is where a new record of the kind is posted, /m/{mid}/{section}.
@@ -56,6 +60,38 @@ func (k kindForm[In]) submit(s *Server, c *gin.Context, mid int64, isNew bool, a
 		return false
 	}
 	return true
+}
+
+// newHandler is GET /m/:mid/{section}/new: the empty form, with the default review interval,
+// the caller as owner and the kind's defaults, for those who may create records of the kind.
+func (k kindForm[In]) newHandler(s *Server) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		mid, err := idParam(c, "mid")
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
+			s.fail(c, err)
+			return
+		}
+		if !s.app.CanSome(s.caller(c), mid, authz.ObjectOf(k.kind), authz.Create) {
+			s.fail(c, domain.Forbidden())
+			return
+		}
+		f := newForm()
+		f.Values["review_interval_months"] = strconv.Itoa(domain.DefaultReviewMonths)
+		if p := principal(c); p != nil {
+			f.Values["owner_id"] = itoa(p.User.ID)
+		}
+		if k.defaults != nil {
+			if err := k.defaults(s, c, mid, f); err != nil {
+				s.fail(c, err)
+				return
+			}
+		}
+		k.render(s, c, http.StatusOK, mid, true, k.listPath(mid), f)
+	}
 }
 
 // createHandler is POST /m/:mid/{section}.

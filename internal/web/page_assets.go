@@ -41,7 +41,7 @@ func (s *Server) assetRoutes(api, pages *gin.RouterGroup) {
 	api.POST("/municipalities/:mid/assets.xlsx", s.api(s.apiImportAssets))
 	api.POST("/municipalities/:mid/assets.csv", s.api(s.apiImportAssets))
 	pages.GET("/m/:mid/assets", s.assetList)
-	pages.GET("/m/:mid/assets/new", s.assetNew)
+	pages.GET("/m/:mid/assets/new", assetForm.newHandler(s))
 	pages.POST("/m/:mid/assets", assetForm.createHandler(s))
 	pages.GET("/m/:mid/assets/:id", s.assetShow)
 	pages.GET("/m/:mid/assets/:id/edit", assetForm.editHandler(s))
@@ -75,6 +75,13 @@ var assetForm = kindForm[domain.AssetInput]{
 		return err
 	},
 	render: (*Server).renderAssetForm, created: "flash.asset_created", saved: "flash.asset_saved",
+	defaults: func(s *Server, c *gin.Context, mid int64, f formState) error {
+		f.Values["activity_area"] = "annat"
+		if k := c.Query("kind"); oneOf(domain.AssetKind(k), domain.AssetKinds) {
+			f.Values["kind"] = k
+		}
+		return nil
+	},
 }
 
 func assetURL(mid, id int64) string { return "/m/" + itoa(mid) + "/assets/" + itoa(id) }
@@ -310,32 +317,6 @@ func (s *Server) renderAssetForm(c *gin.Context, status int, mid int64, isNew bo
 	}
 	s.render(c, status, "asset_form", assetFormPage{Base: s.base(c, s.i18n.T(lang(c), title)), IsNew: isNew, Action: action, Form: f,
 		Units: units, Owners: owners, CanAssignOwner: canAssign, Kind: f.Values["kind"]})
-}
-
-func (s *Server) assetNew(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.app.CanSome(s.caller(c), mid, authz.ObjAsset, authz.Create) {
-		s.fail(c, domain.Forbidden())
-		return
-	}
-	f := newForm()
-	f.Values["review_interval_months"] = strconv.Itoa(domain.DefaultReviewMonths)
-	f.Values["activity_area"] = "annat"
-	if k := c.Query("kind"); oneOf(domain.AssetKind(k), domain.AssetKinds) {
-		f.Values["kind"] = k
-	}
-	if p := principal(c); p != nil {
-		f.Values["owner_id"] = itoa(p.User.ID)
-	}
-	s.renderAssetForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/assets", f)
 }
 
 // addAssetProblems adds the asset rules' problems with in to the form's own, so that a form

@@ -39,7 +39,7 @@ func (s *Server) planRoutes(api, pages *gin.RouterGroup) {
 	api.POST("/municipalities/:mid/continuity-plans/:id/exercises", apiWrite(s, http.StatusCreated, s.app.CreateExercise))
 	pages.GET("/m/:mid/continuity-plans", s.planList)
 	pages.GET("/m/:mid/continuity-plans.pdf", s.unitPlansPDF)
-	pages.GET("/m/:mid/continuity-plans/new", s.planNew)
+	pages.GET("/m/:mid/continuity-plans/new", planForm.newHandler(s))
 	pages.POST("/m/:mid/continuity-plans", planForm.createHandler(s))
 	pages.GET("/m/:mid/continuity-plans/:id", func(c *gin.Context) {
 		if strings.HasSuffix(c.Param("id"), ".pdf") {
@@ -189,6 +189,11 @@ var planForm = kindForm[domain.ContinuityPlanInput]{
 		return err
 	},
 	render: (*Server).renderPlanForm, created: "flash.plan_created", saved: "flash.plan_saved",
+	defaults: func(s *Server, c *gin.Context, mid int64, f formState) error {
+		f.Values["exercise_interval_months"] = strconv.Itoa(domain.DefaultExerciseMonths)
+		f.Values["rpo_hours"] = "0"
+		return nil
+	},
 }
 
 // depWords are the words a line of the form's other dependencies may start with ("el: …").
@@ -344,30 +349,6 @@ type planFormPage struct {
 	Suppliers      []store.RecordChoice
 	AssetQuery     string
 	AssetPage      string
-}
-
-func (s *Server) planNew(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.app.CanSome(s.caller(c), mid, authz.ObjContinuity, authz.Create) {
-		s.fail(c, domain.Forbidden())
-		return
-	}
-	f := newForm()
-	f.Values["review_interval_months"] = strconv.Itoa(domain.DefaultReviewMonths)
-	f.Values["exercise_interval_months"] = strconv.Itoa(domain.DefaultExerciseMonths)
-	f.Values["rpo_hours"] = "0"
-	if p := principal(c); p != nil {
-		f.Values["owner_id"] = itoa(p.User.ID)
-	}
-	s.renderPlanForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/continuity-plans", f)
 }
 
 func (s *Server) renderPlanForm(c *gin.Context, status int, mid int64, isNew bool, action string, f formState) {

@@ -26,7 +26,7 @@ func (s *Server) documentRoutes(api, pages *gin.RouterGroup) {
 	api.DELETE("/municipalities/:mid/documents/:id", s.api(s.apiDeleteDocument))
 	api.GET("/municipalities/:mid/documents/:id/versions", s.api(s.apiDocumentVersions))
 	pages.GET("/m/:mid/documents", s.documentList)
-	pages.GET("/m/:mid/documents/new", s.documentNew)
+	pages.GET("/m/:mid/documents/new", documentForm.newHandler(s))
 	pages.POST("/m/:mid/documents", documentForm.createHandler(s))
 	pages.GET("/m/:mid/documents/:id", s.documentShow)
 	pages.GET("/m/:mid/documents/:id/edit", documentForm.editHandler(s))
@@ -52,6 +52,11 @@ var documentForm = kindForm[domain.DocumentInput]{
 		return err
 	},
 	render: (*Server).renderDocumentForm, created: "flash.doc_created", saved: "flash.doc_saved",
+	defaults: func(s *Server, c *gin.Context, mid int64, f formState) error {
+		f.Values["version"] = "1.0"
+		f.Values["scope"] = string(domain.ScopeWholeExclCompanies)
+		return nil
+	},
 }
 
 // documentFields are the document form's fields in form order (for the error summary).
@@ -234,30 +239,6 @@ func (s *Server) renderDocumentForm(c *gin.Context, status int, mid int64, isNew
 		Base: s.base(c, s.i18n.T(lang(c), title)), IsNew: isNew, Action: action, Form: f, Units: units, Owners: owners,
 		CanAssignOwner: canAssign, CanAdopt: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Adopt),
 	})
-}
-
-func (s *Server) documentNew(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.app.CanSome(s.caller(c), mid, authz.ObjDocument, authz.Create) {
-		s.fail(c, domain.Forbidden())
-		return
-	}
-	f := newForm()
-	f.Values["review_interval_months"] = strconv.Itoa(domain.DefaultReviewMonths)
-	f.Values["version"] = "1.0"
-	f.Values["scope"] = string(domain.ScopeWholeExclCompanies)
-	if p := principal(c); p != nil {
-		f.Values["owner_id"] = itoa(p.User.ID)
-	}
-	s.renderDocumentForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/documents", f)
 }
 
 // addDocumentProblems adds the document rules' problems with in to the form's own (a number

@@ -23,7 +23,7 @@ func init() {
 
 func (s *Server) riskAnalysisRoutes(_, pages *gin.RouterGroup) {
 	pages.GET("/m/:mid/risk-analyses", s.analysisList)
-	pages.GET("/m/:mid/risk-analyses/new", s.analysisNew)
+	pages.GET("/m/:mid/risk-analyses/new", analysisForm.newHandler(s))
 	pages.POST("/m/:mid/risk-analyses", analysisForm.createHandler(s))
 	pages.GET("/m/:mid/risk-analyses/:id", s.analysisShow)
 	pages.GET("/m/:mid/risk-analyses/:id/edit", analysisForm.editHandler(s))
@@ -51,6 +51,11 @@ var analysisForm = kindForm[domain.RiskAnalysisInput]{
 		return err
 	},
 	render: (*Server).renderAnalysisForm, created: "flash.analysis_created", saved: "flash.analysis_saved",
+	defaults: func(s *Server, c *gin.Context, mid int64, f formState) error {
+		f.Values["object_type"] = string(domain.ObjectOrgUnit)
+		f.Values["analysed_at"] = s.app.Today().String()
+		return nil
+	},
 }
 
 type analysisListPage struct {
@@ -269,30 +274,6 @@ func (s *Server) renderAnalysisForm(c *gin.Context, status int, mid int64, isNew
 	}
 	pg.Base = s.base(c, s.i18n.T(lang(c), title))
 	s.render(c, status, "risk_analysis_form", pg)
-}
-
-func (s *Server) analysisNew(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.app.CanSome(s.caller(c), mid, authz.ObjRisk, authz.Create) {
-		s.fail(c, domain.Forbidden())
-		return
-	}
-	f := newForm()
-	f.Values["review_interval_months"] = strconv.Itoa(domain.DefaultReviewMonths)
-	f.Values["object_type"] = string(domain.ObjectOrgUnit)
-	f.Values["analysed_at"] = s.app.Today().String()
-	if p := principal(c); p != nil {
-		f.Values["owner_id"] = itoa(p.User.ID)
-	}
-	s.renderAnalysisForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/risk-analyses", f)
 }
 
 // ---- Treatment actions ----

@@ -28,7 +28,7 @@ func init() {
 func (s *Server) riskRoutes(api, pages *gin.RouterGroup) {
 	s.riskAPIRoutes(api)
 	pages.GET("/m/:mid/risks", s.riskList)
-	pages.GET("/m/:mid/risks/new", s.riskNew)
+	pages.GET("/m/:mid/risks/new", riskForm.newHandler(s))
 	pages.POST("/m/:mid/risks", riskForm.createHandler(s))
 	pages.GET("/m/:mid/risks/:id", s.riskShow)
 	pages.GET("/m/:mid/risks/:id/edit", riskForm.editHandler(s))
@@ -66,6 +66,26 @@ var riskForm = kindForm[domain.RiskInput]{
 		return err
 	},
 	render: (*Server).renderRiskForm, created: "flash.risk_created", saved: "flash.risk_saved",
+	defaults: func(s *Server, c *gin.Context, mid int64, f formState) error {
+		f.Values["treatment"] = string(domain.TreatReduce)
+		if n, err := strconv.ParseInt(c.Query("analysis_id"), 10, 64); err == nil && n > 0 {
+			f.Values["analysis_id"] = itoa(n)
+		}
+		if v := c.Query("incident"); v != "" { // from an incident's page: the risk it shows, linked to it
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return domain.NotFound()
+			}
+			inc, err := s.app.Incident(c.Request.Context(), s.caller(c), mid, n)
+			if err != nil {
+				return err
+			}
+			f.Values["incident_id"], f.Values["title"], f.Values["threat"] = itoa(inc.ID), inc.Title, inc.Description
+			f.Values["org_unit_id"] = itoa(inc.OrgUnitID)
+			f.Multi["asset_ids"] = inc.AssetIDs
+		}
+		return nil
+	},
 }
 
 func riskURL(mid, id int64) string { return "/m/" + itoa(mid) + "/risks/" + itoa(id) }
@@ -467,47 +487,6 @@ func (s *Server) renderRiskForm(c *gin.Context, status int, mid int64, isNew boo
 	}
 	pg.Base = s.base(c, s.i18n.T(lang(c), title))
 	s.render(c, status, "risk_form", pg)
-}
-
-func (s *Server) riskNew(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.app.CanSome(s.caller(c), mid, authz.ObjRisk, authz.Create) {
-		s.fail(c, domain.Forbidden())
-		return
-	}
-	f := newForm()
-	f.Values["review_interval_months"] = strconv.Itoa(domain.DefaultReviewMonths)
-	f.Values["treatment"] = string(domain.TreatReduce)
-	if p := principal(c); p != nil {
-		f.Values["owner_id"] = itoa(p.User.ID)
-	}
-	if n, err := strconv.ParseInt(c.Query("analysis_id"), 10, 64); err == nil && n > 0 {
-		f.Values["analysis_id"] = itoa(n)
-	}
-	if v := c.Query("incident"); v != "" { // from an incident's page: the risk it shows, linked to it
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			s.fail(c, domain.NotFound())
-			return
-		}
-		inc, err := s.app.Incident(c.Request.Context(), s.caller(c), mid, n)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		f.Values["incident_id"], f.Values["title"], f.Values["threat"] = itoa(inc.ID), inc.Title, inc.Description
-		f.Values["org_unit_id"] = itoa(inc.OrgUnitID)
-		f.Multi["asset_ids"] = inc.AssetIDs
-	}
-	s.renderRiskForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/risks", f)
 }
 
 // riskAccept records an acceptance from the risk page's form.

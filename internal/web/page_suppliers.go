@@ -25,7 +25,7 @@ func (s *Server) supplierRoutes(api, pages *gin.RouterGroup) {
 	api.GET("/municipalities/:mid/suppliers/:id", apiRead(s, http.StatusOK, s.app.Supplier))
 	api.PUT("/municipalities/:mid/suppliers/:id", apiWrite(s, http.StatusOK, s.app.UpdateSupplier))
 	pages.GET("/m/:mid/suppliers", s.supplierList)
-	pages.GET("/m/:mid/suppliers/new", s.supplierNew)
+	pages.GET("/m/:mid/suppliers/new", supplierForm.newHandler(s))
 	pages.POST("/m/:mid/suppliers", supplierForm.createHandler(s))
 	pages.GET("/m/:mid/suppliers/:id", func(c *gin.Context) {
 		mid, id, err := recordIDs(c)
@@ -156,28 +156,6 @@ type supplierFormPage struct {
 	Units          []domain.OrgUnit
 	Owners         ownerPicker
 	CanAssignOwner bool
-}
-
-func (s *Server) supplierNew(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.app.CanSome(s.caller(c), mid, authz.ObjSupplier, authz.Create) {
-		s.fail(c, domain.Forbidden())
-		return
-	}
-	f := newForm()
-	f.Values["review_interval_months"] = strconv.Itoa(domain.DefaultReviewMonths)
-	if p := principal(c); p != nil {
-		f.Values["owner_id"] = itoa(p.User.ID)
-	}
-	s.renderSupplierForm(c, http.StatusOK, mid, true, "/m/"+itoa(mid)+"/suppliers", f)
 }
 
 func (s *Server) renderSupplierForm(c *gin.Context, status int, mid int64, isNew bool, action string, f formState) {
