@@ -66,17 +66,8 @@ func (k kindForm[In]) submit(s *Server, c *gin.Context, mid int64, isNew bool, a
 // the caller as owner and the kind's defaults, for those who may create records of the kind.
 func (k kindForm[In]) newHandler(s *Server) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		mid, err := idParam(c, "mid")
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
-			s.fail(c, err)
-			return
-		}
-		if !s.app.CanSome(s.caller(c), mid, authz.ObjectOf(k.kind), authz.Create) {
-			s.fail(c, domain.Forbidden())
+		mid, ok := s.creator(c, k.kind)
+		if !ok {
 			return
 		}
 		f := newForm()
@@ -97,19 +88,8 @@ func (k kindForm[In]) newHandler(s *Server) gin.HandlerFunc {
 // createHandler is POST /m/:mid/{section}.
 func (k kindForm[In]) createHandler(s *Server) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		mid, err := idParam(c, "mid")
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		// Refused before the input is looked at: a municipality one is not in is not found, a
-		// kind one may create nothing of is forbidden, whatever was posted.
-		if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
-			s.fail(c, err)
-			return
-		}
-		if !s.app.CanSome(s.caller(c), mid, authz.ObjectOf(k.kind), authz.Create) {
-			s.fail(c, domain.Forbidden())
+		mid, ok := s.creator(c, k.kind)
+		if !ok {
 			return
 		}
 		var id int64
@@ -164,4 +144,22 @@ func (k kindForm[In]) updateHandler(s *Server) gin.HandlerFunc {
 			s.redirect(c, k.recordPath(mid, id), k.saved)
 		}
 	}
+}
+
+// creator reads :mid for a page that creates a record of kind, refused before any input is
+// looked at: a municipality one is not in is not found, a kind one may create nothing of is
+// forbidden, whatever was posted. It reports false when it has answered.
+func (s *Server) creator(c *gin.Context, kind domain.Kind) (int64, bool) {
+	mid, err := idParam(c, "mid")
+	if err == nil {
+		_, err = s.app.Municipality(c.Request.Context(), s.caller(c), mid)
+	}
+	if err == nil && !s.app.CanSome(s.caller(c), mid, authz.ObjectOf(kind), authz.Create) {
+		err = domain.Forbidden()
+	}
+	if err != nil {
+		s.fail(c, err)
+		return 0, false
+	}
+	return mid, true
 }

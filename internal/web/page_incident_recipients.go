@@ -76,13 +76,7 @@ type recipientsPage struct {
 // renderRecipients shows the form, filled from the stored recipients or, after a failed
 // post, with what was sent (f).
 func (s *Server) renderRecipients(c *gin.Context, status int, mid int64, f *formState) {
-	cl := s.caller(c)
-	if _, err := s.app.Municipality(c.Request.Context(), cl, mid); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.app.Can(cl, mid, authz.ObjIncident, authz.Configure, nil) {
-		s.fail(c, domain.Forbidden())
+	if !s.recipientsConfigurer(c, mid) {
 		return
 	}
 	pg := recipientsPage{Kinds: domain.ReportKinds}
@@ -109,13 +103,7 @@ func (s *Server) recipientsPost(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cl := s.caller(c)
-	if _, err := s.app.Municipality(c.Request.Context(), cl, mid); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.app.Can(cl, mid, authz.ObjIncident, authz.Configure, nil) {
-		s.fail(c, domain.Forbidden())
+	if !s.recipientsConfigurer(c, mid) {
 		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
@@ -128,11 +116,26 @@ func (s *Server) recipientsPost(c *gin.Context) {
 		in = append(in, store.Recipient{Kind: string(k), Recipient: c.PostForm("recipient_" + string(k)), Channel: c.PostForm("channel_" + string(k))})
 		fields = append(fields, "recipient_"+string(k), "channel_"+string(k))
 	}
-	if err := s.app.SetRecipients(c.Request.Context(), cl, mid, in); err != nil {
+	if err := s.app.SetRecipients(c.Request.Context(), s.caller(c), mid, in); err != nil {
 		if f, status, ok := s.formFail(c, err, fields); ok {
 			s.renderRecipients(c, status, mid, &f)
 		}
 		return
 	}
 	s.redirect(c, "/m/"+itoa(mid)+"/incidents/recipients", "flash.recipients_saved")
+}
+
+// recipientsConfigurer answers (and reports false) unless the caller may set mid's
+// recipients: another municipality is not found, anyone but the coordinator forbidden.
+func (s *Server) recipientsConfigurer(c *gin.Context, mid int64) bool {
+	cl := s.caller(c)
+	_, err := s.app.Municipality(c.Request.Context(), cl, mid)
+	if err == nil && !s.app.Can(cl, mid, authz.ObjIncident, authz.Configure, nil) {
+		err = domain.Forbidden()
+	}
+	if err != nil {
+		s.fail(c, err)
+		return false
+	}
+	return true
 }

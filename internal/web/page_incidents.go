@@ -402,17 +402,8 @@ type incidentFormPage struct {
 }
 
 func (s *Server) incidentNew(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.app.CanSome(s.caller(c), mid, authz.ObjIncident, authz.Create) {
-		s.fail(c, domain.Forbidden())
+	mid, ok := s.creator(c, domain.KindIncident)
+	if !ok {
 		return
 	}
 	f := newForm()
@@ -466,17 +457,8 @@ func parseIncidentForm(v url.Values) (domain.IncidentInput, domain.Problems) {
 }
 
 func (s *Server) incidentCreate(c *gin.Context) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if _, err := s.app.Municipality(c.Request.Context(), s.caller(c), mid); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.app.CanSome(s.caller(c), mid, authz.ObjIncident, authz.Create) {
-		s.fail(c, domain.Forbidden())
+	mid, ok := s.creator(c, domain.KindIncident)
+	if !ok {
 		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
@@ -485,7 +467,8 @@ func (s *Server) incidentCreate(c *gin.Context) {
 	}
 	in, p := parseIncidentForm(c.Request.PostForm)
 	var inc domain.Incident
-	if err = p.Err(); err == nil {
+	err := p.Err()
+	if err == nil {
 		inc, err = s.app.ReportIncident(c.Request.Context(), s.caller(c), mid, in)
 	}
 	if err != nil {
