@@ -126,7 +126,12 @@ func TestDues(t *testing.T) {
 		if status != "" {
 			in.Status = sp(status)
 		}
-		f.doc(c, in)
+		d := f.doc(c, in)
+		if next == "" { // a new document's review follows from its interval: cleared afterwards
+			if _, err := f.app.UpdateDocument(f.ctx, c, f.munA, d.ID, domain.DocumentInput{NextReviewAt: sp("")}); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	// Today is 2025-05-10; "soon" runs to 2025-06-09.
 	mk(f.coord, "Gammal policy", f.unitKS, "2024-04-01", nil, "")

@@ -301,15 +301,22 @@ func TestApplyDocumentNextReview(t *testing.T) {
 			t.Errorf("next = %v, want 2025-12-24", d.NextReviewAt)
 		}
 	})
-	t.Run("blank next means none", func(t *testing.T) {
+	t.Run("blank next on create follows the interval, on update clears", func(t *testing.T) {
 		in := minimal()
 		in.NextReviewAt = sp("")
 		var d Document
 		if _, err := ApplyDocument(&d, in, today); err != nil {
 			t.Fatal(err)
 		}
+		if want := NextReview(today, d.ReviewIntervalMonths); d.NextReviewAt == nil || *d.NextReviewAt != want {
+			t.Errorf("new document: next = %v, want %v from the interval", d.NextReviewAt, want)
+		}
+		d.ID = 1
+		if _, err := ApplyDocument(&d, DocumentInput{NextReviewAt: sp(" ")}, today); err != nil {
+			t.Fatal(err)
+		}
 		if d.NextReviewAt != nil {
-			t.Errorf("next = %v, want none", d.NextReviewAt)
+			t.Errorf("update: next = %v, want none", d.NextReviewAt)
 		}
 	})
 	t.Run("interval change on update recomputes from last review", func(t *testing.T) {

@@ -339,10 +339,15 @@ func ApplyRecord(p Problems, r *Record, in RecordInput, today Date) {
 			p.Add("last_reviewed_at", "err.date_future")
 		}
 	}
-	if in.NextReviewAt != nil {
-		r.NextReviewAt = optionalDate(p, "next_review_at", *in.NextReviewAt)
+	// A next review given empty for a new record is "not given": it follows from the interval.
+	next := in.NextReviewAt
+	if isNew && next != nil && strings.TrimSpace(*next) == "" {
+		next = nil
 	}
-	if in.NextReviewAt == nil && p["review_interval_months"] == "" && (isNew || intervalChanged || in.LastReviewedAt != nil) {
+	if next != nil {
+		r.NextReviewAt = optionalDate(p, "next_review_at", *next)
+	}
+	if next == nil && p["review_interval_months"] == "" && (isNew || intervalChanged || in.LastReviewedAt != nil) {
 		base := today
 		if r.LastReviewedAt != nil {
 			base = *r.LastReviewedAt

@@ -101,25 +101,6 @@ func (s *Server) apiAssets(c *gin.Context) (int, any, error) {
 	return http.StatusOK, as, nil
 }
 
-func (s *Server) apiCreateAsset(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.AssetInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	if in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
-		in.NextReviewAt = nil // computed from the interval
-	}
-	a, err := s.app.CreateAsset(c.Request.Context(), s.caller(c), mid, in)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, a, nil
-}
-
 func (s *Server) apiDeleteAsset(c *gin.Context) (int, any, error) {
 	mid, id, err := recordIDs(c)
 	if err != nil {

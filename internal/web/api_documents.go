@@ -80,31 +80,6 @@ func (s *Server) apiDocuments(c *gin.Context) (int, any, error) {
 	return http.StatusOK, ds, nil
 }
 
-func (s *Server) apiCreateDocument(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.DocumentInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	d, err := s.app.CreateDocument(c.Request.Context(), s.caller(c), mid, newDocumentInput(in))
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusCreated, d, nil
-}
-
-// newDocumentInput treats an empty next_review_at on create as not given, so the date is
-// computed from the interval as on the form (a new document always gets a review date).
-func newDocumentInput(in domain.DocumentInput) domain.DocumentInput {
-	if in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
-		in.NextReviewAt = nil
-	}
-	return in
-}
-
 func (s *Server) apiDocument(c *gin.Context) (int, any, error) {
 	mid, id, err := recordIDs(c)
 	if err != nil {

@@ -25,11 +25,11 @@ func (s *Server) riskAPIRoutes(api *gin.RouterGroup) {
 	api.GET(m+"risk-matrix", s.api(s.apiRiskMatrix))
 	api.PUT(m+"risk-matrix", s.api(s.apiUpdateRiskMatrix))
 	api.GET(m+"risk-analyses", s.api(s.apiRiskAnalyses))
-	api.POST(m+"risk-analyses", s.api(s.apiCreateRiskAnalysis))
+	api.POST(m+"risk-analyses", apiCreate(s, s.app.CreateRiskAnalysis))
 	api.GET(m+"risk-analyses/:id", apiRead(s, http.StatusOK, s.app.RiskAnalysis))
 	api.PUT(m+"risk-analyses/:id", apiWrite(s, http.StatusOK, s.app.UpdateRiskAnalysis))
 	api.GET(m+"risks", s.api(s.apiRisks))
-	api.POST(m+"risks", s.api(s.apiCreateRisk))
+	api.POST(m+"risks", apiCreate(s, s.app.CreateRisk))
 	api.GET(m+"risks/:id", s.api(s.apiRisk))
 	api.PUT(m+"risks/:id", s.api(s.apiUpdateRisk))
 	api.DELETE(m+"risks/:id", s.api(s.apiDeleteRisk))
@@ -215,22 +215,6 @@ func (s *Server) analysisPage(c *gin.Context, mid int64, f store.RiskAnalysisFil
 	return list, next, nil
 }
 
-func (s *Server) apiCreateRiskAnalysis(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.RiskAnalysisInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	if in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
-		in.NextReviewAt = nil
-	}
-	an, err := s.app.CreateRiskAnalysis(c.Request.Context(), s.caller(c), mid, in)
-	return http.StatusCreated, an, err
-}
-
 func (s *Server) apiRisks(c *gin.Context) (int, any, error) {
 	mid, err := idParam(c, "mid")
 	if err != nil {
@@ -246,22 +230,6 @@ func (s *Server) apiRisks(c *gin.Context) (int, any, error) {
 	}
 	linkNext(c, next)
 	return http.StatusOK, rs, nil
-}
-
-func (s *Server) apiCreateRisk(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	var in domain.RiskInput
-	if err := decodeJSON(c, &in); err != nil {
-		return 0, nil, err
-	}
-	if in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
-		in.NextReviewAt = nil
-	}
-	r, err := s.app.CreateRisk(c.Request.Context(), s.caller(c), mid, in)
-	return http.StatusCreated, r, err
 }
 
 func (s *Server) apiRisk(c *gin.Context) (int, any, error) {

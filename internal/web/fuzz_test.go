@@ -185,7 +185,7 @@ func FuzzDecodeDocumentJSON(f *testing.F) {
 			return
 		}
 		for _, isNew := range []bool{true, false} {
-			d, apply := domain.Document{Record: domain.Record{MunicipalityID: 1}}, newDocumentInput(in) // as apiCreateDocument
+			d, apply := domain.Document{Record: domain.Record{MunicipalityID: 1}}, in // as the API creates
 			if !isNew {
 				d, apply = tExistingDocument(), in // as apiUpdateDocument
 			}

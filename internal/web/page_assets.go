@@ -26,7 +26,7 @@ func init() {
 
 func (s *Server) assetRoutes(api, pages *gin.RouterGroup) {
 	api.GET("/municipalities/:mid/assets", s.api(s.apiAssets))
-	api.POST("/municipalities/:mid/assets", s.api(s.apiCreateAsset))
+	api.POST("/municipalities/:mid/assets", apiCreate(s, s.app.CreateAsset))
 	api.GET("/municipalities/:mid/assets/:id", apiRead(s, http.StatusOK, s.app.Asset))
 	api.PUT("/municipalities/:mid/assets/:id", apiWrite(s, http.StatusOK, s.app.UpdateAsset))
 	api.DELETE("/municipalities/:mid/assets/:id", s.api(s.apiDeleteAsset))
@@ -100,9 +100,6 @@ func parseAssetForm(v url.Values, isNew bool) (domain.AssetInput, domain.Problem
 	in.Name, in.Kind, in.Description, in.Status = str("name"), str("kind"), str("description"), str("status")
 	in.ActivityArea, in.Supplier, in.NetworkZone = str("activity_area"), str("supplier"), str("network_zone")
 	in.LastReviewedAt, in.NextReviewAt = str("last_reviewed_at"), str("next_review_at")
-	if isNew && in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
-		in.NextReviewAt = nil // computed from the interval
-	}
 	if !isNew {
 		in.Kind = nil // the kind is chosen once; the edit form shows it without a field
 	}

@@ -216,9 +216,6 @@ func parsePlanForm(v url.Values, isNew bool) (domain.ContinuityPlanInput, domain
 	if in.Title != nil && strings.TrimSpace(*in.Title) == "" && isNew {
 		in.Title = nil // named after the process
 	}
-	if isNew && in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
-		in.NextReviewAt = nil
-	}
 	in.OrgUnitID = formID(v, "org_unit_id", p)
 	if _, ok := v["owner_id"]; ok {
 		in.OwnerID = formID(v, "owner_id", p)

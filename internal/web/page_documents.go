@@ -20,7 +20,7 @@ func init() {
 // documentRoutes registers the governing documents' own API routes (under /api/v1) and pages.
 func (s *Server) documentRoutes(api, pages *gin.RouterGroup) {
 	api.GET("/municipalities/:mid/documents", s.api(s.apiDocuments))
-	api.POST("/municipalities/:mid/documents", s.api(s.apiCreateDocument))
+	api.POST("/municipalities/:mid/documents", apiCreate(s, s.app.CreateDocument))
 	api.GET("/municipalities/:mid/documents/:id", s.api(s.apiDocument))
 	api.PUT("/municipalities/:mid/documents/:id", s.api(s.apiUpdateDocument))
 	api.DELETE("/municipalities/:mid/documents/:id", s.api(s.apiDeleteDocument))
@@ -74,9 +74,6 @@ func parseDocumentForm(v url.Values, isNew bool) (domain.DocumentInput, domain.P
 	in.Version, in.VersionNote, in.Status = str("version"), str("version_note"), str("status")
 	in.AdoptedBy, in.AdoptedAt, in.Scope = str("adopted_by"), str("adopted_at"), str("scope")
 	in.LastReviewedAt, in.NextReviewAt = str("last_reviewed_at"), str("next_review_at")
-	if isNew && in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
-		in.NextReviewAt = nil // computed from the interval
-	}
 	in.OrgUnitID = formID(v, "org_unit_id", p)
 	if in.OrgUnitID != nil && *in.OrgUnitID == 0 && isNew {
 		in.OrgUnitID = nil

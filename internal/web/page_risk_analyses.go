@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -176,9 +175,6 @@ func parseAnalysisForm(v url.Values, isNew bool) (domain.RiskAnalysisInput, doma
 	in := domain.RiskAnalysisInput{Title: str("title"), ObjectType: str("object_type"), Process: str("process"), Method: str("method"),
 		Participants: str("participants"), AnalysedAt: str("analysed_at"), Description: str("description"), Status: str("status"),
 		NextReviewAt: str("next_review_at")}
-	if isNew && in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
-		in.NextReviewAt = nil
-	}
 	if in.Status != nil && *in.Status == "" {
 		in.Status = nil
 	}

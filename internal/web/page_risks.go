@@ -342,9 +342,6 @@ func parseRiskForm(v url.Values, isNew bool) (domain.RiskInput, domain.Problems)
 	in.Title, in.Threat, in.Vulnerability, in.Status = str("title"), str("threat"), str("vulnerability"), str("status")
 	in.Treatment, in.TreatmentPlan, in.ResidualReason = str("treatment"), str("treatment_plan"), str("residual_reason")
 	in.NextReviewAt = str("next_review_at")
-	if isNew && in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
-		in.NextReviewAt = nil
-	}
 	if isNew && in.Status != nil && *in.Status == "" {
 		in.Status = nil
 	}

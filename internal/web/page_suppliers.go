@@ -75,9 +75,6 @@ func parseSupplierForm(v url.Values, isNew bool) (domain.SupplierInput, domain.P
 	var in domain.SupplierInput
 	in.Name, in.OrgNumber, in.Contact = formString(v, "name"), formString(v, "org_number"), formString(v, "contact")
 	in.Description, in.Status, in.NextReviewAt = formString(v, "description"), formString(v, "status"), formString(v, "next_review_at")
-	if isNew && in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
-		in.NextReviewAt = nil
-	}
 	in.OrgUnitID = formID(v, "org_unit_id", p)
 	if in.OrgUnitID != nil && *in.OrgUnitID == 0 && isNew {
 		in.OrgUnitID = nil // the municipality's top unit
