@@ -339,18 +339,38 @@ func (s *Store) syncClocks(ctx context.Context, tx *sqlx.Tx, inc *domain.Inciden
 		return fmt.Errorf("incident clocks: %w", err)
 	}
 	for _, c := range inc.Clocks {
-		open := c.DueAt != nil && c.DoneAt == nil && c.State != domain.ClockNotRequired
-		st := stage[string(c.Kind)]
-		var remindAt *time.Time
-		if open {
-			remindAt = clockRemindAt(c, st)
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO incident_clocks (incident_id, municipality_id, kind, due_at, done_at, not_required, open, remind_at, stage)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), inc.ID, inc.MunicipalityID, string(c.Kind), utcPtr(c.DueAt), utcPtr(c.DoneAt), c.State == domain.ClockNotRequired, open, remindAt, st); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO incident_clocks (`+strings.Join(clockColumns, ", ")+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), clockValues(inc, c, stage[string(c.Kind)])...); err != nil {
 			return fmt.Errorf("incident clocks: %w", err)
 		}
 	}
 	return nil
+}
+
+// clockColumns are the columns of incident_clocks, in the order clockValues gives them.
+var clockColumns = []string{"incident_id", "municipality_id", "kind", "due_at", "done_at", "not_required", "open", "remind_at", "stage"}
+
+// clockValues is how clock c of inc is stored after stage reminders: open while a report is
+// due and not made (and not decided against), with the moment of its next reminder.
+func clockValues(inc *domain.Incident, c domain.Clock, stage int) []any {
+	open := c.DueAt != nil && c.DoneAt == nil && c.State != domain.ClockNotRequired
+	var remindAt *time.Time
+	if open {
+		remindAt = clockRemindAt(c, stage)
+	}
+	return []any{inc.ID, inc.MunicipalityID, string(c.Kind), utcPtr(c.DueAt), utcPtr(c.DoneAt), c.State == domain.ClockNotRequired, open, remindAt, stage}
+}
+
+// IncidentClocks writes the clocks of loaded incidents (each incident's Clocks, as
+// domain.Clocks computed them) the way the store keeps them, no reminder sent yet.
+func (l *Loader) IncidentClocks(incs []domain.Incident) error {
+	var rows [][]any
+	for i := range incs {
+		for _, c := range incs[i].Clocks {
+			rows = append(rows, clockValues(&incs[i], c, 0))
+		}
+	}
+	return l.Insert("incident_clocks", clockColumns, rows)
 }
 
 // clockRemindAt is when the reminder after stage reminders is due: the start of the warning
