@@ -389,7 +389,11 @@ func seedLargeIncidents(l *store.Loader, mun int64, n int, units []int64, suppli
 						lo = prev
 					}
 					sent := lo.Add(time.Duration(2+pick(95)) * c.DueAt.Sub(lo) / 100)
-					if pick(100) < 8 {
+					latePer := 8
+					if isHot {
+						latePer = 25 // of the last days', some are overdue now
+					}
+					if pick(100) < latePer {
 						sent = c.DueAt.Add(minutes(60, 7*24*60))
 					}
 					if inc.Status == domain.IncidentClosed && sent.After(closedAt) && closedAt.After(lo) {

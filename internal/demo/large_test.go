@@ -321,18 +321,115 @@ func checkLargeIncidents(t *testing.T, a *app.App, s *store.Store, mun int64, si
 		}
 	}
 
-	// The statistics count every incident.
-	for _, by := range []string{"category", "severity", "unit", "supplier"} {
-		counts, err := a.IncidentStats(ctx, coord, mun, by)
+	// The register's filters find what the whole register holds: a status, a unit (its own
+	// incidents and those affecting it), the clocks' states, the incidents of an asset.
+	affects, assetsOf := map[int64][]int64{}, map[int64][]int64{} // incident -> units it affects beside its own, assets it names
+	unit, asset := incs[0].OrgUnitID, int64(0)
+	for _, inc := range incs {
+		got, err := a.Incident(ctx, coord, mun, inc.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum := 0
-		for _, c := range counts {
-			sum += c.N
+		affects[inc.ID], assetsOf[inc.ID] = got.UnitIDs, got.AssetIDs
+		if len(got.UnitIDs) > 0 && unit == incs[0].OrgUnitID {
+			unit = got.UnitIDs[0]
 		}
-		if sum != size.Incidents {
-			t.Errorf("statistics by %s count %d, want %d", by, sum, size.Incidents)
+		if len(got.AssetIDs) > 0 && asset == 0 {
+			asset = got.AssetIDs[0]
+		}
+	}
+	clockIn := func(inc domain.Incident, states ...domain.ClockState) bool {
+		for _, c := range inc.OpenClocks() {
+			if slices.Contains(states, c.State) {
+				return true
+			}
+		}
+		return false
+	}
+	linked := map[int64]bool{}
+	if ofAsset, err := a.IncidentsOf(ctx, coord, mun, asset, size.Incidents); err != nil || len(ofAsset) == 0 {
+		t.Errorf("incidents of asset %d: %d, %v", asset, len(ofAsset), err)
+	} else {
+		for _, inc := range ofAsset {
+			linked[inc.ID] = true
+		}
+	}
+	for name, f := range map[string]store.IncidentFilter{
+		"status reported": {Status: domain.IncidentReported}, "status contained": {Status: domain.IncidentContained},
+		"unit": {UnitID: unit}, "clock open": {Clock: "open"}, "clock overdue": {Clock: "overdue"}, "clock soon": {Clock: "soon"},
+		"unit and status": {UnitID: unit, Status: domain.IncidentClosed},
+	} {
+		f.Limit = size.Incidents
+		got, err := a.Incidents(ctx, coord, mun, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for _, inc := range incs {
+			inUnit := inc.OrgUnitID == f.UnitID || slices.Contains(affects[inc.ID], f.UnitID)
+			switch {
+			case f.UnitID != 0 && !inUnit, f.Status != "" && inc.Status != f.Status,
+				f.Clock == "open" && !clockIn(inc, domain.ClockRunning, domain.ClockSoon, domain.ClockOverdue),
+				f.Clock == "overdue" && !clockIn(inc, domain.ClockOverdue), f.Clock == "soon" && !clockIn(inc, domain.ClockSoon):
+				continue
+			}
+			want = append(want, inc.ID)
+		}
+		var ids []int64
+		for _, inc := range got {
+			ids = append(ids, inc.ID)
+		}
+		if !slices.Equal(ids, want) || len(want) == 0 && f.Clock != "overdue" && f.Clock != "soon" {
+			t.Errorf("filter %s: %d incidents, want %d", name, len(ids), len(want))
+		}
+	}
+	for _, inc := range incs {
+		if slices.Contains(assetsOf[inc.ID], asset) != linked[inc.ID] {
+			t.Errorf("incident %d names assets %v: listed among asset %d's: %v", inc.ID, assetsOf[inc.ID], asset, linked[inc.ID])
+		}
+	}
+
+	// The statistics count what the register holds, for one who sees every incident and for
+	// an information owner who sees their units' (and their own reports).
+	byKey := map[string]func(domain.Incident) string{
+		"category": func(i domain.Incident) string { return i.Category },
+		"severity": func(i domain.Incident) string { return i.Severity },
+		"unit":     func(i domain.Incident) string { return fmt.Sprint(i.OrgUnitID) },
+		"supplier": func(i domain.Incident) string {
+			if i.SupplierID == nil {
+				return ""
+			}
+			return fmt.Sprint(*i.SupplierID)
+		},
+		"month": func(i domain.Incident) string { return i.DiscoveredAt.In(domain.Sweden).Format("2006-01") },
+	}
+	owner, err := a.CallerByUsername(ctx, "agare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ownersOwn, err := a.Incidents(ctx, owner, mun, store.IncidentFilter{Limit: size.Incidents})
+	if err != nil || len(ownersOwn) == 0 || len(ownersOwn) == len(incs) {
+		t.Fatalf("the information owner sees %d of %d incidents, %v", len(ownersOwn), len(incs), err)
+	}
+	firstMonth := domain.AddLegalMonths(a.Now(), -11).In(domain.Sweden).Format("2006-01")
+	for who, list := range map[app.Caller][]domain.Incident{coord: incs, owner: ownersOwn} {
+		for by, key := range byKey {
+			counts, err := a.IncidentStats(ctx, who, mun, by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, want := map[string]int{}, map[string]int{}
+			for _, c := range counts {
+				got[c.Key] = c.N
+			}
+			for _, inc := range list {
+				if k := key(inc); by != "month" || k >= firstMonth {
+					want[k]++
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s's statistics by %s: %v, want %v", who.P.User.Username, by, got, want)
+			}
 		}
 	}
 
@@ -351,7 +448,7 @@ func checkLargeIncidents(t *testing.T, a *app.App, s *store.Store, mun int64, si
 		t.Fatalf("close a loaded incident: %v", err)
 	}
 	title, desc, disc, yes := "Ny incident efter laddningen", "Beskrivning", a.Now().Add(-time.Hour).Format(time.RFC3339), true
-	unit := incs[0].OrgUnitID
+	unit = incs[0].OrgUnitID
 	if _, err := a.ReportIncident(ctx, staff, mun, domain.IncidentInput{Title: &title, Description: &desc, DiscoveredAt: &disc, OrgUnitID: &unit, PersonalData: &yes}); err != nil {
 		t.Fatalf("a staff report after the load: %v", err)
 	}
