@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -222,14 +223,26 @@ func (a *App) OpenClocks(ctx context.Context, c Caller, mun int64, limit int) ([
 
 // IncidentStats counts the incidents the caller may read by month (the last 12, every month
 // named, none left out), category, unit, supplier or severity; units and suppliers are named
-// (a supplier the caller may not read by its id). Returns ENotFound, EForbidden, EInvalid.
+// (a supplier the caller may not read by its id). Those who read every incident share the
+// counts as countCache says (kommun-L's 100,000 incidents take milliseconds to count).
+// Returns ENotFound, EForbidden, EInvalid.
 func (a *App) IncidentStats(ctx context.Context, c Caller, mun int64, by string) ([]store.IncidentCount, error) {
 	v, err := a.incidentView(c, mun)
 	if err != nil {
 		return nil, err
 	}
 	const months = 12
-	out, err := a.db.IncidentStats(ctx, mun, v, by, months)
+	var out []store.IncidentCount
+	if !v.All || !slices.Contains(store.IncidentStatsBy, by) {
+		out, err = a.db.IncidentStats(ctx, mun, v, by, months)
+	} else {
+		var cached any
+		cached, err = a.counts.get(a.db, fmt.Sprint("incstats/", mun, "/", by, "/", a.Today()), func() (any, error) {
+			return a.db.IncidentStats(ctx, mun, v, by, months)
+		})
+		rows, _ := cached.([]store.IncidentCount)
+		out = slices.Clone(rows) // the shared rows are read only: the names go on a copy
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -24,10 +24,12 @@ const LargeName = "Storstad"
 type LargeSize struct {
 	Units, Users, Documents, AuditEntries, Assets, Risks int
 	Plans                                                int // continuity plans (issue 10)
+	Suppliers, Incidents                                 int // suppliers and incidents (issue 10)
 }
 
 // KommunL is the dataset the performance issue measures against.
-var KommunL = LargeSize{Units: 80, Users: 3000, Documents: 100_000, AuditEntries: 2_000_000, Assets: 10_000, Risks: 30_000, Plans: 1_000}
+var KommunL = LargeSize{Units: 80, Users: 3000, Documents: 100_000, AuditEntries: 2_000_000, Assets: 10_000, Risks: 30_000, Plans: 1_000,
+	Suppliers: 200, Incidents: 100_000}
 
 // HasLarge reports whether the large municipality is there already.
 func HasLarge(ctx context.Context, a *app.App) (bool, error) {
@@ -41,7 +43,9 @@ func HasLarge(ctx context.Context, a *app.App) (bool, error) {
 // information owners of one to three units, management, auditors, staff), size.Documents
 // governing documents with versions, reviews, comments and evidence, size.Assets information
 // assets (seedLargeAssets), size.Risks risks in their analyses with treatment actions and
-// acceptances (seedLargeRisks), and size.AuditEntries audit entries on a valid chain, hashed
+// acceptances (seedLargeRisks), size.Plans continuity plans (seedLargePlans), size.Suppliers
+// suppliers and size.Incidents incidents with their timelines, reports and clocks
+// (seedLargeIncidents), and size.AuditEntries audit entries on a valid chain, hashed
 // by package audit, with the risks' entries among them at their times. The demo's own
 // accounts get roles there too. Progress goes to progress.
 func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, seed uint64, progress io.Writer) error {
@@ -55,7 +59,7 @@ func SeedLarge(ctx context.Context, a *app.App, s *store.Store, size LargeSize, 
 	if err := seedMunicipality(ctx, a, s, spec, rng, say); err != nil {
 		return err
 	}
-	say("klart: %d dokument, %d tillgångar, %d risker, %d personer, %d loggposter", size.Documents, size.Assets, size.Risks, size.Users, size.AuditEntries)
+	say("klart: %d dokument, %d tillgångar, %d risker, %d incidenter, %d personer, %d loggposter", size.Documents, size.Assets, size.Risks, size.Incidents, size.Users, size.AuditEntries)
 	return nil
 }
 
@@ -178,6 +182,7 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 		demoRoles := map[string]domain.Role{"samordnare": domain.RoleCoordinator, "agare": domain.RoleInformationOwner,
 			"ledning": domain.RoleManagement, "revisor": domain.RoleAuditor, "medarbetare": domain.RoleStaff}
 		n := int64(size.Users)
+		var demoStaff int64
 		for _, name := range []string{"samordnare", "agare", "ledning", "revisor", "medarbetare"} {
 			if !spec.DemoAccounts {
 				break
@@ -195,6 +200,9 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 				people.coordinators = append(people.coordinators, c.P.User.ID)
 			case domain.RoleManagement:
 				people.management = append(people.management, c.P.User.ID)
+			}
+			if name == "medarbetare" {
+				demoStaff = c.P.User.ID
 			}
 			if name == "agare" {
 				roleUnits = append(roleUnits, []any{rid, units[1]})
@@ -319,6 +327,15 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 			return err
 		}
 		if err := seedLargePlans(l, mun, size.Plans, units, owners, ownerIDs, pick, today, now, say); err != nil { // issue 10
+			return err
+		}
+		suppliers, err := seedLargeSuppliers(l, mun, size.Suppliers, units[0], ownerIDs, pick, today, now, say)
+		if err != nil {
+			return err
+		}
+		reporters := largeIncidentPeople{staff: staffIDs, owners: ownerIDs, coordinators: people.coordinators, management: people.management,
+			demoStaff: demoStaff, names: people.names}
+		if err := seedLargeIncidents(l, mun, size.Incidents, units, suppliers, reporters, pick, now, say); err != nil {
 			return err
 		}
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -39,7 +40,8 @@ func seededApp(t *testing.T) (*app.App, *store.Store) {
 func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
 	ctx := context.Background()
 	a, s := seededApp(t)
-	size := LargeSize{Units: 12, Users: 600, Documents: 1000, AuditEntries: 25_000, Assets: 2000, Risks: 1500, Plans: 100}
+	size := LargeSize{Units: 12, Users: 600, Documents: 1000, AuditEntries: 25_000, Assets: 2000, Risks: 1500, Plans: 100,
+		Suppliers: 30, Incidents: 2000}
 	var progress bytes.Buffer
 	if err := SeedLarge(ctx, a, s, size, 7, &progress); err != nil {
 		t.Fatal(err)
@@ -177,6 +179,301 @@ func TestSeedLargeBuildsAValidMunicipality(t *testing.T) {
 	}
 
 	checkLargeRisks(t, a, s, mun, size)
+	checkLargeIncidents(t, a, s, mun, size)
+}
+
+// checkLargeIncidents checks kommun-L's incidents through the services: all there and
+// readable with their timelines, mostly closed with their lessons, breaches and significant
+// incidents with their reports, the stored clocks what the store computes, clocks running on
+// the dashboard, a member of staff seeing their own reports only, the statistics adding up,
+// and the services writing on.
+func checkLargeIncidents(t *testing.T, a *app.App, s *store.Store, mun int64, size LargeSize) {
+	t.Helper()
+	ctx := context.Background()
+	coord, err := a.CallerByUsername(ctx, "samordnare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, err := a.CallerByUsername(ctx, "medarbetare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sups, err := a.Suppliers(ctx, coord, mun, store.SupplierFilter{Limit: size.Suppliers + 1})
+	if err != nil || len(sups) != size.Suppliers {
+		t.Fatalf("%d suppliers, %v", len(sups), err)
+	}
+	for _, sp := range sups {
+		if n, ok := domain.NormalizeOrgNumber(sp.OrgNumber); !ok || n != sp.OrgNumber {
+			t.Fatalf("supplier %q: organisation number %q", sp.Name, sp.OrgNumber)
+		}
+	}
+	incs, err := a.Incidents(ctx, coord, mun, store.IncidentFilter{Limit: size.Incidents + 1})
+	if err != nil || len(incs) != size.Incidents {
+		t.Fatalf("%d incidents, %v", len(incs), err)
+	}
+	statuses, categories := map[string]int{}, map[string]int{}
+	var breaches, late, notNotified, significant, withSupplier, mine int
+	var openBreach, resolved domain.Incident
+	for i, inc := range incs {
+		if i > 0 && inc.ID >= incs[i-1].ID {
+			t.Fatalf("the register is not newest first: %d after %d", inc.ID, incs[i-1].ID)
+		}
+		statuses[inc.Status]++
+		categories[inc.Category]++
+		if inc.Status == domain.IncidentClosed && (inc.RootCause == "" || inc.LessonsLearned == "" || inc.NextReviewAt != nil) {
+			t.Fatalf("closed incident %q: root cause %q, lessons %q, next review %v", inc.Title, inc.RootCause, inc.LessonsLearned, inc.NextReviewAt)
+		}
+		if inc.Status != domain.IncidentClosed && inc.NextReviewAt == nil {
+			t.Fatalf("open incident %q has no follow-up date", inc.Title)
+		}
+		if inc.CreatedBy == nil || inc.DiscoveredAt.After(inc.CreatedAt) {
+			t.Fatalf("incident %q: reporter %v, discovered %v, reported %v", inc.Title, inc.CreatedBy, inc.DiscoveredAt, inc.CreatedAt)
+		}
+		if *inc.CreatedBy == staff.P.User.ID {
+			mine++
+		}
+		if inc.SupplierID != nil {
+			withSupplier++
+		}
+		if inc.Significant {
+			significant++
+		}
+		if inc.PersonalDataBreach {
+			breaches++
+			c, _ := inc.Clock(domain.ClockGDPR)
+			switch c.State {
+			case domain.ClockLate:
+				late++
+			case domain.ClockNotRequired:
+				notNotified++
+			case domain.ClockRunning, domain.ClockSoon, domain.ClockOverdue:
+				if openBreach.ID == 0 {
+					openBreach = inc
+				}
+			}
+		}
+		if inc.Status == domain.IncidentResolved && resolved.ID == 0 {
+			resolved = inc
+		}
+	}
+	t.Logf("%d incidents: statuses %v; %d breaches (%d reported late, %d not notified), %d significant, %d with a supplier, %d reported by medarbetare",
+		len(incs), statuses, breaches, late, notNotified, significant, withSupplier, mine)
+	if closed := statuses[domain.IncidentClosed]; closed < size.Incidents*80/100 || closed == size.Incidents {
+		t.Errorf("%d of %d incidents closed, want most", closed, size.Incidents)
+	}
+	for _, st := range domain.IncidentStatuses {
+		if statuses[st] == 0 {
+			t.Errorf("no incident is %s: %v", st, statuses)
+		}
+	}
+	if len(categories) < len(domain.IncidentCategories) {
+		t.Errorf("categories %v", categories)
+	}
+	if breaches < size.Incidents*4/100 || breaches > size.Incidents*14/100 || late == 0 || notNotified == 0 {
+		t.Errorf("%d breaches of %d (%d late, %d not notified): want about 8 %%, some late, some not notified", breaches, size.Incidents, late, notNotified)
+	}
+	if significant == 0 || withSupplier == 0 || mine == 0 {
+		t.Errorf("%d significant, %d with a supplier, %d reported by the demo's member of staff", significant, withSupplier, mine)
+	}
+
+	// One incident read alone: its timeline from the report on, its reports, and the clocks
+	// the register read from the stored rows are those the store computes.
+	for _, inc := range incs[:300] {
+		got, err := a.Incident(ctx, coord, mun, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Timeline) == 0 || got.Timeline[0].Type != "reported" {
+			t.Fatalf("incident %q: timeline %+v", got.Title, got.Timeline)
+		}
+		for _, r := range got.Reports {
+			if r.Recipient == "" || r.SentAt.Before(got.DiscoveredAt) || r.SentAt.After(a.Now()) {
+				t.Fatalf("incident %q: report %+v", got.Title, r)
+			}
+		}
+		if fmt.Sprint(clockText(got.Clocks)) != fmt.Sprint(clockText(inc.Clocks)) {
+			t.Fatalf("incident %q: stored clocks %v, computed %v", got.Title, clockText(inc.Clocks), clockText(got.Clocks))
+		}
+	}
+
+	// The dashboard's clocks run, and the register's clock filter finds their incidents.
+	clocks, err := a.OpenClocks(ctx, coord, mun, 50)
+	if err != nil || len(clocks) == 0 {
+		t.Fatalf("%d open clocks, %v", len(clocks), err)
+	}
+	open, err := a.Incidents(ctx, coord, mun, store.IncidentFilter{Clock: "open", Limit: size.Incidents})
+	if err != nil || len(open) == 0 || len(open) > len(incs)/10 {
+		t.Fatalf("%d incidents with an open clock, %v", len(open), err)
+	}
+	t.Logf("%d open clocks on the dashboard (first due %v), %d incidents with an open clock", len(clocks), clocks[0].DueAt, len(open))
+	if openBreach.ID == 0 {
+		t.Fatal("no open personal data breach whose 72 hours run")
+	}
+
+	// A member of staff sees the incidents they reported, and no others.
+	own, err := a.Incidents(ctx, staff, mun, store.IncidentFilter{Limit: size.Incidents})
+	if err != nil || len(own) != mine {
+		t.Fatalf("medarbetare sees %d incidents, reported %d (%v)", len(own), mine, err)
+	}
+	for _, inc := range own {
+		if *inc.CreatedBy != staff.P.User.ID {
+			t.Fatalf("medarbetare sees %q, reported by %d", inc.Title, *inc.CreatedBy)
+		}
+	}
+
+	// The register's filters find what the whole register holds: a status, a unit (its own
+	// incidents and those affecting it), the clocks' states, the incidents of an asset.
+	affects, assetsOf := map[int64][]int64{}, map[int64][]int64{} // incident -> units it affects beside its own, assets it names
+	unit, asset := incs[0].OrgUnitID, int64(0)
+	for _, inc := range incs {
+		got, err := a.Incident(ctx, coord, mun, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		affects[inc.ID], assetsOf[inc.ID] = got.UnitIDs, got.AssetIDs
+		if len(got.UnitIDs) > 0 && unit == incs[0].OrgUnitID {
+			unit = got.UnitIDs[0]
+		}
+		if len(got.AssetIDs) > 0 && asset == 0 {
+			asset = got.AssetIDs[0]
+		}
+	}
+	clockIn := func(inc domain.Incident, states ...domain.ClockState) bool {
+		for _, c := range inc.OpenClocks() {
+			if slices.Contains(states, c.State) {
+				return true
+			}
+		}
+		return false
+	}
+	linked := map[int64]bool{}
+	if ofAsset, err := a.IncidentsOf(ctx, coord, mun, asset, size.Incidents); err != nil || len(ofAsset) == 0 {
+		t.Errorf("incidents of asset %d: %d, %v", asset, len(ofAsset), err)
+	} else {
+		for _, inc := range ofAsset {
+			linked[inc.ID] = true
+		}
+	}
+	for name, f := range map[string]store.IncidentFilter{
+		"status reported": {Status: domain.IncidentReported}, "status contained": {Status: domain.IncidentContained},
+		"unit": {UnitID: unit}, "clock open": {Clock: "open"}, "clock overdue": {Clock: "overdue"}, "clock soon": {Clock: "soon"},
+		"unit and status": {UnitID: unit, Status: domain.IncidentClosed},
+	} {
+		f.Limit = size.Incidents
+		got, err := a.Incidents(ctx, coord, mun, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for _, inc := range incs {
+			inUnit := inc.OrgUnitID == f.UnitID || slices.Contains(affects[inc.ID], f.UnitID)
+			switch {
+			case f.UnitID != 0 && !inUnit, f.Status != "" && inc.Status != f.Status,
+				f.Clock == "open" && !clockIn(inc, domain.ClockRunning, domain.ClockSoon, domain.ClockOverdue),
+				f.Clock == "overdue" && !clockIn(inc, domain.ClockOverdue), f.Clock == "soon" && !clockIn(inc, domain.ClockSoon):
+				continue
+			}
+			want = append(want, inc.ID)
+		}
+		var ids []int64
+		for _, inc := range got {
+			ids = append(ids, inc.ID)
+		}
+		if !slices.Equal(ids, want) || len(want) == 0 && f.Clock != "overdue" && f.Clock != "soon" {
+			t.Errorf("filter %s: %d incidents, want %d", name, len(ids), len(want))
+		}
+	}
+	for _, inc := range incs {
+		if slices.Contains(assetsOf[inc.ID], asset) != linked[inc.ID] {
+			t.Errorf("incident %d names assets %v: listed among asset %d's: %v", inc.ID, assetsOf[inc.ID], asset, linked[inc.ID])
+		}
+	}
+
+	// The statistics count what the register holds, for one who sees every incident and for
+	// an information owner who sees their units' (and their own reports).
+	byKey := map[string]func(domain.Incident) string{
+		"category": func(i domain.Incident) string { return i.Category },
+		"severity": func(i domain.Incident) string { return i.Severity },
+		"unit":     func(i domain.Incident) string { return fmt.Sprint(i.OrgUnitID) },
+		"supplier": func(i domain.Incident) string {
+			if i.SupplierID == nil {
+				return ""
+			}
+			return fmt.Sprint(*i.SupplierID)
+		},
+		"month": func(i domain.Incident) string { return i.DiscoveredAt.In(domain.Sweden).Format("2006-01") },
+	}
+	owner, err := a.CallerByUsername(ctx, "agare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ownersOwn, err := a.Incidents(ctx, owner, mun, store.IncidentFilter{Limit: size.Incidents})
+	if err != nil || len(ownersOwn) == 0 || len(ownersOwn) == len(incs) {
+		t.Fatalf("the information owner sees %d of %d incidents, %v", len(ownersOwn), len(incs), err)
+	}
+	firstMonth := domain.AddLegalMonths(a.Now(), -11).In(domain.Sweden).Format("2006-01")
+	for who, list := range map[app.Caller][]domain.Incident{coord: incs, owner: ownersOwn} {
+		for by, key := range byKey {
+			counts, err := a.IncidentStats(ctx, who, mun, by)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, want := map[string]int{}, map[string]int{}
+			for _, c := range counts {
+				got[c.Key] = c.N
+			}
+			for _, inc := range list {
+				if k := key(inc); by != "month" || k >= firstMonth {
+					want[k]++
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s's statistics by %s: %v, want %v", who.P.User.Username, by, got, want)
+			}
+		}
+	}
+
+	// The services write on: a report of the open breach stops its clock, the resolved
+	// incident is closed, and a member of staff reports a new one.
+	rep, err := a.RecordIncidentReport(ctx, coord, mun, openBreach.ID, domain.ReportInput{Kind: string(domain.ClockGDPR), SentAt: a.Now().Format(time.RFC3339),
+		Recipient: "IMY", LateReason: "Sent i testet"})
+	if err != nil || rep.ID == 0 {
+		t.Fatalf("report of a loaded breach: %v", err)
+	}
+	if after, _ := a.Incident(ctx, coord, mun, openBreach.ID); len(after.OpenClocks()) != 0 && after.Significant == false {
+		t.Errorf("the breach's clock still runs after its report: %v", clockText(after.Clocks))
+	}
+	closed, root, lessons := domain.IncidentClosed, "Orsaken i testet", "Lärdomen i testet"
+	if got, err := a.UpdateIncident(ctx, coord, mun, resolved.ID, domain.IncidentInput{Status: &closed, RootCause: &root, LessonsLearned: &lessons}); err != nil || got.Status != closed {
+		t.Fatalf("close a loaded incident: %v", err)
+	}
+	title, desc, disc, yes := "Ny incident efter laddningen", "Beskrivning", a.Now().Add(-time.Hour).Format(time.RFC3339), true
+	unit = incs[0].OrgUnitID
+	if _, err := a.ReportIncident(ctx, staff, mun, domain.IncidentInput{Title: &title, Description: &desc, DiscoveredAt: &disc, OrgUnitID: &unit, PersonalData: &yes}); err != nil {
+		t.Fatalf("a staff report after the load: %v", err)
+	}
+	if own2, _ := a.Incidents(ctx, staff, mun, store.IncidentFilter{Limit: 1}); len(own2) != 1 || own2[0].Title != title {
+		t.Errorf("medarbetare's newest report: %+v", own2)
+	}
+	if _, err := s.VerifyAudit(ctx); err != nil {
+		t.Errorf("audit chain after the incident writes: %v", err)
+	}
+}
+
+func clockText(cs []domain.Clock) []string {
+	var out []string
+	for _, c := range cs {
+		due, done := "-", "-"
+		if c.DueAt != nil {
+			due = c.DueAt.UTC().Format(time.RFC3339)
+		}
+		if c.DoneAt != nil {
+			done = c.DoneAt.UTC().Format(time.RFC3339)
+		}
+		out = append(out, fmt.Sprintf("%s %s %s %s", c.Kind, due, done, c.State))
+	}
+	slices.Sort(out) // the register reads them by due moment, the incident in the law's order
+	return out
 }
 
 // checkLargeRisks checks kommun-L's risks through the services: all there and readable, the

@@ -40,4 +40,7 @@ type dialect struct {
 	// afterLoad runs after rows with explicit ids were loaded into table (PostgreSQL moves the
 	// identity sequence past them).
 	afterLoad func(ctx context.Context, tx *sqlx.Tx, table string) error
+	// loadCache are the statements that give a bulk load's connection a larger page cache,
+	// each with the one that restores it afterwards (none on PostgreSQL).
+	loadCache [][2]string
 }

@@ -66,37 +66,8 @@ var IncidentClockFilters = []string{"open", "soon", "overdue", "any"}
 // ListIncidents returns one page of mun's incidents that v lets through, newest first, with
 // their clocks (computed at the store's now).
 func (s *Store) ListIncidents(ctx context.Context, mun int64, v domain.Visibility, f IncidentFilter) ([]domain.Incident, error) {
-	l := RecordList{Query: f.Query, After: f.After, Limit: f.Limit, Newest: true}
-	if f.Status != "" {
-		l.Where("r.status = ?", f.Status)
-	}
-	if f.Severity != "" {
-		l.Where("k.severity = ?", f.Severity)
-	}
-	if f.Category != "" {
-		l.Where("k.category = ?", f.Category)
-	}
-	if f.SupplierID != 0 {
-		l.Where("k.supplier_id = ?", f.SupplierID)
-	}
-	if f.LinkedID != 0 {
-		l.Where("EXISTS (SELECT 1 FROM record_links x WHERE x.record_id = r.id AND x.linked_record_id = ?)", f.LinkedID)
-	}
-	if f.UnitID != 0 {
-		l.Where("(r.org_unit_id = ? OR EXISTS (SELECT 1 FROM incident_units iu WHERE iu.record_id = r.id AND iu.org_unit_id = ?))", f.UnitID, f.UnitID)
-	}
 	now := s.now()
-	switch f.Clock {
-	case "open":
-		l.Where("EXISTS (SELECT 1 FROM incident_clocks c WHERE c.incident_id = r.id AND c.open = ?)", true)
-	case "overdue":
-		l.Where("EXISTS (SELECT 1 FROM incident_clocks c WHERE c.incident_id = r.id AND c.open = ? AND c.due_at < ?)", true, now)
-	case "soon":
-		l.Where("EXISTS (SELECT 1 FROM incident_clocks c WHERE c.incident_id = r.id AND c.open = ? AND c.due_at >= ? AND c.remind_at <= ?)", true, now, now)
-	case "any":
-		l.Where("EXISTS (SELECT 1 FROM incident_clocks c WHERE c.incident_id = r.id)")
-	}
-	q, args := l.statement(incidentSelect, mun, domain.KindIncident, v)
+	q, args := incidentsQuery(mun, v, f, now)
 	query, a, err := s.in(q, args...)
 	if err != nil {
 		return nil, err
@@ -115,6 +86,51 @@ func (s *Store) ListIncidents(ctx context.Context, mun int64, v domain.Visibilit
 		finishIncident(&out[i])
 	}
 	return out, nil
+}
+
+// incidentsQuery is the register's statement (with ? and IN (?) placeholders) and its
+// arguments; the clock filters are at now.
+func incidentsQuery(mun int64, v domain.Visibility, f IncidentFilter, now time.Time) (string, []any) {
+	l := RecordList{Query: f.Query, After: f.After, Limit: f.Limit, Newest: true}
+	if f.Status != "" {
+		// A status few incidents are in is read newest first from the partial index
+		// records_incident_status instead of walking the register. SQLite matches the bound
+		// kind against the index's condition; the kind written out lets PostgreSQL's generic
+		// plan of the prepared statement use it too.
+		l.Where("r.status = ? AND r.kind = '"+string(domain.KindIncident)+"'", f.Status)
+	}
+	if f.Severity != "" {
+		l.Where("k.severity = ?", f.Severity)
+	}
+	if f.Category != "" {
+		l.Where("k.category = ?", f.Category)
+	}
+	if f.SupplierID != 0 {
+		l.Where("k.supplier_id = ?", f.SupplierID)
+	}
+	if f.LinkedID != 0 { // an asset's or a risk's incidents, by record_links_linked, not a walk of the register
+		l.Where("r.id IN (SELECT x.record_id FROM record_links x WHERE x.linked_record_id = ?)", f.LinkedID)
+	}
+	// A unit's incidents and the clock filters are sought where they are (the unit's records by
+	// records_kind and the units it affects; the open clocks by incident_clocks_open) and then
+	// ordered: walking the register newest first and testing each incident, a filter that
+	// matches few of 100,000 incidents read them all.
+	if f.UnitID != 0 {
+		l.Where(`r.id IN (SELECT x.id FROM records x WHERE x.municipality_id = ? AND x.kind = ? AND x.org_unit_id = ?
+			UNION ALL SELECT iu.record_id FROM incident_units iu WHERE iu.org_unit_id = ?)`, mun, domain.KindIncident, f.UnitID, f.UnitID)
+	}
+	openClocks := "r.id IN (SELECT c.incident_id FROM incident_clocks c WHERE c.municipality_id = ? AND c.open = ?"
+	switch f.Clock {
+	case "open":
+		l.Where(openClocks+")", mun, true)
+	case "overdue":
+		l.Where(openClocks+" AND c.due_at < ?)", mun, true, now)
+	case "soon":
+		l.Where(openClocks+" AND c.due_at >= ? AND c.remind_at <= ?)", mun, true, now, now)
+	case "any": // one incident in ten has legal clocks: the walk finds a page soon
+		l.Where("EXISTS (SELECT 1 FROM incident_clocks c WHERE c.incident_id = r.id)")
+	}
+	return l.statement(incidentSelect, mun, domain.KindIncident, v)
 }
 
 func finishIncident(inc *domain.Incident) {
@@ -380,18 +396,38 @@ func (s *Store) syncClocks(ctx context.Context, tx *sqlx.Tx, inc *domain.Inciden
 		return fmt.Errorf("incident clocks: %w", err)
 	}
 	for _, c := range inc.Clocks {
-		open := c.DueAt != nil && c.DoneAt == nil && c.State != domain.ClockNotRequired
-		st := stage[string(c.Kind)]
-		var remindAt *time.Time
-		if open {
-			remindAt = clockRemindAt(c, st)
-		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO incident_clocks (incident_id, municipality_id, kind, due_at, done_at, not_required, open, remind_at, stage)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), inc.ID, inc.MunicipalityID, string(c.Kind), utcPtr(c.DueAt), utcPtr(c.DoneAt), c.State == domain.ClockNotRequired, open, remindAt, st); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO incident_clocks (`+strings.Join(clockColumns, ", ")+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), clockValues(inc, c, stage[string(c.Kind)])...); err != nil {
 			return fmt.Errorf("incident clocks: %w", err)
 		}
 	}
 	return nil
+}
+
+// clockColumns are the columns of incident_clocks, in the order clockValues gives them.
+var clockColumns = []string{"incident_id", "municipality_id", "kind", "due_at", "done_at", "not_required", "open", "remind_at", "stage"}
+
+// clockValues is how clock c of inc is stored after stage reminders: open while a report is
+// due and not made (and not decided against), with the moment of its next reminder.
+func clockValues(inc *domain.Incident, c domain.Clock, stage int) []any {
+	open := c.DueAt != nil && c.DoneAt == nil && c.State != domain.ClockNotRequired
+	var remindAt *time.Time
+	if open {
+		remindAt = clockRemindAt(c, stage)
+	}
+	return []any{inc.ID, inc.MunicipalityID, string(c.Kind), utcPtr(c.DueAt), utcPtr(c.DoneAt), c.State == domain.ClockNotRequired, open, remindAt, stage}
+}
+
+// IncidentClocks writes the clocks of loaded incidents (each incident's Clocks, as
+// domain.Clocks computed them) the way the store keeps them, no reminder sent yet.
+func (l *Loader) IncidentClocks(incs []domain.Incident) error {
+	var rows [][]any
+	for i := range incs {
+		for _, c := range incs[i].Clocks {
+			rows = append(rows, clockValues(&incs[i], c, 0))
+		}
+	}
+	return l.Insert("incident_clocks", clockColumns, rows)
 }
 
 // clockRemindAt is when the reminder after stage reminders is due: the start of the warning
@@ -544,20 +580,10 @@ var IncidentStatsBy = []string{"month", "category", "unit", "supplier", "severit
 // IncidentStats counts mun's incidents that v lets through by month (of discovery, in
 // Swedish time; the last months months), category, unit, supplier or severity.
 func (s *Store) IncidentStats(ctx context.Context, mun int64, v domain.Visibility, by string, months int) ([]IncidentCount, error) {
-	col := map[string]string{"month": "k.discovered_month", "category": "k.category", "unit": "r.org_unit_id",
-		"supplier": "k.supplier_id", "severity": "k.severity"}[by]
-	if col == "" {
-		return nil, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"by": "err.enum"}}
+	q, args, err := incidentStatsQuery(mun, v, by, months, s.now())
+	if err != nil {
+		return nil, err
 	}
-	args := []any{mun, domain.KindIncident}
-	cond := ""
-	if by == "month" {
-		from := domain.AddLegalMonths(s.now(), -(months - 1)).In(domain.Sweden).Format("2006-01")
-		cond = ` AND k.discovered_month >= ?`
-		args = append(args, from)
-	}
-	q := `SELECT ` + `COALESCE(CAST(` + col + ` AS TEXT), '') AS k, COUNT(*) AS n FROM records r JOIN incidents k ON k.record_id = r.id
-		WHERE r.municipality_id = ? AND r.kind = ?` + cond + ` AND ` + visibilitySQL(v, &args) + ` GROUP BY ` + col + ` ORDER BY ` + col
 	query, a, err := s.in(q, args...)
 	if err != nil {
 		return nil, err
@@ -567,6 +593,37 @@ func (s *Store) IncidentStats(ctx context.Context, mun int64, v domain.Visibilit
 		return nil, fmt.Errorf("incident statistics: %w", err)
 	}
 	return out, nil
+}
+
+// incidentStatsQuery is IncidentStats' statement and its arguments. Returns EInvalid for an
+// unknown by.
+func incidentStatsQuery(mun int64, v domain.Visibility, by string, months int, now time.Time) (string, []any, error) {
+	col := map[string]string{"month": "k.discovered_month", "category": "k.category", "unit": "r.org_unit_id",
+		"supplier": "k.supplier_id", "severity": "k.severity"}[by]
+	if col == "" {
+		return "", nil, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"by": "err.enum"}}
+	}
+	args := []any{mun, domain.KindIncident}
+	cond := ""
+	if by == "month" {
+		from := domain.AddLegalMonths(now, -(months - 1)).In(domain.Sweden).Format("2006-01")
+		cond = ` AND k.discovered_month >= ?`
+		args = append(args, from)
+	}
+	q := `SELECT ` + `COALESCE(CAST(` + col + ` AS TEXT), '') AS k, COUNT(*) AS n FROM records r JOIN incidents k ON k.record_id = r.id
+		WHERE r.municipality_id = ? AND r.kind = ?` + cond + ` AND ` + visibilitySQL(v, &args) + ` GROUP BY ` + col + ` ORDER BY ` + col
+	// One who sees every incident counts from an index alone (incidents_category, …, or the
+	// records' records_kind for the units), without reading 100,000 rows of two tables.
+	switch {
+	case v.All && by == "unit":
+		q, args = `SELECT CAST(r.org_unit_id AS TEXT) AS k, COUNT(*) AS n FROM records r WHERE r.municipality_id = ? AND r.kind = ?
+			GROUP BY r.org_unit_id ORDER BY r.org_unit_id`, []any{mun, domain.KindIncident}
+	case v.All:
+		q = `SELECT COALESCE(CAST(` + col + ` AS TEXT), '') AS k, COUNT(*) AS n FROM incidents k WHERE k.municipality_id = ?` + cond +
+			` GROUP BY ` + col + ` ORDER BY ` + col
+		args = slices.Delete(args, 1, 2) // no kind: every row of incidents is one
+	}
+	return q, args, nil
 }
 
 // Recipient is who receives one kind of report, and how.

@@ -32,6 +32,12 @@ type Loader struct {
 // Load runs fn with a Loader in one write transaction; nothing is stored if fn fails.
 func (s *Store) Load(ctx context.Context, fn func(l *Loader) error) error {
 	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		for _, q := range s.d.loadCache {
+			if _, err := tx.ExecContext(ctx, q[0]); err != nil {
+				return fmt.Errorf("load: %w", err)
+			}
+			defer func() { _, _ = tx.ExecContext(ctx, q[1]) }() // back to the usual size: a failure leaves a larger cache
+		}
 		l := &Loader{s: s, ctx: ctx, tx: tx, ids: map[string]int64{}, heads: map[int64]audit.Anchor{}}
 		if err := tx.GetContext(ctx, &l.lastID, `SELECT COALESCE(MAX(id), 0) FROM audit_log`); err != nil {
 			return fmt.Errorf("read audit id: %w", err)

@@ -225,6 +225,13 @@ func BenchmarkKommunL(b *testing.B) {
 		b.Fatal(err)
 	}
 	riskOf := func(ids []int64) func(int) int64 { return func(i int) int64 { return ids[i%len(ids)] } }
+	ik, err := loadIncidents(ctx, a, coordCaller, mun)
+	if err != nil {
+		b.Fatal(err)
+	}
+	incident, breach, plan := riskOf(ik.read), riskOf(ik.breaches), riskOf(ik.plans)
+	staffUnit := docs[0].OrgUnitID
+	discovered := s.Now().Add(-time.Hour).UTC().Format(time.RFC3339)
 	risk, putRisk, acceptRisk := riskOf(rk.read), riskOf(rk.put), riskOf(rk.accept)
 	validUntil := s.Today().AddMonths(6).String()
 	set := func(i int) int64 { return setIDs[i%len(setIDs)] }
@@ -270,6 +277,17 @@ func BenchmarkKommunL(b *testing.B) {
 		{"risks unit", "SQL alone: risks of one unit, first 100", sqlAloneRisks(store.RiskFilter{OrgUnitID: rk.unit, Limit: 101})},
 		{"risk", "SQL alone: one risk", func(i int) error { _, err := s.GetRisk(ctx, mun, risk(i)); return err }},
 		{"heat", "SQL alone: heat map counts, after treatment", func(int) error { _, err := s.RiskHeat(ctx, mun, all, true, 0); return err }},
+		{"incidents", "SQL alone: incidents, first 100", func(int) error {
+			_, err := s.ListIncidents(ctx, mun, all, store.IncidentFilter{Limit: 101})
+			return err
+		}},
+		{"incident", "SQL alone: one incident", func(i int) error { _, err := s.GetIncident(ctx, mun, incident(i)); return err }},
+		{"clocks", "SQL alone: open clocks, first 10 (the dashboard's panel)", func(int) error { _, err := s.OpenClocks(ctx, mun, all, 10); return err }},
+		{"stats month", "SQL alone: incident statistics by month", func(int) error { _, err := s.IncidentStats(ctx, mun, all, "month", 12); return err }},
+		{"stats category", "SQL alone: incident statistics by category", func(int) error {
+			_, err := s.IncidentStats(ctx, mun, all, "category", 12)
+			return err
+		}},
 		{"analyses", "SQL alone: risk analyses, first 100", func(int) error {
 			_, err := s.ListRiskAnalyses(ctx, mun, all, store.RiskAnalysisFilter{Limit: 101})
 			return err
@@ -328,6 +346,30 @@ func BenchmarkKommunL(b *testing.B) {
 		{"GET risk analyses (JSON, first 100)", "analyses", get(coord, api+"/risk-analyses")},
 		{"GET risk analyses page", "", get(coord, m+"/risk-analyses")},
 		{"GET dashboard, ledning (risk decisions waiting, acceptances running out)", "", get(mgmt, m)},
+		{"GET incident register page", "", get(coord, m+"/incidents")},
+		{"GET incident register, status=reported", "", get(coord, m+"/incidents?status=reported")},
+		{"GET incident register, clock=open", "", get(coord, m+"/incidents?clock=open")},
+		{"GET incident register, clock=overdue", "", get(coord, m+"/incidents?clock=overdue")},
+		{"GET incident register, one unit", "", get(coord, fmt.Sprintf("%s/incidents?unit=%d", m, ik.unit))},
+		{"GET incident register, staff (own reports)", "", get(staff, m+"/incidents")},
+		{"GET incidents (JSON, first 100)", "incidents", get(coord, api+"/incidents")},
+		{"GET incidents (JSON), staff (own reports)", "", get(staff, api+"/incidents")},
+		{"GET incident page", "", func(i int) error { return coord.do("GET", fmt.Sprintf("%s/incidents/%d", m, incident(i)), nil) }},
+		{"GET incident (JSON)", "incident", func(i int) error { return coord.do("GET", fmt.Sprintf("%s/incidents/%d", api, incident(i)), nil) }},
+		{"GET dashboard with incident clocks, coordinator", "clocks", get(coord, m)},
+		{"GET incident statistics (JSON), by month", "stats month", get(coord, api+"/incident-statistics?by=month")},
+		{"GET incident statistics (JSON), by category", "stats category", get(coord, api+"/incident-statistics?by=category")},
+		{"GET incident report pack gdpr_imy.json, an open breach", "", func(i int) error {
+			return coord.do("GET", fmt.Sprintf("%s/incidents/%d/reports/gdpr_imy.json", api, breach(i)), nil)
+		}},
+		{"POST incident report as staff (API)", "", func(i int) error {
+			return staff.do("POST", api+"/incidents", map[string]any{"title": fmt.Sprintf("Lasttest %d", i), "description": "Borttappad telefon",
+				"discovered_at": discovered, "org_unit_id": staffUnit, "personal_data": i%3 == 0})
+		}},
+		{"GET continuity plan PDF (API)", "", func(i int) error {
+			return coord.do("GET", fmt.Sprintf("%s/continuity-plans/%d.pdf", api, plan(i)), nil)
+		}},
+		{"GET continuity plans PDF of the unit with the most plans", "", get(coord, fmt.Sprintf("%s/continuity-plans.pdf?unit=%d", m, ik.planUnit))},
 		{"PUT a risk's residual values (API)", "", func(i int) error {
 			return coord.do("PUT", fmt.Sprintf("%s/risks/%d", api, putRisk(i)), map[string]int{"residual_likelihood": 1 + i%2, "residual_consequence": 1 + (i/2)%2})
 		}},
@@ -365,8 +407,18 @@ func BenchmarkKommunL(b *testing.B) {
 			r.p95.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), r.cpu.Round(10*time.Microsecond), 100*r.rps/ref.rps, vsSQL, cpuVsSQL, r.errs)
 	}
 	row(ref, "")
-	only := os.Getenv("LISA_LOAD_ONLY") // a part of the endpoints' names, to profile one
-	driven := func(name string) bool { return only == "" || strings.Contains(name, only) }
+	only := os.Getenv("LISA_LOAD_ONLY") // parts of the endpoints' names (a|b: either), to profile one
+	driven := func(name string) bool {
+		if only == "" {
+			return true
+		}
+		for _, part := range strings.Split(only, "|") {
+			if part != "" && strings.Contains(name, part) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, r := range sqlRefs {
 		if slices.ContainsFunc(eps, func(e ep) bool { return e.sql == r.key && driven(e.name) }) {
 			sqlAlone[r.key] = drive(r.name, per, r.run)
@@ -378,7 +430,7 @@ func BenchmarkKommunL(b *testing.B) {
 			row(drive(e.name, per, e.run), e.sql)
 		}
 	}
-	if only == "" || strings.Contains("reminder planner", only) {
+	if only == "" || driven("reminder planner") {
 		plannerUnderLoad(b, ctx, s, &out, func(i int) error {
 			return coord.do("PUT", fmt.Sprintf("%s/documents/%d", api, doc(i)), map[string]string{"description": fmt.Sprintf("Lasttest %d", i)})
 		}, row)
@@ -423,6 +475,54 @@ func loadRisks(ctx context.Context, a *app.App, c app.Caller, mun int64) (loadRi
 		return out, fmt.Errorf("kommun-L has %d risks, %d to re-score and %d to accept: rebuild it with `lisa demo --size large`", len(out.read), len(out.put), len(out.accept))
 	}
 	out.highMin, out.highMax, _ = m.ScoreRange(domain.RiskHigh)
+	return out, nil
+}
+
+// loadIncidentSet are the incidents and plans of kommun-L the benchmark drives: read (the
+// first 1,000 of the register, the newest), breaches (open personal data breaches whose 72
+// hours run or ran out: their report packs), the unit with the most of those incidents, plans
+// (the first 1,000 plans' ids) and the unit with the most plans.
+type loadIncidentSet struct {
+	read, breaches, plans []int64
+	unit, planUnit        int64
+}
+
+func loadIncidents(ctx context.Context, a *app.App, c app.Caller, mun int64) (loadIncidentSet, error) {
+	var out loadIncidentSet
+	incs, err := a.Incidents(ctx, c, mun, store.IncidentFilter{Limit: 1000})
+	if err != nil {
+		return out, err
+	}
+	perUnit := map[int64]int{}
+	for _, inc := range incs {
+		out.read = append(out.read, inc.ID)
+		if perUnit[inc.OrgUnitID]++; perUnit[inc.OrgUnitID] > perUnit[out.unit] {
+			out.unit = inc.OrgUnitID
+		}
+	}
+	open, err := a.Incidents(ctx, c, mun, store.IncidentFilter{Clock: "open", Limit: 1000})
+	if err != nil {
+		return out, err
+	}
+	for _, inc := range open {
+		if cl, ok := inc.Clock(domain.ClockGDPR); ok && inc.Report(domain.ClockGDPR) == nil && cl.State != domain.ClockNotRequired {
+			out.breaches = append(out.breaches, inc.ID)
+		}
+	}
+	plans, err := a.Plans(ctx, c, mun, store.PlanFilter{Limit: 1000})
+	if err != nil {
+		return out, err
+	}
+	perUnit = map[int64]int{}
+	for _, p := range plans {
+		out.plans = append(out.plans, p.ID)
+		if perUnit[p.OrgUnitID]++; perUnit[p.OrgUnitID] > perUnit[out.planUnit] {
+			out.planUnit = p.OrgUnitID
+		}
+	}
+	if len(out.read) == 0 || len(out.breaches) == 0 || len(out.plans) == 0 {
+		return out, fmt.Errorf("kommun-L has %d incidents, %d open breaches and %d plans: rebuild it with `lisa demo --size large`", len(out.read), len(out.breaches), len(out.plans))
+	}
 	return out, nil
 }
 
