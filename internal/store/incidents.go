@@ -36,6 +36,11 @@ func incidentValues(i *domain.Incident) []any {
 var incidentSelect = `SELECT ` + recordColumns + `, ` + prefixed("k.", slices.DeleteFunc(slices.Clone(incidentColumns), func(c string) bool { return c == "discovered_month" })) +
 	` FROM records r JOIN incidents k ON k.record_id = r.id`
 
+// bareIncidentSelect is the register's share of an incident: the record core and what a row
+// of the register shows (IncidentFilter.Bare), not the long texts of the assessment.
+var bareIncidentSelect = `SELECT ` + recordColumns + `, k.discovered_at, k.supplier_id, k.category, k.severity, k.personal_data_breach, k.significant,
+	k.security_protection FROM records r JOIN incidents k ON k.record_id = r.id`
+
 func prefixed(p string, cols []string) string {
 	out := make([]string, len(cols))
 	for i, c := range cols {
@@ -52,6 +57,9 @@ type IncidentFilter struct {
 	UnitID     int64 // the incident's own unit or one it affects
 	SupplierID int64
 	LinkedID   int64 // an asset or risk the incident is linked to
+	// Bare reads what a row of the register shows (the record core, discovery, supplier,
+	// category, severity, the flags and the clocks), not the assessment's texts or the links.
+	Bare bool
 	// Clock: "open" (a report is due), "overdue" (a deadline passed without a report),
 	// "soon" (due within its warning window), "any" (the incident has legal clocks).
 	Clock string
@@ -79,8 +87,10 @@ func (s *Store) ListIncidents(ctx context.Context, mun int64, v domain.Visibilit
 	if err := s.loadIncidentClocks(ctx, out, now); err != nil {
 		return nil, err
 	}
-	if err := s.loadIncidentLinks(ctx, out); err != nil {
-		return nil, err
+	if !f.Bare {
+		if err := s.loadIncidentLinks(ctx, out); err != nil {
+			return nil, err
+		}
 	}
 	for i := range out {
 		finishIncident(&out[i])
@@ -130,7 +140,11 @@ func incidentsQuery(mun int64, v domain.Visibility, f IncidentFilter, now time.T
 	case "any": // one incident in ten has legal clocks: the walk finds a page soon
 		l.Where("EXISTS (SELECT 1 FROM incident_clocks c WHERE c.incident_id = r.id)")
 	}
-	return l.statement(incidentSelect, mun, domain.KindIncident, v)
+	sel := incidentSelect
+	if f.Bare {
+		sel = bareIncidentSelect
+	}
+	return l.statement(sel, mun, domain.KindIncident, v)
 }
 
 func finishIncident(inc *domain.Incident) {
@@ -174,6 +188,11 @@ func (s *Store) loadIncidentClocks(ctx context.Context, incs []domain.Incident, 
 	for _, r := range rows {
 		inc := &incs[pos[r.IncidentID]]
 		inc.Clocks = append(inc.Clocks, r.clock(now))
+	}
+	for i := range incs { // in the law's order, as one incident's page shows them
+		slices.SortStableFunc(incs[i].Clocks, func(a, b domain.Clock) int {
+			return slices.Index(domain.ReportKinds, a.Kind) - slices.Index(domain.ReportKinds, b.Kind)
+		})
 	}
 	return nil
 }

@@ -334,9 +334,37 @@ type incidentPackPage struct {
 
 // ---- Pages ----
 
+// incidentRow is a row of the register as shown, its texts made in Go (not looked up per
+// cell by the template).
+type incidentRow struct {
+	Path, Title, Discovered, Unit, Severity, Status string
+	Clocks                                          []clockBadge
+}
+
+type clockBadge struct{ State, Text string }
+
+func (s *Server) incidentRows(c *gin.Context, list []domain.Incident, units map[int64]string) []incidentRow {
+	tr := s.i18n.For(lang(c))
+	rows := make([]incidentRow, len(list))
+	for i, x := range list {
+		r := incidentRow{Path: x.Path(), Title: x.Title, Discovered: momentText(x.DiscoveredAt), Unit: units[x.OrgUnitID],
+			Severity: "–", Status: tr.T("incstatus." + x.Status)}
+		if x.Severity != "" {
+			r.Severity = tr.T("incsev." + x.Severity)
+		}
+		for _, k := range x.Clocks {
+			if k.DueAt != nil {
+				r.Clocks = append(r.Clocks, clockBadge{State: string(k.State), Text: tr.T("clock."+string(k.Kind)) + ": " + tr.T("clockstate."+string(k.State))})
+			}
+		}
+		rows[i] = r
+	}
+	return rows
+}
+
 type incidentListPage struct {
 	Base
-	Incidents     []domain.Incident
+	Rows          []incidentRow
 	Filter        store.IncidentFilter
 	Units         []domain.OrgUnit
 	UnitNames     map[int64]string
@@ -363,6 +391,7 @@ func (s *Server) incidentList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	f.Bare = true // the register's columns
 	list, next, err := s.incidentPage(c, mid, f)
 	if err != nil {
 		s.fail(c, err)
@@ -374,20 +403,22 @@ func (s *Server) incidentList(c *gin.Context) {
 		return
 	}
 	var sups []option
-	if list, err := s.app.Suppliers(c.Request.Context(), s.caller(c), mid, store.SupplierFilter{Limit: 500}); err == nil {
-		for _, x := range list {
-			sups = append(sups, option{itoa(x.ID), x.Title})
-		}
-	} else if domain.ErrorCode(err) != domain.EForbidden {
+	supValue, chosen := "", []int64(nil)
+	if f.SupplierID != 0 {
+		supValue, chosen = itoa(f.SupplierID), []int64{f.SupplierID}
+	}
+	choices, err := s.app.RiskChoices(c.Request.Context(), s.caller(c), mid, domain.KindSupplier, "", chosen, 500)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	supValue := ""
-	if f.SupplierID != 0 {
-		supValue = itoa(f.SupplierID)
+	for _, x := range choices {
+		sups = append(sups, option{itoa(x.ID), x.Title})
 	}
-	s.render(c, http.StatusOK, "incidents", incidentListPage{Suppliers: sups, SupplierValue: supValue, Base: s.base(c, s.i18n.T(lang(c), "incident.list_title")), Incidents: list, Filter: f,
-		Units: units, UnitNames: unitNames(units), Statuses: domain.IncidentStatuses, Severities: domain.IncidentSeverities,
+	unitMap := unitNames(units)
+	s.render(c, http.StatusOK, "incidents", incidentListPage{Suppliers: sups, SupplierValue: supValue, Base: s.base(c, s.i18n.T(lang(c), "incident.list_title")),
+		Rows: s.incidentRows(c, list, unitMap), Filter: f,
+		Units: units, UnitNames: unitMap, Statuses: domain.IncidentStatuses, Severities: domain.IncidentSeverities,
 		Categories: domain.IncidentCategories, Clocks: store.IncidentClockFilters,
 		CanReport: s.app.CanSome(s.caller(c), mid, authz.ObjIncident, authz.Create), CanConfigure: s.app.Can(s.caller(c), mid, authz.ObjIncident, authz.Configure, nil), NextURL: next, Paged: paged(c, next)})
 }
