@@ -345,6 +345,11 @@ func seedMunicipality(ctx context.Context, a *app.App, s *store.Store, spec munS
 		step := 2 * 365 * 24 * time.Hour / time.Duration(max(1, size.AuditEntries))
 		at := now.Add(-2 * 365 * 24 * time.Hour)
 		const auditChunk = 20_000
+		if size.AuditEntries >= auditChunk { // the trail's indexes are built once at the end
+			if err := l.DeferIndexes("audit_log"); err != nil {
+				return err
+			}
+		}
 		for from := 0; from < size.AuditEntries; from += auditChunk {
 			say("händelselogg %d/%d", from, size.AuditEntries)
 			entries := make([]audit.Entry, 0, auditChunk)

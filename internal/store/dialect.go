@@ -43,4 +43,7 @@ type dialect struct {
 	// loadCache are the statements that give a bulk load's connection a larger page cache,
 	// each with the one that restores it afterwards (none on PostgreSQL).
 	loadCache [][2]string
+	// secondaryIndexes lists a table's indexes that are not unique (name and the statement
+	// that makes it), one ? for the table: a bulk load drops them and builds them afterwards.
+	secondaryIndexes string
 }

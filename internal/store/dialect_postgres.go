@@ -56,6 +56,8 @@ var postgresDialect = &dialect{
 	useIndex:      func(string) string { return "" },
 	byKey:         "",
 	aggregateText: func(expr string) string { return "string_agg(" + expr + ", ',')" },
+	secondaryIndexes: `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ?
+		AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY indexname`,
 	afterLoad: func(ctx context.Context, tx *sqlx.Tx, table string) error {
 		if table == "audit_log" { // its ids are the chain's, not a sequence's
 			return nil

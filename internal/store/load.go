@@ -20,13 +20,14 @@ var loadIdent = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 
 // Loader writes generated rows in one transaction.
 type Loader struct {
-	s      *Store
-	ctx    context.Context
-	tx     *sqlx.Tx
-	ids    map[string]int64       // next id per table
-	lastID int64                  // the audit trail's last id as loaded so far
-	heads  map[int64]audit.Anchor // each audit chain's head as loaded so far
-	added  []string               // tables given explicit ids (their sequences are moved on PostgreSQL)
+	s       *Store
+	ctx     context.Context
+	tx      *sqlx.Tx
+	ids     map[string]int64       // next id per table
+	lastID  int64                  // the audit trail's last id as loaded so far
+	heads   map[int64]audit.Anchor // each audit chain's head as loaded so far
+	added   []string               // tables given explicit ids (their sequences are moved on PostgreSQL)
+	rebuild []string               // the statements that build the indexes DeferIndexes dropped
 }
 
 // Load runs fn with a Loader in one write transaction; nothing is stored if fn fails.
@@ -45,6 +46,11 @@ func (s *Store) Load(ctx context.Context, fn func(l *Loader) error) error {
 		if err := fn(l); err != nil {
 			return err
 		}
+		for _, q := range l.rebuild { // one sorted pass per index instead of 2,000,000 inserts into each
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("load: rebuild index: %w", err)
+			}
+		}
 		for _, t := range l.added {
 			if err := s.d.afterLoad(ctx, tx, t); err != nil {
 				return err
@@ -52,6 +58,32 @@ func (s *Store) Load(ctx context.Context, fn func(l *Loader) error) error {
 		}
 		return nil
 	})
+}
+
+// DeferIndexes drops table's secondary (not unique) indexes for the rest of the load and
+// builds them again at its end, in the same transaction: a table loaded with millions of rows
+// (the audit trail) is written once instead of once per index and row.
+func (l *Loader) DeferIndexes(table string) error {
+	if !loadIdent.MatchString(table) {
+		return fmt.Errorf("load: bad table %q", table)
+	}
+	var idx []struct {
+		Name string `db:"name"`
+		SQL  string `db:"sql"`
+	}
+	if err := l.tx.SelectContext(l.ctx, &idx, l.tx.Rebind(l.s.d.secondaryIndexes), table); err != nil {
+		return fmt.Errorf("load: indexes of %s: %w", table, err)
+	}
+	for _, x := range idx {
+		if !loadIdent.MatchString(x.Name) {
+			return fmt.Errorf("load: bad index %q", x.Name)
+		}
+		if _, err := l.tx.ExecContext(l.ctx, `DROP INDEX `+x.Name); err != nil {
+			return fmt.Errorf("load: drop index %s: %w", x.Name, err)
+		}
+		l.rebuild = append(l.rebuild, x.SQL)
+	}
+	return nil
 }
 
 // NextID reserves n consecutive ids of table (which has an id column) and returns the first.
