@@ -831,9 +831,6 @@ func (a *App) ImportAssets(ctx context.Context, c Caller, mun int64, rows []Asse
 					}
 				}
 			} else {
-				if in.NextReviewAt != nil && strings.TrimSpace(*in.NextReviewAt) == "" {
-					in.NextReviewAt = nil
-				}
 				if dryRun {
 					as, err = a.newAsset(ctx, c, mun, in)
 				} else {

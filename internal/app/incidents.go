@@ -300,7 +300,7 @@ func (a *App) IncidentsOf(ctx context.Context, c Caller, mun, id int64, limit in
 		}
 		return nil, err
 	}
-	return a.db.ListIncidents(ctx, mun, v, store.IncidentFilter{LinkedID: id, Limit: limit})
+	return a.db.ListIncidents(ctx, mun, v, store.IncidentFilter{LinkedID: id, Limit: limit, Bare: true})
 }
 
 // Recipients returns who receives each kind of report in mun (the defaults where the

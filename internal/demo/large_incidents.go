@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -270,13 +269,8 @@ func seedLargeIncidents(l *store.Loader, mun int64, n int, units []int64, suppli
 			for reach < stop && !steps[reach].at.After(now) {
 				reach++
 			}
-			ev := func(at time.Time, actor int64, typ, key string, args ...string) {
-				var a string
-				if len(args) > 0 {
-					b, _ := json.Marshal(args)
-					a = string(b)
-				}
-				events = append(events, []any{id, at.UTC(), typ, "", key, a, actor, people.names[actor], at.UTC()})
+			ev := func(at time.Time, actor int64, typ, key string, args ...domain.EventArg) {
+				events = append(events, []any{id, at.UTC(), typ, "", key, domain.EventArgs(args...), actor, people.names[actor], at.UTC()})
 			}
 			ev(reported, reporter, "reported", "incev.reported")
 			var intermediateAsked time.Time
@@ -300,8 +294,8 @@ func seedLargeIncidents(l *store.Loader, mun int64, n int, units []int64, suppli
 					as[j] = domain.Aspect(a)
 				}
 				inc.Aspects, inc.AspectsRaw = as, domain.JoinAspects(as)
-				ev(triaged, handler, "status", "incev.status", "incstatus."+domain.IncidentReported, "incstatus."+domain.IncidentTriaged)
-				ev(triaged, handler, "triage", "incev.triage", inc.Category, inc.Severity, inc.AspectsRaw)
+				ev(triaged, handler, "status", "incev.status", domain.ArgKey("incstatus."+domain.IncidentReported), domain.ArgKey("incstatus."+domain.IncidentTriaged))
+				ev(triaged, handler, "triage", "incev.triage", domain.ArgKeyOr("inccat.", inc.Category), domain.ArgKeyOr("incsev.", inc.Severity), domain.ArgAspects(inc.Aspects))
 				ev(triaged, handler, "triage", "incev.handler")
 				updated = triaged
 				if breach {
@@ -317,7 +311,7 @@ func seedLargeIncidents(l *store.Loader, mun int64, n int, units []int64, suppli
 						inc.NoNotificationReason = "Uppgifterna var krypterade och mottagaren en annan myndighet med tystnadsplikt: det är osannolikt att incidenten medför en risk för de registrerades rättigheter och friheter (art. 33.1)."
 						ev(aware, handler, "clock", "incev.no_notification")
 					}
-					ev(aware, handler, "breach", "incev.breach", aware.UTC().Format(time.RFC3339))
+					ev(aware, handler, "breach", "incev.breach", domain.ArgAt(aware))
 					if subjectsAt := aware.Add(minutes(60, 5*24*60)); !inc.NoNotification && pick(3) == 0 && !subjectsAt.After(now) {
 						inc.SubjectsInformed, inc.SubjectsInformedAt = "yes", &subjectsAt
 						ev(subjectsAt, handler, "breach", "incev.subjects_yes")
@@ -326,17 +320,17 @@ func seedLargeIncidents(l *store.Loader, mun int64, n int, units []int64, suppli
 				if significant {
 					at := triaged.Add(-minutes(0, int(triaged.Sub(reported)/time.Minute)))
 					inc.Significant, inc.SignificantAt, inc.SignificantBy = true, &at, &handler
-					ev(at, handler, "significant", "incev.significant", at.UTC().Format(time.RFC3339))
+					ev(at, handler, "significant", "incev.significant", domain.ArgAt(at))
 					if asked := at.Add(4 * 24 * time.Hour); pick(5) == 0 && !asked.After(now) { // the authority asked for an intermediate report
 						due := at.Add(10 * 24 * time.Hour)
 						inc.IntermediateDueAt, intermediateAsked = &due, asked
-						ev(asked, handler, "clock", "incev.intermediate", due.UTC().Format(time.RFC3339))
+						ev(asked, handler, "clock", "incev.intermediate", domain.ArgAt(due))
 					}
 				}
 			}
 			for j := 1; j < reach; j++ {
 				inc.Status = steps[j].status
-				ev(steps[j].at, handler, "status", "incev.status", "incstatus."+steps[j-1].status, "incstatus."+steps[j].status)
+				ev(steps[j].at, handler, "status", "incev.status", domain.ArgKey("incstatus."+steps[j-1].status), domain.ArgKey("incstatus."+steps[j].status))
 				updated = steps[j].at
 				if steps[j].status == domain.IncidentResolved {
 					ended := steps[j].at
@@ -415,7 +409,7 @@ func seedLargeIncidents(l *store.Loader, mun int64, n int, units []int64, suppli
 					}
 					reports = append(reports, []any{id, string(c.Kind), sent.UTC(), r.Recipient, r.Channel, ref, late, handler, people.names[handler], sent.UTC()})
 					inc.Reports = append(inc.Reports, domain.IncidentReport{Kind: c.Kind, SentAt: sent})
-					ev(sent, handler, "report", "incev.report", "clock."+string(c.Kind), r.Recipient, ref)
+					ev(sent, handler, "report", "incev.report", domain.ArgKey("clock."+string(c.Kind)), domain.ArgText(r.Recipient), domain.ArgText(ref))
 					if sent.After(updated) {
 						updated = sent
 					}

@@ -286,6 +286,16 @@ func checkLargeIncidents(t *testing.T, a *app.App, s *store.Store, mun int64, si
 		if len(got.Timeline) == 0 || got.Timeline[0].Type != "reported" {
 			t.Fatalf("incident %q: timeline %+v", got.Title, got.Timeline)
 		}
+		// Its events' arguments have kinds, as the product writes them: keys, moments, words.
+		for _, ev := range got.Timeline {
+			var args []domain.EventArg
+			if ev.Args != "" && json.Unmarshal([]byte(ev.Args), &args) != nil {
+				t.Fatalf("incident %q: event %s has untyped arguments %s", got.Title, ev.Key, ev.Args)
+			}
+			if ev.Key == "incev.triage" && (len(args) != 3 || !strings.HasPrefix(args[0].Key, "inccat.") || len(args[2].Keys) == 0) {
+				t.Fatalf("incident %q: triage event %s", got.Title, ev.Args)
+			}
+		}
 		for _, r := range got.Reports {
 			if r.Recipient == "" || r.SentAt.Before(got.DiscoveredAt) || r.SentAt.After(a.Now()) {
 				t.Fatalf("incident %q: report %+v", got.Title, r)

@@ -655,11 +655,7 @@ func IncidentChanges(before, after Incident, now time.Time) []IncidentEvent {
 		add("status", "incev.status", ArgKey("incstatus."+before.Status), ArgKey("incstatus."+after.Status))
 	}
 	if before.Category != after.Category || before.Severity != after.Severity || before.AspectsRaw != after.AspectsRaw {
-		aspects := make([]string, len(after.Aspects))
-		for i, a := range after.Aspects {
-			aspects[i] = "aspect." + string(a)
-		}
-		add("triage", "incev.triage", ArgKeyOr("inccat.", after.Category), ArgKeyOr("incsev.", after.Severity), EventArg{Keys: aspects})
+		add("triage", "incev.triage", ArgKeyOr("inccat.", after.Category), ArgKeyOr("incsev.", after.Severity), ArgAspects(after.Aspects))
 	}
 	if !ptrEq(before.OwnerID, after.OwnerID) {
 		add("triage", "incev.handler")
@@ -704,8 +700,22 @@ func momentArg(t *time.Time) EventArg {
 	if t == nil {
 		return EventArg{}
 	}
+	return ArgAt(*t)
+}
+
+// ArgAt is a moment argument, rendered in Swedish time.
+func ArgAt(t time.Time) EventArg {
 	u := t.UTC()
 	return EventArg{At: &u}
+}
+
+// ArgAspects is the aspects' names, listed with commas.
+func ArgAspects(as []Aspect) EventArg {
+	keys := make([]string, len(as))
+	for i, a := range as {
+		keys[i] = "aspect." + string(a)
+	}
+	return EventArg{Keys: keys}
 }
 
 // EventArg is one argument of a timeline event's text: a text-catalog key, a list of keys,

@@ -62,7 +62,9 @@ func (s *Store) Load(ctx context.Context, fn func(l *Loader) error) error {
 
 // DeferIndexes drops table's secondary (not unique) indexes for the rest of the load and
 // builds them again at its end, in the same transaction: a table loaded with millions of rows
-// (the audit trail) is written once instead of once per index and row.
+// (the audit trail) is written once instead of once per index and row. For building a
+// database nobody uses yet (the large demo): until the load commits, the dropped indexes'
+// table is locked for everyone else on PostgreSQL, and unindexed on SQLite.
 func (l *Loader) DeferIndexes(table string) error {
 	if !loadIdent.MatchString(table) {
 		return fmt.Errorf("load: bad table %q", table)

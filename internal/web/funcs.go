@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"net/url"
+	"sort"
 	"time"
 
 	"github.com/lisa-isms/lisa/internal/app"
@@ -77,6 +79,7 @@ func init() {
 	f["supplierstatuses"] = func() []string { return domain.SupplierStatuses }
 	f["aspects"] = func() []string { return strs(domain.Aspects) }
 	// moment writes a moment in Swedish time, to the minute.
+	f["keepquery"] = keepQuery
 	f["moment"] = func(v any) string {
 		switch t := v.(type) {
 		case time.Time:
@@ -153,3 +156,28 @@ func init() {
 
 // momentText writes a moment in Swedish time, to the minute.
 func momentText(t time.Time) string { return t.In(domain.Sweden).Format("2006-01-02 15:04") }
+
+// keepQuery is the query parameters of uri but name, sorted, as hidden fields of a search
+// form that reloads the page (a picker's search keeps the page's other parameters: the
+// incident a risk is made from, the other picker's search).
+func keepQuery(uri, name string) []option {
+	u, err := url.ParseRequestURI(uri)
+	if err != nil {
+		return nil
+	}
+	q := u.Query()
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		if k != name {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []option
+	for _, k := range keys {
+		for _, v := range q[k] {
+			out = append(out, option{k, v})
+		}
+	}
+	return out
+}

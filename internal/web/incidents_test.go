@@ -147,8 +147,11 @@ func TestIncidentHandlerForm(t *testing.T) {
 		t.Errorf("a refused save stored something: status %s, %d → %d events", after.Status, len(got.Timeline), len(after.Timeline))
 	}
 
-	// Staff see their report, not the handler's form.
+	// Staff see their report, not the handler's form nor the (risk) actions they may not read.
 	staff := e.login("medarbetare")
+	if body := staff.get(page).Body.String(); strings.Contains(body, `id="h-actions"`) || strings.Contains(body, page+"/edit") {
+		t.Errorf("staff's view of their report shows the actions section or the handler's form")
+	}
 	if res = staff.get(page + "/edit"); res.Code != http.StatusForbidden {
 		t.Errorf("staff on the handler's form: %d", res.Code)
 	}
@@ -299,6 +302,9 @@ func TestRiskAndActionFromIncident(t *testing.T) {
 	if res.Code != http.StatusOK {
 		t.Fatalf("new risk from the incident: %d", res.Code)
 	}
+	if !strings.Contains(res.Body.String(), fmt.Sprintf(`<input type="hidden" name="incident" value="%d">`, inc.ID)) {
+		t.Errorf("the form's asset search would lose the incident the risk is made from")
+	}
 	form := tFormValues(t, res.Body.Bytes(), fmt.Sprintf("/m/%d/risks", e.ex))
 	if form.Get("incident_id") != itoa(inc.ID) || form.Get("title") != inc.Title || len(form["asset_ids"]) != 1 {
 		t.Fatalf("risk form not pre-filled from the incident: %v", form)
@@ -333,6 +339,9 @@ func TestRiskAndActionFromIncident(t *testing.T) {
 	// Not the handler: the information owner may create risks of their unit but not link them
 	// to an incident they may not handle; another municipality's incident is not found.
 	owner := e.login("agare")
+	if res = owner.get(newRisk); res.Code < 400 {
+		t.Errorf("the owner got the risk form pre-filled from an incident they may not handle: %d", res.Code)
+	}
 	form.Set("title", "Försök")
 	risks = e.count(`SELECT COUNT(*) FROM records WHERE kind = 'risk'`)
 	if res = owner.postForm(fmt.Sprintf("/m/%d/risks", e.ex), form); res.Code < 400 {

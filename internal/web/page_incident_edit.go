@@ -201,8 +201,12 @@ func (s *Server) renderIncidentEdit(c *gin.Context, status int, mid int64, _ boo
 			return
 		}
 	}
-	sups, err := s.app.Suppliers(ctx, cl, mid, store.SupplierFilter{Limit: 500})
-	if err != nil && domain.ErrorCode(err) != domain.EForbidden {
+	var current []int64 // the incident's supplier is always offered, however many there are
+	if n, perr := strconv.ParseInt(f.Values["supplier_id"], 10, 64); perr == nil && n > 0 {
+		current = []int64{n}
+	}
+	sups, err := s.app.RiskChoices(ctx, cl, mid, domain.KindSupplier, "", current, 500)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}

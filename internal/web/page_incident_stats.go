@@ -5,7 +5,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
 )
@@ -26,8 +25,7 @@ type incidentStatsPage struct {
 	Bys     []string
 	Rows    []statRow
 	Total   int
-	Height  int // the chart's height
-	CanList bool
+	Height int // the chart's height
 }
 
 const (
@@ -53,7 +51,7 @@ func (s *Server) incidentStats(c *gin.Context) {
 		return
 	}
 	tr := s.i18n.For(lang(c))
-	pg := incidentStatsPage{By: by, Bys: store.IncidentStatsBy, CanList: s.app.CanSome(cl, mid, authz.ObjIncident, authz.Read)}
+	pg := incidentStatsPage{By: by, Bys: store.IncidentStatsBy}
 	most := 0
 	for _, x := range counts {
 		most = max(most, x.N)

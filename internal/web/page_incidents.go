@@ -539,10 +539,16 @@ func eventWords(tr i18n.Translator, ev domain.IncidentEvent) string {
 	}
 	var args []domain.EventArg
 	if err := json.Unmarshal([]byte(ev.Args), &args); err != nil && ev.Args != "" {
-		var words []string // an entry written before the arguments had kinds: as written
+		var words []string // an entry written before the arguments had kinds
 		_ = json.Unmarshal([]byte(ev.Args), &words)
 		for _, w := range words {
-			args = append(args, domain.ArgText(w))
+			if t, err := time.Parse(time.RFC3339, w); err == nil {
+				args = append(args, domain.ArgAt(t))
+			} else if tr.Has(w) {
+				args = append(args, domain.ArgKey(w))
+			} else {
+				args = append(args, domain.ArgText(w))
+			}
 		}
 	}
 	a := make([]any, len(args))

@@ -90,6 +90,7 @@ func (s *Server) inlineFail(c *gin.Context, kind domain.Kind, mid, id int64, for
 // risk, an incident: domain.KindSpec.ActionParent): the actions with their owners and due
 // states, and the form that adds one (template "recordactions").
 type actionsPart struct {
+	ShowActions  bool // the caller reads actions (staff, who read their own reports only, do not)
 	MunID        int64
 	ActionCSRF   string
 	ActionsURL   string // the record page; the form posts to ActionsURL/actions
@@ -104,7 +105,11 @@ type actionsPart struct {
 // and errors after a failed post.
 func (s *Server) loadActions(c *gin.Context, r domain.Record, canAdd bool, f formState) (actionsPart, error) {
 	ctx, cl := c.Request.Context(), s.caller(c)
-	p := actionsPart{MunID: r.MunicipalityID, ActionCSRF: c.GetString(keyCSRF), ActionsURL: r.Path(), CanAddAction: canAdd, ActionForm: f, Today: s.app.Today()}
+	p := actionsPart{MunID: r.MunicipalityID, ActionCSRF: c.GetString(keyCSRF), ActionsURL: r.Path(), CanAddAction: canAdd, ActionForm: f, Today: s.app.Today(),
+		ShowActions: canAdd || s.app.CanSome(cl, r.MunicipalityID, authz.ObjRisk, authz.Read)}
+	if !p.ShowActions {
+		return p, nil
+	}
 	var err error
 	if p.Actions, err = s.app.Actions(ctx, cl, r.MunicipalityID, r.ID); err != nil {
 		return p, err

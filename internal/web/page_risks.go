@@ -80,6 +80,9 @@ var riskForm = kindForm[domain.RiskInput]{
 			if err != nil {
 				return err
 			}
+			if !s.app.Can(s.caller(c), mid, authz.ObjIncident, authz.Update, authz.TargetOf(inc.Record)) {
+				return domain.Forbidden() // linking a risk to it is the handler's
+			}
 			f.Values["incident_id"], f.Values["title"], f.Values["threat"] = itoa(inc.ID), inc.Title, inc.Description
 			f.Values["org_unit_id"] = itoa(inc.OrgUnitID)
 			f.Multi["asset_ids"] = inc.AssetIDs

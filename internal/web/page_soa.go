@@ -483,11 +483,12 @@ type ownerPicker struct {
 	Members []domain.User
 	Query   string
 	More    bool
-	Page    string // the form page the search reloads
+	Page    string   // the form page the search reloads
+	Keep    []option // the page's other query parameters, kept by the search
 }
 
 func (s *Server) ownerPicker(c *gin.Context, mid int64, current *int64, page string) (ownerPicker, error) {
-	p := ownerPicker{Query: strings.TrimSpace(c.Query("owner_q")), Page: page}
+	p := ownerPicker{Query: strings.TrimSpace(c.Query("owner_q")), Page: page, Keep: keepQuery(c.Request.URL.RequestURI(), "owner_q")}
 	if len(p.Query) > 200 {
 		p.Query = p.Query[:200]
 	}
