@@ -21,10 +21,10 @@ type statRow struct {
 
 type incidentStatsPage struct {
 	Base
-	By      string
-	Bys     []string
-	Rows    []statRow
-	Total   int
+	By     string
+	Bys    []string
+	Rows   []statRow
+	Total  int
 	Height int // the chart's height
 }
 
