@@ -503,3 +503,19 @@ func TestReportFormAsPosted(t *testing.T) {
 		t.Fatalf("report: %d %s", res.Code, res.Body)
 	}
 }
+
+// The time left of a deadline is counted on the application's clock, the one its state is
+// computed at: thirty hours on, the demo breach's 72 hours have about 16 left.
+func TestTimeLeftFollowsTheApplicationClock(t *testing.T) {
+	e := newTestServer(t)
+	later := time.Now().Add(30 * time.Hour)
+	e.store.Now = func() time.Time { return later }
+	body := e.login("samordnare").get(fmt.Sprintf("/m/%d", e.ex)).Body.String()
+	clocks := body[strings.Index(body, `id="h-clocks"`):]
+	clocks = clocks[:strings.Index(clocks, "</section>")]
+	row := clocks[strings.Index(clocks, "Genomförandeplan skickad"):]
+	row = row[:strings.Index(row, "</tr>")]
+	if !regexp.MustCompile(`1[56] h \d+ min`).MatchString(row) {
+		t.Errorf("time left on the application's clock, want about 16 h:\n%s", row)
+	}
+}

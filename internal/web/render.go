@@ -28,6 +28,7 @@ type Base struct {
 	RequestID string
 	FormError bool // a form on the page has errors: the <title> starts with "Fel: "
 	Nav       Nav
+	Now       time.Time // the application's clock (the one deadlines' states are computed at)
 }
 
 // Nav says which menu entries the user may follow in the current municipality: one or more
@@ -56,9 +57,9 @@ func langFuncs(tr i18n.Translator) template.FuncMap {
 			}
 			return tr.T(prefix + fmt.Sprint(v))
 		},
-		// timeleft is the time until a deadline (a time.Time or *time.Time): hours and
-		// minutes, or days and hours beyond two days; "−" when it has passed.
-		"timeleft": func(v any) string {
+		// timeleft is the time from now until a deadline (a time.Time or *time.Time): hours
+		// and minutes, or days and hours beyond two days; "−" when it has passed.
+		"timeleft": func(v any, now time.Time) string {
 			var due time.Time
 			switch t := v.(type) {
 			case time.Time:
@@ -71,7 +72,7 @@ func langFuncs(tr i18n.Translator) template.FuncMap {
 			default:
 				return ""
 			}
-			d := time.Until(due).Round(time.Minute)
+			d := due.Sub(now).Round(time.Minute)
 			sign := ""
 			if d < 0 {
 				sign, d = "−", -d
@@ -95,7 +96,7 @@ func langFuncs(tr i18n.Translator) template.FuncMap {
 func (s *Server) base(c *gin.Context, title string) Base {
 	tr := s.i18n.For(lang(c))
 	b := Base{Lang: tr.Lang, Title: title, CSRF: c.GetString(keyCSRF), Path: c.Request.URL.RequestURI(), RequestID: c.GetString(keyRequestID),
-		FormError: c.GetBool(keyFormError)}
+		FormError: c.GetBool(keyFormError), Now: s.app.Now()}
 	if v, ok := c.Get(flashCookie); ok {
 		b.Flash = tr.T(v.(string))
 	} else if f, err := c.Cookie(flashCookie); err == nil && f != "" {
