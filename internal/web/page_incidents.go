@@ -378,6 +378,7 @@ type incidentListPage struct {
 	Paged         bool
 	Suppliers     []option
 	SupplierValue string // the chosen supplier's option value
+	UnitValue     string // the chosen unit's
 }
 
 func (s *Server) incidentList(c *gin.Context) {
@@ -415,8 +416,11 @@ func (s *Server) incidentList(c *gin.Context) {
 	for _, x := range choices {
 		sups = append(sups, option{itoa(x.ID), x.Title})
 	}
-	unitMap := unitNames(units)
-	s.render(c, http.StatusOK, "incidents", incidentListPage{Suppliers: sups, SupplierValue: supValue, Base: s.base(c, s.i18n.T(lang(c), "incident.list_title")),
+	unitMap, unitValue := unitNames(units), ""
+	if f.UnitID != 0 {
+		unitValue = itoa(f.UnitID)
+	}
+	s.render(c, http.StatusOK, "incidents", incidentListPage{Suppliers: sups, SupplierValue: supValue, UnitValue: unitValue, Base: s.base(c, s.i18n.T(lang(c), "incident.list_title")),
 		Rows: s.incidentRows(c, list, unitMap), Filter: f,
 		Units: units, UnitNames: unitMap, Statuses: domain.IncidentStatuses, Severities: domain.IncidentSeverities,
 		Categories: domain.IncidentCategories, Clocks: store.IncidentClockFilters,
