@@ -72,6 +72,8 @@ func TestBrowserIncidents(t *testing.T) {
 	b.check("incident statistics")
 	b.open(m+"/incidents/recipients", http.StatusOK)
 	b.check("recipients")
+	b.open(m+"/notifications", http.StatusOK)
+	b.check("notifications")
 	b.open(m, http.StatusOK)
 	if dash := b.text("#h-clocks + div"); !strings.Contains(dash, "USB-minne med elevlistor borttappat") {
 		t.Errorf("the dashboard does not show the new deadline:\n%s", dash)

@@ -519,3 +519,28 @@ func TestTimeLeftFollowsTheApplicationClock(t *testing.T) {
 		t.Errorf("time left on the application's clock, want about 16 h:\n%s", row)
 	}
 }
+
+// Twelve reports notify the coordinator twelve times: the dashboard lists ten and leads to
+// the notifications page, which lists them all.
+func TestDashboardNotificationsAndTheirPage(t *testing.T) {
+	e := newTestServer(t)
+	unit := e.unit("Exempelkommun/Socialförvaltningen")
+	for i := range 12 {
+		if _, err := e.app.ReportIncident(e.ctx, e.caller("medarbetare"), e.ex, domain.IncidentInput{Title: tPtr(fmt.Sprintf("Borttappad nyckelbricka %d", i)),
+			Description: tPtr("Brickan till personalingången saknas."), DiscoveredAt: tPtr(time.Now().Add(-time.Hour).UTC().Format(time.RFC3339)),
+			OrgUnitID: &unit, PersonalData: tPtr(false)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	coord := e.login("samordnare")
+	body := coord.get(fmt.Sprintf("/m/%d", e.ex)).Body.String()
+	notif := body[strings.Index(body, `id="h-notif"`):]
+	notif = notif[:strings.Index(notif, "</section>")]
+	if n := strings.Count(notif, "<li>"); n != 10 || !strings.Contains(notif, fmt.Sprintf(`href="/m/%d/notifications"`, e.ex)) {
+		t.Errorf("dashboard lists %d notifications, want 10 and a link to the rest", n)
+	}
+	body = coord.get(fmt.Sprintf("/m/%d/notifications", e.ex)).Body.String()
+	if n := strings.Count(body, "Borttappad nyckelbricka"); n < 12 {
+		t.Errorf("the notifications page lists %d of the 12 reports", n)
+	}
+}

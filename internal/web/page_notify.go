@@ -49,9 +49,37 @@ func (s *Server) notificationRead(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
 }
 
-// unreadNotifications returns the caller's unread notifications in municipality mid.
-func (s *Server) unreadNotifications(c *gin.Context, mid int64) []store.Notification {
-	ns, _, err := s.app.Notifications(c.Request.Context(), s.caller(c), 50)
+// dashboardNotifications is how many unread notifications the dashboard lists; the
+// notifications page lists up to maxNotifications.
+const (
+	dashboardNotifications = 10
+	maxNotifications       = 200
+)
+
+type notificationsPage struct {
+	Base
+	Notifications []store.Notification
+}
+
+// notificationsPage lists the caller's unread notifications in the municipality, each with
+// its "mark as read".
+func (s *Server) notificationsPage(c *gin.Context) {
+	mid, err := idParam(c, "mid")
+	if err == nil {
+		_, err = s.app.Municipality(c.Request.Context(), s.caller(c), mid)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "notifications", notificationsPage{Base: s.base(c, s.i18n.T(lang(c), "notif.title")),
+		Notifications: s.unreadNotifications(c, mid, maxNotifications)})
+}
+
+// unreadNotifications returns the caller's unread notifications in municipality mid, among
+// their newest limit.
+func (s *Server) unreadNotifications(c *gin.Context, mid int64, limit int) []store.Notification {
+	ns, _, err := s.app.Notifications(c.Request.Context(), s.caller(c), limit)
 	if err != nil {
 		return nil
 	}

@@ -198,17 +198,18 @@ func (s *Server) pageDeleteEvidence(kind domain.Kind) gin.HandlerFunc {
 // they may not open.
 type dashboardPage struct {
 	Base
-	NoRole        bool // an administrator without a role here: the content is not theirs to see
-	Notifications []store.Notification
-	Mine          []dueRow
-	Attention     []dueRow
-	CanReviews    bool // the review list opens for them: the figures link to it
-	Overdue       int
-	Soon          int
-	Decisions     []domain.Document // drafts waiting for a decision, for those who adopt
-	MoreDecisions bool
-	Units         []store.UnitCount // overdue per org unit, for those who follow up all
-	SoA           *app.GapCounts    // the statement's progress (Annex A), for those who read it
+	NoRole            bool // an administrator without a role here: the content is not theirs to see
+	Notifications     []store.Notification
+	MoreNotifications bool
+	Mine              []dueRow
+	Attention         []dueRow
+	CanReviews        bool // the review list opens for them: the figures link to it
+	Overdue           int
+	Soon              int
+	Decisions         []domain.Document // drafts waiting for a decision, for those who adopt
+	MoreDecisions     bool
+	Units             []store.UnitCount // overdue per org unit, for those who follow up all
+	SoA               *app.GapCounts    // the statement's progress (Annex A), for those who read it
 	// Risks (issue 9): the residual risks waiting for the caller's acceptance (within their
 	// tier) and the acceptances running out within 30 days, for those who accept risks.
 	RiskDecisions *app.Decisions
@@ -343,7 +344,10 @@ func (s *Server) dashboard(c *gin.Context) {
 		}
 		pg.ShowClocks = len(pg.Clocks) > 0 || s.app.CanSome(cl, mid, authz.ObjIncident, authz.Update)
 	}
-	pg.Notifications = s.unreadNotifications(c, mid)
+	pg.Notifications = s.unreadNotifications(c, mid, 50)
+	if pg.MoreNotifications = len(pg.Notifications) > dashboardNotifications; pg.MoreNotifications {
+		pg.Notifications = pg.Notifications[:dashboardNotifications] // the rest on the notifications page
+	}
 	pg.Base = s.base(c, s.i18n.T(lang(c), "dash.title"))
 	s.render(c, http.StatusOK, "dashboard", pg)
 }

@@ -74,6 +74,7 @@ func (s *Server) routes() {
 	user.GET("/", s.home)
 	user.GET("/m/:mid", s.dashboard)
 	user.GET("/m/:mid/menu", s.menuPage)
+	user.GET("/m/:mid/notifications", s.notificationsPage)
 	user.GET("/m/:mid/records/:id", s.recordRedirect)
 	user.GET("/m/:mid/calendar", s.calendarPage)
 	user.GET("/profile", s.profile)

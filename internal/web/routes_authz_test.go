@@ -367,6 +367,7 @@ func routeTable() map[string]routeCase {
 		"POST /logout":              {own: want{x303, x303, x303, x303, x303, x303, xLogin}, session: "fresh", body: func(x *rctx) ([]byte, string) { return x.form() }},
 		"GET /":                     {own: want{x303, x303, x303, x303, x303, x303, xLogin}},
 		"GET /m/:mid":               {own: want{x2xx, x2xx, x2xx, x2xx, x2xx, x2xx, xLogin}, other: want{x2xx, x404, x404, x404, x404, x404, xLogin}},
+		"GET /m/:mid/notifications": {own: want{x2xx, x2xx, x2xx, x2xx, x2xx, x2xx, xLogin}, other: want{x2xx, x404, x404, x404, x404, x404, xLogin}},
 		"GET /m/:mid/menu":          {own: want{x2xx, x2xx, x2xx, x2xx, x2xx, x2xx, xLogin}, other: want{x2xx, x404, x404, x404, x404, x404, xLogin}},
 		"GET /m/:mid/documents":     {own: want{x403, x2xx, x2xx, x2xx, x2xx, x2xx, xLogin}, other: otherMunPageDeny},
 		"GET /m/:mid/documents/new": {own: want{x403, x2xx, x2xx, x403, x403, x403, xLogin}, other: otherMunPageDeny},
