@@ -166,17 +166,23 @@ func finishIncident(inc *domain.Incident) {
 	}
 }
 
+// incidentIDs are the ids of incs and each one's place among them.
+func incidentIDs(incs []domain.Incident) ([]int64, map[int64]int) {
+	ids := make([]int64, len(incs))
+	pos := make(map[int64]int, len(incs))
+	for i, x := range incs {
+		ids[i], pos[x.ID] = x.ID, i
+	}
+	return ids, pos
+}
+
 // loadIncidentClocks sets the clocks of a page of incidents from their stored rows (one
 // statement), their states at now.
 func (s *Store) loadIncidentClocks(ctx context.Context, incs []domain.Incident, now time.Time) error {
 	if len(incs) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(incs))
-	pos := map[int64]int{}
-	for i, x := range incs {
-		ids[i], pos[x.ID] = x.ID, i
-	}
+	ids, pos := incidentIDs(incs)
 	q, a, err := s.in(`SELECT incident_id, kind, due_at, done_at, not_required FROM incident_clocks WHERE incident_id IN (?) ORDER BY incident_id, due_at`, ids)
 	if err != nil {
 		return err
@@ -202,11 +208,7 @@ func (s *Store) loadIncidentLinks(ctx context.Context, incs []domain.Incident) e
 	if len(incs) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(incs))
-	pos := map[int64]int{}
-	for i, x := range incs {
-		ids[i], pos[x.ID] = x.ID, i
-	}
+	ids, pos := incidentIDs(incs)
 	var links []struct {
 		IncidentID int64  `db:"incident_id"`
 		ID         int64  `db:"id"`
