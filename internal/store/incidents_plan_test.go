@@ -51,24 +51,7 @@ func TestIncidentFiltersStartFromTheirIndexes(t *testing.T) {
 	}
 	walk := regexp.MustCompile(`INDEX records_\w+ \(municipality_id=\? AND kind=\?\)`) // every incident of the municipality, one by one
 	for name, c := range cases {
-		query, args, err := s.in("EXPLAIN QUERY PLAN "+c.q, c.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := s.r.QueryContext(ctx, query, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := explainSQLite(t, s, name, c)
 		text := strings.Join(plan, "\n")
 		if walk.MatchString(text) && !strings.HasPrefix(name, "statistics") || strings.Contains(text, "SCAN ") {
 			t.Errorf("%s walks the register:\n%s", name, text)

@@ -28,24 +28,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	defer s.Close()
 	fullScan := regexp.MustCompile(`SCAN (r|a|records|audit_log|d|documents)\b`)
 	for name, c := range hotQueries(t, s.d) {
-		query, args, err := s.in("EXPLAIN QUERY PLAN "+c.q, c.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := s.r.QueryContext(ctx, query, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := explainSQLite(t, s, name, c)
 		text := strings.Join(plan, "\n")
 		for _, line := range plan {
 			if fullScan.MatchString(line) && !strings.Contains(line, "INDEX") {
@@ -59,6 +42,30 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 			t.Errorf("%s sorts instead of reading an index in order:\n%s", name, text)
 		}
 	}
+}
+
+// explainSQLite is SQLite's plan of c, one line per step.
+func explainSQLite(t *testing.T, s *Store, name string, c hotQuery) []string {
+	t.Helper()
+	query, args, err := s.in("EXPLAIN QUERY PLAN "+c.q, c.args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.r.QueryContext(context.Background(), query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	return plan
 }
 
 type hotQuery struct {
@@ -135,24 +142,7 @@ func TestRiskListsStartFromTheirLists(t *testing.T) {
 		"a risk's actions":     {q: actionsOfRiskSQL(s.d, "1=1"), args: []any{1, domain.KindRiskAction, 11}},
 		"expiring acceptances": {q: expiringSQL(s.d, "1=1", 6), args: []any{1, domain.KindRisk, []string{"closed"}, "2026-12-02", "2027-01-01"}},
 	} {
-		query, args, err := s.in("EXPLAIN QUERY PLAN "+c.q, c.args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := s.r.QueryContext(ctx, query, args...)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		var text []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			text = append(text, detail)
-		}
-		rows.Close()
+		text := explainSQLite(t, s, name, c)
 		if joined := strings.Join(text, "\n"); byMunicipality.MatchString(joined) || strings.Contains(joined, "SCAN ") {
 			t.Errorf("%s walks the municipality's records:\n%s", name, joined)
 		}
