@@ -269,8 +269,11 @@ func seedLargeIncidents(l *store.Loader, mun int64, n int, units []int64, suppli
 			for reach < stop && !steps[reach].at.After(now) {
 				reach++
 			}
+			event := func(e domain.IncidentEvent, actor int64) {
+				events = append(events, []any{id, e.At.UTC(), e.Type, "", e.Key, e.Args, actor, people.names[actor], e.At.UTC()})
+			}
 			ev := func(at time.Time, actor int64, typ, key string, args ...domain.EventArg) {
-				events = append(events, []any{id, at.UTC(), typ, "", key, domain.EventArgs(args...), actor, people.names[actor], at.UTC()})
+				event(domain.IncidentEvent{At: at, Type: typ, Key: key, Args: domain.EventArgs(args...)}, actor)
 			}
 			ev(reported, reporter, "reported", "incev.reported")
 			var intermediateAsked time.Time
@@ -409,7 +412,7 @@ func seedLargeIncidents(l *store.Loader, mun int64, n int, units []int64, suppli
 					}
 					reports = append(reports, []any{id, string(c.Kind), sent.UTC(), r.Recipient, r.Channel, ref, late, handler, people.names[handler], sent.UTC()})
 					inc.Reports = append(inc.Reports, domain.IncidentReport{Kind: c.Kind, SentAt: sent})
-					ev(sent, handler, "report", "incev.report", domain.ArgKey("clock."+string(c.Kind)), domain.ArgText(r.Recipient), domain.ArgText(ref))
+					event(domain.ReportEvent(domain.IncidentReport{Kind: c.Kind, SentAt: sent, Recipient: r.Recipient, Reference: ref}), handler)
 					if sent.After(updated) {
 						updated = sent
 					}
