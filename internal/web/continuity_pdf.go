@@ -11,12 +11,18 @@ import (
 	"github.com/lisa-isms/lisa/internal/pdfdoc"
 )
 
+// newPDF starts a printable document in tr's language: its title and subject, the moment it
+// was made and page numbers in the running header and footer.
+func newPDF(tr i18n.Translator, title, subject string, now time.Time) *pdfdoc.Document {
+	return pdfdoc.New(pdfdoc.Options{Title: title, Subject: subject, Lang: tr.Lang, GeneratedAt: now,
+		GeneratedLabel: tr.T("pdf.generated"), PageLabel: tr.T("pdf.page")})
+}
+
 // writePlansPDF writes plans as one PDF for reading when IT is down: for each plan its
 // objectives, the reservrutiner, the recovery steps, the contact list and the dependencies
 // (sections: each plan from a new page, under the document's title).
 func writePlansPDF(w io.Writer, tr i18n.Translator, title string, plans []domain.ContinuityPlan, units, owners map[int64]string, now time.Time, sections bool) error {
-	d := pdfdoc.New(pdfdoc.Options{Title: title, Subject: tr.T("kind.continuity_plan"), Lang: tr.Lang, GeneratedAt: now,
-		GeneratedLabel: tr.T("pdf.generated"), PageLabel: tr.T("pdf.page")})
+	d := newPDF(tr, title, tr.T("kind.continuity_plan"), now)
 	if sections && len(plans) == 0 {
 		d.Note(tr.T("plan.none"))
 	}

@@ -287,15 +287,7 @@ func (s *Server) renderAssetForm(c *gin.Context, status int, mid int64, isNew bo
 	canAssign := s.app.CanSome(cl, mid, authz.ObjAsset, authz.AssignOwner)
 	var owners ownerPicker
 	if canAssign {
-		var current *int64
-		if n, perr := strconv.ParseInt(f.Values["owner_id"], 10, 64); perr == nil {
-			current = &n
-		}
-		page := action + "/edit"
-		if isNew {
-			page = action + "/new"
-		}
-		if owners, err = s.ownerPicker(c, mid, current, page); err != nil {
+		if owners, err = s.formOwners(c, mid, f, formPage(action, isNew)); err != nil {
 			s.fail(c, err)
 			return
 		}

@@ -358,18 +358,11 @@ func (s *Server) renderPlanForm(c *gin.Context, status int, mid int64, isNew boo
 	if c.Request.PostForm != nil {
 		f.Multi["supplier_ids"] = formIDs(c.Request.PostForm, "supplier_ids", domain.Problems{})
 	}
-	page := action + "/edit"
-	if isNew {
-		page = action + "/new"
-	}
+	page := formPage(action, isNew)
 	pg := planFormPage{IsNew: isNew, Action: action, Form: f, Units: units, CanAssignOwner: s.app.CanSome(cl, mid, authz.ObjContinuity, authz.AssignOwner),
 		AssetQuery: choiceQuery(c, "asset_q"), AssetPage: page}
 	if pg.CanAssignOwner {
-		var current *int64
-		if n, perr := strconv.ParseInt(f.Values["owner_id"], 10, 64); perr == nil {
-			current = &n
-		}
-		if pg.Owners, err = s.ownerPicker(c, mid, current, page); err != nil {
+		if pg.Owners, err = s.formOwners(c, mid, f, page); err != nil {
 			s.fail(c, err)
 			return
 		}

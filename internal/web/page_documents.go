@@ -180,13 +180,12 @@ func formFromPost(c *gin.Context) formState {
 	f := newForm()
 	for k, vs := range c.Request.PostForm {
 		if len(vs) > 0 && k != "csrf_token" {
-			f.Values[k] = vs[0]
+			f.Values[k] = strings.Join(vs, ",") // ticked checkboxes of one name: formState.In
 		}
 	}
 	for _, name := range []string{"scope_unit_ids", "evidence_record_ids", "org_unit_ids", "asset_ids", "risk_ids", "affected_unit_ids"} {
 		f.Multi[name] = formIDs(c.Request.PostForm, name, domain.Problems{})
 	}
-	f.Values["aspects"] = strings.Join(c.Request.PostForm["aspects"], ",") // the incident's ticked aspects
 	return f
 }
 
@@ -200,15 +199,7 @@ func (s *Server) renderDocumentForm(c *gin.Context, status int, mid int64, isNew
 	canAssign := s.app.CanSome(cl, mid, authz.ObjDocument, authz.AssignOwner)
 	var owners ownerPicker
 	if canAssign {
-		var current *int64 // the owner on the form is offered whatever their role
-		if n, perr := strconv.ParseInt(f.Values["owner_id"], 10, 64); perr == nil {
-			current = &n
-		}
-		page := action + "/edit"
-		if isNew {
-			page = action + "/new"
-		}
-		if owners, err = s.ownerPicker(c, mid, current, page); err != nil {
+		if owners, err = s.formOwners(c, mid, f, formPage(action, isNew)); err != nil {
 			s.fail(c, err)
 			return
 		}

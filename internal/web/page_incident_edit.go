@@ -185,18 +185,14 @@ func (s *Server) renderIncidentEdit(c *gin.Context, status int, mid int64, _ boo
 		s.fail(c, err)
 		return
 	}
-	pg := incidentEditPage{Action: action, Form: f, Units: units, Page: action + "/edit",
+	pg := incidentEditPage{Action: action, Form: f, Units: units, Page: formPage(action, false),
 		Statuses: domain.IncidentStatuses, Categories: domain.IncidentCategories, Severities: domain.IncidentSeverities,
 		CanAssignOwner: s.app.CanSome(cl, mid, authz.ObjIncident, authz.AssignOwner)}
 	for _, u := range units {
 		pg.UnitChoices = append(pg.UnitChoices, store.RecordChoice{ID: u.ID, Title: u.Name})
 	}
 	if pg.CanAssignOwner {
-		var current *int64
-		if n, perr := strconv.ParseInt(f.Values["owner_id"], 10, 64); perr == nil {
-			current = &n
-		}
-		if pg.Owners, err = s.ownerPicker(c, mid, current, pg.Page); err != nil {
+		if pg.Owners, err = s.formOwners(c, mid, f, pg.Page); err != nil {
 			s.fail(c, err)
 			return
 		}

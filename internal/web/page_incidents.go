@@ -210,8 +210,7 @@ func (s *Server) sendReportPack(c *gin.Context, formats ...string) {
 	case "html":
 		s.render(c, http.StatusOK, "incident_pack", incidentPackPage{Base: s.base(c, title), Pack: pack, Rows: pack.rows(tr)})
 	case "pdf":
-		d := pdfdoc.New(pdfdoc.Options{Title: title, Subject: pack.Incident.Title, Lang: tr.Lang, GeneratedAt: s.app.Now(),
-			GeneratedLabel: tr.T("pdf.generated"), PageLabel: tr.T("pdf.page")})
+		d := newPDF(tr, title, pack.Incident.Title, s.app.Now())
 		d.Note(tr.T("pack.lead"))
 		d.KeyValues(pack.rows(tr))
 		var buf bytes.Buffer

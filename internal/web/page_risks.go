@@ -441,15 +441,7 @@ func (s *Server) renderRiskForm(c *gin.Context, status int, mid int64, isNew boo
 	}
 	pg := riskFormPage{IsNew: isNew, Action: action, Form: f, Matrix: m, CanAssignOwner: s.app.CanSome(cl, mid, authz.ObjRisk, authz.AssignOwner)}
 	if pg.CanAssignOwner {
-		var current *int64
-		if n, perr := strconv.ParseInt(f.Values["owner_id"], 10, 64); perr == nil {
-			current = &n
-		}
-		page := action + "/edit"
-		if isNew {
-			page = action + "/new"
-		}
-		if pg.Owners, err = s.ownerPicker(c, mid, current, page); err != nil {
+		if pg.Owners, err = s.formOwners(c, mid, f, formPage(action, isNew)); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -473,10 +465,7 @@ func (s *Server) renderRiskForm(c *gin.Context, status int, mid int64, isNew boo
 	}
 	// The assets the risk names are always offered (ticked), with those matching ?asset_q=.
 	pg.AssetQuery = choiceQuery(c, "asset_q")
-	pg.AssetPage = action + "/edit"
-	if isNew {
-		pg.AssetPage = action + "/new"
-	}
+	pg.AssetPage = formPage(action, isNew)
 	if pg.Assets, err = s.app.RiskChoices(ctx, cl, mid, domain.RiskAssetKind, pg.AssetQuery, f.Multi["asset_ids"], choiceSize); err != nil {
 		s.fail(c, err)
 		return

@@ -487,6 +487,25 @@ type ownerPicker struct {
 	Keep    []option // the page's other query parameters, kept by the search
 }
 
+// formOwners is the owner picker of a record form f shown at page: the owner on the form is
+// offered whatever their role.
+func (s *Server) formOwners(c *gin.Context, mid int64, f formState, page string) (ownerPicker, error) {
+	var current *int64
+	if n, err := strconv.ParseInt(f.Values["owner_id"], 10, 64); err == nil {
+		current = &n
+	}
+	return s.ownerPicker(c, mid, current, page)
+}
+
+// formPage is the page of a record form posting to action: action/new for a new record,
+// action/edit for one being changed.
+func formPage(action string, isNew bool) string {
+	if isNew {
+		return action + "/new"
+	}
+	return action + "/edit"
+}
+
 func (s *Server) ownerPicker(c *gin.Context, mid int64, current *int64, page string) (ownerPicker, error) {
 	p := ownerPicker{Query: strings.TrimSpace(c.Query("owner_q")), Page: page, Keep: keepQuery(c.Request.URL.RequestURI(), "owner_q")}
 	if len(p.Query) > 200 {

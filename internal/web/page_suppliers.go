@@ -164,15 +164,7 @@ func (s *Server) renderSupplierForm(c *gin.Context, status int, mid int64, isNew
 	}
 	pg := supplierFormPage{IsNew: isNew, Action: action, Form: f, Units: units, CanAssignOwner: s.app.CanSome(cl, mid, authz.ObjSupplier, authz.AssignOwner)}
 	if pg.CanAssignOwner {
-		var current *int64
-		if n, perr := strconv.ParseInt(f.Values["owner_id"], 10, 64); perr == nil {
-			current = &n
-		}
-		page := action + "/edit"
-		if isNew {
-			page = action + "/new"
-		}
-		if pg.Owners, err = s.ownerPicker(c, mid, current, page); err != nil {
+		if pg.Owners, err = s.formOwners(c, mid, f, formPage(action, isNew)); err != nil {
 			s.fail(c, err)
 			return
 		}
