@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -117,7 +118,7 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, er
 		// stops at the limit instead of sorting every entry of the days (thousands a day on
 		// a long trail).
 		lo, hi, err := s.auditIDRange(ctx, f)
-		if err != nil || hi == 0 {
+		if err != nil {
 			return nil, err
 		}
 		f.minID, f.maxID = lo, hi
@@ -130,38 +131,69 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, er
 	return out, nil
 }
 
-// auditIDRange is the smallest and largest id of the entries in f's date range that f's
-// municipality may list (its own and the system entries); 0, 0 when there are none.
+// auditIDRange bounds the ids of the entries in f's date range that f's municipality may
+// list (its own and the system entries). Ids follow time (an entry takes its id and its time
+// inside the one writer transaction) up to a clock set back by at most auditClockSlack: an
+// entry after the last one from before From−slack has a time from From on or later, and one
+// before the first from To+slack on a time before it. So each bound is one seek in a (…, at)
+// index and costs the same whatever the range holds; the list still filters on the times.
 func (s *Store) auditIDRange(ctx context.Context, f AuditFilter) (lo, hi int64, err error) {
-	cond, args := "", []any{}
+	from, to := "", ""
 	if f.From != "" {
-		cond += " AND at >= ?"
-		args = append(args, f.From)
+		d, err := domain.ParseDate(f.From)
+		if err != nil {
+			return 0, 0, err
+		}
+		from = d.Time().Add(-auditClockSlack).Format(time.RFC3339)
 	}
 	if f.To != "" {
-		cond += " AND at < ?"
-		args = append(args, f.To+"T99")
+		d, err := domain.ParseDate(f.To)
+		if err != nil {
+			return 0, 0, err
+		}
+		to = d.AddDays(1).Time().Add(auditClockSlack).Format(time.RFC3339)
 	}
+	// seek is the id of the entry of part nearest to bound on the side cond names.
+	seek := func(where string, args []any, cond, order, bound string) (int64, error) {
+		var id int64
+		err := s.db(ctx).GetContext(ctx, &id, s.rebind(`SELECT id FROM audit_log WHERE `+where+` AND `+cond+` ORDER BY at `+order+` LIMIT 1`), append(args, bound)...)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("audit id range: %w", err)
+		}
+		return id, nil
+	}
+	lo, hi = math.MaxInt64, 0
 	for _, part := range []struct {
 		where string
 		args  []any
-	}{{"municipality_id = ?", append([]any{f.MunicipalityID}, args...)}, {"municipality_id IS NULL", args}} {
-		var r struct {
-			Lo sql.NullInt64 `db:"lo"`
-			Hi sql.NullInt64 `db:"hi"`
+	}{{"municipality_id = ?", []any{f.MunicipalityID}}, {"municipality_id IS NULL", nil}} {
+		first, last := int64(0), int64(math.MaxInt64)
+		if from != "" {
+			before, err := seek(part.where, part.args, "at < ?", "DESC", from)
+			if err != nil {
+				return 0, 0, err
+			}
+			first = before + 1
 		}
-		if err := s.db(ctx).GetContext(ctx, &r, s.rebind(`SELECT MIN(id) AS lo, MAX(id) AS hi FROM audit_log WHERE `+part.where+cond), part.args...); err != nil {
-			return 0, 0, fmt.Errorf("audit id range: %w", err)
+		if to != "" {
+			after, err := seek(part.where, part.args, "at >= ?", "ASC", to)
+			if err != nil {
+				return 0, 0, err
+			}
+			if after > 0 {
+				last = after - 1
+			}
 		}
-		if r.Lo.Valid && (lo == 0 || r.Lo.Int64 < lo) {
-			lo = r.Lo.Int64
-		}
-		if r.Hi.Valid && r.Hi.Int64 > hi {
-			hi = r.Hi.Int64
-		}
+		lo, hi = min(lo, first), max(hi, last)
 	}
 	return lo, hi, nil
 }
+
+// auditClockSlack is how far a date range's id bounds look beyond the range's times.
+const auditClockSlack = 10 * time.Minute
 
 // auditQuery is ListAudit's statement (with ?) and its arguments.
 func auditQuery(f AuditFilter, d *dialect) (string, []any) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lisa-isms/lisa/internal/audit"
+	"github.com/lisa-isms/lisa/internal/domain"
 	"github.com/lisa-isms/lisa/internal/store"
 	"github.com/lisa-isms/lisa/internal/storetest"
 )
@@ -29,11 +30,13 @@ func BenchmarkAuditList(b *testing.B) {
 			b.Fatal(err)
 		}
 		mun, day := seedAudit(b, s, n)
+		monthStart := day.AddDays(-29)
 		for name, f := range map[string]store.AuditFilter{
 			"page":   {MunicipalityID: mun, Limit: 100},
 			"action": {MunicipalityID: mun, Action: audit.ActionReview, Limit: 100},
 			"actor":  {MunicipalityID: mun, Actor: "person-007", Limit: 100},
-			"day":    {MunicipalityID: mun, From: day, To: day, Limit: 100},
+			"day":    {MunicipalityID: mun, From: day.String(), To: day.String(), Limit: 100},
+			"month":  {MunicipalityID: mun, From: monthStart.String(), To: day.String(), Limit: 100},
 		} {
 			b.Run(fmt.Sprintf("%d/%s", n, name), func(b *testing.B) {
 				for b.Loop() {
@@ -49,7 +52,7 @@ func BenchmarkAuditList(b *testing.B) {
 
 // seedAudit loads n audit entries over a year through the loader (a municipality's document
 // events and, one in three, logins of its people) and returns the municipality and a day.
-func seedAudit(b *testing.B, s *store.Store, n int) (int64, string) {
+func seedAudit(b *testing.B, s *store.Store, n int) (int64, domain.Date) {
 	b.Helper()
 	var mun int64
 	start := time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC)
@@ -100,5 +103,5 @@ func seedAudit(b *testing.B, s *store.Store, n int) (int64, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return mun, start.Add(180 * 24 * time.Hour).Format("2006-01-02")
+	return mun, domain.NewDate(2025, 6, 30)
 }

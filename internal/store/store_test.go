@@ -514,3 +514,54 @@ func TestSessionsExpireOnStoreClock(t *testing.T) {
 		t.Errorf("sessions left = %d, %v", n, err)
 	}
 }
+
+// A date range lists exactly the entries whose times fall on its days, also when the range's
+// days are between others, and when the clock was set back a few minutes across midnight (an
+// entry of the range then has an id above one of the next day's).
+func TestAuditDateRangeAcrossMidnight(t *testing.T) {
+	e := newEnv(t)
+	e.s.Now = func() time.Time { return time.Date(2025, 5, 1, 8, 0, 0, 0, time.UTC) }
+	mun := e.municipality("Ankeby")
+	uid := e.user("anna")
+	for _, at := range []string{
+		"2025-05-09T23:59:00Z", // before the range
+		"2025-05-10T00:00:00Z",
+		"2025-05-10T12:00:00Z",
+		"2025-05-11T23:58:00Z",
+		"2025-05-12T00:03:00Z", // after the range
+		"2025-05-11T23:59:30Z", // the clock set back: in the range, with a later id
+		"2025-05-13T08:00:00Z",
+	} {
+		tm, err := time.Parse(time.RFC3339, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.s.Now = func() time.Time { return tm }
+		if err := e.s.Audit(e.ctx, store.Actor{ID: &uid, Name: "anna"}, store.Change{MunicipalityID: &mun, Kind: "document", Action: audit.ActionComment}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		from, to string
+		want     []string
+	}{
+		{"2025-05-10", "2025-05-11", []string{"2025-05-11T23:59:30Z", "2025-05-11T23:58:00Z", "2025-05-10T12:00:00Z", "2025-05-10T00:00:00Z"}},
+		{"2025-05-12", "2025-05-12", []string{"2025-05-12T00:03:00Z"}},
+		{"2025-05-12", "", []string{"2025-05-13T08:00:00Z", "2025-05-12T00:03:00Z"}},
+		{"", "2025-05-09", []string{"2025-05-09T23:59:00Z", "2025-05-01T08:00:00Z"}}, // and the municipality's creation
+		{"2025-05-14", "2025-05-20", nil},
+	} {
+		got, err := e.s.ListAudit(e.ctx, store.AuditFilter{MunicipalityID: mun, From: tc.from, To: tc.to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var at []string
+		for _, en := range got {
+			tm, _ := time.Parse(time.RFC3339Nano, en.At)
+			at = append(at, tm.Format(time.RFC3339))
+		}
+		if !slices.Equal(at, tc.want) {
+			t.Errorf("%s–%s lists %v, want %v", tc.from, tc.to, at, tc.want)
+		}
+	}
+}
