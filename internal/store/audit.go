@@ -156,7 +156,7 @@ func (s *Store) auditIDRange(ctx context.Context, f AuditFilter) (lo, hi int64, 
 	// seek is the id of the entry of part nearest to bound on the side cond names.
 	seek := func(where string, args []any, cond, order, bound string) (int64, error) {
 		var id int64
-		err := s.db(ctx).GetContext(ctx, &id, s.rebind(`SELECT id FROM audit_log WHERE `+where+` AND `+cond+` ORDER BY at `+order+` LIMIT 1`), append(args, bound)...)
+		err := s.db(ctx).GetContext(ctx, &id, s.rebind(auditSeekSQL(where, cond, order)), append(args, bound)...)
 		if errors.Is(err, sql.ErrNoRows) {
 			return 0, nil
 		}
@@ -190,6 +190,12 @@ func (s *Store) auditIDRange(ctx context.Context, f AuditFilter) (lo, hi int64, 
 		lo, hi = min(lo, first), max(hi, last)
 	}
 	return lo, hi, nil
+}
+
+// auditSeekSQL is the statement of a date range's bound: the id of the entry nearest to a
+// time (cond, e.g. "at < ?", and the order that puts the nearest first) among those of where.
+func auditSeekSQL(where, cond, order string) string {
+	return `SELECT id FROM audit_log WHERE ` + where + ` AND ` + cond + ` ORDER BY at ` + order + ` LIMIT 1`
 }
 
 // auditClockSlack is how far a date range's id bounds look beyond the range's times.

@@ -106,6 +106,8 @@ func hotQueries(t *testing.T, d *dialect) map[string]hotQuery {
 	add("reminder planner, first records", planFirstSQL, []any{today, domain.NewDate(1, 1, 1), 0, DefaultPlanBatch}, false)
 	add("reminder planner, counts of owners", planCountSQL, []any{[]int64{3, 9, 12}, today}, false)
 	add("reminder planner, their owners' records", planOwnersSQL, []any{[]int64{3, 9, 12}, today}, false)
+	add("audit date bound, municipality", auditSeekSQL("municipality_id = ?", "at < ?", "DESC"), []any{1, "2026-01-14T23:50:00Z"}, false)
+	add("audit date bound, system", auditSeekSQL("municipality_id IS NULL", "at >= ?", "ASC"), []any{"2026-01-16T00:10:00Z"}, false)
 	for name, f := range map[string]AuditFilter{
 		"audit":            {MunicipalityID: 1, Limit: 50},
 		"audit by kind":    {MunicipalityID: 1, Kind: "document", Limit: 50},
