@@ -62,6 +62,13 @@ func New(s *store.Store, opts ...Option) (*App, error) {
 	}
 	th := auth.NewThrottle()
 	th.Now = func() time.Time { return s.Now() } // follows the store clock even when it is replaced later
+	known, err := s.LoginAddresses(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range known {
+		th.Remember(strings.ToLower(l.Username), l.IP, l.LastAt)
+	}
 	return &App{db: s, az: az, Throttle: th, SessionTTL: 12 * time.Hour, SessionIdle: DefaultSessionIdle, cat: cat}, nil
 }
 

@@ -67,6 +67,9 @@ func (a *App) Login(ctx context.Context, ip, username, password string) (LoginRe
 			return err
 		}
 		res.Expires = ss.ExpiresAt
+		if err := a.db.RememberLoginAddress(ctx, u.ID, ip); err != nil { // spared by the throttle after a restart too
+			return err
+		}
 		return a.db.Audit(ctx, store.Actor{ID: &u.ID, Name: u.Username, IP: ip}, store.Change{Kind: "session", Action: audit.ActionLogin})
 	})
 	if err != nil {

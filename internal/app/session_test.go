@@ -153,6 +153,40 @@ func TestLoginThrottledPerAccount(t *testing.T) {
 	}
 }
 
+// The addresses an account logged in from are remembered across a restart: guesses from
+// many addresses slow the stranger down, not the real user at their usual address.
+func TestLoginThrottleRemembersAddressesAfterRestart(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.app.Login(f.ctx, "192.0.2.10", "olle", password); err != nil {
+		t.Fatal(err)
+	}
+	restarted, err := app.New(f.store, app.WithPolicy(tKindPolicy...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	restarted.Hasher = f.app.Hasher
+	for i := range 12 { // one guess per address, past the account-wide allowance
+		_, _ = restarted.Login(f.ctx, fmt.Sprintf("203.0.113.%d", i), "olle", "fel-lösenord-123")
+	}
+	_, err = restarted.Login(f.ctx, "203.0.113.200", "olle", password)
+	wantCode(t, err, domain.ETooManyRequests)
+	if _, err := restarted.Login(f.ctx, "192.0.2.10", "olle", password); err != nil {
+		t.Errorf("after a restart the real user is kept out at their usual address: %v", err)
+	}
+	// Remembered for 90 days from the last login, then forgotten.
+	f.advance(91 * 24 * time.Hour)
+	later, err := app.New(f.store, app.WithPolicy(tKindPolicy...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	later.Hasher = f.app.Hasher
+	for i := range 12 {
+		_, _ = later.Login(f.ctx, fmt.Sprintf("203.0.113.%d", i), "olle", "fel-lösenord-123")
+	}
+	_, err = later.Login(f.ctx, "192.0.2.10", "olle", password)
+	wantCode(t, err, domain.ETooManyRequests)
+}
+
 func TestLoginThrottledPerAddress(t *testing.T) {
 	f := newFixture(t)
 	const ip = "203.0.113.66"

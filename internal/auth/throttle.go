@@ -235,3 +235,15 @@ func (t *Throttle) Succeed(account, ip string) {
 	delete(t.accounts, account)
 	t.known[pair] = t.Now()
 }
+
+// Remember marks ip as one account logged in from at at (the addresses remembered from
+// before a restart), unless a later login is known already.
+func (t *Throttle) Remember(account, ip string, at time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.init()
+	pair := account + "\x00" + ip
+	if at.After(t.known[pair]) {
+		t.known[pair] = at
+	}
+}

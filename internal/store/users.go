@@ -257,6 +257,41 @@ func (s *Store) CreateSession(ctx context.Context, token, csrf string, user int6
 	return ss, err
 }
 
+// LoginAddressRetention is how long an address an account logged in from is remembered.
+const LoginAddressRetention = 90 * 24 * time.Hour
+
+// RememberLoginAddress records that user logged in from ip now (and forgets addresses not
+// used for LoginAddressRetention).
+func (s *Store) RememberLoginAddress(ctx context.Context, user int64, ip string) error {
+	now := s.now()
+	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO login_addresses (user_id, ip, last_at) VALUES (?, ?, ?)
+			ON CONFLICT (user_id, ip) DO UPDATE SET last_at = excluded.last_at`), user, ip, now); err != nil {
+			return fmt.Errorf("remember login address: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM login_addresses WHERE last_at < ?`), now.Add(-LoginAddressRetention))
+		return err
+	})
+}
+
+// LoginAddress is an address an account (by its username) logged in from, and when last.
+type LoginAddress struct {
+	Username string    `db:"username"`
+	IP       string    `db:"ip"`
+	LastAt   time.Time `db:"last_at"`
+}
+
+// LoginAddresses are the addresses of logins within LoginAddressRetention, of enabled accounts.
+func (s *Store) LoginAddresses(ctx context.Context) ([]LoginAddress, error) {
+	var out []LoginAddress
+	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(`SELECT u.username, l.ip, l.last_at FROM login_addresses l
+		JOIN users u ON u.id = l.user_id WHERE l.last_at >= ? AND u.disabled = ?`), s.now().Add(-LoginAddressRetention), false)
+	if err != nil {
+		return nil, fmt.Errorf("login addresses: %w", err)
+	}
+	return out, nil
+}
+
 // GetSession returns the live session for token. Returns ENotFound (also when expired).
 func (s *Store) GetSession(ctx context.Context, token string) (Session, error) {
 	var ss Session
