@@ -84,6 +84,7 @@ func init() {
 	// moment writes a moment in Swedish time, to the minute.
 	f["keepquery"] = keepQuery
 	f["selectoptions"] = selectOptions
+	f["tablerows"] = tableRows
 	f["moment"] = func(v any) string {
 		switch t := v.(type) {
 		case time.Time:

@@ -93,14 +93,33 @@ func parseDocumentForm(v url.Values, isNew bool) (domain.DocumentInput, domain.P
 
 type documentListPage struct {
 	Base
-	Docs      []domain.Document
-	Units     map[int64]string
+	Rows      []tableRow
 	UnitList  []domain.OrgUnit
 	Filter    store.DocumentFilter
 	CanCreate bool
-	Today     domain.Date
 	NextURL   string // the next page of the list, "" on the last
 	Paged     bool   // the list has more than this page
+}
+
+// documentRows are the document list's rows in the request's language: title (linked, with
+// a badge while a revision is under way), type, status, version, unit, next review (with
+// its due state when it calls for attention).
+func (s *Server) documentRows(c *gin.Context, docs []domain.Document, units map[int64]string) []tableRow {
+	tr, today := s.i18n.For(lang(c)), s.app.Today()
+	rows := make([]tableRow, len(docs))
+	for i, d := range docs {
+		title := cell{Text: d.Title, Href: d.Path()}
+		if d.RevisionInProgress {
+			title.Badges = []badge{{Class: "info", Text: tr.T("doc.revision_badge")}}
+		}
+		next := cell{Badges: dueBadge(string(domain.DueStateOf(d.NextReviewAt, today)), tr.T)}
+		if d.NextReviewAt != nil {
+			next.Text = d.NextReviewAt.String()
+		}
+		rows[i] = tableRow{title, {Text: tr.T("doctype." + string(d.Type))}, {Text: tr.T("docstatus." + d.Status)},
+			{Text: d.Version}, {Text: units[d.OrgUnitID]}, next}
+	}
+	return rows
 }
 
 func (s *Server) documentList(c *gin.Context) {
@@ -126,8 +145,8 @@ func (s *Server) documentList(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "documents", documentListPage{
-		Base: s.base(c, s.i18n.T(lang(c), "doc.list_title")), Docs: docs, Units: unitNames(units), UnitList: units, Filter: f, NextURL: next, Paged: paged(c, next),
-		CanCreate: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Create), Today: s.app.Today(),
+		Base: s.base(c, s.i18n.T(lang(c), "doc.list_title")), Rows: s.documentRows(c, docs, unitNames(units)), UnitList: units, Filter: f, NextURL: next, Paged: paged(c, next),
+		CanCreate: s.app.CanSome(cl, mid, authz.ObjDocument, authz.Create),
 	})
 }
 
