@@ -147,21 +147,9 @@ func (ls levelLabels) Options() []option {
 	return out
 }
 
-// assetRow is one row of the register, computed in Go (a template walking every asset's
-// requirements and levels costs more than the query).
-type assetRow struct {
-	ID                           int64
-	Title, Kind, Unit, Status    string
-	Levels                       [4]string // K R T S, "–" when unknown
-	Gaps, Met                    bool      // some requirement unmet; all met
-	Active, Reclassify, Separate bool
-	NextReview                   string
-	Due                          string // overdue, soon or ""
-}
-
 type assetListPage struct {
 	Base
-	Rows         []assetRow
+	Rows         []tableRow
 	Units        map[int64]string
 	UnitList     []domain.OrgUnit
 	Filter       store.AssetFilter
@@ -213,28 +201,43 @@ func (s *Server) assetList(c *gin.Context) {
 	}
 	tr := s.i18n.For(lang(c))
 	today := s.app.Today()
+	unknown := tr.T("asset.unknown_level")
 	for _, a := range as {
-		r := assetRow{ID: a.ID, Title: a.Title, Kind: tr.T("assetkind." + string(a.AssetKind)), Unit: pg.Units[a.OrgUnitID],
-			Status: tr.T("assetstatus." + a.Status), Active: a.Status == domain.AssetActive, Reclassify: a.ReclassifyReason != "",
-			Separate: a.SeparateAnalysis, Met: len(a.Requirements) > 0}
-		for i, asp := range domain.Aspects {
+		// Name (linked; badges when not in use, to be re-classified, calling for a separate
+		// analysis), kind, unit, the four levels, requirements met, next review.
+		name := cell{Text: a.Title, Href: a.Path()}
+		if a.Status != domain.AssetActive {
+			name.Badges = append(name.Badges, badge{Text: tr.T("assetstatus." + a.Status)})
+		}
+		if a.ReclassifyReason != "" {
+			name.Badges = append(name.Badges, badge{Class: "soon", Text: tr.T("asset.reclassify_badge")})
+		}
+		if a.SeparateAnalysis {
+			name.Badges = append(name.Badges, badge{Class: "overdue", Text: tr.T("asset.separate_badge")})
+		}
+		row := tableRow{name, {Text: tr.T("assetkind." + string(a.AssetKind))}, {Text: pg.Units[a.OrgUnitID]}}
+		for _, asp := range domain.Aspects {
 			if l := a.Effective.Get(asp); l != nil {
-				r.Levels[i] = strconv.Itoa(*l)
+				row = append(row, cell{Text: strconv.Itoa(*l), Num: true})
+			} else {
+				row = append(row, cell{Text: "–", Num: true, Label: unknown})
 			}
+		}
+		gaps := cell{Text: "–"}
+		if len(a.Requirements) > 0 {
+			gaps.Text = tr.T("asset.no_gaps")
 		}
 		for _, q := range a.Requirements {
 			if !q.Met {
-				r.Gaps, r.Met = true, false
+				gaps = cell{Badges: []badge{{Class: "overdue", Text: tr.T("asset.has_gaps")}}}
 				break
 			}
 		}
+		next := cell{Badges: dueBadge(string(domain.DueStateOf(a.NextReviewAt, today)), tr.T)}
 		if a.NextReviewAt != nil {
-			r.NextReview = a.NextReviewAt.String()
-			if st := domain.DueStateOf(a.NextReviewAt, today); st == domain.DueOverdue || st == domain.DueSoon {
-				r.Due = string(st)
-			}
+			next.Text = a.NextReviewAt.String()
 		}
-		pg.Rows = append(pg.Rows, r)
+		pg.Rows = append(pg.Rows, append(row, gaps, next))
 	}
 	s.render(c, http.StatusOK, "assets", pg)
 }

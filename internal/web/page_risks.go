@@ -108,7 +108,7 @@ type riskRow struct {
 
 type riskListPage struct {
 	Base
-	Rows      []riskRow
+	Rows      []tableRow
 	Matrix    domain.RiskMatrix
 	Query     app.RiskQuery
 	Units     []domain.OrgUnit
@@ -165,6 +165,30 @@ func (s *Server) riskRows(c *gin.Context, mid int64, rs []domain.Risk, units map
 	return out, nil
 }
 
+// riskRegisterRows are the register's table rows: title (linked, its analysis under it),
+// unit, owner, level before and after treatment (as badges), treatment, status, acceptance.
+func riskRegisterRows(mid int64, rows []riskRow, t func(string, ...any) string) []tableRow {
+	out := make([]tableRow, len(rows))
+	for i, r := range rows {
+		owner := cell{Text: r.Owner}
+		if r.Owner == "" {
+			owner = cell{Text: t("due.no_owner"), Em: true}
+		}
+		accepted := r.AcceptedText
+		if accepted == "" {
+			accepted = "–"
+		}
+		out[i] = tableRow{
+			{Text: r.Title, Href: domain.RecordPath(mid, domain.KindRisk, r.ID, ""), Note: r.Analysis},
+			{Text: r.Unit}, owner,
+			{Badges: []badge{{Class: "level-" + string(r.Level), Text: strconv.Itoa(r.Score) + " " + r.LevelText}}},
+			{Badges: []badge{{Class: "level-" + string(r.ResidualLevel), Text: strconv.Itoa(r.ResidualScore) + " " + r.ResidualText}}},
+			{Text: r.Treatment}, {Text: r.Status}, {Text: accepted},
+		}
+	}
+	return out
+}
+
 // acceptanceState names where an acceptance stands: valid, expired, void, or "" for none.
 func acceptanceState(a *domain.RiskAcceptance, today domain.Date) string {
 	switch {
@@ -206,10 +230,12 @@ func (s *Server) riskList(c *gin.Context) {
 	}
 	pg := riskListPage{Matrix: m, Query: q, Units: units, NextURL: next, Paged: paged(c, next), Mine: mine,
 		CanCreate: s.app.CanSome(cl, mid, authz.ObjRisk, authz.Create)}
-	if pg.Rows, err = s.riskRows(c, mid, rs, unitNames(units)); err != nil {
+	rows, err := s.riskRows(c, mid, rs, unitNames(units))
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	pg.Rows = riskRegisterRows(mid, rows, s.i18n.For(lang(c)).T)
 	var chosen []int64 // the filter's analysis stays in its select
 	if q.AnalysisID != 0 {
 		chosen = []int64{q.AnalysisID}

@@ -233,8 +233,7 @@ func TestRiskPages(t *testing.T) {
 		t.Errorf("heat map cell 3×3: %s", body)
 	}
 	body = coord.get(strings.ReplaceAll(cell, "&amp;", "&")).Body.String()
-	if n := strings.Count(body, `<tr>
-  <td><a href="/m/`); n != 8 {
+	if n := strings.Count(body, `<tr><td><a href="/m/`); n != 8 {
 		t.Errorf("the cell's register has %d rows, want 8", n)
 	}
 

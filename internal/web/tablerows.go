@@ -12,6 +12,10 @@ type cell struct {
 	Text   string
 	Href   string // a path in Lisa ("/m/…"); anything else is not linked
 	Badges []badge
+	Note   string // a second line under the text, as a hint
+	Em     bool   // the text stands in for a missing value ("no owner"): emphasised
+	Num    bool   // a number, aligned as one
+	Label  string // the accessible name of a text that is a symbol ("–" for unknown)
 }
 
 // badge is a small label after a cell's text; Class is its CSS class after "badge".
@@ -29,21 +33,47 @@ func tableRows(rows []tableRow) template.HTML {
 	for _, r := range rows {
 		b.WriteString("<tr>")
 		for _, c := range r {
-			b.WriteString("<td>")
-			if strings.HasPrefix(c.Href, "/") && !strings.HasPrefix(c.Href, "//") {
+			if c.Num {
+				b.WriteString(`<td class="num">`)
+			} else {
+				b.WriteString("<td>")
+			}
+			switch {
+			case c.Label != "":
+				b.WriteString(`<span aria-label="`)
+				b.WriteString(html.EscapeString(c.Label))
+				b.WriteString(`">`)
+				b.WriteString(html.EscapeString(c.Text))
+				b.WriteString("</span>")
+			case c.Em:
+				b.WriteString("<em>")
+				b.WriteString(html.EscapeString(c.Text))
+				b.WriteString("</em>")
+			case strings.HasPrefix(c.Href, "/") && !strings.HasPrefix(c.Href, "//"):
 				b.WriteString(`<a href="`)
 				b.WriteString(html.EscapeString(c.Href))
 				b.WriteString(`">`)
 				b.WriteString(html.EscapeString(c.Text))
 				b.WriteString("</a>")
-			} else {
+			default:
 				b.WriteString(html.EscapeString(c.Text))
 			}
-			for _, bd := range c.Badges {
-				b.WriteString(` <span class="badge `)
+			for i, bd := range c.Badges {
+				if i > 0 || c.Text != "" {
+					b.WriteByte(' ')
+				}
+				b.WriteString(`<span class="badge`)
+				if bd.Class != "" {
+					b.WriteByte(' ')
+				}
 				b.WriteString(html.EscapeString(bd.Class))
 				b.WriteString(`">`)
 				b.WriteString(html.EscapeString(bd.Text))
+				b.WriteString("</span>")
+			}
+			if c.Note != "" {
+				b.WriteString(`<br><span class="hint">`)
+				b.WriteString(html.EscapeString(c.Note))
 				b.WriteString("</span>")
 			}
 			b.WriteString("</td>")
