@@ -324,6 +324,9 @@ type RiskFilter struct {
 	Query       string
 	After       *domain.Cursor
 	Limit       int
+	// Bare reads what a row of the register page shows: the risk and its latest acceptance,
+	// not its assets and controls.
+	Bare bool
 }
 
 // riskList is the register's conditions of f.
@@ -391,6 +394,9 @@ func (s *Store) ListRisks(ctx context.Context, mun int64, v domain.Visibility, f
 	out := []domain.Risk{}
 	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list risks: %w", err)
+	}
+	if f.Bare {
+		return out, s.riskAcceptances(ctx, mun, out)
 	}
 	return out, s.riskDetails(ctx, mun, out)
 }
@@ -463,6 +469,19 @@ func (s *Store) riskDetails(ctx context.Context, mun int64, risks []domain.Risk)
 		r := &risks[pos[x.RiskID]]
 		r.ControlIDs = append(r.ControlIDs, x.Ref)
 		r.Controls = append(r.Controls, domain.RiskControl{ControlID: x.Ref, Title: x.Title, Status: domain.ControlStatus(x.Status), RecordID: x.RecordID})
+	}
+	return s.riskAcceptances(ctx, mun, risks)
+}
+
+// riskAcceptances fills the latest acceptance of each of risks that has one.
+func (s *Store) riskAcceptances(ctx context.Context, mun int64, risks []domain.Risk) error {
+	if len(risks) == 0 {
+		return nil
+	}
+	pos := make(map[int64]int, len(risks))
+	ids := make([]int64, len(risks))
+	for i := range risks {
+		pos[risks[i].ID], ids[i] = i, risks[i].ID
 	}
 	accs, err := s.latestAcceptances(ctx, mun, ids)
 	if err != nil {

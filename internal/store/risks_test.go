@@ -144,6 +144,20 @@ func TestRiskSaveReadAndTenancy(t *testing.T) {
 	if rs, _ := e.s.ListRisks(e.ctx, e.mun, domain.Visibility{UnitIDs: []int64{e.otherUnit}}, store.RiskFilter{}); len(rs) != 0 {
 		t.Errorf("risks outside the visible units: %d", len(rs))
 	}
+	// The register page's bare rows carry the latest acceptance, not the links.
+	e.accept(r.ID, "2027-01-01")
+	for _, bare := range []bool{false, true} {
+		rs, err := e.s.ListRisks(e.ctx, e.mun, all, store.RiskFilter{Query: "journaler", Bare: bare})
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("bare %v: %d risks, %v", bare, len(rs), err)
+		}
+		if rs[0].Acceptance == nil || rs[0].Acceptance.ValidUntil.String() != "2027-01-01" {
+			t.Errorf("bare %v: acceptance %+v", bare, rs[0].Acceptance)
+		}
+		if links := len(rs[0].AssetIDs) + len(rs[0].Controls); bare && links != 0 || !bare && links != 3 {
+			t.Errorf("bare %v: %d links read", bare, links)
+		}
+	}
 	cells, err := e.s.RiskHeat(e.ctx, e.mun, all, true, 0)
 	if err != nil || len(cells) != 3 {
 		t.Fatalf("heat %v %v", cells, err)

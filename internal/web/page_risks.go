@@ -218,6 +218,7 @@ func (s *Server) riskList(c *gin.Context) {
 	if mine {
 		q.OwnerID = cl.P.User.ID
 	}
+	q.Bare = true // a row shows neither assets nor controls
 	rs, m, next, err := s.riskPage(c, mid, q)
 	if err != nil {
 		s.fail(c, err)
