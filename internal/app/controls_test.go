@@ -334,3 +334,23 @@ func TestSoAReadHasNoSideEffects(t *testing.T) {
 		t.Errorf("%d SoA rows created in the audit trail, want 93", creates)
 	}
 }
+
+// The dashboard's SoA figure is shared by its readers and follows every change at once.
+func TestSoAProgressFollowsChanges(t *testing.T) {
+	f := newFixture(t)
+	before, err := f.app.SoAProgress(f.ctx, f.auditor, f.munA)
+	if err != nil || before.Implemented != 0 || before.NotStarted != 93 {
+		t.Fatalf("before: %+v, %v", before, err)
+	}
+	if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.24", domain.SoAInput{Status: sp("implemented")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []app.Caller{f.auditor, f.coord} {
+		if g, err := f.app.SoAProgress(f.ctx, c, f.munA); err != nil || g.Implemented != 1 || g.NotStarted != 92 {
+			t.Errorf("after a change: %+v, %v", g, err)
+		}
+	}
+	if _, err := f.app.SoAProgress(f.ctx, f.coordB, f.munA); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another municipality's coordinator: %v", err)
+	}
+}

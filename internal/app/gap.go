@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
+	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/catalog"
 	"github.com/lisa-isms/lisa/internal/domain"
 )
@@ -185,14 +187,22 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 
 // SoAProgress counts the Annex A rows of mun's statement of applicability by status (what the
 // gap analysis's Annex A total says), read without unit statuses or evidence: the dashboard's
-// figure. Returns ENotFound, EForbidden.
+// figure. Every reader of the statement reads the same rows, so the counts are shared as
+// countCache says. Returns ENotFound, EForbidden.
 func (a *App) SoAProgress(ctx context.Context, c Caller, mun int64) (GapCounts, error) {
-	rows, err := a.SoASummary(ctx, c, mun)
-	var g GapCounts
-	for _, r := range rows {
-		if r.CatalogID == catalog.ISO {
-			g.Add(domain.ControlStatus(r.Status))
-		}
+	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
+		return GapCounts{}, err
 	}
+	v, err := a.counts.get(a.db, fmt.Sprint("soaprogress/", mun), func() (any, error) {
+		rows, err := a.SoASummary(ctx, c, mun)
+		var g GapCounts
+		for _, r := range rows {
+			if r.CatalogID == catalog.ISO {
+				g.Add(domain.ControlStatus(r.Status))
+			}
+		}
+		return g, err
+	})
+	g, _ := v.(GapCounts)
 	return g, err
 }
