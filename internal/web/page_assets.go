@@ -215,7 +215,7 @@ func (s *Server) assetList(c *gin.Context) {
 		if a.SeparateAnalysis {
 			name.Badges = append(name.Badges, badge{Class: "overdue", Text: tr.T("asset.separate_badge")})
 		}
-		row := tableRow{name, {Text: tr.T("assetkind." + string(a.AssetKind))}, {Text: pg.Units[a.OrgUnitID]}}
+		row := []cell{name, {Text: tr.T("assetkind." + string(a.AssetKind))}, {Text: pg.Units[a.OrgUnitID]}}
 		for _, asp := range domain.Aspects {
 			if l := a.Effective.Get(asp); l != nil {
 				row = append(row, cell{Text: strconv.Itoa(*l), Num: true})
@@ -237,7 +237,7 @@ func (s *Server) assetList(c *gin.Context) {
 		if a.NextReviewAt != nil {
 			next.Text = a.NextReviewAt.String()
 		}
-		pg.Rows = append(pg.Rows, append(row, gaps, next))
+		pg.Rows = append(pg.Rows, tableRow{Cells: append(row, gaps, next)})
 	}
 	s.render(c, http.StatusOK, "assets", pg)
 }

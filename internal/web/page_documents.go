@@ -116,8 +116,8 @@ func (s *Server) documentRows(c *gin.Context, docs []domain.Document, units map[
 		if d.NextReviewAt != nil {
 			next.Text = d.NextReviewAt.String()
 		}
-		rows[i] = tableRow{title, {Text: tr.T("doctype." + string(d.Type))}, {Text: tr.T("docstatus." + d.Status)},
-			{Text: d.Version}, {Text: units[d.OrgUnitID]}, next}
+		rows[i] = tableRow{Cells: []cell{title, {Text: tr.T("doctype." + string(d.Type))}, {Text: tr.T("docstatus." + d.Status)},
+			{Text: d.Version}, {Text: units[d.OrgUnitID]}, next}}
 	}
 	return rows
 }

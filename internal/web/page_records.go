@@ -201,8 +201,8 @@ type dashboardPage struct {
 	NoRole            bool // an administrator without a role here: the content is not theirs to see
 	Notifications     []store.Notification
 	MoreNotifications bool
-	Mine              []dueRow
-	Attention         []dueRow
+	Mine              []tableRow
+	Attention         []tableRow
 	CanReviews        bool // the review list opens for them: the figures link to it
 	Overdue           int
 	Soon              int
@@ -224,30 +224,23 @@ type dashboardPage struct {
 
 type planCounts struct{ Never, Overdue int }
 
-// dueRow is a row of the review list tables (dashboard, review list, calendar) as shown: its
-// texts made once in Go, so that the table's template only prints fields.
-type dueRow struct {
-	State, StateLabel string // the due state (overdue, soon, later: a CSS class) and its text
-	Date, Path, Title string
-	Kind, Unit, Owner string // Owner is "no owner" in the page's language when NoOwner
-	NoOwner           bool
-}
-
-// dueRows makes the rows of items in the request's language.
-func (s *Server) dueRows(c *gin.Context, items []domain.DueItem) []dueRow {
+// dueRows are the rows of the review list tables (dashboard, review list, calendar) in the
+// request's language: next review with its state, title (linked), kind, unit, owner.
+func (s *Server) dueRows(c *gin.Context, items []domain.DueItem) []tableRow {
 	tr, today := s.i18n.For(lang(c)), s.app.Today()
-	rows := make([]dueRow, len(items))
+	rows := make([]tableRow, len(items))
 	for i, it := range items {
 		state := string(domain.DueStateOf(it.NextReviewAt, today))
-		r := dueRow{State: state, StateLabel: tr.T("due.state." + state), Path: it.Path(), Title: it.Title,
-			Kind: tr.T(spec(it.Kind).Label), Unit: it.OrgUnitName, Owner: it.OwnerName}
+		date := cell{Badges: []badge{{Class: state, Text: tr.T("due.state." + state)}}}
 		if it.NextReviewAt != nil {
-			r.Date = it.NextReviewAt.String()
+			date.Text = it.NextReviewAt.String()
 		}
-		if r.Owner == "" {
-			r.Owner, r.NoOwner = tr.T("due.no_owner"), true
+		owner := cell{Text: it.OwnerName}
+		if owner.Text == "" {
+			owner = cell{Text: tr.T("due.no_owner"), Em: true}
 		}
-		rows[i] = r
+		rows[i] = tableRow{Class: "due-" + state, Cells: []cell{date, {Text: it.Title, Href: it.Path()},
+			{Text: tr.T(spec(it.Kind).Label)}, {Text: it.OrgUnitName}, owner}}
 	}
 	return rows
 }
@@ -354,7 +347,7 @@ func (s *Server) dashboard(c *gin.Context) {
 
 type reviewListPage struct {
 	Base
-	Items   []dueRow
+	Items   []tableRow
 	Due     string
 	Mine    bool
 	NextURL string // the next page, "" on the last

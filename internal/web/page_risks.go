@@ -178,13 +178,13 @@ func riskRegisterRows(mid int64, rows []riskRow, t func(string, ...any) string) 
 		if accepted == "" {
 			accepted = "–"
 		}
-		out[i] = tableRow{
+		out[i] = tableRow{Cells: []cell{
 			{Text: r.Title, Href: domain.RecordPath(mid, domain.KindRisk, r.ID, ""), Note: r.Analysis},
 			{Text: r.Unit}, owner,
 			{Badges: []badge{{Class: "level-" + string(r.Level), Text: strconv.Itoa(r.Score) + " " + r.LevelText}}},
 			{Badges: []badge{{Class: "level-" + string(r.ResidualLevel), Text: strconv.Itoa(r.ResidualScore) + " " + r.ResidualText}}},
 			{Text: r.Treatment}, {Text: r.Status}, {Text: accepted},
-		}
+		}}
 	}
 	return out
 }

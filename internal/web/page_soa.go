@@ -407,7 +407,7 @@ type calendarPage struct {
 
 type dueGroup struct {
 	Name  string
-	Items []dueRow
+	Items []tableRow
 }
 
 // calendarPageSize is how many reviews a page of the review calendar shows, in review date

@@ -21,8 +21,11 @@ type cell struct {
 // badge is a small label after a cell's text; Class is its CSS class after "badge".
 type badge struct{ Class, Text string }
 
-// tableRow is one row of a list's table, its cells in column order.
-type tableRow []cell
+// tableRow is one row of a list's table: its cells in column order, and a CSS class.
+type tableRow struct {
+	Class string
+	Cells []cell
+}
 
 // tableRows writes rows as <tr> elements, every text, path and class escaped here: a list's
 // hundred rows in one template action instead of a dozen each (html/template escapes every
@@ -31,8 +34,14 @@ func tableRows(rows []tableRow) template.HTML {
 	var b strings.Builder
 	b.Grow(len(rows) * 256)
 	for _, r := range rows {
-		b.WriteString("<tr>")
-		for _, c := range r {
+		if r.Class != "" {
+			b.WriteString(`<tr class="`)
+			b.WriteString(html.EscapeString(r.Class))
+			b.WriteString(`">`)
+		} else {
+			b.WriteString("<tr>")
+		}
+		for _, c := range r.Cells {
 			if c.Num {
 				b.WriteString(`<td class="num">`)
 			} else {

@@ -5,11 +5,11 @@ import "testing"
 // A list's rows escape what users wrote and link only to Lisa's own paths.
 func TestTableRowsEscape(t *testing.T) {
 	got := string(tableRows([]tableRow{
-		{{Text: `<script>alert("x")</script>`, Href: "/m/1/documents/2?a=1&b=2", Badges: []badge{{Class: `soon" onclick="x`, Text: "<b>Snart</b>"}}}, {Text: "Å & Ö"}},
-		{{Text: "extern", Href: "javascript:alert(1)"}, {Text: "annan värd", Href: "//evil.example/x"}},
+		{Cells: []cell{{Text: `<script>alert("x")</script>`, Href: "/m/1/documents/2?a=1&b=2", Badges: []badge{{Class: `soon" onclick="x`, Text: "<b>Snart</b>"}}}, {Text: "Å & Ö"}}},
+		{Class: "due-overdue", Cells: []cell{{Text: "extern", Href: "javascript:alert(1)"}, {Text: "annan värd", Href: "//evil.example/x"}, {Text: "–", Label: "okänd", Num: true}, {Text: "ingen", Em: true, Note: "<i>not</i>"}}},
 	}))
 	want := `<tr><td><a href="/m/1/documents/2?a=1&amp;b=2">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</a> <span class="badge soon&#34; onclick=&#34;x">&lt;b&gt;Snart&lt;/b&gt;</span></td><td>Å &amp; Ö</td></tr>
-<tr><td>extern</td><td>annan värd</td></tr>
+<tr class="due-overdue"><td>extern</td><td>annan värd</td><td class="num"><span aria-label="okänd">–</span></td><td><em>ingen</em><br><span class="hint">&lt;i&gt;not&lt;/i&gt;</span></td></tr>
 `
 	if got != want {
 		t.Errorf("tableRows =\n%s\nwant\n%s", got, want)
