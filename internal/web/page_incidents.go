@@ -333,37 +333,31 @@ type incidentPackPage struct {
 
 // ---- Pages ----
 
-// incidentRow is a row of the register as shown, its texts made in Go (not looked up per
-// cell by the template).
-type incidentRow struct {
-	Path, Title, Discovered, Unit, Severity, Status string
-	Clocks                                          []clockBadge
-}
-
-type clockBadge struct{ State, Text string }
-
-func (s *Server) incidentRows(c *gin.Context, list []domain.Incident, units map[int64]string) []incidentRow {
+// incidentRows are the register's rows in the request's language: title (linked),
+// discovery, unit, severity, status, and the legal clocks that run or ran (as badges).
+func (s *Server) incidentRows(c *gin.Context, list []domain.Incident, units map[int64]string) []tableRow {
 	tr := s.i18n.For(lang(c))
-	rows := make([]incidentRow, len(list))
+	rows := make([]tableRow, len(list))
 	for i, x := range list {
-		r := incidentRow{Path: x.Path(), Title: x.Title, Discovered: momentText(x.DiscoveredAt), Unit: units[x.OrgUnitID],
-			Severity: "–", Status: tr.T("incstatus." + x.Status)}
+		severity := "–"
 		if x.Severity != "" {
-			r.Severity = tr.T("incsev." + x.Severity)
+			severity = tr.T("incsev." + x.Severity)
 		}
+		var clocks cell
 		for _, k := range x.Clocks {
 			if k.DueAt != nil {
-				r.Clocks = append(r.Clocks, clockBadge{State: string(k.State), Text: tr.T("clock."+string(k.Kind)) + ": " + tr.T("clockstate."+string(k.State))})
+				clocks.Badges = append(clocks.Badges, badge{Class: "clock-" + string(k.State), Text: tr.T("clock."+string(k.Kind)) + ": " + tr.T("clockstate."+string(k.State))})
 			}
 		}
-		rows[i] = r
+		rows[i] = tableRow{Cells: []cell{{Text: x.Title, Href: x.Path()}, {Text: momentText(x.DiscoveredAt)}, {Text: units[x.OrgUnitID]},
+			{Text: severity}, {Text: tr.T("incstatus." + x.Status)}, clocks}}
 	}
 	return rows
 }
 
 type incidentListPage struct {
 	Base
-	Rows          []incidentRow
+	Rows          []tableRow
 	Filter        store.IncidentFilter
 	Units         []domain.OrgUnit
 	UnitNames     map[int64]string

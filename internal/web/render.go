@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -82,12 +83,20 @@ func langFuncs(tr i18n.Translator) template.FuncMap {
 			}
 			return sign + tr.T("time.hours_minutes", int(d.Hours()), int(d.Minutes())%60)
 		},
-		"enumopts": func(prefix string, vs []string) []option {
-			out := make([]option, len(vs))
-			for i, v := range vs {
-				out[i] = option{v, tr.T(prefix + "." + v)}
+		"enumopts": func(prefix string, vs any) ([]option, error) { // vs: a slice of strings or string kinds
+			rv := reflect.ValueOf(vs)
+			if rv.Kind() != reflect.Slice {
+				return nil, fmt.Errorf("enumopts: %T is not a slice", vs)
 			}
-			return out
+			out := make([]option, rv.Len())
+			for i := range out {
+				e := rv.Index(i)
+				if e.Kind() != reflect.String {
+					return nil, fmt.Errorf("enumopts: %s is not a string", e.Type())
+				}
+				out[i] = option{e.String(), tr.T(prefix + "." + e.String())}
+			}
+			return out, nil
 		},
 	}
 }
