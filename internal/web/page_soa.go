@@ -51,8 +51,7 @@ func (s *Server) soaRoutes(api, pages *gin.RouterGroup) {
 
 type soaListPage struct {
 	Base
-	Rows      []app.SoARow
-	Owners    map[int64]string
+	Rows      []tableRow
 	Theme     string
 	Status    string
 	Mine      bool
@@ -60,15 +59,42 @@ type soaListPage struct {
 	CanCreate bool
 	CanImport bool
 	Form      formState // the own-control form
-	Today     domain.Date
 }
 
-// OwnerName is the name of a row's owner, or "" when it has none.
-func (p soaListPage) OwnerName(id *int64) string {
-	if id == nil {
-		return ""
+// soaRows are the statement's table rows in the request's language: control id, title
+// (linked; a badge when units have statuses of their own), applicable, status (a badge),
+// owner, next review (with a badge when overdue).
+func (s *Server) soaRows(c *gin.Context, rows []app.SoARow, owners map[int64]string) []tableRow {
+	l := lang(c)
+	tr, today := s.i18n.For(l), s.app.Today()
+	out := make([]tableRow, len(rows))
+	for i, r := range rows {
+		title := cell{Text: r.ControlTitle, Href: "/m/" + itoa(r.MunicipalityID) + "/soa/" + url.PathEscape(r.ControlID)}
+		if l == "sv" {
+			title.Text = r.ControlTitleSV
+		}
+		if r.PerUnit {
+			title.Badges = []badge{{Class: "info", Text: tr.T("soa.per_unit")}}
+		}
+		applicable := tr.T("common.no")
+		if r.Applicable {
+			applicable = tr.T("common.yes")
+		}
+		owner := cell{Text: tr.T("due.no_owner"), Em: true}
+		if r.OwnerID != nil && owners[*r.OwnerID] != "" {
+			owner = cell{Text: owners[*r.OwnerID]}
+		}
+		next := cell{}
+		if r.NextReviewAt != nil {
+			next.Text = r.NextReviewAt.String()
+		}
+		if domain.DueStateOf(r.NextReviewAt, today) == domain.DueOverdue {
+			next.Badges = []badge{{Class: "overdue", Text: tr.T("due.state.overdue")}}
+		}
+		out[i] = tableRow{Cells: []cell{{Text: r.ControlID}, title, {Text: applicable},
+			{Badges: []badge{{Class: "ctl-" + r.Status, Text: tr.T("ctlstatus." + r.Status)}}}, owner, next}}
 	}
-	return p.Owners[*id]
+	return out
 }
 
 func (s *Server) soaList(c *gin.Context) { s.renderSoAList(c, http.StatusOK, newForm()) }
@@ -85,19 +111,22 @@ func (s *Server) renderSoAList(c *gin.Context, status int, f formState) {
 		s.fail(c, err)
 		return
 	}
-	pg := soaListPage{Theme: c.Query("theme"), Status: c.Query("status"), Mine: c.Query("mine") == "1", Form: f, Today: s.app.Today(),
+	pg := soaListPage{Theme: c.Query("theme"), Status: c.Query("status"), Mine: c.Query("mine") == "1", Form: f,
 		CanCreate: s.app.Can(cl, mid, authz.ObjControl, authz.Create, nil), CanImport: s.app.CanSome(cl, mid, authz.ObjControl, authz.Update)}
+	var shown []app.SoARow
 	for _, r := range rows {
 		if (pg.Theme == "" || r.Theme == pg.Theme) && (pg.Status == "" || r.Status == pg.Status) &&
 			(!pg.Mine || r.OwnerID != nil && *r.OwnerID == cl.P.User.ID) {
-			pg.Rows = append(pg.Rows, r)
+			shown = append(shown, r)
 		}
 	}
 	// The owners' names, looked up for the rows shown (as the row's own page shows them).
-	if pg.Owners, err = s.ownerNames(c, mid, pg.Rows); err != nil {
+	owners, err := s.ownerNames(c, mid, shown)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	pg.Rows = s.soaRows(c, shown, owners)
 	pg.Base = s.base(c, s.i18n.T(lang(c), "soa.title"))
 	s.render(c, status, "soa", pg)
 }
