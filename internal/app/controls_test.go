@@ -335,12 +335,24 @@ func TestSoAReadHasNoSideEffects(t *testing.T) {
 	}
 }
 
-// The dashboard's SoA figure is shared by its readers and follows every change at once.
+// The dashboard's SoA figure and the gap analysis are shared by their readers and follow
+// every change at once.
 func TestSoAProgressFollowsChanges(t *testing.T) {
 	f := newFixture(t)
 	before, err := f.app.SoAProgress(f.ctx, f.auditor, f.munA)
 	if err != nil || before.Implemented != 0 || before.NotStarted != 93 {
 		t.Fatalf("before: %+v, %v", before, err)
+	}
+	isoTotal := func(c app.Caller) app.GapCounts {
+		t.Helper()
+		g, err := f.app.Gap(f.ctx, c, f.munA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g.Catalogs[0].Total
+	}
+	if g := isoTotal(f.auditor); g.Implemented != 0 {
+		t.Fatalf("gap before: %+v", g)
 	}
 	if _, err := f.app.UpdateSoA(f.ctx, f.coord, f.munA, "5.24", domain.SoAInput{Status: sp("implemented")}); err != nil {
 		t.Fatal(err)
@@ -349,6 +361,12 @@ func TestSoAProgressFollowsChanges(t *testing.T) {
 		if g, err := f.app.SoAProgress(f.ctx, c, f.munA); err != nil || g.Implemented != 1 || g.NotStarted != 92 {
 			t.Errorf("after a change: %+v, %v", g, err)
 		}
+		if g := isoTotal(c); g.Implemented != 1 {
+			t.Errorf("gap after a change: %+v", g)
+		}
+	}
+	if _, err := f.app.Gap(f.ctx, f.coordB, f.munA); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another municipality's coordinator read the gap analysis: %v", err)
 	}
 	if _, err := f.app.SoAProgress(f.ctx, f.coordB, f.munA); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("another municipality's coordinator: %v", err)

@@ -90,6 +90,17 @@ type GapReport struct {
 // controls mapped to it, their total by every mapped control once; and Annex A per org unit, where a unit's own status replaces the
 // municipality-level one. Returns ENotFound, EForbidden.
 func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
+	// Every reader of the statement sees the same report: shared as countCache says (it
+	// counts every control's status in every unit; read only from here on).
+	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
+		return GapReport{}, err
+	}
+	v, err := a.counts.get(a.db, fmt.Sprint("gap/", mun), func() (any, error) { return a.gap(ctx, c, mun) })
+	rep, _ := v.(GapReport)
+	return rep, err
+}
+
+func (a *App) gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 	rows, err := a.SoA(ctx, c, mun)
 	if err != nil {
 		return GapReport{}, err
