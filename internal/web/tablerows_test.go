@@ -1,6 +1,11 @@
 package web
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/lisa-isms/lisa/internal/domain"
+)
 
 // A list's rows escape what users wrote and link only to Lisa's own paths.
 func TestTableRowsEscape(t *testing.T) {
@@ -13,5 +18,24 @@ func TestTableRowsEscape(t *testing.T) {
 `
 	if got != want {
 		t.Errorf("tableRows =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// The SoA row's unit fields keep each unit's chosen status and comment, escaped.
+func TestUnitStatusRows(t *testing.T) {
+	f := newForm()
+	f.Values["unit_comment_7"] = `Saknas "ännu" <b>`
+	got := string(unitStatusRows([]domain.OrgUnit{{ID: 7, Name: "Vård & omsorg"}, {ID: 8, Name: "Skola"}}, map[int64]string{7: "partial"}, f,
+		func(k string, _ ...any) string { return k }))
+	for _, want := range []string{
+		`<label for="f-unit-status-7">Vård &amp; omsorg</label>`,
+		`<option value="partial" selected>ctlstatus.partial</option>`,
+		`value="Saknas &#34;ännu&#34; &lt;b&gt;"`,
+		`<select id="f-unit-status-8" name="unit_status_8"><option value="" selected>soa.unit_inherit</option>`,
+		`class="visually-hidden">soa.unit_comment: Skola</label>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("unit fields lack %s:\n%s", want, got)
+		}
 	}
 }
