@@ -233,10 +233,7 @@ func (s *Server) assetList(c *gin.Context) {
 				break
 			}
 		}
-		next := cell{Badges: dueBadge(string(domain.DueStateOf(a.NextReviewAt, today)), tr.T)}
-		if a.NextReviewAt != nil {
-			next.Text = a.NextReviewAt.String()
-		}
+		next := cell{Text: dateText(a.NextReviewAt), Badges: dueBadge(string(domain.DueStateOf(a.NextReviewAt, today)), tr.T)}
 		pg.Rows = append(pg.Rows, tableRow{Cells: append(row, gaps, next)})
 	}
 	s.render(c, http.StatusOK, "assets", pg)

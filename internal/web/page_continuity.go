@@ -133,14 +133,37 @@ func (s *Server) planPage(c *gin.Context, mid int64, f store.PlanFilter) ([]doma
 
 type planListPage struct {
 	Base
-	Plans     []domain.ContinuityPlan
+	Rows      []tableRow
 	Filter    store.PlanFilter
 	Units     []domain.OrgUnit
-	UnitNames map[int64]string
 	CanCreate bool
 	NextURL   string
 	Paged     bool
-	Today     domain.Date
+}
+
+// planRows are the register's rows in the request's language: title (linked), process, unit,
+// recovery time, status, last exercise ("never" as a badge), next exercise (a badge when
+// overdue), next review (a badge when a change calls for a revision).
+func (s *Server) planRows(c *gin.Context, list []domain.ContinuityPlan, units map[int64]string) []tableRow {
+	tr := s.i18n.For(lang(c))
+	rows := make([]tableRow, len(list))
+	for i, p := range list {
+		last := cell{Text: dateText(p.LastExercisedAt)}
+		if p.ExerciseState == domain.ExerciseNever {
+			last = cell{Badges: []badge{{Class: "overdue", Text: tr.T("plan.never_exercised")}}}
+		}
+		next := cell{Text: dateText(p.NextExerciseAt)}
+		if p.ExerciseState == domain.ExerciseOverdue {
+			next.Badges = []badge{{Class: "overdue", Text: tr.T("exercisestate.overdue")}}
+		}
+		review := cell{Text: dateText(p.NextReviewAt)}
+		if p.ReviewReason != "" {
+			review.Badges = []badge{{Class: "soon", Text: tr.T("plan.revise")}}
+		}
+		rows[i] = tableRow{Cells: []cell{{Text: p.Title, Href: p.Path()}, {Text: p.Process}, {Text: units[p.OrgUnitID]},
+			{Text: tr.T("plan.hours", p.RTOHours)}, {Text: tr.T("planstatus." + p.Status)}, last, next, review}}
+	}
+	return rows
 }
 
 func (s *Server) planList(c *gin.Context) {
@@ -164,9 +187,9 @@ func (s *Server) planList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "continuity_plans", planListPage{Base: s.base(c, s.i18n.T(lang(c), "plan.list_title")), Plans: list, Filter: f,
-		Units: units, UnitNames: unitNames(units), CanCreate: s.app.CanSome(s.caller(c), mid, authz.ObjContinuity, authz.Create),
-		NextURL: next, Paged: paged(c, next), Today: s.app.Today()})
+	s.render(c, http.StatusOK, "continuity_plans", planListPage{Base: s.base(c, s.i18n.T(lang(c), "plan.list_title")), Rows: s.planRows(c, list, unitNames(units)), Filter: f,
+		Units: units, CanCreate: s.app.CanSome(s.caller(c), mid, authz.ObjContinuity, authz.Create),
+		NextURL: next, Paged: paged(c, next)})
 }
 
 // ---- the form ----

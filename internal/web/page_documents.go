@@ -112,10 +112,7 @@ func (s *Server) documentRows(c *gin.Context, docs []domain.Document, units map[
 		if d.RevisionInProgress {
 			title.Badges = []badge{{Class: "info", Text: tr.T("doc.revision_badge")}}
 		}
-		next := cell{Badges: dueBadge(string(domain.DueStateOf(d.NextReviewAt, today)), tr.T)}
-		if d.NextReviewAt != nil {
-			next.Text = d.NextReviewAt.String()
-		}
+		next := cell{Text: dateText(d.NextReviewAt), Badges: dueBadge(string(domain.DueStateOf(d.NextReviewAt, today)), tr.T)}
 		rows[i] = tableRow{Cells: []cell{title, {Text: tr.T("doctype." + string(d.Type))}, {Text: tr.T("docstatus." + d.Status)},
 			{Text: d.Version}, {Text: units[d.OrgUnitID]}, next}}
 	}

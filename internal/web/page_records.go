@@ -231,10 +231,7 @@ func (s *Server) dueRows(c *gin.Context, items []domain.DueItem) []tableRow {
 	rows := make([]tableRow, len(items))
 	for i, it := range items {
 		state := string(domain.DueStateOf(it.NextReviewAt, today))
-		date := cell{Badges: []badge{{Class: state, Text: tr.T("due.state." + state)}}}
-		if it.NextReviewAt != nil {
-			date.Text = it.NextReviewAt.String()
-		}
+		date := cell{Text: dateText(it.NextReviewAt), Badges: []badge{{Class: state, Text: tr.T("due.state." + state)}}}
 		owner := cell{Text: it.OwnerName}
 		if owner.Text == "" {
 			owner = cell{Text: tr.T("due.no_owner"), Em: true}

@@ -59,8 +59,7 @@ var analysisForm = kindForm[domain.RiskAnalysisInput]{
 
 type analysisListPage struct {
 	Base
-	Analyses  []domain.RiskAnalysis
-	Units     map[int64]string
+	Rows      []tableRow // title (linked), object, method, analysed, unit, status
 	UnitList  []domain.OrgUnit
 	Filter    store.RiskAnalysisFilter
 	CanCreate bool
@@ -90,8 +89,18 @@ func (s *Server) analysisList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "risk_analyses", analysisListPage{Base: s.base(c, s.i18n.T(lang(c), "analysis.list_title")),
-		Analyses: list, Units: unitNames(units), UnitList: units, Filter: f, NextURL: next, Paged: paged(c, next),
+	tr, names := s.i18n.For(lang(c)), unitNames(units)
+	rows := make([]tableRow, len(list))
+	for i, x := range list {
+		object := tr.T("analysisobject." + string(x.ObjectType))
+		if x.Process != "" {
+			object += ": " + x.Process
+		}
+		rows[i] = tableRow{Cells: []cell{{Text: x.Title, Href: x.Path()}, {Text: object}, {Text: x.Method}, {Text: dateText(x.AnalysedAt)},
+			{Text: names[x.OrgUnitID]}, {Text: tr.T("analysisstatus." + x.Status)}}}
+	}
+	s.render(c, http.StatusOK, "risk_analyses", analysisListPage{Base: s.base(c, tr.T("analysis.list_title")),
+		Rows: rows, UnitList: units, Filter: f, NextURL: next, Paged: paged(c, next),
 		CanCreate: s.app.CanSome(cl, mid, authz.ObjRisk, authz.Create)})
 }
 

@@ -86,10 +86,7 @@ func (s *Server) soaRows(c *gin.Context, rows []app.SoARow, owners map[int64]str
 		if r.OwnerID != nil && owners[*r.OwnerID] != "" {
 			owner = cell{Text: owners[*r.OwnerID]}
 		}
-		next := cell{}
-		if r.NextReviewAt != nil {
-			next.Text = r.NextReviewAt.String()
-		}
+		next := cell{Text: dateText(r.NextReviewAt)}
 		if domain.DueStateOf(r.NextReviewAt, today) == domain.DueOverdue {
 			next.Badges = []badge{{Class: "overdue", Text: tr.T("due.state.overdue")}}
 		}

@@ -118,7 +118,7 @@ func (s *Server) supplierPage(c *gin.Context, mid int64, f store.SupplierFilter)
 
 type supplierListPage struct {
 	Base
-	Suppliers []domain.Supplier
+	Rows      []tableRow // name (linked), organisation number, contact, status, next review
 	Filter    store.SupplierFilter
 	CanCreate bool
 	NextURL   string
@@ -141,7 +141,13 @@ func (s *Server) supplierList(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "suppliers", supplierListPage{Base: s.base(c, s.i18n.T(lang(c), "supplier.list_title")), Suppliers: list, Filter: f,
+	tr := s.i18n.For(lang(c))
+	rows := make([]tableRow, len(list))
+	for i, x := range list {
+		rows[i] = tableRow{Cells: []cell{{Text: x.Title, Href: x.Path()}, {Text: x.OrgNumber}, {Text: x.Contact},
+			{Text: tr.T("supplierstatus." + x.Status)}, {Text: dateText(x.NextReviewAt)}}}
+	}
+	s.render(c, http.StatusOK, "suppliers", supplierListPage{Base: s.base(c, tr.T("supplier.list_title")), Rows: rows, Filter: f,
 		CanCreate: s.app.CanSome(s.caller(c), mid, authz.ObjSupplier, authz.Create), NextURL: next, Paged: paged(c, next)})
 }
 

@@ -4,6 +4,8 @@ import (
 	"html"
 	"html/template"
 	"strings"
+
+	"github.com/lisa-isms/lisa/internal/domain"
 )
 
 // cell is one cell of a list's table row: its text, the Lisa path the text links to, and
@@ -90,6 +92,14 @@ func tableRows(rows []tableRow) template.HTML {
 		b.WriteString("</tr>\n")
 	}
 	return template.HTML(b.String()) // every text, path and class escaped above
+}
+
+// dateText is a date as a cell shows it, "" for none.
+func dateText(d *domain.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
 }
 
 // dueBadge is the badge of a review date's state when it calls for attention (overdue or
