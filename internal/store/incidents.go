@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -296,14 +298,17 @@ func (s *Store) GetIncident(ctx context.Context, mun, id int64) (domain.Incident
 // CreateIncident stores a new incident, its links, its timeline's first entries and its
 // clocks, with its audit entry.
 func (s *Store) CreateIncident(ctx context.Context, a Actor, inc *domain.Incident, events []domain.IncidentEvent) error {
-	return s.saveRecord(ctx, a, &inc.Record, audit.ActionCreate, nil, inc, func(ctx context.Context, tx *sqlx.Tx) error {
+	return s.saveRecord(ctx, a, &inc.Record, audit.ActionCreate, nil, auditedIncident{inc}, func(ctx context.Context, tx *sqlx.Tx) error {
 		cols := append([]string{"record_id", "municipality_id"}, incidentColumns...)
 		vals := append([]any{inc.ID, inc.MunicipalityID}, incidentValues(inc)...)
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO incidents (`+strings.Join(cols, ", ")+`) VALUES (?`+strings.Repeat(", ?", len(cols)-1)+`)`), vals...); err != nil {
 			return fmt.Errorf("insert incident: %w", err)
 		}
-		finishIncident(inc)
-		return s.incidentRows(ctx, tx, a, inc, events)
+		if err := s.incidentRows(ctx, tx, a, inc, events); err != nil {
+			return err
+		}
+		finishIncident(inc) // as GetIncident gives it
+		return nil
 	})
 }
 
@@ -352,6 +357,12 @@ func auditIncident(inc domain.Incident) domain.Incident {
 	return inc
 }
 
+// auditedIncident is a new incident's audit entry: auditIncident of it as it stands when the
+// entry is written, at the end of the transaction (its id known, its rows written).
+type auditedIncident struct{ inc *domain.Incident }
+
+func (x auditedIncident) MarshalJSON() ([]byte, error) { return json.Marshal(auditIncident(*x.inc)) }
+
 // incidentRows writes an incident's affected units, links and the timeline events, and
 // recomputes its clocks.
 func (s *Store) incidentRows(ctx context.Context, tx *sqlx.Tx, a Actor, inc *domain.Incident, events []domain.IncidentEvent) error {
@@ -372,20 +383,27 @@ func (s *Store) incidentRows(ctx context.Context, tx *sqlx.Tx, a Actor, inc *dom
 		}
 	}
 	for _, ev := range events {
-		if err := s.insertIncidentEvent(ctx, tx, a, inc.ID, ev); err != nil {
+		if err := s.insertIncidentEvent(ctx, tx, a, inc.ID, &ev); err != nil {
 			return err
 		}
+		inc.Timeline = append(inc.Timeline, ev) // the new entries, as a read would give them
 	}
+	slices.SortStableFunc(inc.Timeline, func(x, y domain.IncidentEvent) int {
+		return cmp.Or(x.At.Compare(y.At), cmp.Compare(x.ID, y.ID))
+	})
 	return s.syncClocks(ctx, tx, inc)
 }
 
-func (s *Store) insertIncidentEvent(ctx context.Context, tx *sqlx.Tx, a Actor, incident int64, ev domain.IncidentEvent) error {
+// insertIncidentEvent appends ev to incident's timeline and completes ev as stored: its id,
+// time (now when zero), actor and when it was recorded.
+func (s *Store) insertIncidentEvent(ctx context.Context, tx *sqlx.Tx, a Actor, incident int64, ev *domain.IncidentEvent) error {
 	now := s.now()
 	if ev.At.IsZero() {
 		ev.At = now
 	}
-	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO incident_events (incident_id, at, type, text, event_key, args, actor_id, actor_name, recorded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), incident, ev.At.UTC(), ev.Type, ev.Text, ev.Key, ev.Args, a.ID, a.Name, now)
+	ev.IncidentID, ev.At, ev.ActorID, ev.ActorName, ev.RecordedAt = incident, ev.At.UTC(), a.ID, a.Name, now
+	err := tx.GetContext(ctx, &ev.ID, tx.Rebind(`INSERT INTO incident_events (incident_id, at, type, text, event_key, args, actor_id, actor_name, recorded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), incident, ev.At, ev.Type, ev.Text, ev.Key, ev.Args, a.ID, a.Name, now)
 	if err != nil {
 		return fmt.Errorf("incident event: %w", err)
 	}
@@ -498,7 +516,8 @@ func (s *Store) AddIncidentReport(ctx context.Context, a Actor, mun, id int64, b
 		if err != nil {
 			return fmt.Errorf("insert report: %w", err)
 		}
-		if err := s.insertIncidentEvent(ctx, tx, a, id, domain.ReportEvent(rep)); err != nil {
+		ev := domain.ReportEvent(rep)
+		if err := s.insertIncidentEvent(ctx, tx, a, id, &ev); err != nil {
 			return err
 		}
 		inc.Reports = append(inc.Reports, rep)
@@ -524,7 +543,7 @@ func (s *Store) AddIncidentNote(ctx context.Context, a Actor, mun, id int64, che
 		if ev, err = check(ctx, inc); err != nil {
 			return err
 		}
-		if err := s.insertIncidentEvent(ctx, tx, a, id, ev); err != nil {
+		if err := s.insertIncidentEvent(ctx, tx, a, id, &ev); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE records SET updated_at = ? WHERE id = ?`), s.now(), id); err != nil {

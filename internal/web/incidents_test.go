@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"html"
 	"maps"
@@ -542,5 +543,46 @@ func TestDashboardNotificationsAndTheirPage(t *testing.T) {
 	body = coord.get(fmt.Sprintf("/m/%d/notifications", e.ex)).Body.String()
 	if n := strings.Count(body, "Borttappad nyckelbricka"); n < 12 {
 		t.Errorf("the notifications page lists %d of the 12 reports", n)
+	}
+}
+
+// The answer to a report is the incident as a read gives it afterwards (the service no longer
+// reads it back after the commit): its timeline with ids, its clocks, its links.
+func TestReportAnswerIsTheStoredIncident(t *testing.T) {
+	e := newTestServer(t)
+	unit := e.unit("Exempelkommun/Socialförvaltningen")
+	at := time.Now().Add(-3 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+	coord := e.login("samordnare")
+	for name, body := range map[string]map[string]any{
+		"staff's short report": {"title": "Borttappad telefon", "description": "På bussen", "discovered_at": at, "org_unit_id": unit, "personal_data": true},
+		"coordinator's breach": {"title": "Fel mottagare av journal", "description": "Mejl till fel person", "discovered_at": at, "org_unit_id": unit,
+			"personal_data": true, "personal_data_breach": true, "aware_at": at, "significant": true, "significant_at": at,
+			"category": "misdirected", "severity": "high", "aspects": []string{"confidentiality"}, "affected_unit_ids": []int64{unit}},
+	} {
+		who := e.login("medarbetare")
+		if name == "coordinator's breach" {
+			who = coord
+		}
+		res := who.postJSON(fmt.Sprintf("/api/v1/municipalities/%d/incidents", e.ex), body)
+		if res.Code != http.StatusCreated {
+			t.Fatalf("%s: %d %s", name, res.Code, res.Body)
+		}
+		var created map[string]any
+		if err := json.Unmarshal(res.Body.Bytes(), &created); err != nil {
+			t.Fatal(err)
+		}
+		read := coord.get(fmt.Sprintf("/api/v1/municipalities/%d/incidents/%v", e.ex, created["id"]))
+		var got map[string]any
+		if err := json.Unmarshal(read.Body.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := json.Marshal(created)
+		b, _ := json.Marshal(got)
+		if string(a) != string(b) {
+			t.Errorf("%s: the answer differs from the read:\nanswer %s\nread   %s", name, a, b)
+		}
+		if tl, _ := created["timeline"].([]any); len(tl) == 0 {
+			t.Errorf("%s: no timeline in the answer", name)
+		}
 	}
 }
