@@ -1,8 +1,8 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -210,15 +210,13 @@ func (s *Server) sendReportPack(c *gin.Context, formats ...string) {
 	case "html":
 		s.render(c, http.StatusOK, "incident_pack", incidentPackPage{Base: s.base(c, title), Pack: pack, Rows: pack.rows(tr)})
 	case "pdf":
-		d := newPDF(tr, title, pack.Incident.Title, s.app.Now())
-		d.Note(tr.T("pack.lead"))
-		d.KeyValues(pack.rows(tr))
-		var buf bytes.Buffer
-		if _, err := d.WriteTo(&buf); err != nil {
-			s.fail(c, err)
-			return
-		}
-		sendPDF(c, "incident-"+itoa(pack.Incident.ID)+"-"+string(pack.Kind)+".pdf", buf.Bytes())
+		s.sendPDF(c, "incident-"+itoa(pack.Incident.ID)+"-"+string(pack.Kind)+".pdf", func(w io.Writer) error {
+			d := newPDF(tr, title, pack.Incident.Title, s.app.Now())
+			d.Note(tr.T("pack.lead"))
+			d.KeyValues(pack.rows(tr))
+			_, err := d.WriteTo(w)
+			return err
+		})
 	}
 }
 

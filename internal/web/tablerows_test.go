@@ -1,8 +1,14 @@
 package web
 
 import (
+	"context"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/lisa-isms/lisa/internal/domain"
 )
@@ -37,5 +43,45 @@ func TestUnitStatusRows(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("unit fields lack %s:\n%s", want, got)
 		}
+	}
+}
+
+// PDFs are assembled a few at a time: with every slot taken a request waits, and one whose
+// client has gone stops waiting instead of holding its goroutine; a freed slot lets the next in.
+func TestPDFSlotsBoundAssembly(t *testing.T) {
+	env := newTestServer(t)
+	for range cap(pdfSlots) {
+		pdfSlots <- struct{}{}
+	}
+	send := func(ctx context.Context) (*httptest.ResponseRecorder, chan struct{}) {
+		rec := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(rec)
+		c.Request = httptest.NewRequest("GET", "/x.pdf", nil).WithContext(ctx)
+		done := make(chan struct{})
+		go func() {
+			env.srv.sendPDF(c, "x.pdf", func(w io.Writer) error { _, err := w.Write([]byte("%PDF-1.4")); return err })
+			close(done)
+		}()
+		return rec, done
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	_, gone := send(ctx)
+	waiting, served := send(context.Background())
+	select {
+	case <-gone:
+		t.Fatal("assembled with every slot taken")
+	case <-served:
+		t.Fatal("assembled with every slot taken")
+	case <-time.After(50 * time.Millisecond):
+	}
+	cancel()
+	<-gone // the client went away: it stops waiting
+	<-pdfSlots
+	<-served
+	if waiting.Code != 200 || waiting.Body.String() != "%PDF-1.4" {
+		t.Errorf("after a slot was freed: %d %q", waiting.Code, waiting.Body)
+	}
+	for range cap(pdfSlots) - 1 {
+		<-pdfSlots
 	}
 }
