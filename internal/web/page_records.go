@@ -232,12 +232,8 @@ func (s *Server) dueRows(c *gin.Context, items []domain.DueItem) []tableRow {
 	for i, it := range items {
 		state := string(domain.DueStateOf(it.NextReviewAt, today))
 		date := cell{Text: dateText(it.NextReviewAt), Badges: []badge{{Class: state, Text: tr.T("due.state." + state)}}}
-		owner := cell{Text: it.OwnerName}
-		if owner.Text == "" {
-			owner = cell{Text: tr.T("due.no_owner"), Em: true}
-		}
 		rows[i] = tableRow{Class: "due-" + state, Cells: []cell{date, {Text: it.Title, Href: it.Path()},
-			{Text: tr.T(spec(it.Kind).Label)}, {Text: it.OrgUnitName}, owner}}
+			{Text: tr.T(spec(it.Kind).Label)}, {Text: it.OrgUnitName}, ownerCell(it.OwnerName, tr.T)}}
 	}
 	return rows
 }

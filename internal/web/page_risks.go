@@ -170,17 +170,13 @@ func (s *Server) riskRows(c *gin.Context, mid int64, rs []domain.Risk, units map
 func riskRegisterRows(mid int64, rows []riskRow, t func(string, ...any) string) []tableRow {
 	out := make([]tableRow, len(rows))
 	for i, r := range rows {
-		owner := cell{Text: r.Owner}
-		if r.Owner == "" {
-			owner = cell{Text: t("due.no_owner"), Em: true}
-		}
 		accepted := r.AcceptedText
 		if accepted == "" {
 			accepted = "–"
 		}
 		out[i] = tableRow{Cells: []cell{
 			{Text: r.Title, Href: domain.RecordPath(mid, domain.KindRisk, r.ID, ""), Note: r.Analysis},
-			{Text: r.Unit}, owner,
+			{Text: r.Unit}, ownerCell(r.Owner, t),
 			{Badges: []badge{{Class: "level-" + string(r.Level), Text: strconv.Itoa(r.Score) + " " + r.LevelText}}},
 			{Badges: []badge{{Class: "level-" + string(r.ResidualLevel), Text: strconv.Itoa(r.ResidualScore) + " " + r.ResidualText}}},
 			{Text: r.Treatment}, {Text: r.Status}, {Text: accepted},

@@ -82,16 +82,16 @@ func (s *Server) soaRows(c *gin.Context, rows []app.SoARow, owners map[int64]str
 		if r.Applicable {
 			applicable = tr.T("common.yes")
 		}
-		owner := cell{Text: tr.T("due.no_owner"), Em: true}
-		if r.OwnerID != nil && owners[*r.OwnerID] != "" {
-			owner = cell{Text: owners[*r.OwnerID]}
+		owner := ""
+		if r.OwnerID != nil {
+			owner = owners[*r.OwnerID]
 		}
 		next := cell{Text: dateText(r.NextReviewAt)}
 		if domain.DueStateOf(r.NextReviewAt, today) == domain.DueOverdue {
 			next.Badges = []badge{{Class: "overdue", Text: tr.T("due.state.overdue")}}
 		}
 		out[i] = tableRow{Cells: []cell{{Text: r.ControlID}, title, {Text: applicable},
-			{Badges: []badge{{Class: "ctl-" + r.Status, Text: tr.T("ctlstatus." + r.Status)}}}, owner, next}}
+			{Badges: []badge{{Class: "ctl-" + r.Status, Text: tr.T("ctlstatus." + r.Status)}}}, ownerCell(owner, tr.T), next}}
 	}
 	return out
 }

@@ -94,6 +94,14 @@ func tableRows(rows []tableRow) template.HTML {
 	return template.HTML(b.String()) // every text, path and class escaped above
 }
 
+// ownerCell is the cell of a record's owner: the name, or "no owner" emphasised.
+func ownerCell(name string, t func(string, ...any) string) cell {
+	if name == "" {
+		return cell{Text: t("due.no_owner"), Em: true}
+	}
+	return cell{Text: name}
+}
+
 // dateText is a date as a cell shows it, "" for none.
 func dateText(d *domain.Date) string {
 	if d == nil {
