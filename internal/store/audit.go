@@ -113,10 +113,9 @@ type AuditFilter struct {
 // for the filter and stops at the limit, so no filter scans the whole trail.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]audit.Entry, error) {
 	if f.From != "" || f.To != "" {
-		// A date range: first the ids its entries lie between (a range of the (…, at)
-		// indexes, whose entries carry the id), so that the list walks ids newest first and
-		// stops at the limit instead of sorting every entry of the days (thousands a day on
-		// a long trail).
+		// A date range: first the ids its entries lie between (auditIDRange: two seeks), so
+		// that the list walks ids newest first and stops at the limit instead of sorting every
+		// entry of the days (thousands a day on a long trail).
 		lo, hi, err := s.auditIDRange(ctx, f)
 		if err != nil {
 			return nil, err

@@ -81,10 +81,10 @@ func init() {
 	f["areas"] = func() []string { return strs(domain.ActivityAreas) }
 	f["supplierstatuses"] = func() []string { return domain.SupplierStatuses }
 	f["aspects"] = func() []string { return strs(domain.Aspects) }
-	// moment writes a moment in Swedish time, to the minute.
 	f["keepquery"] = keepQuery
 	f["selectoptions"] = selectOptions
 	f["tablerows"] = tableRows
+	// moment writes a moment in Swedish time, to the minute.
 	f["moment"] = func(v any) string {
 		switch t := v.(type) {
 		case time.Time:

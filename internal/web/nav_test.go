@@ -47,6 +47,10 @@ func TestReviewListLinksEachKindToItsPage(t *testing.T) {
 			t.Errorf("the review list lacks %s", want)
 		}
 	}
+	soa := env.login("samordnare").get(fmt.Sprintf("/m/%d/soa", env.ex)).Body.String()
+	if want := fmt.Sprintf(`href="/m/%d/soa/5.24"`, env.ex); !strings.Contains(soa, want) {
+		t.Errorf("the statement of applicability lacks %s", want)
+	}
 	if strings.Contains(body, "/records/") {
 		t.Error("the review list still links through /records/")
 	}

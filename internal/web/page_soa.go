@@ -71,7 +71,7 @@ func (s *Server) soaRows(c *gin.Context, rows []app.SoARow, owners map[int64]str
 	tr, today := s.i18n.For(l), s.app.Today()
 	out := make([]tableRow, len(rows))
 	for i, r := range rows {
-		title := cell{Text: r.ControlTitle, Href: "/m/" + itoa(r.MunicipalityID) + "/soa/" + url.PathEscape(r.ControlID)}
+		title := cell{Text: r.ControlTitle, Href: r.Path()}
 		if l == "sv" {
 			title.Text = r.ControlTitleSV
 		}
