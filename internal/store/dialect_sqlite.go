@@ -53,6 +53,11 @@ var sqliteDialect = &dialect{
 		AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name`,
 }
 
+// stmtCacheSize is how many prepared statements each SQLite connection keeps (go-sqlite3's
+// _stmt_cache_size): preparing was 12 % of a write's CPU on kommun-L and 17 % of a
+// document read's, the same few dozen statements compiled again on every request.
+const stmtCacheSize = "128"
+
 func sqliteDSN(path string, readOnly bool) string {
 	v := url.Values{}
 	v.Set("_journal_mode", "WAL")
@@ -60,6 +65,7 @@ func sqliteDSN(path string, readOnly bool) string {
 	v.Set("_foreign_keys", "on")
 	v.Set("_synchronous", "NORMAL")
 	v.Set("_loc", "UTC")
+	v.Set("_stmt_cache_size", stmtCacheSize)
 	if readOnly {
 		v.Set("_query_only", "true")
 	} else {

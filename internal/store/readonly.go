@@ -123,6 +123,7 @@ func openSQLiteReadOnly(ctx context.Context, path string) (*sqlx.DB, error) {
 	v.Set("_busy_timeout", "10000")
 	v.Set("_foreign_keys", "on")
 	v.Set("_loc", "UTC")
+	v.Set("_stmt_cache_size", stmtCacheSize)
 	db, err := sqlx.Open(SQLiteDriver, "file:"+path+"?"+v.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
