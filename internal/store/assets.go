@@ -495,6 +495,18 @@ const upSQL = `WITH RECURSIVE up(id) AS (
 		SELECT record_id FROM assets WHERE record_id IN (?)
 		UNION SELECT c.system_id FROM asset_carries c JOIN up u ON c.carried_id = u.id) `
 
+// The three reads of a re-derivation. What the affected assets carry and their overrides are
+// read by key for each affected id (IN the set, not a join with it): joined, SQLite's planner,
+// knowing nothing of the set's size, scanned every carrying link of the database and probed
+// the set for each (3.5 ms for a set carried by ten systems on kommun-L, 0.2 ms by key).
+const (
+	rederiveAffectedSQL = upSQL + `SELECT a.record_id AS id, a.asset_kind, a.level_c, a.level_i, a.level_a, a.level_t, a.eff_c, a.eff_i, a.eff_a, a.eff_t
+		FROM up JOIN assets a ON a.record_id = up.id`
+	rederiveCarriedSQL = upSQL + `SELECT c.system_id, a.record_id AS id, a.asset_kind, a.level_c, a.level_i, a.level_a, a.level_t, a.eff_c, a.eff_i, a.eff_a, a.eff_t
+		FROM asset_carries c JOIN assets a ON a.record_id = c.carried_id WHERE c.system_id IN (SELECT id FROM up)`
+	rederiveOverridesSQL = upSQL + `SELECT o.record_id, o.aspect, o.level, o.reason FROM asset_level_overrides o WHERE o.record_id IN (SELECT id FROM up)`
+)
+
 // rederiveIDs recomputes the effective levels of ids and of every asset carrying them: an
 // information set has its own levels; a system, per aspect, the highest effective level of
 // what it carries (domain.Inherit), unless its owner overrode the aspect. Three reads (the
@@ -505,8 +517,7 @@ func (s *Store) rederiveIDs(ctx context.Context, tx *sqlx.Tx, ids []int64) error
 		return nil
 	}
 	var affected []levelRow
-	q, args, err := s.in(upSQL+`SELECT a.record_id AS id, a.asset_kind, a.level_c, a.level_i, a.level_a, a.level_t, a.eff_c, a.eff_i, a.eff_a, a.eff_t
-		FROM up JOIN assets a ON a.record_id = up.id`, ids)
+	q, args, err := s.in(rederiveAffectedSQL, ids)
 	if err != nil {
 		return err
 	}
@@ -517,8 +528,7 @@ func (s *Store) rederiveIDs(ctx context.Context, tx *sqlx.Tx, ids []int64) error
 		levelRow
 		SystemID int64 `db:"system_id"`
 	}
-	q, args, err = s.in(upSQL+`SELECT c.system_id, a.record_id AS id, a.asset_kind, a.level_c, a.level_i, a.level_a, a.level_t, a.eff_c, a.eff_i, a.eff_a, a.eff_t
-		FROM up JOIN asset_carries c ON c.system_id = up.id JOIN assets a ON a.record_id = c.carried_id`, ids)
+	q, args, err = s.in(rederiveCarriedSQL, ids)
 	if err != nil {
 		return err
 	}
@@ -529,7 +539,7 @@ func (s *Store) rederiveIDs(ctx context.Context, tx *sqlx.Tx, ids []int64) error
 		domain.LevelOverride
 		RecordID int64 `db:"record_id"`
 	}
-	q, args, err = s.in(upSQL+`SELECT o.record_id, o.aspect, o.level, o.reason FROM up JOIN asset_level_overrides o ON o.record_id = up.id`, ids)
+	q, args, err = s.in(rederiveOverridesSQL, ids)
 	if err != nil {
 		return err
 	}

@@ -163,6 +163,24 @@ func TestRiskListsStartFromTheirLists(t *testing.T) {
 	}
 }
 
+// A re-derivation reads what the affected assets carry, and their overrides, by key: with the
+// set joined instead, SQLite scanned every carrying link of the database for each classification.
+func TestRederivationReadsByKey(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	scan := regexp.MustCompile(`SCAN (a|c|o)\b`)
+	for name, q := range map[string]string{"affected": rederiveAffectedSQL, "carried": rederiveCarriedSQL, "overrides": rederiveOverridesSQL} {
+		text := strings.Join(explainSQLite(t, s, name, hotQuery{q: q, args: []any{[]int64{7}}}), "\n")
+		if scan.MatchString(text) {
+			t.Errorf("re-derivation, %s, scans a table:\n%s", name, text)
+		}
+	}
+}
+
 // On PostgreSQL the same statements can be served by an index: with sequential and bitmap
 // scans and sorts priced out of reach (enable_seqscan = off: an empty test database would otherwise rightly prefer
 // them), no plan reads records or audit_log whole, and the lists need no sort.
