@@ -555,13 +555,17 @@ func (s *Store) AddIncidentNote(ctx context.Context, a Actor, mun, id int64, che
 	return ev, err
 }
 
+// roleHoldersSQL reads the enabled holders of a role in a municipality (but one), by the
+// role_assignments_role index.
+const roleHoldersSQL = `SELECT a.user_id FROM role_assignments a JOIN users u ON u.id = a.user_id
+	WHERE a.municipality_id = ? AND a.role = ? AND u.disabled = ? AND a.user_id <> ? ORDER BY a.user_id`
+
 // NotifyRole notifies in the app everyone holding role in mun (but except, who caused it)
 // of record: the notification's text is the catalog key "notify."+kind with args.
 func (s *Store) NotifyRole(ctx context.Context, mun int64, role domain.Role, record int64, kind string, args []string, except int64) error {
 	return s.tx(ctx, func(ctx context.Context, tx *sqlx.Tx) error {
 		var users []int64
-		if err := tx.SelectContext(ctx, &users, tx.Rebind(`SELECT DISTINCT a.user_id FROM role_assignments a JOIN users u ON u.id = a.user_id
-			WHERE a.municipality_id = ? AND a.role = ? AND u.disabled = ? AND a.user_id <> ? ORDER BY a.user_id`), mun, role, false, except); err != nil {
+		if err := tx.SelectContext(ctx, &users, tx.Rebind(roleHoldersSQL), mun, role, false, except); err != nil {
 			return fmt.Errorf("notify %s: %w", role, err)
 		}
 		now := s.now()

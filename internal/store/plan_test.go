@@ -181,6 +181,20 @@ func TestRederivationReadsByKey(t *testing.T) {
 	}
 }
 
+// A role's holders are found by municipality and role, not among all the municipality's
+// assignments (kommun-L: 11 coordinators among 3,005).
+func TestRoleHoldersByIndex(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	text := strings.Join(explainSQLite(t, s, "role holders", hotQuery{q: roleHoldersSQL, args: []any{1, domain.RoleCoordinator, false, 0}}), "\n")
+	if !strings.Contains(text, "role_assignments_role (municipality_id=? AND role=?") || strings.Contains(text, "TEMP B-TREE") {
+		t.Errorf("role holders not read by municipality and role in order:\n%s", text)
+	}
+}
+
 // On PostgreSQL the same statements can be served by an index: with sequential and bitmap
 // scans and sorts priced out of reach (enable_seqscan = off: an empty test database would otherwise rightly prefer
 // them), no plan reads records or audit_log whole, and the lists need no sort.
