@@ -51,7 +51,8 @@ Usage:
 DB is an SQLite file (default lisa.db) or a PostgreSQL URL: postgres://user:pass@host:5432/lisa.
 Environment: LISA_ADDR, LISA_DB, LISA_SECURE_COOKIES=1 (behind a TLS proxy),
 LISA_TRUSTED_PROXIES=10.0.0.1,10.1.0.0/16 (whose X-Forwarded-For to believe), LISA_LOG=json|text,
-LISA_SHUTDOWN_GRACE=20s (how long a stopping server waits for open requests).
+LISA_SHUTDOWN_GRACE=20s (how long a stopping server waits for open requests),
+LISA_MEMORY_LIMIT=128MiB (soft limit of the server's Go memory; off: none; GOMEMLIMIT stands if set).
 Review reminders by email (off unless LISA_SMTP_HOST is set): LISA_SMTP_HOST, LISA_SMTP_PORT (587),
 LISA_SMTP_USER, LISA_SMTP_PASSWORD, LISA_SMTP_FROM, LISA_SMTP_STARTTLS (1; 0 = off),
 LISA_BASE_URL (links in mails, e.g. https://lisa.kommun.se), LISA_REMINDER_DAYS (30,7).
@@ -70,6 +71,7 @@ type config struct {
 	SessionIdle    time.Duration
 	SessionMax     time.Duration
 	ShutdownGrace  time.Duration // how long a stopping server waits for open requests
+	MemoryLimit    string        // the Go runtime's soft memory limit (app.ParseMemoryLimit); "" leaves GOMEMLIMIT's
 }
 
 func env(key, def string) string {
@@ -98,6 +100,12 @@ func parseConfig(name string, args []string, defDB string, extra func(*flag.Flag
 	fs.DurationVar(&c.SessionIdle, "session-idle", envDuration("LISA_SESSION_IDLE", app.DefaultSessionIdle), "a session ends after this long unused (0: only at --session-max)")
 	fs.DurationVar(&c.SessionMax, "session-max", envDuration("LISA_SESSION_MAX", 12*time.Hour), "a session ends this long after login, however it is used")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration("LISA_SHUTDOWN_GRACE", 20*time.Second), "on SIGTERM, how long to wait for open requests before cutting them (keep it below the orchestrator's stop timeout)")
+	// GOMEMLIMIT, the Go runtime's own setting, stands when LISA_MEMORY_LIMIT does not say otherwise.
+	defLimit := app.DefaultMemoryLimit
+	if os.Getenv("GOMEMLIMIT") != "" {
+		defLimit = ""
+	}
+	fs.StringVar(&c.MemoryLimit, "memory-limit", env("LISA_MEMORY_LIMIT", defLimit), "soft limit of the server's Go memory, e.g. 128MiB or 1GiB (off: none); SQLite's caches come on top")
 	if extra != nil {
 		extra(fs)
 	}
@@ -107,6 +115,11 @@ func parseConfig(name string, args []string, defDB string, extra func(*flag.Flag
 	}
 	if err == nil && c.ShutdownGrace <= 0 {
 		err = errors.New("--shutdown-grace must be positive")
+	}
+	if err == nil && c.MemoryLimit != "" {
+		if _, perr := app.ParseMemoryLimit(c.MemoryLimit); perr != nil {
+			err = fmt.Errorf("--memory-limit (LISA_MEMORY_LIMIT): %w", perr)
+		}
 	}
 	return c, fs, err
 }
@@ -189,6 +202,11 @@ func newLogger(c config, w io.Writer) *slog.Logger {
 
 func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error {
 	log := newLogger(c, stdout)
+	if c.MemoryLimit != "" {
+		if err := app.ApplyMemoryLimit(c.MemoryLimit); err != nil {
+			return err
+		}
+	}
 	// The dummy hash a login of an unknown user is checked against, made now rather than at
 	// the first such login (which would take longer than the others and tell them apart).
 	go auth.WarmUp()

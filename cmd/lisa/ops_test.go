@@ -101,6 +101,29 @@ func TestShutdownGraceSetting(t *testing.T) {
 	}
 }
 
+// The server keeps its Go memory under a soft limit, 128 MiB unless told otherwise; the
+// runtime's own GOMEMLIMIT stands when LISA_MEMORY_LIMIT is not set; a bad value stops the
+// start with the setting's name.
+func TestMemoryLimitSetting(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("LISA_MEMORY_LIMIT", "")
+	if c, _, err := parseConfig("serve", nil, "lisa.db", nil); err != nil || c.MemoryLimit != "128MiB" {
+		t.Errorf("default: %q %v", c.MemoryLimit, err)
+	}
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	if c, _, err := parseConfig("serve", nil, "lisa.db", nil); err != nil || c.MemoryLimit != "" {
+		t.Errorf("with GOMEMLIMIT: %q %v, want it left to the runtime", c.MemoryLimit, err)
+	}
+	t.Setenv("LISA_MEMORY_LIMIT", "off")
+	if c, _, err := parseConfig("serve", nil, "lisa.db", nil); err != nil || c.MemoryLimit != "off" {
+		t.Errorf("LISA_MEMORY_LIMIT=off: %q %v", c.MemoryLimit, err)
+	}
+	_, _, err := parseConfig("serve", []string{"--memory-limit", "lots"}, "lisa.db", nil)
+	if err == nil || !strings.Contains(err.Error(), "--memory-limit (LISA_MEMORY_LIMIT)") {
+		t.Errorf("--memory-limit lots: %v", err)
+	}
+}
+
 // SIGTERM with one slow client: the server waits the grace, cuts the connection, logs it and
 // returns nil (exit code 0), rather than waiting a fixed 10 s and exiting 1 with "context
 // deadline exceeded" while Docker's own 10 s run out.

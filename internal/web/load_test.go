@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"os"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
@@ -148,6 +151,12 @@ func BenchmarkKommunL(b *testing.B) {
 	if v := os.Getenv("LISA_LOAD_SECONDS"); v != "" {
 		if d, err := time.ParseDuration(v + "s"); err == nil {
 			per = d
+		}
+	}
+	// As `lisa serve` does: the Go runtime's soft memory limit (here it covers the 32 clients too).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		if err := app.ApplyMemoryLimit(cmp.Or(os.Getenv("LISA_MEMORY_LIMIT"), app.DefaultMemoryLimit)); err != nil {
+			b.Fatal(err)
 		}
 	}
 	ctx := context.Background()
@@ -590,5 +599,13 @@ func procMemory() string {
 			parts = append(parts, strings.Join(strings.Fields(line), " "))
 		}
 	}
+	// Where it is: the Go heap's live objects after a collection, and all the Go runtime has
+	// mapped (heap with its collection slack, stacks, metadata; released pages included); the
+	// rest of the resident set is C's: SQLite's page caches and prepared statements.
+	runtime.GC()
+	ms := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(ms)
+	parts = append(parts, fmt.Sprintf("Go heap live %d MB, Go runtime mapped %d MB of which released %d MB",
+		ms[0].Value.Uint64()>>20, ms[1].Value.Uint64()>>20, ms[2].Value.Uint64()>>20))
 	return strings.Join(parts, ", ")
 }
