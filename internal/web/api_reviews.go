@@ -40,13 +40,9 @@ func (s *Server) apiDues(c *gin.Context) (int, any, error) {
 	if due == "" {
 		due = domain.DueFilterAll
 	}
-	limit := 1000
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 10000 {
-			return 0, nil, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"limit": "err.limit_dues"}}
-		}
-		limit = n
+	limit, err := domain.ParseLimit(c.Query("limit"))
+	if err != nil {
+		return 0, nil, err
 	}
 	items, next, err := s.duesPage(c, mid, due, mine, limit)
 	if err != nil {

@@ -132,7 +132,7 @@ func TestReviewListPages(t *testing.T) {
 		}
 	}
 	var all []domain.DueItem
-	tDecode(t, coord.get(fmt.Sprintf("/api/v1/municipalities/%d/reviews?due=all&limit=10000", env.ex)), http.StatusOK, &all)
+	tDecode(t, coord.get(fmt.Sprintf("/api/v1/municipalities/%d/reviews?due=all&limit=1000", env.ex)), http.StatusOK, &all)
 	if len(seen) != len(all) || pages < 3 {
 		t.Errorf("%d records over %d pages, %d in one", len(seen), pages, len(all))
 	}
@@ -142,6 +142,18 @@ func TestReviewListPages(t *testing.T) {
 	}
 	if res := coord.get(fmt.Sprintf("/api/v1/municipalities/%d/reviews?after=nonsense", env.ex)); res.Code != http.StatusBadRequest {
 		t.Errorf("a bad cursor: %d", res.Code)
+	}
+	// Without ?limit the API answers a page of the size every list has, with a next link;
+	// above the cap it refuses, naming the parameter, as every list does.
+	res := coord.get(fmt.Sprintf("/api/v1/municipalities/%d/reviews?due=all", env.ex))
+	var first []domain.DueItem
+	tDecode(t, res, http.StatusOK, &first)
+	if len(first) != domain.DefaultPageSize || res.Header().Get("Link") == "" {
+		t.Errorf("the default page holds %d items (Link %q), want %d and a next link", len(first), res.Header().Get("Link"), domain.DefaultPageSize)
+	}
+	res = coord.get(fmt.Sprintf("/api/v1/municipalities/%d/reviews?limit=%d", env.ex, domain.MaxPageSize+1))
+	if e := tDecodeError(t, res); res.Code != http.StatusBadRequest || e.Error.Fields["limit"] == "" {
+		t.Errorf("limit above the cap: %d %+v", res.Code, e)
 	}
 }
 
