@@ -70,6 +70,15 @@ func (a *App) CalendarFeed(ctx context.Context, token string) (domain.User, []do
 	return u, items, nil
 }
 
+// UnreadNotifications returns the caller's newest limit unread notifications in mun (their
+// own: nobody reads another's). Returns EUnauthorized.
+func (a *App) UnreadNotifications(ctx context.Context, c Caller, mun int64, limit int) ([]store.Notification, error) {
+	if err := c.loggedIn(); err != nil {
+		return nil, err
+	}
+	return a.db.UnreadNotificationsIn(ctx, c.P.User.ID, mun, limit)
+}
+
 // Notifications returns the caller's notifications, newest first, and how many are unread.
 // Returns EUnauthorized.
 func (a *App) Notifications(ctx context.Context, c Caller, limit int) ([]store.Notification, int, error) {

@@ -193,6 +193,11 @@ func TestRoleHoldersByIndex(t *testing.T) {
 	if !strings.Contains(text, "role_assignments_role (municipality_id=? AND role=?") || strings.Contains(text, "TEMP B-TREE") {
 		t.Errorf("role holders not read by municipality and role in order:\n%s", text)
 	}
+	// Likewise a user's unread notifications in a municipality: from the unread ones, in order.
+	text = strings.Join(explainSQLite(t, s, "unread notifications", hotQuery{q: unreadInSQL, args: []any{2, 1, 11}}), "\n")
+	if !strings.Contains(text, "notifications_unread (user_id=? AND municipality_id=?)") || strings.Contains(text, "TEMP B-TREE") {
+		t.Errorf("unread notifications not read from the unread ones in order:\n%s", text)
+	}
 }
 
 // On PostgreSQL the same statements can be served by an index: with sequential and bitmap

@@ -779,12 +779,27 @@ func (s *Store) Notifications(ctx context.Context, user int64, limit int) ([]Not
 		limit = 50
 	}
 	out := []Notification{}
-	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(fmt.Sprintf(`SELECT n.id, n.user_id, n.municipality_id, n.record_id, n.kind, n.message, n.args_json, n.due_date, n.created_at, n.read_at,
-		COALESCE(r.kind, '') AS record_kind, COALESCE(r.ref, '') AS record_ref
-		FROM notifications n LEFT JOIN records r ON r.id = n.record_id
-		WHERE n.user_id = ? ORDER BY n.id DESC LIMIT %d`, limit)), user)
+	err := s.db(ctx).SelectContext(ctx, &out, s.rebind(fmt.Sprintf(notificationSelect+` WHERE n.user_id = ? ORDER BY n.id DESC LIMIT %d`, limit)), user)
 	if err != nil {
 		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	return out, nil
+}
+
+const notificationSelect = `SELECT n.id, n.user_id, n.municipality_id, n.record_id, n.kind, n.message, n.args_json, n.due_date, n.created_at, n.read_at,
+		COALESCE(r.kind, '') AS record_kind, COALESCE(r.ref, '') AS record_ref
+		FROM notifications n LEFT JOIN records r ON r.id = n.record_id`
+
+// unreadInSQL reads a user's newest unread notifications in a municipality by the partial
+// index notifications_unread: only unread rows, in order.
+const unreadInSQL = notificationSelect + ` WHERE n.user_id = ? AND n.municipality_id = ? AND n.read_at IS NULL ORDER BY n.id DESC LIMIT ?`
+
+// UnreadNotificationsIn returns user's newest limit (at most 500) unread notifications in mun,
+// newest first.
+func (s *Store) UnreadNotificationsIn(ctx context.Context, user, mun int64, limit int) ([]Notification, error) {
+	out := []Notification{}
+	if err := s.db(ctx).SelectContext(ctx, &out, s.rebind(unreadInSQL), user, mun, min(max(limit, 1), 500)); err != nil {
+		return nil, fmt.Errorf("list unread notifications: %w", err)
 	}
 	return out, nil
 }

@@ -544,6 +544,19 @@ func TestDashboardNotificationsAndTheirPage(t *testing.T) {
 	if n := strings.Count(body, "Borttappad nyckelbricka"); n < 12 {
 		t.Errorf("the notifications page lists %d of the 12 reports", n)
 	}
+	// One read: the page lists the eleven unread ones, newest first.
+	ns, _, err := e.app.Notifications(e.ctx, e.caller("samordnare"), 1)
+	if err != nil || len(ns) != 1 {
+		t.Fatal(ns, err)
+	}
+	if err := e.app.ReadNotification(e.ctx, e.caller("samordnare"), ns[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	body = coord.get(fmt.Sprintf("/m/%d/notifications", e.ex)).Body.String()
+	if strings.Contains(body, "Borttappad nyckelbricka 11") || !strings.Contains(body, "Borttappad nyckelbricka 10") ||
+		strings.Index(body, "Borttappad nyckelbricka 10") > strings.Index(body, "Borttappad nyckelbricka 0") {
+		t.Errorf("after reading the newest, the page does not list the other eleven newest first")
+	}
 }
 
 // The answer to a report is the incident as a read gives it afterwards (the service no longer

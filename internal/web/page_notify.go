@@ -76,21 +76,14 @@ func (s *Server) notificationsPage(c *gin.Context) {
 		Notifications: s.unreadNotifications(c, mid, maxNotifications)})
 }
 
-// unreadNotifications returns the caller's unread notifications in municipality mid, among
-// their newest limit.
+// unreadNotifications returns the caller's newest limit unread notifications in municipality mid.
 func (s *Server) unreadNotifications(c *gin.Context, mid int64, limit int) []store.Notification {
-	ns, _, err := s.app.Notifications(c.Request.Context(), s.caller(c), limit)
+	ns, err := s.app.UnreadNotifications(c.Request.Context(), s.caller(c), mid, limit)
 	if err != nil {
 		return nil
 	}
 	s.localize(c, ns)
-	out := ns[:0:0]
-	for _, n := range ns {
-		if n.ReadAt == nil && n.MunicipalityID == mid {
-			out = append(out, n)
-		}
-	}
-	return out
+	return ns
 }
 
 // localize renders each notification's text in the reader's language from its catalog key

@@ -330,7 +330,7 @@ func (s *Server) dashboard(c *gin.Context) {
 		}
 		pg.ShowClocks = len(pg.Clocks) > 0 || s.app.CanSome(cl, mid, authz.ObjIncident, authz.Update)
 	}
-	pg.Notifications = s.unreadNotifications(c, mid, 50)
+	pg.Notifications = s.unreadNotifications(c, mid, dashboardNotifications+1)
 	if pg.MoreNotifications = len(pg.Notifications) > dashboardNotifications; pg.MoreNotifications {
 		pg.Notifications = pg.Notifications[:dashboardNotifications] // the rest on the notifications page
 	}
