@@ -87,7 +87,7 @@ func (s *Store) ListAssets(ctx context.Context, mun int64, v domain.Visibility, 
 	if err != nil {
 		return nil, err
 	}
-	out := []domain.Asset{}
+	out := rowsFor[domain.Asset](l.Limit)
 	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list assets: %w", err)
 	}

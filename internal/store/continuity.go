@@ -63,7 +63,7 @@ func (s *Store) ListPlans(ctx context.Context, mun int64, v domain.Visibility, f
 	if err != nil {
 		return nil, err
 	}
-	out := []domain.ContinuityPlan{}
+	out := rowsFor[domain.ContinuityPlan](l.Limit)
 	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list plans: %w", err)
 	}

@@ -33,7 +33,7 @@ func (s *Store) ListDocuments(ctx context.Context, mun int64, v domain.Visibilit
 	if err != nil {
 		return nil, err
 	}
-	out := []domain.Document{}
+	out := rowsFor[domain.Document](f.Limit)
 	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}

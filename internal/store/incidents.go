@@ -82,7 +82,7 @@ func (s *Store) ListIncidents(ctx context.Context, mun int64, v domain.Visibilit
 	if err != nil {
 		return nil, err
 	}
-	out := []domain.Incident{}
+	out := rowsFor[domain.Incident](f.Limit)
 	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list incidents: %w", err)
 	}

@@ -242,7 +242,7 @@ func (s *Store) ListRiskAnalyses(ctx context.Context, mun int64, v domain.Visibi
 	if err != nil {
 		return nil, err
 	}
-	out := []domain.RiskAnalysis{}
+	out := rowsFor[domain.RiskAnalysis](l.Limit)
 	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list risk analyses: %w", err)
 	}
@@ -391,7 +391,7 @@ func (s *Store) ListRisks(ctx context.Context, mun int64, v domain.Visibility, f
 	if err != nil {
 		return nil, err
 	}
-	out := []domain.Risk{}
+	out := rowsFor[domain.Risk](f.Limit)
 	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list risks: %w", err)
 	}

@@ -32,7 +32,7 @@ func (s *Store) ListSuppliers(ctx context.Context, mun int64, v domain.Visibilit
 	if err != nil {
 		return nil, err
 	}
-	out := []domain.Supplier{}
+	out := rowsFor[domain.Supplier](l.Limit)
 	if err := s.db(ctx).SelectContext(ctx, &out, query, a...); err != nil {
 		return nil, fmt.Errorf("list suppliers: %w", err)
 	}
