@@ -178,6 +178,7 @@ func (s *Server) assetList(c *gin.Context) {
 	if c.Query("mine") == "1" && cl.P != nil {
 		f.OwnerID = cl.P.User.ID
 	}
+	f.Bare = true // the register shows levels and requirements: not what each carries, nor the classifications' answers
 	as, next, err := s.assetPage(c, mid, f)
 	if err != nil {
 		s.fail(c, err)
