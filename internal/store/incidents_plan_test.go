@@ -1,8 +1,6 @@
 package store
 
 import (
-	"context"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,12 +16,7 @@ import (
 // 31 ms). The statistics of one who sees every incident count from an index alone. SQLite
 // plans as for a database without statistics, as production files are.
 func TestIncidentFiltersStartFromTheirIndexes(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
 	all := domain.Visibility{All: true}
 	cases := map[string]hotQuery{}

@@ -20,12 +20,7 @@ import (
 // read in order from an index rather than sorting (the audit trail merges its three parts,
 // each read in order, and sorts only those few rows).
 func TestHotQueriesUseIndexes(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	fullScan := regexp.MustCompile(`SCAN (r|a|records|audit_log|d|documents)\b`)
 	for name, c := range hotQueries(t, s.d) {
 		plan := explainSQLite(t, s, name, c)
@@ -54,6 +49,18 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 			t.Errorf("%s sorts instead of reading an index in order:\n%s", name, text)
 		}
 	}
+}
+
+// planStore is an empty SQLite store, migrated, whose planner sees no statistics (as in
+// production files), closed at the end of the test.
+func planStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 // explainSQLite is SQLite's plan of c, one line per step.
@@ -141,12 +148,7 @@ func hotQueries(t *testing.T, d *dialect) map[string]hotQuery {
 // every record of the municipality by municipality_id (on kommun-L, 140,000 of them, for each
 // of a page's hundred ids: 2 s a page).
 func TestRiskListsStartFromTheirLists(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	ids := []int64{11, 12, 13, 14}
 	byMunicipality := regexp.MustCompile(`INDEX records_\w+ \(municipality_id=`)
 	for name, c := range map[string]hotQuery{
@@ -166,12 +168,7 @@ func TestRiskListsStartFromTheirLists(t *testing.T) {
 // A re-derivation reads what the affected assets carry, and their overrides, by key: with the
 // set joined instead, SQLite scanned every carrying link of the database for each classification.
 func TestRederivationReadsByKey(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	scan := regexp.MustCompile(`SCAN (a|c|o)\b`)
 	for name, q := range map[string]string{"affected": rederiveAffectedSQL, "carried": rederiveCarriedSQL, "overrides": rederiveOverridesSQL} {
 		text := strings.Join(explainSQLite(t, s, name, hotQuery{q: q, args: []any{[]int64{7}}}), "\n")
@@ -184,11 +181,7 @@ func TestRederivationReadsByKey(t *testing.T) {
 // A role's holders are found by municipality and role, not among all the municipality's
 // assignments (kommun-L: 11 coordinators among 3,005).
 func TestRoleHoldersByIndex(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	text := strings.Join(explainSQLite(t, s, "role holders", hotQuery{q: roleHoldersSQL, args: []any{1, domain.RoleCoordinator, false, 0}}), "\n")
 	if !strings.Contains(text, "role_assignments_role (municipality_id=? AND role=?") || strings.Contains(text, "TEMP B-TREE") {
 		t.Errorf("role holders not read by municipality and role in order:\n%s", text)
