@@ -58,6 +58,12 @@ var postgresDialect = &dialect{
 	aggregateText: func(expr string) string { return "string_agg(" + expr + ", ',')" },
 	secondaryIndexes: `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ?
 		AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY indexname`,
+	analyzeLoaded: func(ctx context.Context, tx *sqlx.Tx, table string) error {
+		if _, err := tx.ExecContext(ctx, `ANALYZE `+table); err != nil {
+			return fmt.Errorf("analyze %s: %w", table, err)
+		}
+		return nil
+	},
 	afterLoad: func(ctx context.Context, tx *sqlx.Tx, table string) error {
 		if table == "audit_log" { // its ids are the chain's, not a sequence's
 			return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -27,6 +28,7 @@ type Loader struct {
 	lastID  int64                  // the audit trail's last id as loaded so far
 	heads   map[int64]audit.Anchor // each audit chain's head as loaded so far
 	added   []string               // tables given explicit ids (their sequences are moved on PostgreSQL)
+	loaded  []string               // tables written, in order (their statistics gathered on PostgreSQL)
 	rebuild []string               // the statements that build the indexes DeferIndexes dropped
 }
 
@@ -54,6 +56,13 @@ func (s *Store) Load(ctx context.Context, fn func(l *Loader) error) error {
 		for _, t := range l.added {
 			if err := s.d.afterLoad(ctx, tx, t); err != nil {
 				return err
+			}
+		}
+		if s.d.analyzeLoaded != nil {
+			for _, t := range l.loaded {
+				if err := s.d.analyzeLoaded(ctx, tx, t); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -113,6 +122,9 @@ func (l *Loader) Insert(table string, cols []string, rows [][]any) error {
 		if !loadIdent.MatchString(c) {
 			return fmt.Errorf("load: bad column %q", c)
 		}
+	}
+	if !slices.Contains(l.loaded, table) {
+		l.loaded = append(l.loaded, table)
 	}
 	per := max(1, 900/len(cols)) // under SQLite's and PostgreSQL's parameter limits
 	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
