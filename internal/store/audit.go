@@ -246,9 +246,10 @@ func auditQuery(f AuditFilter, d *dialect) (string, []any) {
 	case f.Actor != "":
 		free += d.useIndex("audit_log_free_kind_actor")
 	case f.Action != "":
-		// By action through (action, id): SQLite would otherwise walk every login for an
-		// action no system entry has (a review: 2,000,000 entries' logins, seconds a page).
-		free += d.useIndex("audit_log_free_action")
+		// By action through (kind, action, id): SQLite would otherwise walk every login for an
+		// action no system entry has (a review: 2,000,000 entries' logins, seconds a page);
+		// PostgreSQL's generic plan needs no hint once the index leads with both.
+		free += d.useIndex("audit_log_free_kind_action")
 	}
 	parts := []string{
 		`SELECT a.* FROM audit_log a WHERE a.municipality_id = ?` + filters,
