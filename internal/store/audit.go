@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -197,6 +198,10 @@ func auditSeekSQL(where, cond, order string) string {
 	return `SELECT id FROM audit_log WHERE ` + where + ` AND ` + cond + ` ORDER BY at ` + order + ` LIMIT 1`
 }
 
+// auditActionLiteral is what an action filter may be to be written into the statement as a
+// literal: letters a–z and underscores only, so nothing in it needs quoting.
+var auditActionLiteral = regexp.MustCompile(`^[a-z_]{1,40}$`)
+
 // auditClockSlack is how far a date range's id bounds look beyond the range's times.
 const auditClockSlack = 10 * time.Minute
 
@@ -211,7 +216,14 @@ func auditQuery(f AuditFilter, d *dialect) (string, []any) {
 	if f.RecordID > 0 {
 		add("a.record_id = ?", f.RecordID)
 	}
-	if f.Action != "" {
+	switch {
+	case auditActionLiteral.MatchString(f.Action):
+		// Every action is a word of [a-z_]: written into the statement, it is planned with the
+		// value known. As a parameter, PostgreSQL's generic plan for the prepared statement
+		// took it for as common among sign-ins as anywhere and walked all 900,000 of kommun-L
+		// for an action none has (1 s a request).
+		filters += " AND a.action = '" + f.Action + "'"
+	case f.Action != "":
 		add("a.action = ?", f.Action)
 	}
 	if f.Actor != "" {

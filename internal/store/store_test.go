@@ -565,3 +565,25 @@ func TestAuditDateRangeAcrossMidnight(t *testing.T) {
 		}
 	}
 }
+
+// The action filter finds the entries of an action however it is written into the statement,
+// and a value that is not a plain word is only ever compared, never part of the SQL.
+func TestAuditActionFilter(t *testing.T) {
+	e := newEnv(t)
+	mun := e.municipality("Ankeby")
+	uid := e.user("anna")
+	for _, action := range []string{audit.ActionComment, audit.ActionReview, audit.ActionComment} {
+		if err := e.s.Audit(e.ctx, store.Actor{ID: &uid, Name: "anna"}, store.Change{MunicipalityID: &mun, Kind: "document", Action: action}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for action, want := range map[string]int{audit.ActionComment: 2, audit.ActionReview: 1, "x' OR '1'='1": 0, "Comment": 0, "kommentar; DROP TABLE audit_log": 0} {
+		got, err := e.s.ListAudit(e.ctx, store.AuditFilter{MunicipalityID: mun, Action: action})
+		if err != nil || len(got) != want {
+			t.Errorf("action %q: %d entries (%v), want %d", action, len(got), err, want)
+		}
+	}
+	if got, err := e.s.ListAudit(e.ctx, store.AuditFilter{MunicipalityID: mun}); err != nil || len(got) < 3 {
+		t.Errorf("the trail after the filters: %d entries (%v)", len(got), err)
+	}
+}
