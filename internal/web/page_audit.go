@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,23 +24,12 @@ import (
 type auditPage struct {
 	Base
 	Head       audit.Anchor // the municipality chain's newest entry, to note down as an anchor
-	Rows       []auditRow
+	Rows       []tableRow
 	Form       formState // the filters as given, and what is wrong with them
 	Kinds      []option
 	Actions    []option
 	NextBefore int64
 	CSVQuery   string
-}
-
-// auditRow is one entry as the page prints it.
-type auditRow struct {
-	ID           int64
-	At           string // local time
-	Actor        string
-	Kind, Action string // translated
-	Record       string // the record's label (its id when it has no page)
-	RecordURL    string
-	Changes      []auditChange
 }
 
 // auditChange is one field of an entry's change.
@@ -107,7 +97,7 @@ func (s *Server) auditList(c *gin.Context) {
 			return
 		}
 		for _, e := range es {
-			pg.Rows = append(pg.Rows, s.auditRow(tr, mid, e))
+			pg.Rows = append(pg.Rows, auditRow(tr, mid, e))
 		}
 		if len(es) == f.Limit && len(es) > 0 {
 			pg.NextBefore = es[len(es)-1].ID
@@ -139,20 +129,30 @@ func (s *Server) auditList(c *gin.Context) {
 	s.render(c, status, "audit", pg)
 }
 
-// auditRow prepares an entry for the page.
-func (s *Server) auditRow(tr i18n.Translator, mid int64, e audit.Entry) auditRow {
-	r := auditRow{ID: e.ID, At: localTime(e.At), Actor: e.Actor, Kind: auditKindLabel(tr, e.Kind), Action: e.Action}
+// auditRow is an entry as the page's table prints it: number, time (local), actor, kind,
+// the record (linked when it has a page), action, and the changed fields behind a disclosure.
+func auditRow(tr i18n.Translator, mid int64, e audit.Entry) tableRow {
+	action := e.Action
 	if tr.Has("action." + e.Action) {
-		r.Action = tr.T("action." + e.Action)
+		action = tr.T("action." + e.Action)
 	}
+	record := cell{}
 	if e.RecordID != nil {
-		r.Record = fmt.Sprint(*e.RecordID)
+		record.Text = strconv.FormatInt(*e.RecordID, 10)
 		if _, ok := domain.SpecOf(domain.Kind(e.Kind)); ok && e.Action != audit.ActionDelete {
-			r.RecordURL = fmt.Sprintf("/m/%d/records/%d", mid, *e.RecordID)
+			record.Href, record.Hidden = fmt.Sprintf("/m/%d/records/%d", mid, *e.RecordID), tr.T("audit.open_record")
 		}
 	}
-	r.Changes = auditChanges(tr, e.Before, e.After)
-	return r
+	changes := cell{}
+	if ch := auditChanges(tr, e.Before, e.After); len(ch) > 0 {
+		d := &cellDetail{Summary: tr.T("audit.show_change"), Head: []string{tr.T("audit.field"), tr.T("audit.before"), tr.T("audit.after")}}
+		for _, c := range ch {
+			d.Rows = append(d.Rows, []string{c.Field, c.Before, c.After})
+		}
+		changes.Detail = d
+	}
+	return tableRow{Cells: []cell{{Text: strconv.FormatInt(e.ID, 10)}, {Text: localTime(e.At)}, {Text: e.Actor},
+		{Text: auditKindLabel(tr, e.Kind)}, record, {Text: action}, changes}}
 }
 
 // auditHidden are the fields of a record's snapshot a reader of the trail does not need.

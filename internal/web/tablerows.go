@@ -18,6 +18,16 @@ type cell struct {
 	Em     bool   // the text stands in for a missing value ("no owner"): emphasised
 	Num    bool   // a number, aligned as one
 	Label  string // the accessible name of a text that is a symbol ("–" for unknown)
+	Hidden string // words for screen readers only after the text ("– open the record"), in the link
+	Detail *cellDetail
+}
+
+// cellDetail is a small table behind a disclosure in a cell (an audit entry's changed fields):
+// Summary opens it, Head names its columns, each row's first value is its row header.
+type cellDetail struct {
+	Summary string
+	Head    []string
+	Rows    [][]string
 }
 
 // badge is a small label after a cell's text; Class is its CSS class after "badge".
@@ -65,9 +75,11 @@ func tableRows(rows []tableRow) template.HTML {
 				b.WriteString(html.EscapeString(c.Href))
 				b.WriteString(`">`)
 				b.WriteString(html.EscapeString(c.Text))
+				hidden(&b, c.Hidden)
 				b.WriteString("</a>")
 			default:
 				b.WriteString(html.EscapeString(c.Text))
+				hidden(&b, c.Hidden)
 			}
 			for i, bd := range c.Badges {
 				if i > 0 || c.Text != "" {
@@ -87,11 +99,48 @@ func tableRows(rows []tableRow) template.HTML {
 				b.WriteString(html.EscapeString(c.Note))
 				b.WriteString("</span>")
 			}
+			if d := c.Detail; d != nil {
+				b.WriteString("<details><summary>")
+				b.WriteString(html.EscapeString(d.Summary))
+				b.WriteString(`</summary><table class="compact changes"><thead><tr>`)
+				for _, h := range d.Head {
+					b.WriteString(`<th scope="col">`)
+					b.WriteString(html.EscapeString(h))
+					b.WriteString("</th>")
+				}
+				b.WriteString("</tr></thead><tbody>")
+				for _, row := range d.Rows {
+					b.WriteString("<tr>")
+					for i, v := range row {
+						if i == 0 {
+							b.WriteString(`<th scope="row">`)
+							b.WriteString(html.EscapeString(v))
+							b.WriteString("</th>")
+							continue
+						}
+						b.WriteString("<td>")
+						b.WriteString(html.EscapeString(v))
+						b.WriteString("</td>")
+					}
+					b.WriteString("</tr>")
+				}
+				b.WriteString("</tbody></table></details>")
+			}
 			b.WriteString("</td>")
 		}
 		b.WriteString("</tr>\n")
 	}
 	return template.HTML(b.String()) // every text, path and class escaped above
+}
+
+// hidden writes words for screen readers only (nothing when there are none).
+func hidden(b *strings.Builder, words string) {
+	if words == "" {
+		return
+	}
+	b.WriteString(`<span class="visually-hidden"> – `)
+	b.WriteString(html.EscapeString(words))
+	b.WriteString("</span>")
 }
 
 // ownerCell is the cell of a record's owner: the name, or "no owner" emphasised.

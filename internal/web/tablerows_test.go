@@ -25,6 +25,16 @@ func TestTableRowsEscape(t *testing.T) {
 	if got != want {
 		t.Errorf("tableRows =\n%s\nwant\n%s", got, want)
 	}
+	// Words for screen readers in a link, and a disclosure's table (an audit entry's change).
+	got = string(tableRows([]tableRow{{Cells: []cell{{Text: "7", Href: "/m/1/records/7", Hidden: "öppna <posten>"},
+		{Detail: &cellDetail{Summary: "Visa", Head: []string{"Fält", "Före", "Efter"}, Rows: [][]string{{"titel", "<a>", `"b"`}}}}}}}))
+	want = `<tr><td><a href="/m/1/records/7">7<span class="visually-hidden"> – öppna &lt;posten&gt;</span></a></td>` +
+		`<td><details><summary>Visa</summary><table class="compact changes"><thead><tr><th scope="col">Fält</th><th scope="col">Före</th><th scope="col">Efter</th></tr></thead>` +
+		`<tbody><tr><th scope="row">titel</th><td>&lt;a&gt;</td><td>&#34;b&#34;</td></tr></tbody></table></details></td></tr>
+`
+	if got != want {
+		t.Errorf("tableRows =\n%s\nwant\n%s", got, want)
+	}
 }
 
 // The SoA row's unit fields keep each unit's chosen status and comment, escaped.
