@@ -496,16 +496,21 @@ const upSQL = `WITH RECURSIVE up(id) AS (
 		UNION SELECT c.system_id FROM asset_carries c JOIN up u ON c.carried_id = u.id) `
 
 // The three reads of a re-derivation. What the affected assets carry and their overrides are
-// read by key for each affected id (IN the set, not a join with it): joined, SQLite's planner,
-// knowing nothing of the set's size, scanned every carrying link of the database and probed
-// the set for each (3.5 ms for a set carried by ten systems on kommun-L, 0.2 ms by key).
-const (
-	rederiveAffectedSQL = upSQL + `SELECT a.record_id AS id, a.asset_kind, a.level_c, a.level_i, a.level_a, a.level_t, a.eff_c, a.eff_i, a.eff_a, a.eff_t
+// read by key for each affected id (one of the set, d.inSubquery, not a join with it): joined,
+// SQLite's planner, knowing nothing of the set's size, scanned every carrying link of the
+// database and probed the set for each (3.5 ms for a set carried by ten systems on kommun-L,
+// 0.2 ms by key); PostgreSQL hashed the set against a scan (2.9 → 0.9 ms by its array).
+const rederiveAffectedSQL = upSQL + `SELECT a.record_id AS id, a.asset_kind, a.level_c, a.level_i, a.level_a, a.level_t, a.eff_c, a.eff_i, a.eff_a, a.eff_t
 		FROM up JOIN assets a ON a.record_id = up.id`
-	rederiveCarriedSQL = upSQL + `SELECT c.system_id, a.record_id AS id, a.asset_kind, a.level_c, a.level_i, a.level_a, a.level_t, a.eff_c, a.eff_i, a.eff_a, a.eff_t
-		FROM asset_carries c JOIN assets a ON a.record_id = c.carried_id WHERE c.system_id IN (SELECT id FROM up)`
-	rederiveOverridesSQL = upSQL + `SELECT o.record_id, o.aspect, o.level, o.reason FROM asset_level_overrides o WHERE o.record_id IN (SELECT id FROM up)`
-)
+
+func rederiveCarriedSQL(d *dialect) string {
+	return upSQL + `SELECT c.system_id, a.record_id AS id, a.asset_kind, a.level_c, a.level_i, a.level_a, a.level_t, a.eff_c, a.eff_i, a.eff_a, a.eff_t
+		FROM asset_carries c JOIN assets a ON a.record_id = c.carried_id WHERE ` + d.inSubquery("c.system_id", "SELECT id FROM up")
+}
+
+func rederiveOverridesSQL(d *dialect) string {
+	return upSQL + `SELECT o.record_id, o.aspect, o.level, o.reason FROM asset_level_overrides o WHERE ` + d.inSubquery("o.record_id", "SELECT id FROM up")
+}
 
 // rederiveIDs recomputes the effective levels of ids and of every asset carrying them: an
 // information set has its own levels; a system, per aspect, the highest effective level of
@@ -528,7 +533,7 @@ func (s *Store) rederiveIDs(ctx context.Context, tx *sqlx.Tx, ids []int64) error
 		levelRow
 		SystemID int64 `db:"system_id"`
 	}
-	q, args, err = s.in(rederiveCarriedSQL, ids)
+	q, args, err = s.in(rederiveCarriedSQL(s.d), ids)
 	if err != nil {
 		return err
 	}
@@ -539,7 +544,7 @@ func (s *Store) rederiveIDs(ctx context.Context, tx *sqlx.Tx, ids []int64) error
 		domain.LevelOverride
 		RecordID int64 `db:"record_id"`
 	}
-	q, args, err = s.in(rederiveOverridesSQL, ids)
+	q, args, err = s.in(rederiveOverridesSQL(s.d), ids)
 	if err != nil {
 		return err
 	}

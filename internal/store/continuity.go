@@ -305,7 +305,7 @@ func (s *Store) MarkPlansForReview(ctx context.Context, a Actor, mun int64, unit
 			assets = []int64{0}
 		}
 		args := []any{assets, mun, domain.KindContinuityPlan, domain.PlanRetired}
-		cond := "r.id IN (SELECT d.plan_id FROM continuity_dependencies d WHERE d.record_id IN (SELECT id FROM up))"
+		cond := s.d.inSubquery("r.id", "SELECT d.plan_id FROM continuity_dependencies d WHERE "+s.d.inSubquery("d.record_id", "SELECT id FROM up"))
 		if len(units) > 0 {
 			cond += " OR r.org_unit_id IN (?)"
 			args = append(args, units)

@@ -29,6 +29,11 @@ type dialect struct {
 	// through index: SQLite, without statistics, may otherwise pick an index that serves fewer
 	// of the query's terms; PostgreSQL's planner has statistics (and no such hint): "".
 	useIndex func(index string) string
+	// inSubquery is "col is one of sub's rows" for a short subquery (a recursive set of a few
+	// ids): SQLite plans col IN (sub) by key; PostgreSQL, estimating a recursive set large,
+	// hashed it against a scan of the whole table, so there it is col = ANY(ARRAY(sub)), an
+	// array computed first and sought by key.
+	inSubquery func(col, sub string) string
 	// byKey is the hint after a table (and its alias) that makes the planner reach its rows by
 	// their key only (SQLite: NOT INDEXED, which leaves rowid lookups), so that a join is
 	// driven from the other side's short list: SQLite, without statistics, would otherwise walk

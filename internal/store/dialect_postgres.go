@@ -54,6 +54,7 @@ var postgresDialect = &dialect{
 			errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED)
 	},
 	useIndex:      func(string) string { return "" },
+	inSubquery:    func(col, sub string) string { return col + " = ANY(ARRAY(" + sub + "))" },
 	byKey:         "",
 	aggregateText: func(expr string) string { return "string_agg(" + expr + ", ',')" },
 	secondaryIndexes: `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ?

@@ -42,6 +42,7 @@ var sqliteDialect = &dialect{
 		return errors.As(err, &e) && (e.Code == sqlite3.ErrCantOpen || e.Code == sqlite3.ErrIoErr)
 	},
 	useIndex:      func(index string) string { return " INDEXED BY " + index },
+	inSubquery:    func(col, sub string) string { return col + " IN (" + sub + ")" },
 	byKey:         " NOT INDEXED",
 	aggregateText: func(expr string) string { return "group_concat(" + expr + ", ',')" },
 	afterLoad:     func(context.Context, *sqlx.Tx, string) error { return nil }, // INTEGER PRIMARY KEY follows MAX(id)

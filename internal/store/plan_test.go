@@ -170,7 +170,7 @@ func TestRiskListsStartFromTheirLists(t *testing.T) {
 func TestRederivationReadsByKey(t *testing.T) {
 	s := planStore(t)
 	scan := regexp.MustCompile(`SCAN (a|c|o)\b`)
-	for name, q := range map[string]string{"affected": rederiveAffectedSQL, "carried": rederiveCarriedSQL, "overrides": rederiveOverridesSQL} {
+	for name, q := range map[string]string{"affected": rederiveAffectedSQL, "carried": rederiveCarriedSQL(s.d), "overrides": rederiveOverridesSQL(s.d)} {
 		text := strings.Join(explainSQLite(t, s, name, hotQuery{q: q, args: []any{[]int64{7}}}), "\n")
 		if scan.MatchString(text) {
 			t.Errorf("re-derivation, %s, scans a table:\n%s", name, text)
