@@ -568,13 +568,7 @@ func (s *Store) NotifyRole(ctx context.Context, mun int64, role domain.Role, rec
 		if err := tx.SelectContext(ctx, &users, tx.Rebind(roleHoldersSQL), mun, role, false, except); err != nil {
 			return fmt.Errorf("notify %s: %w", role, err)
 		}
-		now := s.now()
-		for _, u := range users {
-			if err := s.insertNotification(ctx, tx, u, mun, &record, kind, args, nil, now); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.insertNotifications(ctx, tx, users, mun, &record, kind, args, nil, s.now())
 	})
 }
 

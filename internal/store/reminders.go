@@ -522,14 +522,30 @@ func (s *Store) queueMail(ctx context.Context, tx *sqlx.Tx, u domain.User, subje
 // insertNotification stores a notification of kind whose text is the catalog key
 // "notify."+kind with args, rendered when read in the reader's language.
 func (s *Store) insertNotification(ctx context.Context, tx execer, user, mun int64, record *int64, kind string, args []string, due *domain.Date, now time.Time) error {
+	return s.insertNotifications(ctx, tx, []int64{user}, mun, record, kind, args, due, now)
+}
+
+// insertNotifications notifies each of users of the same thing in one statement (a
+// statement is a round trip on PostgreSQL: a new incident notifies every coordinator).
+func (s *Store) insertNotifications(ctx context.Context, tx execer, users []int64, mun int64, record *int64, kind string, args []string, due *domain.Date, now time.Time) error {
+	if len(users) == 0 {
+		return nil
+	}
 	b, err := json.Marshal(args)
 	if err != nil {
 		return fmt.Errorf("encode notification: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, tx.Rebind(`INSERT INTO notifications (user_id, municipality_id, record_id, kind, message, args_json, due_date, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), user, mun, record, kind, "notify."+kind, string(b), due, now)
-	if err != nil {
-		return fmt.Errorf("insert notification: %w", err)
+	for start := 0; start < len(users); start += 100 { // 800 parameters at most a statement
+		part := users[start:min(start+100, len(users))]
+		vals := make([]any, 0, 8*len(part))
+		for _, u := range part {
+			vals = append(vals, u, mun, record, kind, "notify."+kind, string(b), due, now)
+		}
+		q := `INSERT INTO notifications (user_id, municipality_id, record_id, kind, message, args_json, due_date, created_at) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", len(part)), ", ")
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), vals...); err != nil {
+			return fmt.Errorf("insert notification: %w", err)
+		}
 	}
 	return nil
 }
