@@ -221,7 +221,7 @@ func auditQuery(f AuditFilter, d *dialect) (string, []any) {
 		// Every action is a word of [a-z_]: written into the statement, it is planned with the
 		// value known. As a parameter, PostgreSQL's generic plan for the prepared statement
 		// took it for as common among sign-ins as anywhere and walked all 900,000 of kommun-L
-		// for an action none has (1 s a request).
+		// for an action none has (1.8 s a request).
 		filters += " AND a.action = '" + f.Action + "'"
 	case f.Action != "":
 		add("a.action = ?", f.Action)
