@@ -20,6 +20,29 @@ type barSeg struct {
 	Class        string
 }
 
+// gapBars divides a bar width wide into the implemented, partial and not started shares of g.
+func gapBars(g app.GapCounts, width int) []barSeg {
+	segs := []barSeg{{Class: "implemented", N: g.Implemented}, {Class: "partial", N: g.Partial}, {Class: "not_started", N: g.NotStarted}}
+	total, x := g.Applicable(), 0
+	for i := range segs {
+		segs[i].Pct = g.Share(segs[i].N)
+		if total > 0 {
+			segs[i].W = segs[i].N * width / total
+		}
+		segs[i].X = x
+		x += segs[i].W
+	}
+	if total > 0 { // rounding: the last non-empty segment fills the bar
+		for i := len(segs) - 1; i >= 0; i-- {
+			if segs[i].N > 0 {
+				segs[i].W += width - x
+				break
+			}
+		}
+	}
+	return segs
+}
+
 // option is one <option> of a select.
 type option struct{ Value, Label string }
 
@@ -97,27 +120,7 @@ func init() {
 		return ""
 	}
 	f["levelof"] = func(l domain.Levels, a string) *int { return l.Get(domain.Aspect(a)) }
-	f["bars"] = func(g app.GapCounts, width int) []barSeg {
-		segs := []barSeg{{Class: "implemented", N: g.Implemented}, {Class: "partial", N: g.Partial}, {Class: "not_started", N: g.NotStarted}}
-		total, x := g.Applicable(), 0
-		for i := range segs {
-			segs[i].Pct = g.Share(segs[i].N)
-			if total > 0 {
-				segs[i].W = segs[i].N * width / total
-			}
-			segs[i].X = x
-			x += segs[i].W
-		}
-		if total > 0 { // rounding: the last non-empty segment fills the bar
-			for i := len(segs) - 1; i >= 0; i-- {
-				if segs[i].N > 0 {
-					segs[i].W += width - x
-					break
-				}
-			}
-		}
-		return segs
-	}
+	f["bars"] = gapBars
 	f["pick"] = func(lang, sv, en string) string {
 		if lang == "sv" {
 			return sv

@@ -430,6 +430,7 @@ func (s *Server) ownControlCreate(c *gin.Context) {
 type gapPage struct {
 	Base
 	Report app.GapReport
+	Units  []tableRow // per org unit: its counts with shares and a bar
 }
 
 func (s *Server) gapPage(c *gin.Context) {
@@ -443,7 +444,13 @@ func (s *Server) gapPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "gap", gapPage{Base: s.base(c, s.i18n.T(lang(c), "gap.title")), Report: rep})
+	pg := gapPage{Base: s.base(c, s.i18n.T(lang(c), "gap.title")), Report: rep}
+	for _, u := range rep.Units {
+		share := func(n int) cell { return cell{Text: strconv.Itoa(n) + " (" + strconv.Itoa(u.Share(n)) + " %)"} }
+		pg.Units = append(pg.Units, tableRow{Cells: []cell{{Text: u.Title, Head: true}, share(u.Implemented), share(u.Partial), share(u.NotStarted),
+			{Bar: gapBars(u.GapCounts, barWidth)}}})
+	}
+	s.render(c, http.StatusOK, "gap", pg)
 }
 
 type calendarPage struct {

@@ -959,7 +959,8 @@ func TestSoAPages(t *testing.T) {
 		{"revisor", "/soa?theme=technological&status=partial", []string{"<h1>Tillämplighetsförklaring – Exempelkommun</h1>", `/soa/8.5"`}},
 		{"samordnare", "/soa/5.24", []string{"<h1>" + html.EscapeString(title("5.24")) + "</h1>", "Ändra raden", `id="f-justification"`, "Motsvarar"}},
 		{"revisor", "/soa/7.4", []string{"<h1>" + html.EscapeString(title("7.4")) + "</h1>", "Kommunen har ingen egen serverhall"}},
-		{"samordnare", "/gap", []string{"<h1>Gapanalys – Exempelkommun</h1>", "<svg", "Per organisationsenhet (bilaga A)"}},
+		{"samordnare", "/gap", []string{"<h1>Gapanalys – Exempelkommun</h1>", "<svg", "Per organisationsenhet (bilaga A)",
+			`<tr><th scope="row">Socialförvaltningen</th><td>`, `height="12" class="seg `}},
 		{"samordnare", "/calendar", []string{"<h1>Översynskalender</h1>"}},
 		{"samordnare", "/calendar?by=unit&due=overdue", []string{"<h1>Översynskalender</h1>"}},
 	} {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html"
 	"html/template"
 	"strings"
@@ -20,7 +21,12 @@ type cell struct {
 	Label  string // the accessible name of a text that is a symbol ("–" for unknown)
 	Hidden string // words for screen readers only after the text ("– open the record"), in the link
 	Detail *cellDetail
+	Head   bool     // the row's header (<th scope="row">)
+	Bar    []barSeg // a bar of coloured segments, hidden from screen readers (the figures are in the other cells)
 }
+
+// barWidth is the width of a cell's bar in pixels.
+const barWidth = 200
 
 // cellDetail is a small table behind a disclosure in a cell (an audit entry's changed fields):
 // Summary opens it, Head names its columns, each row's first value is its row header.
@@ -54,9 +60,14 @@ func tableRows(rows []tableRow) template.HTML {
 			b.WriteString("<tr>")
 		}
 		for _, c := range r.Cells {
-			if c.Num {
+			end := "</td>"
+			switch {
+			case c.Head:
+				b.WriteString(`<th scope="row">`)
+				end = "</th>"
+			case c.Num:
 				b.WriteString(`<td class="num">`)
-			} else {
+			default:
 				b.WriteString("<td>")
 			}
 			switch {
@@ -126,7 +137,16 @@ func tableRows(rows []tableRow) template.HTML {
 				}
 				b.WriteString("</tbody></table></details>")
 			}
-			b.WriteString("</td>")
+			if len(c.Bar) > 0 {
+				fmt.Fprintf(&b, `<svg width="%d" height="16" aria-hidden="true" focusable="false">`, barWidth)
+				for _, sg := range c.Bar {
+					if sg.W > 0 {
+						fmt.Fprintf(&b, `<rect x="%d" y="2" width="%d" height="12" class="seg %s"/>`, sg.X, sg.W, html.EscapeString(sg.Class))
+					}
+				}
+				b.WriteString("</svg>")
+			}
+			b.WriteString(end)
 		}
 		b.WriteString("</tr>\n")
 	}

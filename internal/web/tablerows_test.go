@@ -25,6 +25,14 @@ func TestTableRowsEscape(t *testing.T) {
 	if got != want {
 		t.Errorf("tableRows =\n%s\nwant\n%s", got, want)
 	}
+	// A row header and a bar (the gap analysis per unit): empty segments are left out.
+	got = string(tableRows([]tableRow{{Cells: []cell{{Text: "Skola & fritid", Head: true}, {Bar: []barSeg{{X: 0, W: 150, Class: "implemented"}, {X: 150, W: 0, Class: "partial"}, {X: 150, W: 50, Class: "not_started"}}}}}}))
+	want = `<tr><th scope="row">Skola &amp; fritid</th><td><svg width="200" height="16" aria-hidden="true" focusable="false">` +
+		`<rect x="0" y="2" width="150" height="12" class="seg implemented"/><rect x="150" y="2" width="50" height="12" class="seg not_started"/></svg></td></tr>
+`
+	if got != want {
+		t.Errorf("tableRows =\n%s\nwant\n%s", got, want)
+	}
 	// Words for screen readers in a link, and a disclosure's table (an audit entry's change).
 	got = string(tableRows([]tableRow{{Cells: []cell{{Text: "7", Href: "/m/1/records/7", Hidden: "öppna <posten>"},
 		{Detail: &cellDetail{Summary: "Visa", Head: []string{"Fält", "Före", "Efter"}, Rows: [][]string{{"titel", "<a>", `"b"`}}}}}}}))
