@@ -49,6 +49,9 @@ type NavLink struct{ Href, Label string }
 func langFuncs(tr i18n.Translator) template.FuncMap {
 	return template.FuncMap{
 		"t": tr.T,
+		// duetable is a review table of items (or the empty text's words): one action per
+		// table, as the calendar prints one per owner.
+		"duetable": func(items []tableRow, empty string) template.HTML { return dueTable(tr, items, empty) },
 		"tk": func(prefix string, v any) string {
 			switch v := v.(type) {
 			case string:

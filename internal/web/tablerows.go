@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lisa-isms/lisa/internal/domain"
+	"github.com/lisa-isms/lisa/internal/i18n"
 )
 
 // cell is one cell of a list's table row: its text, the Lisa path the text links to, and
@@ -186,4 +187,24 @@ func dueBadge(state string, label func(string, ...any) string) []badge {
 		return nil
 	}
 	return []badge{{Class: state, Text: label("due.state." + state)}}
+}
+
+// dueTable is a review table (next review, title, kind, unit, owner) of items, in a scrolling
+// region; without items, the words of empty. The calendar prints one per owner or unit: as a
+// template, its dozen translated actions were most of the page's CPU.
+func dueTable(tr i18n.Translator, items []tableRow, empty string) template.HTML {
+	if len(items) == 0 {
+		return template.HTML("<p>" + html.EscapeString(tr.T(empty)) + "</p>") // escaped here
+	}
+	var b strings.Builder
+	caption := html.EscapeString(tr.T("due.caption"))
+	b.WriteString(`<div class="table-scroll" tabindex="0" role="region" aria-label="` + caption + `"><table class="list">` + "\n")
+	b.WriteString(`<caption class="visually-hidden">` + caption + "</caption>\n<thead><tr>")
+	for _, k := range []string{"due.next_review", "due.title", "due.kind", "due.unit", "due.owner"} {
+		b.WriteString(`<th scope="col">` + html.EscapeString(tr.T(k)) + "</th>")
+	}
+	b.WriteString("</tr></thead>\n<tbody>\n")
+	b.WriteString(string(tableRows(items)))
+	b.WriteString("</tbody>\n</table></div>")
+	return template.HTML(b.String()) // every text escaped above and in tableRows
 }

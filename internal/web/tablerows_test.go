@@ -103,3 +103,20 @@ func TestPDFSlotsBoundAssembly(t *testing.T) {
 		<-pdfSlots
 	}
 }
+
+// A review table names its columns in the reader's language around its rows; without rows it
+// is the empty text alone.
+func TestDueTable(t *testing.T) {
+	env := newTestServer(t)
+	tr := env.srv.i18n.For("sv")
+	got := string(dueTable(tr, []tableRow{{Cells: []cell{{Text: "2026-01-01"}, {Text: "<Rutin>"}}}}, "rev.none"))
+	for _, want := range []string{`role="region" aria-label="` + tr.T("due.caption") + `"`, `<th scope="col">` + tr.T("due.next_review") + `</th>`,
+		`<th scope="col">` + tr.T("due.owner") + `</th>`, "<td>&lt;Rutin&gt;</td>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the table lacks %s:\n%s", want, got)
+		}
+	}
+	if got := string(dueTable(tr, nil, "rev.none")); got != "<p>"+tr.T("rev.none")+"</p>" {
+		t.Errorf("empty: %s", got)
+	}
+}
