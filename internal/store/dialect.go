@@ -45,7 +45,7 @@ type dialect struct {
 	// afterLoad runs after rows with explicit ids were loaded into table (PostgreSQL moves the
 	// identity sequence past them).
 	afterLoad func(ctx context.Context, tx *sqlx.Tx, table string) error
-	// analyzeLoaded, if set, gathers the planner's statistics of a table a bulk load wrote
+	// analyzeLoaded gathers the planner's statistics of a table a bulk load wrote
 	// (PostgreSQL: until autovacuum comes by, a freshly loaded table has none, and the planner
 	// guesses — on kommun-L it walked 900,000 sign-ins for an audit filter). SQLite's files
 	// are planned without statistics in production, so it gathers none.

@@ -58,11 +58,9 @@ func (s *Store) Load(ctx context.Context, fn func(l *Loader) error) error {
 				return err
 			}
 		}
-		if s.d.analyzeLoaded != nil {
-			for _, t := range l.loaded {
-				if err := s.d.analyzeLoaded(ctx, tx, t); err != nil {
-					return err
-				}
+		for _, t := range l.loaded {
+			if err := s.d.analyzeLoaded(ctx, tx, t); err != nil {
+				return err
 			}
 		}
 		return nil

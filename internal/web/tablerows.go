@@ -114,13 +114,9 @@ func tableRows(rows []tableRow) template.HTML {
 			if d := c.Detail; d != nil {
 				b.WriteString("<details><summary>")
 				b.WriteString(html.EscapeString(d.Summary))
-				b.WriteString(`</summary><table class="compact changes"><thead><tr>`)
-				for _, h := range d.Head {
-					b.WriteString(`<th scope="col">`)
-					b.WriteString(html.EscapeString(h))
-					b.WriteString("</th>")
-				}
-				b.WriteString("</tr></thead><tbody>")
+				b.WriteString(`</summary><table class="compact changes">`)
+				headRow(&b, d.Head)
+				b.WriteString("<tbody>")
 				for _, row := range d.Rows {
 					b.WriteString("<tr>")
 					for i, v := range row {
@@ -152,6 +148,17 @@ func tableRows(rows []tableRow) template.HTML {
 		b.WriteString("</tr>\n")
 	}
 	return template.HTML(b.String()) // every text, path and class escaped above
+}
+
+// headRow writes a table's <thead> with a column header for each of labels.
+func headRow(b *strings.Builder, labels []string) {
+	b.WriteString("<thead><tr>")
+	for _, l := range labels {
+		b.WriteString(`<th scope="col">`)
+		b.WriteString(html.EscapeString(l))
+		b.WriteString("</th>")
+	}
+	b.WriteString("</tr></thead>")
 }
 
 // hidden writes words for screen readers only (nothing when there are none).
@@ -199,11 +206,9 @@ func dueTable(tr i18n.Translator, items []tableRow, empty string) template.HTML 
 	var b strings.Builder
 	caption := html.EscapeString(tr.T("due.caption"))
 	b.WriteString(`<div class="table-scroll" tabindex="0" role="region" aria-label="` + caption + `"><table class="list">` + "\n")
-	b.WriteString(`<caption class="visually-hidden">` + caption + "</caption>\n<thead><tr>")
-	for _, k := range []string{"due.next_review", "due.title", "due.kind", "due.unit", "due.owner"} {
-		b.WriteString(`<th scope="col">` + html.EscapeString(tr.T(k)) + "</th>")
-	}
-	b.WriteString("</tr></thead>\n<tbody>\n")
+	b.WriteString(`<caption class="visually-hidden">` + caption + "</caption>\n")
+	headRow(&b, []string{tr.T("due.next_review"), tr.T("due.title"), tr.T("due.kind"), tr.T("due.unit"), tr.T("due.owner")})
+	b.WriteString("\n<tbody>\n")
 	b.WriteString(string(tableRows(items)))
 	b.WriteString("</tbody>\n</table></div>")
 	return template.HTML(b.String()) // every text escaped above and in tableRows
