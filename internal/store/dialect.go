@@ -40,6 +40,9 @@ type dialect struct {
 	// every record of the municipality through records_due to meet a list of a hundred ids.
 	// PostgreSQL: "".
 	byKey string
+	// dateParam is a placeholder for a date where its type cannot be inferred from a column
+	// (a CASE's results): PostgreSQL would take it for text and refuse it for a date column.
+	dateParam string
 	// aggregateText joins expr over a group with commas.
 	aggregateText func(expr string) string
 	// afterLoad runs after rows with explicit ids were loaded into table (PostgreSQL moves the

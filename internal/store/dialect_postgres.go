@@ -56,6 +56,7 @@ var postgresDialect = &dialect{
 	useIndex:      func(string) string { return "" },
 	inSubquery:    func(col, sub string) string { return col + " = ANY(ARRAY(" + sub + "))" },
 	byKey:         "",
+	dateParam:     "CAST(? AS DATE)",
 	aggregateText: func(expr string) string { return "string_agg(" + expr + ", ',')" },
 	secondaryIndexes: `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ?
 		AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY indexname`,

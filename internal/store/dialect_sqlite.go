@@ -44,6 +44,7 @@ var sqliteDialect = &dialect{
 	useIndex:      func(index string) string { return " INDEXED BY " + index },
 	inSubquery:    func(col, sub string) string { return col + " IN (" + sub + ")" },
 	byKey:         " NOT INDEXED",
+	dateParam:     "?",
 	aggregateText: func(expr string) string { return "group_concat(" + expr + ", ',')" },
 	afterLoad:     func(context.Context, *sqlx.Tx, string) error { return nil }, // INTEGER PRIMARY KEY follows MAX(id)
 	analyzeLoaded: func(context.Context, *sqlx.Tx, string) error { return nil }, // production files are planned without statistics

@@ -407,15 +407,13 @@ func (s *Store) planBatch(ctx context.Context, today domain.Date, ts []int,
 				users[u.ID] = u
 			}
 		}
-		st := &preparedTx{tx: tx}
-		defer st.close()
 		for start := 0; start < len(items); {
 			owner := *items[start].OwnerID
 			end := start
 			for end < len(items) && *items[end].OwnerID == owner {
 				end++
 			}
-			n, err := s.planOwner(ctx, tx, st, today, ts, render, users[owner], items[start:end], now)
+			n, err := s.planOwner(ctx, tx, today, ts, render, users[owner], items[start:end], now)
 			if err != nil {
 				return err
 			}
@@ -429,12 +427,16 @@ func (s *Store) planBatch(ctx context.Context, today domain.Date, ts []int,
 
 // planOwner plans the reminders of one owner's records (items, in review date order) whose
 // remind_at has come, and moves each record's remind_at on. It returns the mails queued (0 or 1).
-// u is the owner when render is set.
-func (s *Store) planOwner(ctx context.Context, tx *sqlx.Tx, st *preparedTx, today domain.Date, ts []int,
+// u is the owner when render is set. Its statements are set-based, a handful per owner
+// whatever the number of records (on PostgreSQL each statement is a round trip, and a first
+// pass over kommun-L took 6 minutes when they were per record): the day each record is looked
+// at next, the claims of the tightest thresholds (those another server made first are not
+// returned), the mail and its link, the looser thresholds marked done, the notifications.
+func (s *Store) planOwner(ctx context.Context, tx *sqlx.Tx, today domain.Date, ts []int,
 	render func(user domain.User, items []domain.DueItem) (subject, body string), u domain.User, items []remindCandidate, now time.Time) (int, error) {
 	owner := *items[0].OwnerID
-	var claimed []domain.DueItem
-	var claimedT []int
+	moves := make([]remindMove, 0, len(items))
+	var claims []reminderRow
 	for _, c := range items {
 		it := c.DueItem
 		var from *domain.Date
@@ -442,71 +444,128 @@ func (s *Store) planOwner(ctx context.Context, tx *sqlx.Tx, st *preparedTx, toda
 			t, ok := tightestThreshold(ts, *it.NextReviewAt, today)
 			from = remindFrom(ts, *it.NextReviewAt, t, ok)
 			if ok && !c.OwnerDisabled {
-				won, err := s.insertReminder(ctx, st, it, t, owner, now)
-				if err != nil {
-					return 0, err
-				}
-				if won { // else another server planned it first
-					for _, looser := range ts {
-						if looser > t {
-							if _, err := s.insertReminder(ctx, st, it, looser, owner, now); err != nil {
-								return 0, err
-							}
-						}
-					}
-					claimed = append(claimed, it)
-					claimedT = append(claimedT, t)
-				}
+				claims = append(claims, reminderRow{item: it, threshold: t})
 			}
 		}
-		if _, err := st.ExecContext(ctx, tx.Rebind(`UPDATE records SET remind_at = ? WHERE id = ?`), from, it.ID); err != nil {
-			return 0, fmt.Errorf("move reminder day: %w", err)
-		}
+		moves = append(moves, remindMove{id: it.ID, at: from})
 	}
-	if len(claimed) == 0 {
-		return 0, nil
+	if err := s.moveRemindAt(ctx, tx, moves); err != nil {
+		return 0, err
+	}
+	won, err := s.insertReminders(ctx, tx, claims, owner, now, true)
+	if err != nil || len(won) == 0 {
+		return 0, err
+	}
+	var claimed []domain.DueItem
+	var looser []reminderRow
+	notes := make([]notificationRow, 0, len(won))
+	for _, c := range claims {
+		if !won[c.item.ID] {
+			continue // another server planned it first
+		}
+		claimed = append(claimed, c.item)
+		for _, x := range ts {
+			if x > c.threshold {
+				looser = append(looser, reminderRow{item: c.item, threshold: x})
+			}
+		}
+		kind := NotifyReviewDue
+		if c.threshold == 0 {
+			kind = NotifyReviewOverdue
+		}
+		notes = append(notes, notificationRow{user: owner, mun: c.item.MunicipalityID, record: &c.item.ID, kind: kind,
+			args: []string{c.item.NextReviewAt.String(), c.item.Title}, due: c.item.NextReviewAt})
 	}
 	queued := 0
-	var outboxID *int64
 	if render != nil && u.Email != "" {
 		subject, body := render(u, claimed)
 		id, err := s.queueMail(ctx, tx, u, subject, body, now)
 		if err != nil {
 			return 0, err
 		}
-		outboxID = &id
 		queued++
-	}
-	for i, it := range claimed {
-		if outboxID != nil {
-			if _, err := st.ExecContext(ctx, tx.Rebind(`UPDATE reminders SET outbox_id = ? WHERE record_id = ? AND due_date = ? AND threshold = ?`),
-				outboxID, it.ID, *it.NextReviewAt, claimedT[i]); err != nil {
-				return 0, fmt.Errorf("link reminder: %w", err)
-			}
+		// The rows this pass claimed are the only ones of these records made now that have no
+		// mail yet (the looser thresholds are marked done after this, and stay without one).
+		ids := make([]int64, len(claimed))
+		for i, it := range claimed {
+			ids[i] = it.ID
 		}
-		kind := NotifyReviewDue
-		if claimedT[i] == 0 {
-			kind = NotifyReviewOverdue
-		}
-		if err := s.insertNotification(ctx, st, owner, it.MunicipalityID, &it.ID, kind, []string{it.NextReviewAt.String(), it.Title}, it.NextReviewAt, now); err != nil {
+		q, args, err := inTx(tx, `UPDATE reminders SET outbox_id = ? WHERE record_id IN (?) AND created_at = ? AND outbox_id IS NULL`, id, ids, now)
+		if err != nil {
 			return 0, err
 		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return 0, fmt.Errorf("link reminders: %w", err)
+		}
 	}
-	return queued, nil
+	if _, err := s.insertReminders(ctx, tx, looser, owner, now, false); err != nil {
+		return 0, err
+	}
+	return queued, s.insertNotificationRows(ctx, tx, notes, now)
 }
 
-// insertReminder claims (record, due date, threshold); it reports false when the row exists.
-func (s *Store) insertReminder(ctx context.Context, tx execer, it domain.DueItem, threshold int, user int64, now time.Time) (bool, error) {
-	res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO reminders (record_id, due_date, threshold, user_id, created_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`), it.ID, *it.NextReviewAt, threshold, user, now)
-	if err != nil {
-		return false, fmt.Errorf("insert reminder: %w", err)
+// remindMove is the day a record is looked at next (nil: not until it is saved again).
+type remindMove struct {
+	id int64
+	at *domain.Date
+}
+
+// moveRemindAt sets the remind_at of each record, a hundred in a statement.
+func (s *Store) moveRemindAt(ctx context.Context, tx execer, moves []remindMove) error {
+	for part := range slices.Chunk(moves, 100) {
+		args := make([]any, 0, 3*len(part))
+		for _, m := range part {
+			args = append(args, m.id, m.at)
+		}
+		for _, m := range part {
+			args = append(args, m.id)
+		}
+		q := `UPDATE records SET remind_at = CASE id` + strings.Repeat(` WHEN ? THEN `+s.d.dateParam, len(part)) +
+			` END WHERE id IN (` + valueList(len(part), "?") + `)`
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+			return fmt.Errorf("move reminder days: %w", err)
+		}
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("insert reminder: %w", err)
+	return nil
+}
+
+// reminderRow is a (record, review date, threshold) to claim.
+type reminderRow struct {
+	item      domain.DueItem
+	threshold int
+}
+
+// insertReminders claims rows for user, a hundred in a statement; with returning, it reports
+// the records whose rows it inserted (a row that exists is another server's claim).
+func (s *Store) insertReminders(ctx context.Context, tx *sqlx.Tx, rows []reminderRow, user int64, now time.Time, returning bool) (map[int64]bool, error) {
+	won := map[int64]bool{}
+	for part := range slices.Chunk(rows, 100) {
+		args := make([]any, 0, 5*len(part))
+		for _, r := range part {
+			args = append(args, r.item.ID, *r.item.NextReviewAt, r.threshold, user, now)
+		}
+		q := `INSERT INTO reminders (record_id, due_date, threshold, user_id, created_at) VALUES ` +
+			valueList(len(part), "(?, ?, ?, ?, ?)") + ` ON CONFLICT DO NOTHING`
+		if !returning {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+				return nil, fmt.Errorf("insert reminders: %w", err)
+			}
+			continue
+		}
+		var ids []int64
+		if err := tx.SelectContext(ctx, &ids, tx.Rebind(q+` RETURNING record_id`), args...); err != nil {
+			return nil, fmt.Errorf("insert reminders: %w", err)
+		}
+		for _, id := range ids {
+			won[id] = true
+		}
 	}
-	return n == 1, nil
+	return won, nil
+}
+
+// valueList is n copies of one, comma-separated: the rows of a multi-row VALUES, or an IN list.
+func valueList(n int, one string) string {
+	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
 }
 
 func (s *Store) queueMail(ctx context.Context, tx *sqlx.Tx, u domain.User, subject, body string, now time.Time) (int64, error) {
@@ -525,24 +584,39 @@ func (s *Store) insertNotification(ctx context.Context, tx execer, user, mun int
 	return s.insertNotifications(ctx, tx, []int64{user}, mun, record, kind, args, due, now)
 }
 
-// insertNotifications notifies each of users of the same thing in one statement (a
-// statement is a round trip on PostgreSQL: a new incident notifies every coordinator).
+// insertNotifications notifies each of users of the same thing.
 func (s *Store) insertNotifications(ctx context.Context, tx execer, users []int64, mun int64, record *int64, kind string, args []string, due *domain.Date, now time.Time) error {
-	if len(users) == 0 {
-		return nil
+	rows := make([]notificationRow, len(users))
+	for i, u := range users {
+		rows[i] = notificationRow{user: u, mun: mun, record: record, kind: kind, args: args, due: due}
 	}
-	b, err := json.Marshal(args)
-	if err != nil {
-		return fmt.Errorf("encode notification: %w", err)
-	}
-	for start := 0; start < len(users); start += 100 { // 800 parameters at most a statement
-		part := users[start:min(start+100, len(users))]
+	return s.insertNotificationRows(ctx, tx, rows, now)
+}
+
+// notificationRow is one notification to store.
+type notificationRow struct {
+	user, mun int64
+	record    *int64
+	kind      string
+	args      []string
+	due       *domain.Date
+}
+
+// insertNotificationRows stores notifications a hundred in a statement (a statement is a
+// round trip on PostgreSQL: a new incident notifies every coordinator, a planner's pass each
+// owner of every record it reminds of).
+func (s *Store) insertNotificationRows(ctx context.Context, tx execer, rows []notificationRow, now time.Time) error {
+	for part := range slices.Chunk(rows, 100) { // 800 parameters at most a statement
 		vals := make([]any, 0, 8*len(part))
-		for _, u := range part {
-			vals = append(vals, u, mun, record, kind, "notify."+kind, string(b), due, now)
+		for _, n := range part {
+			b, err := json.Marshal(n.args)
+			if err != nil {
+				return fmt.Errorf("encode notification: %w", err)
+			}
+			vals = append(vals, n.user, n.mun, n.record, n.kind, "notify."+n.kind, string(b), n.due, now)
 		}
 		q := `INSERT INTO notifications (user_id, municipality_id, record_id, kind, message, args_json, due_date, created_at) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", len(part)), ", ")
+			valueList(len(part), "(?, ?, ?, ?, ?, ?, ?, ?)")
 		if _, err := tx.ExecContext(ctx, tx.Rebind(q), vals...); err != nil {
 			return fmt.Errorf("insert notification: %w", err)
 		}

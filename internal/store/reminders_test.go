@@ -731,3 +731,39 @@ func TestPlanRemindersIncrementalInBatches(t *testing.T) {
 		t.Errorf("25 May: %v", got)
 	}
 }
+
+// An owner's records are planned set-based: the statements of a pass do not grow with how
+// many records the owner has (a statement is a round trip on PostgreSQL; per-record
+// statements made the first pass over kommun-L take six minutes there). Counted on SQLite.
+func TestPlanStatementsPerOwnerNotPerRecord(t *testing.T) {
+	if storetest.OnPostgres() {
+		t.Skip("statements are counted on SQLite")
+	}
+	storetest.CountStatements(t)
+	pass := func(records int) (int64, []digest) {
+		e := newRmEnv(t)
+		u := e.person("anna", "anna@ankeby.se", false)
+		for i := range records {
+			// overdue, due within 7 days, within 30 and later, in turn
+			e.record(fmt.Sprintf("Post %02d", i), u, []string{"2025-05-02", "2025-05-14", "2025-06-01", "2025-09-01"}[i%4], "")
+		}
+		before := storetest.Statements.Load()
+		got := e.plan(e.s, 30, 7)
+		n := storetest.Statements.Load() - before
+		if c := e.count(`SELECT COUNT(*) FROM notifications`); c != records*3/4 {
+			t.Errorf("%d records: %d notifications, want %d", records, c, records*3/4)
+		}
+		if c := e.count(`SELECT COUNT(*) FROM reminders WHERE outbox_id IS NOT NULL`); c != records*3/4 {
+			t.Errorf("%d records: %d reminders linked to the mail, want %d", records, c, records*3/4)
+		}
+		return n, got
+	}
+	few, gotFew := pass(4)
+	many, gotMany := pass(40)
+	if len(gotFew) != 1 || len(gotFew[0].items) != 3 || len(gotMany) != 1 || len(gotMany[0].items) != 30 {
+		t.Fatalf("digests: %v / %v", gotFew, gotMany)
+	}
+	if many != few {
+		t.Errorf("a pass over one owner's 40 records took %d statements, over 4 records %d: planning is per record", many, few)
+	}
+}
