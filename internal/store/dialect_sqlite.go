@@ -61,6 +61,14 @@ var sqliteDialect = &dialect{
 // document read's, the same few dozen statements compiled again on every request.
 const stmtCacheSize = "128"
 
+// keepReaders gives a pool of SQLite readers its size, and keeps them all open: database/sql
+// keeps two idle by default and closes the rest, and a reopened SQLite connection reads the
+// schema and compiles its statements again.
+func keepReaders(db *sqlx.DB) {
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+}
+
 func sqliteDSN(path string, readOnly bool) string {
 	v := url.Values{}
 	v.Set("_journal_mode", "WAL")
@@ -108,7 +116,7 @@ func openSQLite(ctx context.Context, d *dialect, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open readers: %w", err)
 	}
-	r.SetMaxOpenConns(8)
+	keepReaders(r)
 	return &Store{w: w, r: r}, nil
 }
 

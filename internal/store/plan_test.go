@@ -285,3 +285,24 @@ func TestHotQueriesUseIndexesOnPostgres(t *testing.T) {
 		}
 	}
 }
+
+// The SQLite readers stay open once opened: a connection closed after a burst would read the
+// schema and compile its statements again on the next (database/sql keeps two by default).
+func TestSQLiteReadersStayOpen(t *testing.T) {
+	s := planStore(t)
+	ctx := context.Background()
+	var conns []*sql.Conn
+	for range 8 {
+		c, err := s.r.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	if st := s.r.Stats(); st.Idle != 8 || st.MaxIdleClosed != 0 {
+		t.Errorf("after a burst of 8 readers: %d idle, %d closed as surplus", st.Idle, st.MaxIdleClosed)
+	}
+}
