@@ -14,6 +14,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -616,6 +617,12 @@ func procMemory() string {
 	// mapped (heap with its collection slack, stacks, metadata; released pages included); the
 	// rest of the resident set is C's: SQLite's page caches and prepared statements.
 	runtime.GC()
+	if f := os.Getenv("LISA_LOAD_HEAPPROFILE"); f != "" { // what the live heap holds, for go tool pprof
+		if w, err := os.Create(f); err == nil {
+			_ = pprof.WriteHeapProfile(w)
+			w.Close()
+		}
+	}
 	ms := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
 	metrics.Read(ms)
 	parts = append(parts, fmt.Sprintf("Go heap live %d MB, Go runtime mapped %d MB of which released %d MB",

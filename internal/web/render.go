@@ -155,14 +155,8 @@ func (s *Server) redirect(c *gin.Context, to, flashKey string) {
 
 // render executes page with data; a template error is logged and answered 500.
 func (s *Server) render(c *gin.Context, status int, page string, data any) {
-	t, ok := s.pages[i18n.Supported(lang(c))][page]
-	if !ok {
-		s.logInternal(c, fmt.Errorf("no page %q", page))
-		c.String(http.StatusInternalServerError, "internal error")
-		return
-	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := s.pages[i18n.Supported(lang(c))].ExecuteTemplate(&buf, "page:"+page, data); err != nil {
 		s.logInternal(c, fmt.Errorf("render %s: %w", page, err))
 		c.String(http.StatusInternalServerError, "internal error")
 		return
