@@ -45,6 +45,7 @@ import (
 // this process's CPU time (the server and the 32 clients together) per request: on 2 cores,
 // 32 clients queue, so p50 is about 16 × CPU/request whatever the code does. The detail pages
 // and a few lists are driven by one client alone as well: what one user waits.
+// LISA_LOAD_HEAPPROFILE=file writes a heap profile at the end, while the server still runs.
 
 const loadClients = 32
 
