@@ -202,6 +202,7 @@ func newLogger(c config, w io.Writer) *slog.Logger {
 
 func serve(ctx context.Context, c config, stdout io.Writer, withDemo bool) error {
 	log := newLogger(c, stdout)
+	app.LimitMallocArenas()
 	if c.MemoryLimit != "" {
 		if err := app.ApplyMemoryLimit(c.MemoryLimit); err != nil {
 			return err

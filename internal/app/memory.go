@@ -2,16 +2,17 @@ package app
 
 import (
 	"fmt"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
 )
 
 // DefaultMemoryLimit is the soft limit of the Go runtime's memory a server keeps to unless
-// told otherwise: on kommun-L the heap's live objects are about 40 MB, but without a limit
-// the collector lets the heap grow to twice the peak and returns pages slowly, so the server
-// held 300 MB after a load run; with 128 MiB it held 200 MB (SQLite's caches included), at
-// the same throughput. It is a soft limit: above it the collector works harder, nothing fails.
+// told otherwise: without a limit the collector lets the heap grow to twice its peak and
+// returns pages slowly (on kommun-L the server held 300 MB after a load run; with 128 MiB,
+// 200 MB, SQLite's caches included, at the same throughput). It is a soft limit: above it the
+// collector works harder, nothing fails.
 const DefaultMemoryLimit = "128MiB"
 
 // ParseMemoryLimit reads a size such as 128MiB, 1GiB, 512MB or 300000000 (bytes); 0 or off
@@ -40,6 +41,20 @@ func ParseMemoryLimit(v string) (int64, error) {
 		return 0, fmt.Errorf("memory limit %q: below 32 MiB the server would spend its time collecting", v)
 	}
 	return n * mult, nil
+}
+
+// MallocArenas is how many malloc arenas the C side keeps (glibc's MALLOC_ARENA_MAX, which
+// stands when set). glibc gives each thread that makes a cgo call under contention an arena
+// of its own, up to eight per core, and each keeps what it once held: on kommun-L the C side
+// held about 195 MB after a load run with glibc's default, 77 MB with two (BENCHMARKS.md,
+// sixth run), at the same throughput.
+const MallocArenas = 2
+
+// LimitMallocArenas caps the C side's malloc arenas at MallocArenas unless MALLOC_ARENA_MAX
+// is set; call it before the database is opened. It reports whether the cap was set (false
+// where the C library is not glibc's, or MALLOC_ARENA_MAX decides).
+func LimitMallocArenas() bool {
+	return os.Getenv("MALLOC_ARENA_MAX") == "" && limitMallocArenas(MallocArenas)
 }
 
 // ApplyMemoryLimit sets the Go runtime's soft memory limit to v (see ParseMemoryLimit); off

@@ -161,7 +161,9 @@ func BenchmarkKommunL(b *testing.B) {
 			per = d
 		}
 	}
-	// As `lisa serve` does: the Go runtime's soft memory limit (here it covers the 32 clients too).
+	// As `lisa serve` does: the C side's malloc arenas capped, the Go runtime's soft memory
+	// limit (here it covers the 32 clients too).
+	app.LimitMallocArenas()
 	if os.Getenv("GOMEMLIMIT") == "" {
 		if err := app.ApplyMemoryLimit(cmp.Or(os.Getenv("LISA_MEMORY_LIMIT"), app.DefaultMemoryLimit)); err != nil {
 			b.Fatal(err)

@@ -1,0 +1,24 @@
+//go:build linux && cgo
+
+package app
+
+/*
+#include <stdlib.h> // defines __GLIBC__ where the C library is glibc's
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+// limit_arenas caps glibc's malloc arenas at n; elsewhere (musl) it does nothing.
+static int limit_arenas(int n) {
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+	return mallopt(M_ARENA_MAX, n);
+#else
+	return 0;
+#endif
+}
+*/
+import "C"
+
+// limitMallocArenas caps the malloc arenas of the C side (SQLite's caches and statements) at
+// n, as MALLOC_ARENA_MAX=n would; it reports whether the C library took it.
+func limitMallocArenas(n int) bool { return C.limit_arenas(C.int(n)) == 1 }
