@@ -91,8 +91,9 @@ func (d *Date) Scan(src any) error {
 	return fmt.Errorf("scan date: unsupported %T", src)
 }
 
-// MarshalJSON writes "YYYY-MM-DD".
-func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+// MarshalText writes YYYY-MM-DD (in JSON a string: encoding/json quotes a text marshaler's
+// words itself, where a MarshalJSON's output is parsed again to check it).
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 // UnmarshalJSON reads "YYYY-MM-DD".
 func (d *Date) UnmarshalJSON(b []byte) error {
