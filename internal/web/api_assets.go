@@ -84,23 +84,6 @@ func (s *Server) assetPage(c *gin.Context, mid int64, f store.AssetFilter) ([]do
 	return as, next, nil
 }
 
-func (s *Server) apiAssets(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	f, err := assetFilter(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	as, next, err := s.assetPage(c, mid, f)
-	if err != nil {
-		return 0, nil, err
-	}
-	linkNext(c, next)
-	return http.StatusOK, as, nil
-}
-
 func (s *Server) apiDeleteAsset(c *gin.Context) (int, any, error) {
 	mid, id, err := recordIDs(c)
 	if err != nil {

@@ -63,35 +63,6 @@ func (s *Server) documentPage(c *gin.Context, mid int64, f store.DocumentFilter)
 	return ds, next, nil
 }
 
-func (s *Server) apiDocuments(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	f, err := documentFilter(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	ds, next, err := s.documentPage(c, mid, f)
-	if err != nil {
-		return 0, nil, err
-	}
-	linkNext(c, next)
-	return http.StatusOK, ds, nil
-}
-
-func (s *Server) apiDocument(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	d, err := s.app.Document(c.Request.Context(), s.caller(c), mid, id)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, d, nil
-}
-
 func (s *Server) apiUpdateDocument(c *gin.Context) (int, any, error) {
 	mid, id, err := recordIDs(c)
 	if err != nil {

@@ -6,6 +6,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -24,13 +25,19 @@ func (s *Server) riskAPIRoutes(api *gin.RouterGroup) {
 	m := "/municipalities/:mid/"
 	api.GET(m+"risk-matrix", s.api(s.apiRiskMatrix))
 	api.PUT(m+"risk-matrix", s.api(s.apiUpdateRiskMatrix))
-	api.GET(m+"risk-analyses", s.api(s.apiRiskAnalyses))
+	api.GET(m+"risk-analyses", apiList(s, analysisFilter, (*Server).analysisPage))
 	api.POST(m+"risk-analyses", apiCreate(s, s.app.CreateRiskAnalysis))
 	api.GET(m+"risk-analyses/:id", apiRead(s, http.StatusOK, s.app.RiskAnalysis))
 	api.PUT(m+"risk-analyses/:id", apiWrite(s, http.StatusOK, s.app.UpdateRiskAnalysis))
-	api.GET(m+"risks", s.api(s.apiRisks))
+	api.GET(m+"risks", apiList(s, riskQuery, func(s *Server, c *gin.Context, mid int64, q app.RiskQuery) ([]domain.Risk, string, error) {
+		rs, _, next, err := s.riskPage(c, mid, q) // the matrix is for the register page
+		return rs, next, err
+	}))
 	api.POST(m+"risks", apiCreate(s, s.app.CreateRisk))
-	api.GET(m+"risks/:id", s.api(s.apiRisk))
+	api.GET(m+"risks/:id", apiRead(s, http.StatusOK, func(ctx context.Context, c app.Caller, mid, id int64) (domain.Risk, error) {
+		r, _, err := s.app.Risk(ctx, c, mid, id)
+		return r, err
+	}))
 	api.PUT(m+"risks/:id", s.api(s.apiUpdateRisk))
 	api.DELETE(m+"risks/:id", s.api(s.apiDeleteRisk))
 	api.POST(m+"risks/:id/acceptance", apiWrite(s, http.StatusCreated, s.app.AcceptRisk)) // 403 outside the tiers
@@ -161,23 +168,6 @@ func (s *Server) apiUpdateRiskMatrix(c *gin.Context) (int, any, error) {
 	return http.StatusOK, ch.Matrix, nil
 }
 
-func (s *Server) apiRiskAnalyses(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	f, err := analysisFilter(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	list, next, err := s.analysisPage(c, mid, f)
-	if err != nil {
-		return 0, nil, err
-	}
-	linkNext(c, next)
-	return http.StatusOK, list, nil
-}
-
 // analysisFilter reads the analysis list's query parameters.
 func analysisFilter(c *gin.Context) (store.RiskAnalysisFilter, error) {
 	p := domain.Problems{}
@@ -213,32 +203,6 @@ func (s *Server) analysisPage(c *gin.Context, mid int64, f store.RiskAnalysisFil
 		return domain.Cursor{Key: domain.FoldTitle(a.Title), ID: a.ID}
 	})
 	return list, next, nil
-}
-
-func (s *Server) apiRisks(c *gin.Context) (int, any, error) {
-	mid, err := idParam(c, "mid")
-	if err != nil {
-		return 0, nil, err
-	}
-	q, err := riskQuery(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	rs, _, next, err := s.riskPage(c, mid, q)
-	if err != nil {
-		return 0, nil, err
-	}
-	linkNext(c, next)
-	return http.StatusOK, rs, nil
-}
-
-func (s *Server) apiRisk(c *gin.Context) (int, any, error) {
-	mid, id, err := recordIDs(c)
-	if err != nil {
-		return 0, nil, err
-	}
-	r, _, err := s.app.Risk(c.Request.Context(), s.caller(c), mid, id)
-	return http.StatusOK, r, err
 }
 
 func (s *Server) apiUpdateRisk(c *gin.Context) (int, any, error) {

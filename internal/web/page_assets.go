@@ -25,7 +25,7 @@ func init() {
 }
 
 func (s *Server) assetRoutes(api, pages *gin.RouterGroup) {
-	api.GET("/municipalities/:mid/assets", s.api(s.apiAssets))
+	api.GET("/municipalities/:mid/assets", apiList(s, assetFilter, (*Server).assetPage))
 	api.POST("/municipalities/:mid/assets", apiCreate(s, s.app.CreateAsset))
 	api.GET("/municipalities/:mid/assets/:id", apiRead(s, http.StatusOK, s.app.Asset))
 	api.PUT("/municipalities/:mid/assets/:id", apiWrite(s, http.StatusOK, s.app.UpdateAsset))

@@ -19,9 +19,9 @@ func init() {
 
 // documentRoutes registers the governing documents' own API routes (under /api/v1) and pages.
 func (s *Server) documentRoutes(api, pages *gin.RouterGroup) {
-	api.GET("/municipalities/:mid/documents", s.api(s.apiDocuments))
+	api.GET("/municipalities/:mid/documents", apiList(s, documentFilter, (*Server).documentPage))
 	api.POST("/municipalities/:mid/documents", apiCreate(s, s.app.CreateDocument))
-	api.GET("/municipalities/:mid/documents/:id", s.api(s.apiDocument))
+	api.GET("/municipalities/:mid/documents/:id", apiRead(s, http.StatusOK, s.app.Document))
 	api.PUT("/municipalities/:mid/documents/:id", s.api(s.apiUpdateDocument))
 	api.DELETE("/municipalities/:mid/documents/:id", s.api(s.apiDeleteDocument))
 	api.GET("/municipalities/:mid/documents/:id/versions", s.api(s.apiDocumentVersions))
