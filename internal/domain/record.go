@@ -57,6 +57,9 @@ const (
 // Due returns the record's due state on day today.
 func (r Record) Due(today Date) DueState { return DueStateOf(r.NextReviewAt, today) }
 
+// TitleCursor is where r stands in a list in title order (the registers' order).
+func (r Record) TitleCursor() Cursor { return Cursor{Key: FoldTitle(r.Title), ID: r.ID} }
+
 // DueStateOf classifies a next-review date against today.
 func DueStateOf(next *Date, today Date) DueState {
 	switch {

@@ -60,28 +60,16 @@ func assetFilter(c *gin.Context) (store.AssetFilter, error) {
 	if len(f.Query) > 200 {
 		p.Add("q", "err.too_long")
 	}
-	var err error
-	if f.Limit, err = domain.ParseLimit(c.Query("limit")); err != nil {
-		p.Add("limit", "err.limit")
-	}
-	if f.After, err = domain.ParseCursor("assets", c.Query("after")); err != nil {
-		p.Add("after", "err.cursor")
-	}
+	f.Limit, f.After = pageQuery(c, "assets", p)
 	return f, p.Err()
 }
 
 // assetPage reads one page of the register and the URL of the next ("" on the last).
 func (s *Server) assetPage(c *gin.Context, mid int64, f store.AssetFilter) ([]domain.Asset, string, error) {
-	limit := f.Limit
-	f.Limit = limit + 1
-	as, err := s.app.Assets(c.Request.Context(), s.caller(c), mid, f)
-	if err != nil {
-		return nil, "", err
-	}
-	as, next := page(c, "assets", as, limit, func(a domain.Asset) domain.Cursor {
-		return domain.Cursor{Key: domain.FoldTitle(a.Title), ID: a.ID}
-	})
-	return as, next, nil
+	return fetchPage(c, "assets", f.Limit, func(n int) ([]domain.Asset, error) {
+		f.Limit = n
+		return s.app.Assets(c.Request.Context(), s.caller(c), mid, f)
+	}, domain.Asset.TitleCursor)
 }
 
 func (s *Server) apiDeleteAsset(c *gin.Context) (int, any, error) {

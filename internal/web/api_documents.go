@@ -38,29 +38,17 @@ func documentFilter(c *gin.Context) (store.DocumentFilter, error) {
 	if len(f.Query) > 200 {
 		p.Add("q", "err.too_long")
 	}
-	var err error
-	if f.Limit, err = domain.ParseLimit(c.Query("limit")); err != nil {
-		p.Add("limit", "err.limit")
-	}
-	if f.After, err = domain.ParseCursor("documents", c.Query("after")); err != nil {
-		p.Add("after", "err.cursor")
-	}
+	f.Limit, f.After = pageQuery(c, "documents", p)
 	return f, p.Err()
 }
 
 // documentPage reads one page of the document list: f.Limit documents after f.After, and the
 // URL of the next page ("" on the last), the request's own with a new ?after=.
 func (s *Server) documentPage(c *gin.Context, mid int64, f store.DocumentFilter) ([]domain.Document, string, error) {
-	limit := f.Limit
-	f.Limit = limit + 1 // one more tells whether there is a next page
-	ds, err := s.app.Documents(c.Request.Context(), s.caller(c), mid, f)
-	if err != nil {
-		return nil, "", err
-	}
-	ds, next := page(c, "documents", ds, limit, func(d domain.Document) domain.Cursor {
-		return domain.Cursor{Key: domain.FoldTitle(d.Title), ID: d.ID}
-	})
-	return ds, next, nil
+	return fetchPage(c, "documents", f.Limit, func(n int) ([]domain.Document, error) {
+		f.Limit = n
+		return s.app.Documents(c.Request.Context(), s.caller(c), mid, f)
+	}, domain.Document.TitleCursor)
 }
 
 func (s *Server) apiUpdateDocument(c *gin.Context) (int, any, error) {

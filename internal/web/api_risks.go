@@ -111,26 +111,19 @@ func riskQuery(c *gin.Context) (app.RiskQuery, error) {
 	if len(q.Query) > 200 {
 		p.Add("q", "err.too_long")
 	}
-	var err error
-	if q.Limit, err = domain.ParseLimit(c.Query("limit")); err != nil {
-		p.Add("limit", "err.limit")
-	}
-	if q.After, err = domain.ParseCursor("risks", c.Query("after")); err != nil {
-		p.Add("after", "err.cursor")
-	}
+	q.Limit, q.After = pageQuery(c, "risks", p)
 	return q, p.Err()
 }
 
 // riskPage reads one page of the register and the next page's URL ("" on the last).
 func (s *Server) riskPage(c *gin.Context, mid int64, q app.RiskQuery) ([]domain.Risk, domain.RiskMatrix, string, error) {
-	limit := q.Limit
-	q.Limit = limit + 1
-	rs, m, err := s.app.Risks(c.Request.Context(), s.caller(c), mid, q)
-	if err != nil {
-		return nil, m, "", err
-	}
-	rs, next := page(c, "risks", rs, limit, func(r domain.Risk) domain.Cursor { return domain.Cursor{Key: domain.FoldTitle(r.Title), ID: r.ID} })
-	return rs, m, next, nil
+	var m domain.RiskMatrix
+	rs, next, err := fetchPage(c, "risks", q.Limit, func(n int) (rs []domain.Risk, err error) {
+		q.Limit = n
+		rs, m, err = s.app.Risks(c.Request.Context(), s.caller(c), mid, q)
+		return rs, err
+	}, domain.Risk.TitleCursor)
+	return rs, m, next, err
 }
 
 func (s *Server) apiRiskMatrix(c *gin.Context) (int, any, error) {
@@ -182,27 +175,15 @@ func analysisFilter(c *gin.Context) (store.RiskAnalysisFilter, error) {
 	if len(f.Query) > 200 {
 		p.Add("q", "err.too_long")
 	}
-	var err error
-	if f.Limit, err = domain.ParseLimit(c.Query("limit")); err != nil {
-		p.Add("limit", "err.limit")
-	}
-	if f.After, err = domain.ParseCursor("risk-analyses", c.Query("after")); err != nil {
-		p.Add("after", "err.cursor")
-	}
+	f.Limit, f.After = pageQuery(c, "risk-analyses", p)
 	return f, p.Err()
 }
 
 func (s *Server) analysisPage(c *gin.Context, mid int64, f store.RiskAnalysisFilter) ([]domain.RiskAnalysis, string, error) {
-	limit := f.Limit
-	f.Limit = limit + 1
-	list, err := s.app.RiskAnalyses(c.Request.Context(), s.caller(c), mid, f)
-	if err != nil {
-		return nil, "", err
-	}
-	list, next := page(c, "risk-analyses", list, limit, func(a domain.RiskAnalysis) domain.Cursor {
-		return domain.Cursor{Key: domain.FoldTitle(a.Title), ID: a.ID}
-	})
-	return list, next, nil
+	return fetchPage(c, "risk-analyses", f.Limit, func(n int) ([]domain.RiskAnalysis, error) {
+		f.Limit = n
+		return s.app.RiskAnalyses(c.Request.Context(), s.caller(c), mid, f)
+	}, domain.RiskAnalysis.TitleCursor)
 }
 
 func (s *Server) apiUpdateRisk(c *gin.Context) (int, any, error) {

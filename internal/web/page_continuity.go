@@ -110,27 +110,15 @@ func planFilter(c *gin.Context) (store.PlanFilter, error) {
 	if len(f.Query) > 200 {
 		p.Add("q", "err.too_long")
 	}
-	var err error
-	if f.Limit, err = domain.ParseLimit(c.Query("limit")); err != nil {
-		p.Add("limit", "err.limit")
-	}
-	if f.After, err = domain.ParseCursor("continuity-plans", c.Query("after")); err != nil {
-		p.Add("after", "err.cursor")
-	}
+	f.Limit, f.After = pageQuery(c, "continuity-plans", p)
 	return f, p.Err()
 }
 
 func (s *Server) planPage(c *gin.Context, mid int64, f store.PlanFilter) ([]domain.ContinuityPlan, string, error) {
-	limit := f.Limit
-	f.Limit = limit + 1
-	list, err := s.app.Plans(c.Request.Context(), s.caller(c), mid, f)
-	if err != nil {
-		return nil, "", err
-	}
-	list, next := page(c, "continuity-plans", list, limit, func(x domain.ContinuityPlan) domain.Cursor {
-		return domain.Cursor{Key: domain.FoldTitle(x.Title), ID: x.ID}
-	})
-	return list, next, nil
+	return fetchPage(c, "continuity-plans", f.Limit, func(n int) ([]domain.ContinuityPlan, error) {
+		f.Limit = n
+		return s.app.Plans(c.Request.Context(), s.caller(c), mid, f)
+	}, domain.ContinuityPlan.TitleCursor)
 }
 
 type planListPage struct {

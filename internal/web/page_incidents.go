@@ -85,25 +85,15 @@ func incidentFilter(c *gin.Context) (store.IncidentFilter, error) {
 	if id := formID(q, "asset", p); id != nil {
 		f.LinkedID = *id
 	}
-	var err error
-	if f.Limit, err = domain.ParseLimit(c.Query("limit")); err != nil {
-		p.Add("limit", "err.limit")
-	}
-	if f.After, err = domain.ParseCursor("incidents", c.Query("after")); err != nil {
-		p.Add("after", "err.cursor")
-	}
+	f.Limit, f.After = pageQuery(c, "incidents", p)
 	return f, p.Err()
 }
 
 func (s *Server) incidentPage(c *gin.Context, mid int64, f store.IncidentFilter) ([]domain.Incident, string, error) {
-	limit := f.Limit
-	f.Limit = limit + 1
-	list, err := s.app.Incidents(c.Request.Context(), s.caller(c), mid, f)
-	if err != nil {
-		return nil, "", err
-	}
-	list, next := page(c, "incidents", list, limit, func(x domain.Incident) domain.Cursor { return domain.Cursor{ID: x.ID} })
-	return list, next, nil
+	return fetchPage(c, "incidents", f.Limit, func(n int) ([]domain.Incident, error) {
+		f.Limit = n
+		return s.app.Incidents(c.Request.Context(), s.caller(c), mid, f)
+	}, func(x domain.Incident) domain.Cursor { return domain.Cursor{ID: x.ID} }) // newest first
 }
 
 func (s *Server) apiIncidentStats(c *gin.Context) (int, any, error) {

@@ -95,25 +95,15 @@ func supplierFilter(c *gin.Context) (store.SupplierFilter, error) {
 	if len(f.Query) > 200 {
 		p.Add("q", "err.too_long")
 	}
-	var err error
-	if f.Limit, err = domain.ParseLimit(c.Query("limit")); err != nil {
-		p.Add("limit", "err.limit")
-	}
-	if f.After, err = domain.ParseCursor("suppliers", c.Query("after")); err != nil {
-		p.Add("after", "err.cursor")
-	}
+	f.Limit, f.After = pageQuery(c, "suppliers", p)
 	return f, p.Err()
 }
 
 func (s *Server) supplierPage(c *gin.Context, mid int64, f store.SupplierFilter) ([]domain.Supplier, string, error) {
-	limit := f.Limit
-	f.Limit = limit + 1
-	list, err := s.app.Suppliers(c.Request.Context(), s.caller(c), mid, f)
-	if err != nil {
-		return nil, "", err
-	}
-	list, next := page(c, "suppliers", list, limit, func(x domain.Supplier) domain.Cursor { return domain.Cursor{Key: domain.FoldTitle(x.Title), ID: x.ID} })
-	return list, next, nil
+	return fetchPage(c, "suppliers", f.Limit, func(n int) ([]domain.Supplier, error) {
+		f.Limit = n
+		return s.app.Suppliers(c.Request.Context(), s.caller(c), mid, f)
+	}, domain.Supplier.TitleCursor)
 }
 
 type supplierListPage struct {

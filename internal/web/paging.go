@@ -21,6 +21,31 @@ func page[T any](c *gin.Context, list string, rows []T, limit int, key func(T) d
 	return rows, c.Request.URL.Path + "?" + q.Encode()
 }
 
+// pageQuery reads a list's paging parameters: limit (domain.ParseLimit) and after (a cursor
+// of list), each problem added to p under the parameter's name.
+func pageQuery(c *gin.Context, list string, p domain.Problems) (int, *domain.Cursor) {
+	limit, err := domain.ParseLimit(c.Query("limit"))
+	if err != nil {
+		p.Add("limit", "err.limit")
+	}
+	after, err := domain.ParseCursor(list, c.Query("after"))
+	if err != nil {
+		p.Add("after", "err.cursor")
+	}
+	return limit, after
+}
+
+// fetchPage is one page of list: fetch reads one row more than limit (the one past the page
+// says there is a next), and the page comes with the next page's URL ("" on the last).
+func fetchPage[T any](c *gin.Context, list string, limit int, fetch func(n int) ([]T, error), key func(T) domain.Cursor) ([]T, string, error) {
+	rows, err := fetch(limit + 1)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, next := page(c, list, rows, limit, key)
+	return rows, next, nil
+}
+
 // paged reports whether a list page is one of several: there is a next page (next, from page)
 // or this one came after another.
 func paged(c *gin.Context, next string) bool { return next != "" || c.Query("after") != "" }
