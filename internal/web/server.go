@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -146,8 +147,8 @@ func (s *Server) parsePages() error {
 				switch {
 				case n == "content":
 					n = "content:" + name
-				case n == name || t.Tree == nil:
-					continue // the file itself: its text is outside any define
+				case n == name || n == path.Base(f) || t.Tree == nil:
+					continue // the set's root and the file's own text, outside any define
 				case set.Lookup(n) != nil:
 					return fmt.Errorf("parse %s: template %q is defined twice", f, n)
 				}
