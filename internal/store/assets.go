@@ -67,9 +67,9 @@ func (s *Store) ListAssets(ctx context.Context, mun int64, v domain.Visibility, 
 	}
 	if f.MinLevel != nil {
 		if col, ok := effColumn[f.Aspect]; ok {
-			l.Where(col+" >= ?", *f.MinLevel)
+			l.WhereLevel(col+" >= %d", *f.MinLevel)
 		} else {
-			l.Where("(a.eff_c >= ? OR a.eff_i >= ? OR a.eff_a >= ? OR a.eff_t >= ?)", *f.MinLevel, *f.MinLevel, *f.MinLevel, *f.MinLevel)
+			l.WhereLevel("(a.eff_c >= %d OR a.eff_i >= %d OR a.eff_a >= %d OR a.eff_t >= %d)", *f.MinLevel, *f.MinLevel, *f.MinLevel, *f.MinLevel)
 		}
 	}
 	if f.Unclassified {

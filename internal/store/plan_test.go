@@ -306,3 +306,19 @@ func TestSQLiteReadersStayOpen(t *testing.T) {
 		t.Errorf("after a burst of 8 readers: %d idle, %d closed as surplus", st.Idle, st.MaxIdleClosed)
 	}
 }
+
+// A level, score or cell filter is planned with its value known: the numbers are written into
+// the statement, not bound (PostgreSQL's generic plan took any score range for a few rows, and
+// read and sorted all 30,000 risks of kommun-L for "level high").
+func TestLevelFiltersAreWrittenIn(t *testing.T) {
+	l := riskList(RiskFilter{ScoreMin: 10, ScoreMax: 15, Likelihood: 3, Consequence: 4, Residual: true, Limit: 101})
+	q, args := l.statement(riskSelect, 3, domain.KindRisk, domain.Visibility{All: true})
+	for _, want := range []string{"k.score >= 10", "k.score <= 15", "k.residual_likelihood = 3", "k.residual_consequence = 4"} {
+		if !strings.Contains(q, want) {
+			t.Errorf("%q not in the statement:\n%s", want, q)
+		}
+	}
+	if len(args) != 2 { // the municipality and the kind
+		t.Errorf("arguments %v: a level is bound", args)
+	}
+}

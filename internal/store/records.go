@@ -482,6 +482,21 @@ func (l *RecordList) Where(cond string, args ...any) {
 	l.args = append(l.args, args...)
 }
 
+// WhereLevel adds a condition on a small number — a level, score or cell of a scale, which
+// decides how many rows a filter keeps — with the number written into the statement (%d in
+// cond, each n in turn), so that PostgreSQL plans it with the value known. As a parameter, the
+// generic plan a prepared statement switches to after five runs takes any range of a score
+// for a few rows: on kommun-L it read all 30,000 risks and sorted them for "level high" (36
+// ms) instead of walking the register in title order (1.9 ms). A number needs no quoting, and
+// the few values of a scale make few statements.
+func (l *RecordList) WhereLevel(cond string, n ...int) {
+	vals := make([]any, len(n))
+	for i, v := range n {
+		vals[i] = v
+	}
+	l.where = append(l.where, fmt.Sprintf(cond, vals...))
+}
+
 // statement is the list's statement on sel (columns FROM records r JOIN the kind's table) in
 // mun for kind, visible under v, and its arguments.
 func (l RecordList) statement(sel string, mun int64, kind domain.Kind, v domain.Visibility) (string, []any) {

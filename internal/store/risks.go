@@ -351,26 +351,26 @@ func riskList(f RiskFilter) RecordList {
 		l.Where("k.analysis_id = ?", f.AnalysisID)
 	}
 	if f.ScoreMin > 0 {
-		l.Where("k.score >= ?", f.ScoreMin)
+		l.WhereLevel("k.score >= %d", f.ScoreMin)
 	}
 	if f.ScoreMax > 0 {
-		l.Where("k.score <= ?", f.ScoreMax)
+		l.WhereLevel("k.score <= %d", f.ScoreMax)
 	}
 	if f.ResidualMin > 0 {
-		l.Where("k.residual_score >= ?", f.ResidualMin)
+		l.WhereLevel("k.residual_score >= %d", f.ResidualMin)
 	}
 	if f.ResidualMax > 0 {
-		l.Where("k.residual_score <= ?", f.ResidualMax)
+		l.WhereLevel("k.residual_score <= %d", f.ResidualMax)
 	}
 	lc, cc := "k.likelihood", "k.consequence"
 	if f.Residual {
 		lc, cc = "k.residual_likelihood", "k.residual_consequence"
 	}
 	if f.Likelihood > 0 {
-		l.Where(lc+" = ?", f.Likelihood)
+		l.WhereLevel(lc+" = %d", f.Likelihood)
 	}
 	if f.Consequence > 0 {
-		l.Where(cc+" = ?", f.Consequence)
+		l.WhereLevel(cc+" = %d", f.Consequence)
 	}
 	l.Query, l.After, l.Limit = f.Query, f.After, f.Limit
 	return l
