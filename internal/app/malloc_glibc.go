@@ -8,6 +8,14 @@ package app
 #include <malloc.h>
 #endif
 
+static int have_glibc(void) {
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+	return 1;
+#else
+	return 0;
+#endif
+}
+
 // limit_arenas caps glibc's malloc arenas at n; elsewhere (musl) it does nothing.
 static int limit_arenas(int n) {
 #if defined(__GLIBC__) && defined(M_ARENA_MAX)
@@ -18,6 +26,9 @@ static int limit_arenas(int n) {
 }
 */
 import "C"
+
+// haveGlibc reports whether the C library is glibc's, whose arenas can be capped.
+var haveGlibc = C.have_glibc() == 1
 
 // limitMallocArenas caps the malloc arenas of the C side (SQLite's caches and statements) at
 // n, as MALLOC_ARENA_MAX=n would; it reports whether the C library took it.

@@ -50,11 +50,15 @@ func ParseMemoryLimit(v string) (int64, error) {
 // sixth run), at the same throughput.
 const MallocArenas = 2
 
-// LimitMallocArenas caps the C side's malloc arenas at MallocArenas unless MALLOC_ARENA_MAX
-// is set; call it before the database is opened. It reports whether the cap was set (false
-// where the C library is not glibc's, or MALLOC_ARENA_MAX decides).
+// LimitMallocArenas caps the C side's malloc arenas at MallocArenas unless the operator set
+// them (MALLOC_ARENA_MAX, or glibc.malloc.arena_max in GLIBC_TUNABLES); call it before the
+// database is opened. It reports whether the cap was set (false where the C library is not
+// glibc's, or the operator decides).
 func LimitMallocArenas() bool {
-	return os.Getenv("MALLOC_ARENA_MAX") == "" && limitMallocArenas(MallocArenas)
+	if os.Getenv("MALLOC_ARENA_MAX") != "" || strings.Contains(os.Getenv("GLIBC_TUNABLES"), "glibc.malloc.arena_max") {
+		return false
+	}
+	return limitMallocArenas(MallocArenas)
 }
 
 // ApplyMemoryLimit sets the Go runtime's soft memory limit to v (see ParseMemoryLimit); off

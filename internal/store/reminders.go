@@ -431,7 +431,8 @@ func (s *Store) planBatch(ctx context.Context, today domain.Date, ts []int,
 // whatever the number of records (on PostgreSQL each statement is a round trip, and a first
 // pass over kommun-L took 6 minutes when they were per record): the day each record is looked
 // at next, the claims of the tightest thresholds (those another server made first are not
-// returned), the mail and its link, the looser thresholds marked done, the notifications.
+// returned), the mail and its link to the claimed rows by id, the looser thresholds marked
+// done, the notifications.
 func (s *Store) planOwner(ctx context.Context, tx *sqlx.Tx, today domain.Date, ts []int,
 	render func(user domain.User, items []domain.DueItem) (subject, body string), u domain.User, items []remindCandidate, now time.Time) (int, error) {
 	owner := *items[0].OwnerID
@@ -457,13 +458,15 @@ func (s *Store) planOwner(ctx context.Context, tx *sqlx.Tx, today domain.Date, t
 		return 0, err
 	}
 	var claimed []domain.DueItem
+	var claimIDs []int64
 	var looser []reminderRow
 	notes := make([]notificationRow, 0, len(won))
 	for _, c := range claims {
-		if !won[c.item.ID] {
+		id, ok := won[c.item.ID]
+		if !ok {
 			continue // another server planned it first
 		}
-		claimed = append(claimed, c.item)
+		claimed, claimIDs = append(claimed, c.item), append(claimIDs, id)
 		for _, x := range ts {
 			if x > c.threshold {
 				looser = append(looser, reminderRow{item: c.item, threshold: x})
@@ -484,18 +487,14 @@ func (s *Store) planOwner(ctx context.Context, tx *sqlx.Tx, today domain.Date, t
 			return 0, err
 		}
 		queued++
-		// The rows this pass claimed are the only ones of these records made now that have no
-		// mail yet (the looser thresholds are marked done after this, and stay without one).
-		ids := make([]int64, len(claimed))
-		for i, it := range claimed {
-			ids[i] = it.ID
-		}
-		q, args, err := inTx(tx, `UPDATE reminders SET outbox_id = ? WHERE record_id IN (?) AND created_at = ? AND outbox_id IS NULL`, id, ids, now)
-		if err != nil {
-			return 0, err
-		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return 0, fmt.Errorf("link reminders: %w", err)
+		for part := range slices.Chunk(claimIDs, 100) { // the claimed rows, not their looser thresholds
+			q, args, err := inTx(tx, `UPDATE reminders SET outbox_id = ? WHERE id IN (?)`, id, part)
+			if err != nil {
+				return 0, err
+			}
+			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+				return 0, fmt.Errorf("link reminders: %w", err)
+			}
 		}
 	}
 	if _, err := s.insertReminders(ctx, tx, looser, owner, now, false); err != nil {
@@ -536,9 +535,10 @@ type reminderRow struct {
 }
 
 // insertReminders claims rows for user, a hundred in a statement; with returning, it reports
-// the records whose rows it inserted (a row that exists is another server's claim).
-func (s *Store) insertReminders(ctx context.Context, tx *sqlx.Tx, rows []reminderRow, user int64, now time.Time, returning bool) (map[int64]bool, error) {
-	won := map[int64]bool{}
+// the records whose rows it inserted, with each row's id (a row that exists is another
+// server's claim). rows hold one threshold per record when returning.
+func (s *Store) insertReminders(ctx context.Context, tx *sqlx.Tx, rows []reminderRow, user int64, now time.Time, returning bool) (map[int64]int64, error) {
+	won := map[int64]int64{}
 	for part := range slices.Chunk(rows, 100) {
 		args := make([]any, 0, 5*len(part))
 		for _, r := range part {
@@ -552,12 +552,15 @@ func (s *Store) insertReminders(ctx context.Context, tx *sqlx.Tx, rows []reminde
 			}
 			continue
 		}
-		var ids []int64
-		if err := tx.SelectContext(ctx, &ids, tx.Rebind(q+` RETURNING record_id`), args...); err != nil {
+		var ins []struct {
+			ID       int64 `db:"id"`
+			RecordID int64 `db:"record_id"`
+		}
+		if err := tx.SelectContext(ctx, &ins, tx.Rebind(q+` RETURNING id, record_id`), args...); err != nil {
 			return nil, fmt.Errorf("insert reminders: %w", err)
 		}
-		for _, id := range ids {
-			won[id] = true
+		for _, r := range ins {
+			won[r.RecordID] = r.ID
 		}
 	}
 	return won, nil

@@ -4,8 +4,10 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -161,6 +163,17 @@ func (s *Server) parsePages() error {
 			}
 			if _, err := set.New("page:" + name).Parse(`{{template "layout-top" .}}{{template "content:` + name + `" .}}{{template "layout-bottom" .}}`); err != nil {
 				return fmt.Errorf("parse %s: %w", f, err)
+			}
+		}
+		// html/template escapes a template at its first execution, walking the templates it
+		// calls again: the pages share the layout's, so every page is escaped here, before any
+		// request executes them (which also finds an escaping error at start). Executing
+		// without data then fails; only an escaping error counts.
+		for _, f := range files {
+			name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+			var escErr *template.Error
+			if err := set.ExecuteTemplate(io.Discard, "page:"+name, nil); errors.As(err, &escErr) {
+				return fmt.Errorf("escape %s: %w", f, err)
 			}
 		}
 		s.pages[lang] = set
