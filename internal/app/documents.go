@@ -233,10 +233,20 @@ func (a *App) mayDelete(c Caller, d domain.Document) error {
 
 // DocumentVersions returns the version history of a readable document. Returns ENotFound.
 func (a *App) DocumentVersions(ctx context.Context, c Caller, mun, id int64) ([]domain.DocVersion, error) {
-	if _, err := a.Document(ctx, c, mun, id); err != nil {
+	d, err := a.Document(ctx, c, mun, id)
+	if err != nil {
 		return nil, err
 	}
-	return a.db.ListVersions(ctx, mun, id)
+	return a.DocumentVersionsOf(ctx, c, d)
+}
+
+// DocumentVersionsOf is the version history of d, a document the caller has just read
+// through Document (the document page): checked on d as read, not read again.
+func (a *App) DocumentVersionsOf(ctx context.Context, c Caller, d domain.Document) ([]domain.DocVersion, error) {
+	if err := a.readable(c, d.Record); err != nil {
+		return nil, err
+	}
+	return a.db.ListVersions(ctx, d.MunicipalityID, d.ID)
 }
 
 // DocumentTitles returns the titles of those of ids that are governing documents of mun the

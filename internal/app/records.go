@@ -73,10 +73,22 @@ func (a *App) record(ctx context.Context, c Caller, mun int64, kind domain.Kind,
 	if err != nil {
 		return r, err
 	}
-	if !a.az.Can(c.P, mun, authz.ObjectOf(kind), authz.Read, target(r)) {
-		return domain.Record{}, domain.NotFound()
+	if err := a.readable(c, r); err != nil {
+		return domain.Record{}, err
 	}
 	return r, nil
+}
+
+// readable is nil when the caller may read record r under its kind's permissions (as read:
+// its unit, owner and status), else ENotFound.
+func (a *App) readable(c Caller, r domain.Record) error {
+	if err := a.member(c, r.MunicipalityID); err != nil {
+		return err
+	}
+	if !a.az.Can(c.P, r.MunicipalityID, authz.ObjectOf(r.Kind), authz.Read, target(r)) {
+		return domain.NotFound()
+	}
+	return nil
 }
 
 // AnyRecord returns the core of record id of mun, whatever its kind, when the caller may read
@@ -538,11 +550,13 @@ type Parts struct {
 }
 
 // RecordParts returns the reviews, comments, evidence files and (for those who follow up its
-// reviews) history of a record the caller may read, checking the record once. Returns
-// ENotFound.
-func (a *App) RecordParts(ctx context.Context, c Caller, mun int64, kind domain.Kind, id int64) (Parts, error) {
+// reviews) history of record r, which the caller has just read through the app (a page's
+// Document, Asset, …): the caller's right to read it is checked on r as it was read, without
+// reading it again. Returns ENotFound.
+func (a *App) RecordParts(ctx context.Context, c Caller, r domain.Record) (Parts, error) {
 	var p Parts
-	r, err := a.record(ctx, c, mun, kind, id)
+	mun, id := r.MunicipalityID, r.ID
+	err := a.readable(c, r)
 	if err != nil {
 		return p, err
 	}
@@ -556,7 +570,7 @@ func (a *App) RecordParts(ctx context.Context, c Caller, mun int64, kind domain.
 		return p, err
 	}
 	if a.az.Can(c.P, mun, authz.ObjReview, authz.Read, target(r)) {
-		p.History, err = a.history(ctx, mun, kind, id)
+		p.History, err = a.history(ctx, mun, r.Kind, id)
 	}
 	return p, err
 }

@@ -324,7 +324,7 @@ func (s *Server) renderDocument(c *gin.Context, status int, mid, id int64, formN
 	pg.Units = unitNames(units)
 	pg.UnitName = pg.Units[d.OrgUnitID]
 	pg.OwnerName = s.userName(c, mid, d.OwnerID)
-	if pg.Versions, err = s.app.DocumentVersions(ctx, cl, mid, id); err != nil {
+	if pg.Versions, err = s.app.DocumentVersionsOf(ctx, cl, d); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -58,7 +58,7 @@ func (s *Server) loadRecordParts(c *gin.Context, mid int64, kind domain.Kind, r 
 	ctx, cl := c.Request.Context(), s.caller(c)
 	rp := recordParts{URL: recordPageURL(c, kind), Rec: r, Can: s.rights(c, mid, kind, r), Form: f, FormName: formName,
 		MaxUpload: "25 MB", TodayValue: s.app.Today().String()}
-	parts, err := s.app.RecordParts(ctx, cl, mid, kind, r.ID)
+	parts, err := s.app.RecordParts(ctx, cl, r)
 	if err != nil {
 		return rp, err
 	}
