@@ -87,33 +87,43 @@ func (a *App) hideCarried(ctx context.Context, c Caller, mun int64, v domain.Vis
 }
 
 // requirements sets the requirements of each asset from the municipality's model and the
-// SoA statuses of the controls it names (two reads for any number of assets, shared).
+// SoA statuses of the controls it names (read once for any number of assets, shared).
 func (a *App) requirements(ctx context.Context, mun int64, as []domain.Asset) error {
 	if len(as) == 0 {
 		return nil
 	}
-	// The rules and the SoA statuses they name are the municipality's, the same for every
-	// reader and page: shared as countCache says (renewed at this process's next write, at
-	// most 10 s old for another instance's).
-	v, err := a.counts.get(a.db, "asset-requirements:"+strconv.FormatInt(mun, 10), func() (any, error) {
-		_, rules, err := a.db.AssetModel(ctx, mun)
-		if err != nil {
-			return nil, err
-		}
-		soa, err := a.db.SoAStatuses(ctx, mun, ruleControls(rules))
-		return requirementModel{rules, soa}, err
-	})
+	m, err := a.requirementModelOf(ctx, mun)
 	if err != nil {
 		return err
 	}
-	m := v.(requirementModel)
 	setRequirements(as, m.rules, m.soa)
 	return nil
 }
 
+// requirementModel is a municipality's classification model, its requirement rules and the
+// SoA statuses of the controls they name. Shared: read only.
 type requirementModel struct {
+	model domain.ClassificationModel
 	rules []domain.RequirementRule
 	soa   map[string]string
+}
+
+// requirementModelOf is mun's requirementModel, the same for every reader and page: shared as
+// countCache says (renewed at this process's next write, at most 10 s old for another
+// instance's).
+func (a *App) requirementModelOf(ctx context.Context, mun int64) (requirementModel, error) {
+	v, err := a.counts.get(a.db, "asset-requirements:"+strconv.FormatInt(mun, 10), func() (any, error) {
+		model, rules, err := a.db.AssetModel(ctx, mun)
+		if err != nil {
+			return nil, err
+		}
+		soa, err := a.db.SoAStatuses(ctx, mun, ruleControls(rules))
+		return requirementModel{model, rules, soa}, err
+	})
+	if err != nil {
+		return requirementModel{}, err
+	}
+	return v.(requirementModel), nil
 }
 
 func ruleControls(rules []domain.RequirementRule) []string {
@@ -132,17 +142,6 @@ func setRequirements(as []domain.Asset, rules []domain.RequirementRule, soa map[
 		as[i].Requirements = domain.Requirements(as[i].Effective, rules, soa)
 		as[i].SeparateAnalysis = as[i].Effective.Max() >= domain.MaxLevel
 	}
-}
-
-// requirementsFrom sets the requirements of each asset from rules and the SoA statuses of
-// the controls they name, read now (one statement).
-func (a *App) requirementsFrom(ctx context.Context, mun int64, as []domain.Asset, rules []domain.RequirementRule) error {
-	soa, err := a.db.SoAStatuses(ctx, mun, ruleControls(rules))
-	if err != nil {
-		return err
-	}
-	setRequirements(as, rules, soa)
-	return nil
 }
 
 // assetTarget describes an asset named by another record for a permission decision.
@@ -200,15 +199,15 @@ func (a *App) AssetDetail(ctx context.Context, c Caller, mun, id int64) (AssetDe
 	if !a.az.Can(c.P, mun, authz.ObjAsset, authz.Read, target(as.Record)) {
 		return d, domain.NotFound()
 	}
-	model, rules, err := a.db.AssetModel(ctx, mun)
+	m, err := a.requirementModelOf(ctx, mun)
 	if err != nil {
 		return d, err
 	}
-	d.Model = AssetModel{Model: model, Rules: rules}
+	model := m.model
+	model.Labels = slices.Clone(model.Labels) // the page's own copy of the shared model
+	d.Model = AssetModel{Model: model, Rules: slices.Clone(m.rules)}
 	one := []domain.Asset{as}
-	if err := a.requirementsFrom(ctx, mun, one, rules); err != nil {
-		return d, err
-	}
+	setRequirements(one, m.rules, m.soa)
 	d.Asset = one[0]
 	if d.Carries, d.CarriedBy, err = a.db.AssetNeighbours(ctx, mun, id); err != nil {
 		return d, err
