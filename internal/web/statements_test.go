@@ -101,7 +101,7 @@ func TestPagesIssueABoundedNumberOfStatements(t *testing.T) {
 		}
 	}
 	large := count()
-	const bound = 25
+	const bound = 18 // the most (an asset page of a system) is 16: a regression adds a statement to every page it touches
 	for _, p := range pages {
 		if large[p.path] != small[p.path] {
 			t.Errorf("%s: %d statements with the demo data, %d with 60 documents more (N+1)", p.path, small[p.path], large[p.path])
