@@ -413,3 +413,32 @@ func TestAdoptedTextIsLockedForOwners(t *testing.T) {
 		t.Errorf("coordinator: %v", err)
 	}
 }
+
+// The municipalities of the menu and of a municipality's pages are shared between requests,
+// and current after a write: a municipality made a moment ago is listed for the
+// administrator (by name) and named on its pages; a coordinator lists only their own.
+func TestMunicipalitiesSharedButCurrent(t *testing.T) {
+	f := newFixture(t)
+	before, err := f.app.Municipalities(f.ctx, f.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.app.CreateMunicipality(f.ctx, f.admin, app.MunicipalityInput{Name: "Aaby"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := f.app.Municipalities(f.ctx, f.admin)
+	if err != nil || len(after) != len(before)+1 || after[0].ID != m.ID {
+		t.Errorf("the administrator's municipalities after a new one: %+v, %v", after, err)
+	}
+	after[0].Name = "ändrad av en läsare" // a reader's copy: the shared list stays as it was
+	if got, err := f.app.Municipality(f.ctx, f.admin, m.ID); err != nil || got.Name != "Aaby" {
+		t.Errorf("the new municipality: %+v, %v", got, err)
+	}
+	if ms, err := f.app.Municipalities(f.ctx, f.coordB); err != nil || len(ms) != 1 || ms[0].ID != f.munB {
+		t.Errorf("Borgby's coordinator sees %+v, %v", ms, err)
+	}
+	if _, err := f.app.Municipality(f.ctx, f.coordB, m.ID); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("another municipality for Borgby's coordinator: %v", err)
+	}
+}
