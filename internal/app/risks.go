@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/lisa-isms/lisa/internal/authz"
 	"github.com/lisa-isms/lisa/internal/domain"
@@ -23,7 +24,19 @@ func (a *App) RiskMatrix(ctx context.Context, c Caller, mun int64) (domain.RiskM
 	if err := a.require(c, mun, authz.ObjRiskMatrix, authz.Read); err != nil {
 		return domain.RiskMatrix{}, err
 	}
-	return a.db.GetRiskMatrix(ctx, mun)
+	return a.matrix(ctx, mun)
+}
+
+// matrix is mun's risk matrix for reading it (a register, a risk's page, the heat map, the
+// dashboard): shared as countCache says (renewed at this process's next write, at most 10 s
+// old for another instance's), each reader getting its own copy. A write reads the matrix in
+// its transaction instead (db.GetRiskMatrix), where it must be the current one.
+func (a *App) matrix(ctx context.Context, mun int64) (domain.RiskMatrix, error) {
+	v, err := a.counts.get(a.db, "matrix/"+strconv.FormatInt(mun, 10), func() (any, error) { return a.db.GetRiskMatrix(ctx, mun) })
+	if err != nil {
+		return domain.RiskMatrix{}, err
+	}
+	return v.(domain.RiskMatrix).Clone(), nil
 }
 
 // UpdateRiskMatrix changes mun's matrix (coordinators): a change that is stored becomes the
@@ -225,7 +238,7 @@ func (a *App) Risks(ctx context.Context, c Caller, mun int64, q RiskQuery) ([]do
 	if err != nil {
 		return nil, domain.RiskMatrix{}, err
 	}
-	m, err := a.db.GetRiskMatrix(ctx, mun)
+	m, err := a.matrix(ctx, mun)
 	if err != nil {
 		return nil, m, err
 	}
@@ -280,7 +293,7 @@ func (a *App) Risk(ctx context.Context, c Caller, mun, id int64) (domain.Risk, d
 	if !a.az.Can(c.P, mun, authz.ObjRisk, authz.Read, target(r.Record)) {
 		return domain.Risk{}, domain.RiskMatrix{}, domain.NotFound()
 	}
-	m, err := a.db.GetRiskMatrix(ctx, mun)
+	m, err := a.matrix(ctx, mun)
 	a.rateRisk(&r, m)
 	return r, m, err
 }
@@ -597,7 +610,7 @@ func (a *App) RiskHeatMap(ctx context.Context, c Caller, mun int64, residual boo
 			return HeatMap{}, &domain.Error{Code: domain.EInvalid, Message: "err.invalid", Fields: map[string]string{"org_unit_id": "err.unknown_unit"}}
 		}
 	}
-	m, err := a.db.GetRiskMatrix(ctx, mun)
+	m, err := a.matrix(ctx, mun)
 	if err != nil {
 		return HeatMap{}, err
 	}
@@ -638,7 +651,7 @@ func (a *App) RiskDecisions(ctx context.Context, c Caller, mun int64, limit int)
 	if err := a.member(c, mun); err != nil {
 		return Decisions{}, err
 	}
-	m, err := a.db.GetRiskMatrix(ctx, mun)
+	m, err := a.matrix(ctx, mun)
 	if err != nil {
 		return Decisions{}, err
 	}

@@ -67,6 +67,17 @@ type RiskMatrix struct {
 	UpdatedAt         *time.Time       `json:"updated_at"`
 }
 
+// Clone is a copy of m that shares nothing with it.
+func (m RiskMatrix) Clone() RiskMatrix {
+	m.LikelihoodLabels, m.ConsequenceLabels = slices.Clone(m.LikelihoodLabels), slices.Clone(m.ConsequenceLabels)
+	m.Thresholds, m.AcceptanceTiers = slices.Clone(m.Thresholds), slices.Clone(m.AcceptanceTiers)
+	if m.UpdatedAt != nil {
+		t := *m.UpdatedAt
+		m.UpdatedAt = &t
+	}
+	return m
+}
+
 // The matrix sizes a municipality may choose.
 var RiskMatrixSizes = []int{4, 5}
 

@@ -381,3 +381,17 @@ func TestHeatMapLaysOutEveryCell(t *testing.T) {
 		t.Errorf("top right %+v", cells[3])
 	}
 }
+
+// A matrix's clone shares nothing with it: readers of the shared matrix each get one.
+func TestRiskMatrixClone(t *testing.T) {
+	m := DefaultRiskMatrix(5)
+	now := time.Now()
+	m.UpdatedAt = &now
+	c := m.Clone()
+	c.LikelihoodLabels[0], c.ConsequenceLabels[0] = "x", "y"
+	c.Thresholds[0].MinScore, c.AcceptanceTiers[0].MaxLevel = 99, "z"
+	*c.UpdatedAt = now.Add(time.Hour)
+	if m.LikelihoodLabels[0] == "x" || m.ConsequenceLabels[0] == "y" || m.Thresholds[0].MinScore == 99 || m.AcceptanceTiers[0].MaxLevel == "z" || !m.UpdatedAt.Equal(now) {
+		t.Errorf("the clone shares with the matrix: %+v", m)
+	}
+}
