@@ -52,6 +52,8 @@ func langFuncs(tr i18n.Translator) template.FuncMap {
 		// duetable is a review table of items (or the empty text's words): one action per
 		// table, as the calendar prints one per owner.
 		"duetable": func(items []tableRow, empty string) template.HTML { return dueTable(tr, items, empty) },
+		// duegroups is the review calendar's sections, each a heading and a review table.
+		"duegroups": func(groups []dueGroup) template.HTML { return dueGroups(tr, groups) },
 		"tk": func(prefix string, v any) string {
 			switch v := v.(type) {
 			case string:

@@ -120,3 +120,21 @@ func TestDueTable(t *testing.T) {
 		t.Errorf("empty: %s", got)
 	}
 }
+
+// The calendar's groups are sections named by their group (escaped), each with its count and
+// its review table.
+func TestDueGroups(t *testing.T) {
+	env := newTestServer(t)
+	tr := env.srv.i18n.For("sv")
+	row := tableRow{Cells: []cell{{Text: "2026-01-01"}, {Text: "Rutin"}}}
+	got := string(dueGroups(tr, []dueGroup{{Name: `Anna "A" <Ek>`, Items: []tableRow{row, row}}, {Name: "Bo", Items: []tableRow{row}}}))
+	for _, want := range []string{`<section aria-label="Anna &#34;A&#34; &lt;Ek&gt;">`, `<h2>Anna &#34;A&#34; &lt;Ek&gt; <span class="count">(2)</span></h2>`,
+		`<section aria-label="Bo">`, `<span class="count">(1)</span>`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the groups lack %s:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "<table"); n != 2 {
+		t.Errorf("%d tables for two groups", n)
+	}
+}
