@@ -177,11 +177,7 @@ func (a *App) Municipality(ctx context.Context, c Caller, mun int64) (domain.Mun
 // lists the caller's municipalities and every municipality page names its own, two
 // statements a page otherwise. Read only.
 func (a *App) allMunicipalities(ctx context.Context) ([]domain.Municipality, error) {
-	v, err := a.counts.get(a.db, "municipalities", func() (any, error) { return a.db.ListMunicipalities(ctx, true, nil) })
-	if err != nil {
-		return nil, err
-	}
-	return v.([]domain.Municipality), nil
+	return getShared(a, "municipalities", func() ([]domain.Municipality, error) { return a.db.ListMunicipalities(ctx, true, nil) })
 }
 
 // OrgUnits returns the org tree of mun. Returns ENotFound, EForbidden.
@@ -191,11 +187,8 @@ func (a *App) OrgUnits(ctx context.Context, c Caller, mun int64) ([]domain.OrgUn
 	}
 	// Every list page's unit filter reads them (a quarter of a millisecond on kommun-L's 80
 	// units): the readers share them as countCache says, each getting its own copy.
-	v, err := a.counts.get(a.db, "units/"+strconv.FormatInt(mun, 10), func() (any, error) { return a.db.ListOrgUnits(ctx, mun) })
-	if err != nil {
-		return nil, err
-	}
-	return slices.Clone(v.([]domain.OrgUnit)), nil
+	units, err := getShared(a, "units/"+strconv.FormatInt(mun, 10), func() ([]domain.OrgUnit, error) { return a.db.ListOrgUnits(ctx, mun) })
+	return slices.Clone(units), err
 }
 
 // Members returns the people holding a role in mun (to choose owners). Returns ENotFound,

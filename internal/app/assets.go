@@ -112,18 +112,14 @@ type requirementModel struct {
 // countCache says (renewed at this process's next write, at most 10 s old for another
 // instance's).
 func (a *App) requirementModelOf(ctx context.Context, mun int64) (requirementModel, error) {
-	v, err := a.counts.get(a.db, "asset-requirements:"+strconv.FormatInt(mun, 10), func() (any, error) {
+	return getShared(a, "asset-requirements:"+strconv.FormatInt(mun, 10), func() (requirementModel, error) {
 		model, rules, err := a.db.AssetModel(ctx, mun)
 		if err != nil {
-			return nil, err
+			return requirementModel{}, err
 		}
 		soa, err := a.db.SoAStatuses(ctx, mun, ruleControls(rules))
 		return requirementModel{model, rules, soa}, err
 	})
-	if err != nil {
-		return requirementModel{}, err
-	}
-	return v.(requirementModel), nil
 }
 
 func ruleControls(rules []domain.RequirementRule) []string {

@@ -57,11 +57,10 @@ func (a *App) PlanExerciseCounts(ctx context.Context, c Caller, mun int64) (neve
 	// Every dashboard view of those who read every plan counted them again (kommun-L's 1,000
 	// plans: a quarter of the coordinator's dashboard): they share the counts as countCache says.
 	today := a.Today()
-	cached, err := a.counts.get(a.db, fmt.Sprint("plans/", mun, "/", today), func() (any, error) {
+	counts, err := getShared(a, fmt.Sprint("plans/", mun, "/", today), func() ([2]int, error) {
 		never, overdue, err := a.db.PlanExerciseCounts(ctx, mun, v, today)
 		return [2]int{never, overdue}, err
 	})
-	counts, _ := cached.([2]int)
 	return counts[0], counts[1], err
 }
 

@@ -95,9 +95,7 @@ func (a *App) Gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
 	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
 		return GapReport{}, err
 	}
-	v, err := a.counts.get(a.db, fmt.Sprint("gap/", mun), func() (any, error) { return a.gap(ctx, c, mun) })
-	rep, _ := v.(GapReport)
-	return rep, err
+	return getShared(a, fmt.Sprint("gap/", mun), func() (GapReport, error) { return a.gap(ctx, c, mun) })
 }
 
 func (a *App) gap(ctx context.Context, c Caller, mun int64) (GapReport, error) {
@@ -204,7 +202,7 @@ func (a *App) SoAProgress(ctx context.Context, c Caller, mun int64) (GapCounts, 
 	if err := a.require(c, mun, authz.ObjControl, authz.Read); err != nil {
 		return GapCounts{}, err
 	}
-	v, err := a.counts.get(a.db, fmt.Sprint("soaprogress/", mun), func() (any, error) {
+	return getShared(a, fmt.Sprint("soaprogress/", mun), func() (GapCounts, error) {
 		rows, err := a.SoASummary(ctx, c, mun)
 		var g GapCounts
 		for _, r := range rows {
@@ -214,6 +212,4 @@ func (a *App) SoAProgress(ctx context.Context, c Caller, mun int64) (GapCounts, 
 		}
 		return g, err
 	})
-	g, _ := v.(GapCounts)
-	return g, err
 }

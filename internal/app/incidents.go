@@ -235,11 +235,10 @@ func (a *App) IncidentStats(ctx context.Context, c Caller, mun int64, by string)
 	if !v.All || !slices.Contains(store.IncidentStatsBy, by) {
 		out, err = a.db.IncidentStats(ctx, mun, v, by, months)
 	} else {
-		var cached any
-		cached, err = a.counts.get(a.db, fmt.Sprint("incstats/", mun, "/", by, "/", a.Today()), func() (any, error) {
+		var rows []store.IncidentCount
+		rows, err = getShared(a, fmt.Sprint("incstats/", mun, "/", by, "/", a.Today()), func() ([]store.IncidentCount, error) {
 			return a.db.IncidentStats(ctx, mun, v, by, months)
 		})
-		rows, _ := cached.([]store.IncidentCount)
 		out = slices.Clone(rows) // the shared rows are read only: the names go on a copy
 	}
 	if err != nil {

@@ -379,9 +379,7 @@ func (a *App) DueCount(ctx context.Context, c Caller, mun int64, due domain.DueF
 	if !shared || mine {
 		return a.db.DueCount(ctx, q, DueCountMax)
 	}
-	v, err := a.counts.get(a.db, key, func() (any, error) { return a.db.DueCount(ctx, q, DueCountMax) })
-	n, _ := v.(int)
-	return n, err
+	return getShared(a, key, func() (int, error) { return a.db.DueCount(ctx, q, DueCountMax) })
 }
 
 // sharedKey is the key under which a figure of q may be shared by everyone who sees what q
@@ -406,9 +404,15 @@ func (a *App) DueCountsByUnit(ctx context.Context, c Caller, mun int64, due doma
 	if !shared {
 		return a.db.DueCountsByUnit(ctx, q, limit)
 	}
-	v, err := a.counts.get(a.db, key, func() (any, error) { return a.db.DueCountsByUnit(ctx, q, limit) })
-	rows, _ := v.([]store.UnitCount)
-	return rows, err
+	return getShared(a, key, func() ([]store.UnitCount, error) { return a.db.DueCountsByUnit(ctx, q, limit) })
+}
+
+// getShared is the value under key, shared between requests as countCache says; fill makes it
+// when missing or stale. The value is shared: read only (a caller copies what it changes).
+func getShared[T any](a *App, key string, fill func() (T, error)) (T, error) {
+	v, err := a.counts.get(a.db, key, func() (any, error) { return fill() })
+	t, _ := v.(T)
+	return t, err
 }
 
 // CountsTTL is how old a shared count may be: this instance's own writes renew it at once;

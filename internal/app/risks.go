@@ -32,11 +32,8 @@ func (a *App) RiskMatrix(ctx context.Context, c Caller, mun int64) (domain.RiskM
 // old for another instance's), each reader getting its own copy. A write reads the matrix in
 // its transaction instead (db.GetRiskMatrix), where it must be the current one.
 func (a *App) matrix(ctx context.Context, mun int64) (domain.RiskMatrix, error) {
-	v, err := a.counts.get(a.db, "matrix/"+strconv.FormatInt(mun, 10), func() (any, error) { return a.db.GetRiskMatrix(ctx, mun) })
-	if err != nil {
-		return domain.RiskMatrix{}, err
-	}
-	return v.(domain.RiskMatrix).Clone(), nil
+	m, err := getShared(a, "matrix/"+strconv.FormatInt(mun, 10), func() (domain.RiskMatrix, error) { return a.db.GetRiskMatrix(ctx, mun) })
+	return m.Clone(), err
 }
 
 // UpdateRiskMatrix changes mun's matrix (coordinators): a change that is stored becomes the
@@ -616,17 +613,16 @@ func (a *App) RiskHeatMap(ctx context.Context, c Caller, mun int64, residual boo
 	}
 	// Counting a large municipality's open risks takes tens of milliseconds (kommun-L: 30,000,
 	// 33 ms): those who see them all share the counts as countCache says.
-	count := func() (any, error) { return a.db.RiskHeat(ctx, mun, v, residual, unit) }
-	var cached any
+	count := func() ([]store.RiskCell, error) { return a.db.RiskHeat(ctx, mun, v, residual, unit) }
+	var rows []store.RiskCell
 	if v.All {
-		cached, err = a.counts.get(a.db, fmt.Sprint("heat/", mun, "/", residual, "/", unit), count)
+		rows, err = getShared(a, fmt.Sprint("heat/", mun, "/", residual, "/", unit), count)
 	} else {
-		cached, err = count()
+		rows, err = count()
 	}
 	if err != nil {
 		return HeatMap{}, err
 	}
-	rows, _ := cached.([]store.RiskCell)
 	counts := map[[2]int]int{}
 	total := 0
 	for _, r := range rows {
@@ -670,18 +666,17 @@ func (a *App) RiskDecisions(ctx context.Context, c Caller, mun int64, limit int)
 		FromScore: m.NeedsDecisionFrom(), MaxScore: maxScore, Limit: limit + 1}
 	// Finding them walks every open risk (kommun-L: 60 ms): those who may accept any of them
 	// share the list as countCache says (a decision, like every write, renews it).
-	wait := func() (any, error) { return a.db.RisksAwaitingDecision(ctx, q) }
-	var waiting any
+	wait := func() ([]domain.Risk, error) { return a.db.RisksAwaitingDecision(ctx, q) }
+	var waiting []domain.Risk
 	if q.Visible.All {
-		waiting, err = a.counts.get(a.db, fmt.Sprint("decisions/", mun, "/", today, "/", q.FromScore, "/", q.MaxScore, "/", q.Limit), wait)
+		waiting, err = getShared(a, fmt.Sprint("decisions/", mun, "/", today, "/", q.FromScore, "/", q.MaxScore, "/", q.Limit), wait)
 	} else {
 		waiting, err = wait()
 	}
 	if err != nil {
 		return d, err
 	}
-	shared, _ := waiting.([]domain.Risk)
-	d.Waiting = slices.Clone(shared) // rated below: the shared list stays as read
+	d.Waiting = slices.Clone(waiting) // rated below: the shared list stays as read
 	if d.More = len(d.Waiting) > limit; d.More {
 		d.Waiting = d.Waiting[:limit]
 	}
