@@ -125,19 +125,17 @@ func (l *Loader) Insert(table string, cols []string, rows [][]any) error {
 		l.loaded = append(l.loaded, table)
 	}
 	per := max(1, 900/len(cols)) // under SQLite's and PostgreSQL's parameter limits
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	one := "(" + valueList(len(cols), "?") + ")"
 	for start := 0; start < len(rows); start += per {
 		end := min(start+per, len(rows))
-		vals := make([]string, end-start)
 		args := make([]any, 0, (end-start)*len(cols))
-		for i, r := range rows[start:end] {
+		for _, r := range rows[start:end] {
 			if len(r) != len(cols) {
 				return fmt.Errorf("load %s: row has %d values for %d columns", table, len(r), len(cols))
 			}
-			vals[i] = one
 			args = append(args, r...)
 		}
-		q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.Join(vals, ", ")
+		q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES " + valueList(end-start, one)
 		if _, err := l.tx.ExecContext(l.ctx, l.tx.Rebind(q), args...); err != nil {
 			return fmt.Errorf("load %s: %w", table, err)
 		}

@@ -138,8 +138,10 @@ func (s *Server) parsePages() error {
 		if err != nil {
 			return fmt.Errorf("parse layout: %w", err)
 		}
+		var names []string
 		for _, f := range files {
 			name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+			names = append(names, name)
 			page, err := template.New(name).Funcs(templateFuncs).Funcs(funcs).ParseFS(ui.FS, f)
 			if err != nil {
 				return fmt.Errorf("parse %s: %w", f, err)
@@ -169,11 +171,10 @@ func (s *Server) parsePages() error {
 		// calls again: the pages share the layout's, so every page is escaped here, before any
 		// request executes them (which also finds an escaping error at start). Executing
 		// without data then fails; only an escaping error counts.
-		for _, f := range files {
-			name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+		for _, name := range names {
 			var escErr *template.Error
 			if err := set.ExecuteTemplate(io.Discard, "page:"+name, nil); errors.As(err, &escErr) {
-				return fmt.Errorf("escape %s: %w", f, err)
+				return fmt.Errorf("escape page %s: %w", name, err)
 			}
 		}
 		s.pages[lang] = set
